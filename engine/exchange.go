@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"strings"
+	"time"
+)
+
+// Header is one header line as it was sent. Order and duplicates are kept so
+// that an exported request looks like the one on the wire.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Body is a captured body. Data holds at most the capture cap; Size is the
+// full length that crossed the proxy, so Truncated is derivable but kept for
+// readers that never load Data.
+type Body struct {
+	Data      []byte `json:"data,omitempty"`
+	Size      int64  `json:"size"`
+	Truncated bool   `json:"truncated,omitempty"`
+}
+
+// Exchange is one request with its response, as captured or imported.
+type Exchange struct {
+	// ID is assigned by the store when the exchange is first written; it is
+	// zero before that.
+	ID        uint64        `json:"id"`
+	SessionID string        `json:"session_id"`
+	Start     time.Time     `json:"start"`
+	Duration  time.Duration `json:"duration"`
+	ClientIP  string        `json:"client_ip"`
+	Method    string        `json:"method"`
+	Scheme    string        `json:"scheme,omitempty"`
+	Host      string        `json:"host"`
+	Path      string        `json:"path"`
+	// Query is the raw query string without the leading '?'.
+	Query       string   `json:"query,omitempty"`
+	ReqHeaders  []Header `json:"req_headers,omitempty"`
+	ReqBody     Body     `json:"req_body"`
+	Status      int      `json:"status"`
+	RespHeaders []Header `json:"resp_headers,omitempty"`
+	RespBody    Body     `json:"resp_body"`
+	// Error says why there is no upstream response (the proxy answered 502).
+	Error string `json:"error,omitempty"`
+	// KeyPoint names the grouping key that identified the session.
+	KeyPoint string `json:"key_point,omitempty"`
+}
+
+// ReqHeader returns the first request header with the given name, compared
+// case-insensitively, or "".
+func (x *Exchange) ReqHeader(name string) string { return headerValue(x.ReqHeaders, name) }
+
+// RespHeader returns the first response header with the given name, or "".
+func (x *Exchange) RespHeader(name string) string { return headerValue(x.RespHeaders, name) }
+
+// UserAgent is the request's User-Agent header.
+func (x *Exchange) UserAgent() string { return x.ReqHeader("User-Agent") }
+
+// End is when the response finished.
+func (x *Exchange) End() time.Time { return x.Start.Add(x.Duration) }
+
+func headerValue(hs []Header, name string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// StatusClass maps a status code to its class digit: 2 for 2xx, 0 for none.
+func StatusClass(code int) int {
+	if code < 100 || code > 599 {
+		return 0
+	}
+	return code / 100
+}

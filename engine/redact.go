@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"strings"
+)
+
+// RedactSecrets replaces credentials in x with their keyed hashes before x is
+// stored: the Authorization credentials (the scheme stays readable), every
+// Cookie value and every Set-Cookie value (names and attributes stay). Call it
+// after grouping has read the clear values.
+func (h Hasher) RedactSecrets(x *Exchange) {
+	for i := range x.ReqHeaders {
+		hd := &x.ReqHeaders[i]
+		switch {
+		case strings.EqualFold(hd.Name, "Authorization"), strings.EqualFold(hd.Name, "Proxy-Authorization"):
+			hd.Value = h.redactAuthorization(hd.Value)
+		case strings.EqualFold(hd.Name, "Cookie"):
+			hd.Value = h.redactCookie(hd.Value)
+		}
+	}
+	for i := range x.RespHeaders {
+		hd := &x.RespHeaders[i]
+		if strings.EqualFold(hd.Name, "Set-Cookie") {
+			hd.Value = h.redactSetCookie(hd.Value)
+		}
+	}
+}
+
+func (h Hasher) redactAuthorization(v string) string {
+	v = strings.TrimSpace(v)
+	scheme, cred, ok := strings.Cut(v, " ")
+	if !ok {
+		return h.Hash(v)
+	}
+	cred = strings.TrimSpace(cred)
+	if strings.EqualFold(scheme, "Basic") {
+		// Group by the user, not by the password: keep the hash of the user
+		// name, which is what req.basic yields for a stored copy.
+		if user := basicUser(v); user != "" {
+			return scheme + " " + h.Hash(user)
+		}
+	}
+	return scheme + " " + h.Hash(cred)
+}
+
+func (h Hasher) redactCookie(v string) string {
+	parts := strings.Split(v, ";")
+	for i, part := range parts {
+		k, val, ok := strings.Cut(part, "=")
+		if !ok {
+			parts[i] = strings.TrimSpace(part)
+			continue
+		}
+		parts[i] = strings.TrimSpace(k) + "=" + h.Hash(strings.Trim(strings.TrimSpace(val), `"`))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (h Hasher) redactSetCookie(v string) string {
+	pair, attrs, hasAttrs := strings.Cut(v, ";")
+	k, val, ok := strings.Cut(pair, "=")
+	if !ok {
+		return v
+	}
+	out := strings.TrimSpace(k) + "=" + h.Hash(strings.Trim(strings.TrimSpace(val), `"`))
+	if hasAttrs {
+		out += ";" + attrs
+	}
+	return out
+}

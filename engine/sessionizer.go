@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"time"
+)
+
+// SessionizerOptions configure how exchanges become sessions.
+type SessionizerOptions struct {
+	Keys KeyList
+	// Inactivity is the gap after which an actor's next request starts a new
+	// part; zero means DefaultInactivity.
+	Inactivity time.Duration
+}
+
+// Sessionizer assigns exchanges to sessions. It keeps the open part of every
+// key value seen within the inactivity gap; Evict forgets the rest. It is not
+// safe for concurrent use: one analysis goroutine owns it.
+type Sessionizer struct {
+	keys       KeyList
+	hasher     Hasher
+	inactivity time.Duration
+	open       map[string]*Session // by identity hash
+	parts      map[string]int      // last part number by identity hash
+}
+
+// NewSessionizer returns a Sessionizer that hashes identities with h.
+func NewSessionizer(opts SessionizerOptions, h Hasher) *Sessionizer {
+	if opts.Keys == nil {
+		opts.Keys = DefaultKeyList()
+	}
+	if opts.Inactivity <= 0 {
+		opts.Inactivity = DefaultInactivity
+	}
+	return &Sessionizer{
+		keys:       opts.Keys,
+		hasher:     h,
+		inactivity: opts.Inactivity,
+		open:       map[string]*Session{},
+		parts:      map[string]int{},
+	}
+}
+
+// Keys returns the effective key list.
+func (z *Sessionizer) Keys() KeyList { return z.keys }
+
+// Assign groups x into its session, sets x.SessionID and x.KeyPoint, and
+// returns the updated session. The returned pointer stays owned by the
+// Sessionizer: clone it before handing it to another goroutine.
+func (z *Sessionizer) Assign(x *Exchange) *Session {
+	id := z.keys.Identify(NewView(x), z.hasher)
+	s := z.open[id.Value]
+	if s == nil || z.expired(s, x.Start) {
+		part := z.parts[id.Value] + 1
+		z.parts[id.Value] = part
+		keyID := keyIDOf(id.Value)
+		s = &Session{
+			ID:       SessionID(keyID, part),
+			KeyID:    keyID,
+			KeyPoint: id.Key.String(),
+			Identity: id.Value,
+			Actor:    id.Display,
+			Part:     part,
+		}
+		z.open[id.Value] = s
+	}
+	s.add(x)
+	x.SessionID = s.ID
+	x.KeyPoint = s.KeyPoint
+	return s
+}
+
+func (z *Sessionizer) expired(s *Session, t time.Time) bool {
+	return t.Sub(s.LastSeen) > z.inactivity || t.Sub(s.FirstSeen) > MaxSessionSpan
+}
+
+// Restore re-opens a session loaded from the store, so that traffic after a
+// restart continues the part it belongs to.
+func (z *Sessionizer) Restore(s Session) {
+	c := s.Clone()
+	identity := c.Identity
+	if cur := z.open[identity]; cur == nil || cur.LastSeen.Before(c.LastSeen) {
+		z.open[identity] = &c
+	}
+	if z.parts[identity] < c.Part {
+		z.parts[identity] = c.Part
+	}
+}
+
+// Evict forgets open parts idle for longer than the inactivity gap at now,
+// bounding memory to the actors active within one gap. Part numbers are kept
+// so that an actor who returns continues its numbering.
+func (z *Sessionizer) Evict(now time.Time) int {
+	n := 0
+	for k, s := range z.open {
+		if now.Sub(s.LastSeen) > z.inactivity {
+			delete(z.open, k)
+			n++
+		}
+	}
+	return n
+}
+
+// Open is the number of open session parts.
+func (z *Sessionizer) Open() int { return len(z.open) }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -44,14 +45,20 @@ type Point struct {
 	raw     string
 }
 
-// String returns the point in its canonical spelling.
+// String returns the point as it was spelled, which is also its name as a
+// context parameter.
 func (p Point) String() string { return p.raw }
 
 // ParsePoint parses the request-point grammar of PRODUCT.md. Header names are
 // case-insensitive; everything else is case-sensitive.
+//
+// req.gql.* and req.mcp.* points parse so that configurations written for
+// them stay valid, but they yield "" until GraphQL and MCP decoding land.
 func ParsePoint(s string) (Point, error) {
 	s = strings.TrimSpace(s)
 	switch s {
+	case "":
+		return Point{}, errors.New("empty request point")
 	case "req.ip":
 		return Point{Kind: PointIP, raw: s}, nil
 	case "req.ua":
@@ -67,55 +74,69 @@ func ParsePoint(s string) (Point, error) {
 	case "req.basic":
 		return Point{Kind: PointReqBasic, raw: s}, nil
 	}
-	prefixes := []struct {
-		prefix string
-		kind   PointKind
-	}{
-		{"req.header.", PointReqHeader},
-		{"req.cookie.", PointReqCookie},
-		{"req.query.", PointReqQuery},
-		{"req.form.", PointReqForm},
-		{"req.json.", PointReqJSON},
-		{"req.jwt.", PointReqJWT},
-		{"req.gql.", PointReqGQL},
-		{"req.mcp.", PointReqMCP},
-		{"resp.header.", PointRespHeader},
-		{"resp.cookie.", PointRespCookie},
-		{"resp.json.", PointRespJSON},
+	side, after, _ := strings.Cut(s, ".")
+	word, rest, _ := strings.Cut(after, ".")
+	kind := namedPointKind(side, word)
+	if kind == PointInvalid {
+		return Point{}, fmt.Errorf("unknown request point %q", s)
 	}
-	for _, pf := range prefixes {
-		rest, ok := strings.CutPrefix(s, pf.prefix)
-		if !ok {
-			continue
-		}
-		if rest == "" {
-			return Point{}, fmt.Errorf("point %q: missing name after %q", s, pf.prefix)
-		}
-		switch pf.kind {
-		case PointReqHeader, PointReqCookie:
-			if name, claim, ok := strings.Cut(rest, ".jwt."); ok {
-				if name == "" || claim == "" {
-					return Point{}, fmt.Errorf("point %q: want %s<name>.jwt.<claim>", s, pf.prefix)
-				}
-				carrier := Point{Kind: pf.kind, Name: name, raw: pf.prefix + name}
-				return Point{Kind: PointReqJWT, Name: claim, Carrier: &carrier, raw: s}, nil
-			}
-		case PointReqJSON, PointRespJSON:
-			if strings.HasPrefix(rest, ".") || strings.HasSuffix(rest, ".") || strings.Contains(rest, "..") {
-				return Point{}, fmt.Errorf("point %q: empty segment in JSON path", s)
-			}
-		case PointReqGQL:
-			if rest != "operation" && rest != "type" && !(strings.HasPrefix(rest, "var.") && len(rest) > 4) {
-				return Point{}, fmt.Errorf("point %q: want req.gql.operation, req.gql.type or req.gql.var.<name>", s)
-			}
-		case PointReqMCP:
-			if rest != "method" && rest != "name" && rest != "session" {
-				return Point{}, fmt.Errorf("point %q: want req.mcp.method, req.mcp.name or req.mcp.session", s)
-			}
-		}
-		return Point{Kind: pf.kind, Name: rest, raw: s}, nil
+	prefix := side + "." + word + "."
+	if rest == "" {
+		return Point{}, fmt.Errorf("request point %q: missing name after %q", s, prefix)
 	}
-	return Point{}, fmt.Errorf("unknown request point %q (want req.header.<Name>, req.cookie.<name>, req.query.<name>, req.bearer, resp.json.<path>, ...)", s)
+	switch kind {
+	case PointReqHeader, PointReqCookie:
+		if name, claim, ok := strings.Cut(rest, ".jwt."); ok {
+			if name == "" || claim == "" {
+				return Point{}, fmt.Errorf("request point %q: want %s<name>.jwt.<claim>", s, prefix)
+			}
+			carrier := Point{Kind: kind, Name: name, raw: prefix + name}
+			return Point{Kind: PointReqJWT, Name: claim, Carrier: &carrier, raw: s}, nil
+		}
+	case PointReqJSON, PointRespJSON:
+		if strings.HasPrefix(rest, ".") || strings.HasSuffix(rest, ".") || strings.Contains(rest, "..") {
+			return Point{}, fmt.Errorf("request point %q: empty segment in JSON path", s)
+		}
+	case PointReqGQL:
+		if rest != "operation" && rest != "type" && (!strings.HasPrefix(rest, "var.") || rest == "var.") {
+			return Point{}, fmt.Errorf("request point %q: want req.gql.operation, req.gql.type or req.gql.var.<name>", s)
+		}
+	case PointReqMCP:
+		if rest != "method" && rest != "name" && rest != "session" {
+			return Point{}, fmt.Errorf("request point %q: want req.mcp.method, req.mcp.name or req.mcp.session", s)
+		}
+	}
+	return Point{Kind: kind, Name: rest, raw: s}, nil
+}
+
+// namedPointKind maps the first two words of a named point ("req.cookie") to
+// its kind, or PointInvalid.
+func namedPointKind(side, word string) PointKind {
+	switch side + "." + word {
+	case "req.header":
+		return PointReqHeader
+	case "req.cookie":
+		return PointReqCookie
+	case "req.query":
+		return PointReqQuery
+	case "req.form":
+		return PointReqForm
+	case "req.json":
+		return PointReqJSON
+	case "req.jwt":
+		return PointReqJWT
+	case "req.gql":
+		return PointReqGQL
+	case "req.mcp":
+		return PointReqMCP
+	case "resp.header":
+		return PointRespHeader
+	case "resp.cookie":
+		return PointRespCookie
+	case "resp.json":
+		return PointRespJSON
+	}
+	return PointInvalid
 }
 
 // MustParsePoint is ParsePoint for literals known to be valid; it panics on

@@ -1,0 +1,53 @@
+# spoor — run `make help` for the targets.
+
+GO        ?= go
+BIN       := bin/spoor
+PKGS      := ./...
+FUZZTIME  ?= 4s
+STATICCHECK_VERSION := v0.8.2
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build bin/spoor.
+	$(GO) build -o $(BIN) ./cmd/spoor
+
+.PHONY: demo
+demo: build ## Run the demo API, simulated actors, proxy and TUI.
+	./$(BIN) demo
+
+.PHONY: test
+test: ## Run vet and every test with the race detector.
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME (default 4s) each.
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$target"; \
+	    $(GO) test -run='^$$' -fuzz="^$$target$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+.PHONY: lint
+lint: ## Check formatting, vet and staticcheck.
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+
+.PHONY: fmt
+fmt: ## Format the code.
+	gofmt -w $$(git ls-files '*.go')
+
+.PHONY: bench
+bench: ## Run the micro-benchmarks (see BENCHMARKS.md).
+	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(PKGS)
+
+.PHONY: clean
+clean: ## Remove build output.
+	rm -rf bin

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/ingest"
+)
+
+// openTemp opens a store in a temporary directory and checks its
+// consistency when the test ends.
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "spoor.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Check(); err != nil {
+			t.Error(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+func exchange(start time.Time, ip, path string, status int) *engine.Exchange {
+	return &engine.Exchange{
+		Start: start, Duration: 3 * time.Millisecond, ClientIP: ip,
+		Method: "GET", Host: "api.test", Path: path, Status: status,
+		ReqHeaders: []engine.Header{{Name: "User-Agent", Value: "curl/8"}, {Name: "Cookie", Value: "sid=abc; theme=dark"}},
+		RespBody:   engine.Body{Data: []byte(`{"ok":true}`), Size: 11},
+	}
+}
+
+func analyse(s *Store, xs ...*engine.Exchange) []ingest.Record {
+	a := engine.NewAnalyzer(engine.SessionizerOptions{}, engine.NewHasher(s.Secret()))
+	var recs []ingest.Record
+	for _, x := range xs {
+		recs = append(recs, ingest.Record{Exchange: x, Session: a.Process(x)})
+	}
+	return recs
+}
+
+func TestWriteAndRead(t *testing.T) {
+	s := openTemp(t)
+	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	recs := analyse(s,
+		exchange(t0, "198.51.100.7", "/a", 200),
+		exchange(t0.Add(time.Second), "198.51.100.7", "/b", 404),
+	)
+	if err := s.Write(recs); err != nil {
+		t.Fatal(err)
+	}
+	sessions, err := s.Sessions(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sessions) != 1 {
+		t.Fatalf("got %d sessions, want 1", len(sessions))
+	}
+	got := sessions[0]
+	if got.Requests != 2 || got.StatusCounts[404] != 1 || got.KeyPoint != "req.cookie.sid" {
+		t.Errorf("session = %+v", got)
+	}
+	reqs, err := s.Requests(got.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) != 2 || reqs[0].Path != "/a" || reqs[1].Path != "/b" || reqs[0].ID == 0 {
+		t.Fatalf("requests = %+v", reqs)
+	}
+	if reqs[0].RespBody.Data != nil {
+		t.Error("Requests loaded body data; bodies must load only with Exchange")
+	}
+	full, err := s.Exchange(reqs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(full.RespBody.Data) != `{"ok":true}` {
+		t.Errorf("body = %q", full.RespBody.Data)
+	}
+	if v := full.ReqHeader("Cookie"); !engine.IsHashed(v[len("sid="):len("sid=")+29]) {
+		t.Errorf("cookie stored in clear: %q", v)
+	}
+	if _, err := s.Exchange(999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing exchange: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestReopenKeepsDataAndSecret(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := s.Secret()
+	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	if err := s.Write(analyse(s, exchange(t0, "192.0.2.1", "/x", 200))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("file mode %v, want 0600", fi.Mode().Perm())
+	}
+	s, err = Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if string(s.Secret()) != string(secret) {
+		t.Error("secret changed across reopen")
+	}
+	n, m, err := s.Count()
+	if err != nil || n != 1 || m != 1 {
+		t.Errorf("count = %d exchanges, %d sessions, %v; want 1, 1", n, m, err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	locked := filepath.Join(dir, "locked.db")
+	holder, err := Open(locked, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+
+	notStore := filepath.Join(dir, "text.db")
+	if err := os.WriteFile(notStore, []byte("hello, this is not a database at all\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		path string
+		want error
+	}{
+		{"locked by another handle", locked, ErrLocked},
+		{"not a store", notStore, ErrNotStore},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			s, err := Open(tt.path, Options{LockTimeout: 200 * time.Millisecond})
+			if err == nil {
+				s.Close()
+				t.Fatal("open succeeded")
+			}
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("open took %v", d)
+			}
+		})
+	}
+}
+
+func TestActiveSince(t *testing.T) {
+	s := openTemp(t)
+	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	old := exchange(t0, "192.0.2.1", "/old", 200)
+	old.ReqHeaders = nil
+	recent := exchange(t0.Add(2*time.Hour), "192.0.2.2", "/new", 200)
+	recent.ReqHeaders = nil
+	if err := s.Write(analyse(s, old, recent)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ActiveSince(t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].IPs[0] != "192.0.2.2" {
+		t.Errorf("ActiveSince = %+v", got)
+	}
+}

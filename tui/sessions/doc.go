@@ -1,0 +1,8 @@
+// Package sessions is the live list of captured sessions: one row per
+// session, newest activity first, with a cursor that follows its session
+// when the list reloads and reorders.
+//
+// It renders what it is given (SetSessions) and asks for nothing: it never
+// reads the store, and it opens a session by returning an OpenMsg for the
+// root model to act on.
+package sessions

@@ -1,0 +1,171 @@
+package table
+
+import (
+	"slices"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Align says which side of a cell text sticks to.
+type Align int
+
+// Numbers align right so that their digits line up; text aligns left.
+const (
+	Left Align = iota
+	Right
+)
+
+// Gap is the number of spaces between two columns.
+const Gap = 2
+
+// Column describes one column of a table.
+type Column struct {
+	Title string
+	// Min is the narrowest the column may get before it is dropped; Want is
+	// what its widest value needs.
+	Min, Want int
+	Align     Align
+	// Drop orders the columns that may disappear on a narrow terminal:
+	// higher values go first, 0 never goes.
+	Drop int
+}
+
+// Layout returns the width of each column for a table that must fit in
+// width cells; a dropped column gets 0. Columns shrink to their Min before
+// any is dropped, then the highest Drop value goes first. Cells left over
+// are shared out up to each Want in the order columns would be kept, so the
+// columns that identify a row grow before the ones that only add detail.
+func Layout(cols []Column, width int) []int {
+	shown := make([]bool, len(cols))
+	for i := range cols {
+		shown[i] = true
+	}
+	for minWidth(cols, shown) > width {
+		drop := -1
+		for i, c := range cols {
+			if shown[i] && c.Drop > 0 && (drop < 0 || c.Drop > cols[drop].Drop) {
+				drop = i
+			}
+		}
+		if drop < 0 {
+			// Nothing left to drop: render at Min and let the caller's
+			// final truncation cut the line.
+			break
+		}
+		shown[drop] = false
+	}
+	widths := make([]int, len(cols))
+	for i, c := range cols {
+		if shown[i] {
+			widths[i] = c.Min
+		}
+	}
+	free := width - minWidth(cols, shown)
+	order := make([]int, 0, len(cols))
+	for i := range cols {
+		if shown[i] {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cols[a].Drop - cols[b].Drop })
+	for _, i := range order {
+		grow := min(max(cols[i].Want-widths[i], 0), max(free, 0))
+		widths[i] += grow
+		free -= grow
+	}
+	return widths
+}
+
+// minWidth is the width the shown columns take at their Min, gaps included.
+func minWidth(cols []Column, shown []bool) int {
+	total, n := 0, 0
+	for i, c := range cols {
+		if shown[i] {
+			total += c.Min
+			n++
+		}
+	}
+	if n > 1 {
+		total += (n - 1) * Gap
+	}
+	return total
+}
+
+// Fit pads or truncates s to exactly w cells, measuring display width so
+// that wide runes and styled text line up. Truncated text ends in "…".
+func Fit(s string, w int, a Align) string {
+	if w <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	pad := strings.Repeat(" ", w-lipgloss.Width(s))
+	if a == Right {
+		return pad + s
+	}
+	return s + pad
+}
+
+// Cell is one value of a row and the style it takes outside the cursor row.
+type Cell struct {
+	Text  string
+	Style lipgloss.Style
+}
+
+// Row lays cells into columns of the given widths, skipping dropped
+// columns. Text is fitted before it is styled so that truncation never cuts
+// an escape sequence. With plain set, cell styles are ignored: the cursor
+// row is styled as a whole and inner colours would break its background.
+// Trailing blanks are trimmed so that short rows stay short.
+func Row(cols []Column, widths []int, cells []Cell, plain bool) string {
+	var b strings.Builder
+	first := true
+	for i, c := range cols {
+		if widths[i] == 0 {
+			continue
+		}
+		if !first {
+			b.WriteString(strings.Repeat(" ", Gap))
+		}
+		first = false
+		text := Fit(cells[i].Text, widths[i], c.Align)
+		if !plain {
+			text = styleKeepingPad(cells[i].Style, text)
+		}
+		b.WriteString(text)
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// styleKeepingPad styles the text of a fitted cell but not its padding, so
+// that a background colour does not bleed into the gap.
+func styleKeepingPad(st lipgloss.Style, s string) string {
+	trimmed := strings.TrimLeft(s, " ")
+	lead := s[:len(s)-len(trimmed)]
+	body := strings.TrimRight(trimmed, " ")
+	trail := trimmed[len(body):]
+	if body == "" {
+		return s
+	}
+	return lead + st.Render(body) + trail
+}
+
+// Header renders the column titles in the header style.
+func Header(cols []Column, widths []int, st lipgloss.Style) string {
+	cells := make([]Cell, len(cols))
+	for i, c := range cols {
+		cells[i] = Cell{Text: c.Title, Style: st}
+	}
+	return Row(cols, widths, cells, false)
+}
+
+// Line fits one finished line to the width, so no line ever wraps.
+func Line(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}

@@ -186,7 +186,7 @@ func (m Model) columns() []table.Column {
 	return []table.Column{
 		colOffset:   {Title: "OFFSET", Min: 7, Want: 7, Align: table.Right},
 		colMethod:   {Title: "METHOD", Min: 4, Want: max(w.method, 6)},
-		colPath:     {Title: "PATH", Min: 10, Want: max(w.path, 4)},
+		colPath:     {Title: "PATH", Min: 10, Want: max(w.path, 4), Grow: 1},
 		colStatus:   {Title: "STATUS", Min: 6, Want: 6, Align: table.Right},
 		colDuration: {Title: "DURATION", Min: 8, Want: 8, Align: table.Right, Drop: 1},
 		colSize:     {Title: "SIZE", Min: max(w.size, 4), Want: max(w.size, 4), Align: table.Right, Drop: 2},

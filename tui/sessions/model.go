@@ -148,14 +148,16 @@ const (
 
 // columns describes the table for the current data. Drop order keeps what
 // identifies a session and its danger signs longest: KEY goes first, then
-// IP, then the error counts; ATTACKS outlives them.
+// IP, then the error counts; ATTACKS outlives them. Spare width goes to
+// ACTOR and IP together before KEY, which matters least once the list
+// shows who the actor is.
 func (m Model) columns() []table.Column {
 	w := m.want
 	return []table.Column{
 		colLastSeen: {Title: "LAST SEEN", Min: 8, Want: 9},
-		colActor:    {Title: "ACTOR", Min: 10, Want: max(w.actor, 5)},
-		colKey:      {Title: "KEY", Min: 8, Want: max(w.key, 3), Drop: 5},
-		colIP:       {Title: "IP", Min: 9, Want: max(w.ip, 2), Drop: 4},
+		colActor:    {Title: "ACTOR", Min: 10, Want: max(w.actor, 5), Grow: 1},
+		colKey:      {Title: "KEY", Min: 8, Want: max(w.key, 3), Drop: 5, Grow: 2},
+		colIP:       {Title: "IP", Min: 9, Want: max(w.ip, 2), Drop: 4, Grow: 1},
 		colReqs:     {Title: "REQS", Min: max(w.reqs, 4), Want: max(w.reqs, 4), Align: table.Right},
 		col4xx:      {Title: "4XX", Min: max(w.c4xx, 3), Want: max(w.c4xx, 3), Align: table.Right, Drop: 3},
 		col5xx:      {Title: "5XX", Min: max(w.c5xx, 3), Want: max(w.c5xx, 3), Align: table.Right, Drop: 2},

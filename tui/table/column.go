@@ -1,6 +1,7 @@
 package table
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -30,13 +31,16 @@ type Column struct {
 	// Drop orders the columns that may disappear on a narrow terminal:
 	// higher values go first, 0 never goes.
 	Drop int
+	// Grow orders how spare cells are shared once every column has its
+	// Min: lower values are served first, and columns with the same value
+	// share evenly, so that no one column starves its peers.
+	Grow int
 }
 
 // Layout returns the width of each column for a table that must fit in
 // width cells; a dropped column gets 0. Columns shrink to their Min before
 // any is dropped, then the highest Drop value goes first. Cells left over
-// are shared out up to each Want in the order columns would be kept, so the
-// columns that identify a row grow before the ones that only add detail.
+// go to the columns up to their Want, in Grow order.
 func Layout(cols []Column, width int) []int {
 	shown := make([]bool, len(cols))
 	for i := range cols {
@@ -57,25 +61,43 @@ func Layout(cols []Column, width int) []int {
 		shown[drop] = false
 	}
 	widths := make([]int, len(cols))
+	groups := map[int][]int{}
 	for i, c := range cols {
 		if shown[i] {
 			widths[i] = c.Min
+			groups[c.Grow] = append(groups[c.Grow], i)
 		}
 	}
 	free := width - minWidth(cols, shown)
-	order := make([]int, 0, len(cols))
-	for i := range cols {
-		if shown[i] {
-			order = append(order, i)
-		}
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cols[a].Drop - cols[b].Drop })
-	for _, i := range order {
-		grow := min(max(cols[i].Want-widths[i], 0), max(free, 0))
-		widths[i] += grow
-		free -= grow
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
+		free = share(cols, widths, groups[g], free)
 	}
 	return widths
+}
+
+// share hands free cells to the given columns evenly, each up to its Want,
+// earlier columns taking the remainder, and returns what is left.
+func share(cols []Column, widths, group []int, free int) int {
+	for free > 0 {
+		hungry := 0
+		for _, i := range group {
+			if widths[i] < cols[i].Want {
+				hungry++
+			}
+		}
+		if hungry == 0 {
+			break
+		}
+		each := max(free/hungry, 1)
+		for _, i := range group {
+			grow := min(cols[i].Want-widths[i], each, free)
+			if grow > 0 {
+				widths[i] += grow
+				free -= grow
+			}
+		}
+	}
+	return free
 }
 
 // minWidth is the width the shown columns take at their Min, gaps included.

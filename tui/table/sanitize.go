@@ -9,17 +9,12 @@ import (
 
 // Sanitize makes captured text safe to print. Paths, user agents and actor
 // values come from whoever sent the traffic; an escape sequence in them
-// must not reach the terminal, and an investigator wants to see that it was
-// there, so control characters and invalid bytes are shown as \xNN.
+// must not reach the terminal, and a bidi override must not make one value
+// look like another. An investigator wants to see that such bytes were
+// there, so they are shown escaped: control characters and invalid bytes
+// as \xNN, invisible format characters as \uNNNN.
 func Sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !strings.ContainsFunc(s, needsEscape) {
 		return s
 	}
 	var b strings.Builder
@@ -28,9 +23,9 @@ func Sanitize(s string) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unicode.IsControl(r) && r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
 		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unicode.Is(unicode.Cf, r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
@@ -38,4 +33,10 @@ func Sanitize(s string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// needsEscape reports whether r must be escaped. RuneError stands for an
+// invalid byte here; a genuine U+FFFD is simply written back.
+func needsEscape(r rune) bool {
+	return r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }

@@ -15,7 +15,6 @@ type Palette struct {
 	Accent    color.Color
 	Muted     color.Color
 	Danger    color.Color
-	Warning   color.Color
 	Status1xx color.Color
 	Status2xx color.Color
 	Status3xx color.Color
@@ -37,7 +36,6 @@ func NewPalette(dark bool) Palette {
 		Accent:    c(lipgloss.Color("#5B3FD0"), lipgloss.Color("#B4A0FF")),
 		Muted:     c(lipgloss.Color("#8A8A8A"), lipgloss.Color("#6C6C6C")),
 		Danger:    c(lipgloss.Color("#C62828"), lipgloss.Color("#FF5F5F")),
-		Warning:   c(lipgloss.Color("#A85D00"), lipgloss.Color("#FFAF5F")),
 		Status1xx: c(lipgloss.Color("#6C6C6C"), lipgloss.Color("#9E9E9E")),
 		Status2xx: c(lipgloss.Color("#2E7D32"), lipgloss.Color("#5FD787")),
 		Status3xx: c(lipgloss.Color("#00707A"), lipgloss.Color("#5FD7FF")),
@@ -62,7 +60,6 @@ type Theme struct {
 	Accent    lipgloss.Style // the thing the view is about, e.g. the actor
 	Muted     lipgloss.Style // secondary text and placeholders
 	Danger    lipgloss.Style // errors, dropped exchanges, attacks
-	Warning   lipgloss.Style // client errors and other things to look at
 	Cursor    lipgloss.Style // the selected row
 	StatusBar lipgloss.Style // the bottom line
 	Help      help.Styles
@@ -85,7 +82,6 @@ func New(dark, plain bool) Theme {
 		Accent:    fg(p.Accent).Bold(true),
 		Muted:     fg(p.Muted),
 		Danger:    fg(p.Danger).Bold(true),
-		Warning:   fg(p.Warning),
 		Cursor:    lipgloss.NewStyle().Foreground(p.CursorFg).Background(p.CursorBg),
 		StatusBar: lipgloss.NewStyle().Foreground(p.BarFg).Background(p.BarBg),
 		Help: help.Styles{
@@ -119,7 +115,6 @@ func newPlain(dark bool) Theme {
 		Accent:    bold,
 		Muted:     none,
 		Danger:    bold,
-		Warning:   none,
 		Cursor:    none.Reverse(true),
 		StatusBar: none,
 		Help:      help.Styles{},

@@ -72,11 +72,11 @@ func parseForwardedAddr(s string) (netip.Addr, bool) {
 // peerAddr is the IP address of the connection's far end, or the zero Addr
 // when the connection is not IP (an in-memory pipe, say).
 func peerAddr(a net.Addr) netip.Addr {
-	if tcp, ok := a.(*net.TCPAddr); ok {
-		return tcp.AddrPort().Addr().Unmap().WithZone("")
-	}
 	if a == nil {
 		return netip.Addr{}
+	}
+	if tcp, ok := a.(*net.TCPAddr); ok {
+		return tcp.AddrPort().Addr().Unmap().WithZone("")
 	}
 	if ap, err := netip.ParseAddrPort(a.String()); err == nil {
 		return ap.Addr().Unmap().WithZone("")

@@ -11,9 +11,25 @@
 // exchange without waiting, so a slow analysis can only drop exchanges (and
 // count them), never slow the traffic down.
 //
+// An exchange starts when the proxy's handler gets the request: its headers
+// have been read, and so has its body when that fits the capture limit
+// (a larger body is streamed afterwards and counts towards the duration).
+// It ends when the last byte of the response body has been handed to the
+// client's connection, or the client went away. A response without a body
+// (HEAD, 204, 304) and spoor's own 502 end when the answer is ready to send.
+// Duration therefore covers the upstream's work and the relaying of the
+// response, which is what the client waited for.
+//
 // The package copies what an exchange needs out of fasthttp's pooled
 // request and response objects before they are reused, so an exchange is
 // plain data once offered. It knows nothing of bbolt or Bubble Tea, and it
 // does not redact: Authorization, Cookie and Set-Cookie are captured as they
-// crossed the proxy, and engine decides what is hashed or kept.
+// crossed the proxy, and engine decides what is hashed or kept. Response
+// bodies are captured as the upstream sent them, compressed or not, with
+// the Content-Encoding that says how to decode them.
+//
+// Known limits, all from fasthttp: the response Date header is stamped by
+// the proxy, trailers are not relayed, a connection upgrade (WebSocket) is
+// not proxied, and a body of unknown length is relayed chunked even to an
+// HTTP/1.0 client.
 package capture

@@ -1,44 +1,86 @@
 package capture
 
 import (
-	"iter"
 	"strings"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/valyala/fasthttp"
 )
 
-// copyHeaders copies a fasthttp header sequence into engine headers that
-// outlive the pooled request or response it came from. All names and values
-// share one string, so a request costs two allocations however many headers
-// it carries. The sequence is walked three times (measure, copy, slice); it
-// must yield the same headers each time, which fasthttp's iterators do.
-func copyHeaders(all iter.Seq2[[]byte, []byte]) []engine.Header {
-	n, size := 0, 0
-	for k, v := range all {
-		n++
-		size += len(k) + len(v)
+// requestHeaders copies a request's headers in the order and spelling they
+// arrived in, so that they outlive the pooled request.
+func requestHeaders(h *fasthttp.RequestHeader) []engine.Header {
+	var c headerCopier
+	for k, v := range h.AllInOrder() {
+		c.measure(k, v)
 	}
-	if n == 0 {
-		return nil
+	for k, v := range h.AllInOrder() {
+		c.write(k, v)
 	}
-	var b strings.Builder
-	b.Grow(size)
-	for k, v := range all {
-		b.Write(k)
-		b.Write(v)
+	for k, v := range h.AllInOrder() {
+		c.slice(k, v)
 	}
-	s := b.String()
-	hs := make([]engine.Header, 0, n)
-	off := 0
-	for k, v := range all {
-		end := off + len(k) + len(v)
-		if end > len(s) {
-			break
-		}
-		hs = append(hs, engine.Header{Name: s[off : off+len(k)], Value: s[off+len(k) : end]})
-		off = end
+	return c.hs
+}
+
+// responseHeaders copies an upstream response's headers so that they
+// outlive the pooled response. fasthttp keeps no wire order for responses:
+// Content-Length, Content-Type, Content-Encoding, Server and Set-Cookie come
+// first, then the rest in the order received, repeated headers in theirs.
+func responseHeaders(h *fasthttp.ResponseHeader) []engine.Header {
+	var c headerCopier
+	for k, v := range h.All() {
+		c.measure(k, v)
 	}
-	return hs
+	for k, v := range h.All() {
+		c.write(k, v)
+	}
+	for k, v := range h.All() {
+		c.slice(k, v)
+	}
+	return c.hs
+}
+
+// headerCopier copies headers into one string that all names and values
+// share, so a message costs two allocations however many headers it has.
+// It is fed the same headers three times: to measure, to copy, and to slice
+// the copy. The loops stay in the callers, with the concrete fasthttp
+// iterator, so that the compiler can inline them instead of allocating a
+// closure per loop.
+type headerCopier struct {
+	n, size int
+	b       strings.Builder
+	s       string
+	off     int
+	hs      []engine.Header
+}
+
+func (c *headerCopier) measure(k, v []byte) {
+	c.n++
+	c.size += len(k) + len(v)
+}
+
+func (c *headerCopier) write(k, v []byte) {
+	if c.b.Cap() == 0 {
+		c.b.Grow(c.size)
+	}
+	c.b.Write(k)
+	c.b.Write(v)
+}
+
+func (c *headerCopier) slice(k, v []byte) {
+	if c.hs == nil {
+		c.s = c.b.String()
+		c.hs = make([]engine.Header, 0, c.n)
+	}
+	end := c.off + len(k) + len(v)
+	if end > len(c.s) {
+		// The headers changed between passes, which fasthttp's iterators
+		// do not do; keeping what was copied beats reading out of bounds.
+		return
+	}
+	c.hs = append(c.hs, engine.Header{Name: c.s[c.off : c.off+len(k)], Value: c.s[c.off+len(k) : end]})
+	c.off = end
 }
 
 // isHopByHop reports whether a header describes one connection rather than

@@ -28,10 +28,9 @@ type upstream struct {
 // nothing after the path, so that a typo fails at start-up with a message
 // instead of as a 502 on every request.
 func parseUpstream(raw string) (upstream, error) {
-	invalid := fmt.Errorf("invalid --upstream %q: want a URL such as http://127.0.0.1:3000", raw)
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.Hostname() == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return upstream{}, invalid
+	if err != nil || u.Hostname() == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return upstream{}, invalidUpstream(raw)
 	}
 	port := u.Port()
 	switch u.Scheme {
@@ -44,7 +43,7 @@ func parseUpstream(raw string) (upstream, error) {
 			port = "443"
 		}
 	default:
-		return upstream{}, invalid
+		return upstream{}, invalidUpstream(raw)
 	}
 	return upstream{
 		raw:  raw,
@@ -52,6 +51,12 @@ func parseUpstream(raw string) (upstream, error) {
 		tls:  u.Scheme == "https",
 		base: u.Scheme + "://" + u.Host + strings.TrimSuffix(u.EscapedPath(), "/"),
 	}, nil
+}
+
+// invalidUpstream is the one error a user sees for any unusable upstream,
+// with an example of what works.
+func invalidUpstream(raw string) error {
+	return fmt.Errorf("invalid --upstream %q: want a URL such as http://127.0.0.1:3000", raw)
 }
 
 // appendRequestURI appends the absolute URI asked of the upstream: its base,

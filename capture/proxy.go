@@ -1,0 +1,230 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+const (
+	// headerBufferSize bounds the header block of a request or response.
+	// fasthttp's 4 KiB default refuses the large cookie and JWT headers many
+	// APIs carry; 32 KiB fits those without letting one connection pin much
+	// memory.
+	headerBufferSize = 32 << 10
+
+	// idleTimeout closes a keep-alive client connection that sends nothing,
+	// so that an abandoned connection does not live forever.
+	idleTimeout = 2 * time.Minute
+
+	// connWaitTimeout is how long a request waits for a free upstream
+	// connection when all are busy before it is answered with a 502.
+	connWaitTimeout = 10 * time.Second
+)
+
+// Proxy is a capturing reverse proxy in front of one upstream API. Its
+// methods are safe for concurrent use.
+type Proxy struct {
+	upstream upstream
+	listen   string
+	trusted  []netip.Prefix
+	limit    int
+	sink     Sink
+	clock    func() time.Time
+	log      *slog.Logger
+
+	server *fasthttp.Server
+	client *fasthttp.HostClient
+
+	captured atomic.Uint64
+	dropped  atomic.Uint64
+
+	mu   sync.Mutex // guards ln and shut
+	ln   net.Listener
+	shut bool
+}
+
+// New validates opts and returns a proxy ready to Serve.
+func New(opts Options) (*Proxy, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	up, err := parseUpstream(opts.Upstream)
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{
+		upstream: up,
+		listen:   opts.Listen,
+		trusted:  normalizePrefixes(opts.TrustForwarded),
+		limit:    opts.CaptureLimit,
+		sink:     opts.Sink,
+		clock:    opts.Clock,
+		log:      opts.Logger,
+	}
+	p.server = &fasthttp.Server{
+		Handler: p.serveHTTP,
+		// The client must see the upstream's headers, not fasthttp's.
+		NoDefaultServerHeader: true,
+		NoDefaultContentType:  true,
+		// Header names keep the case they were sent in, on the wire and in
+		// the capture.
+		DisableHeaderNamesNormalizing: true,
+		// A multipart body is forwarded as the bytes it is, not parsed.
+		DisablePreParseMultipartForm: true,
+		// Bodies up to the capture limit are read before the handler runs;
+		// larger ones are streamed through, so memory stays bounded.
+		StreamRequestBody:  true,
+		MaxRequestBodySize: max(opts.CaptureLimit, 4<<10),
+		ReadBufferSize:     headerBufferSize,
+		IdleTimeout:        idleTimeout,
+		CloseOnShutdown:    true,
+		Logger:             printfLogger{opts.Logger},
+	}
+	p.client = &fasthttp.HostClient{
+		Addr:                          up.addr,
+		IsTLS:                         up.tls,
+		TLSConfig:                     opts.UpstreamTLS,
+		NoDefaultUserAgentHeader:      true,
+		DisableHeaderNamesNormalizing: true,
+		DisablePathNormalizing:        true,
+		StreamResponseBody:            true,
+		ReadBufferSize:                headerBufferSize,
+		MaxConnWaitTimeout:            connWaitTimeout,
+	}
+	return p, nil
+}
+
+// normalizePrefixes makes prefixes comparable with the unmapped addresses
+// the proxy works with, so that ::ffff:10.0.0.0/104 trusts 10.0.0.0/8.
+func normalizePrefixes(in []netip.Prefix) []netip.Prefix {
+	out := make([]netip.Prefix, 0, len(in))
+	for _, p := range in {
+		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+		}
+		out = append(out, p.Masked())
+	}
+	return out
+}
+
+// ListenAndServe listens on Options.Listen and serves until Shutdown.
+func (p *Proxy) ListenAndServe() error {
+	ln, err := p.Listen()
+	if err != nil {
+		return err
+	}
+	return p.Serve(ln)
+}
+
+// Listen opens the listener ListenAndServe would use, for a caller that
+// wants a busy address reported before it starts anything else.
+func (p *Proxy) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", p.listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", p.listen, listenCause(err))
+	}
+	return ln, nil
+}
+
+// listenCause strips the operation and address net.Listen puts in its
+// errors, which the caller already states, leaving the reason: "address
+// already in use" rather than "listen tcp 127.0.0.1:8080: bind: address
+// already in use".
+func listenCause(err error) error {
+	var sys *os.SyscallError
+	if errors.As(err, &sys) {
+		return sys.Err
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Err
+	}
+	return err
+}
+
+// Serve accepts clients on ln until Shutdown, after which it returns nil.
+// It takes ownership of ln.
+func (p *Proxy) Serve(ln net.Listener) error {
+	p.mu.Lock()
+	if p.shut {
+		p.mu.Unlock()
+		ln.Close()
+		return fmt.Errorf("serve on %s: the proxy is shut down", ln.Addr())
+	}
+	p.ln = ln
+	p.mu.Unlock()
+
+	err := p.server.Serve(ln)
+	if p.isShut() {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting clients and waits until the requests in flight
+// have been answered and recorded, or ctx ends.
+func (p *Proxy) Shutdown(ctx context.Context) error {
+	p.mu.Lock()
+	p.shut = true
+	ln := p.ln
+	p.mu.Unlock()
+
+	err := p.server.ShutdownWithContext(ctx)
+	if ln != nil {
+		// fasthttp has closed ln already unless Serve had not yet handed it
+		// over; closing it again makes sure such a Serve returns.
+		ln.Close()
+	}
+	p.client.CloseIdleConnections()
+	if err != nil {
+		return fmt.Errorf("shut down proxy: %w", err)
+	}
+	return nil
+}
+
+func (p *Proxy) isShut() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.shut
+}
+
+// Addr is the address the proxy listens on, or nil before Serve.
+func (p *Proxy) Addr() net.Addr {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln == nil {
+		return nil
+	}
+	return p.ln.Addr()
+}
+
+// Captured is the number of exchanges the sink accepted.
+func (p *Proxy) Captured() uint64 { return p.captured.Load() }
+
+// Dropped is the number of exchanges the sink refused. Their requests were
+// still proxied.
+func (p *Proxy) Dropped() uint64 { return p.dropped.Load() }
+
+// printfLogger routes fasthttp's own messages (malformed requests, broken
+// connections) to slog at debug level: they are routine on a proxy that
+// faces scanners, and the TUI owns the terminal.
+type printfLogger struct{ log *slog.Logger }
+
+// Printf implements fasthttp.Logger.
+func (l printfLogger) Printf(format string, args ...any) {
+	l.log.Debug("proxy: " + fmt.Sprintf(format, args...))
+}

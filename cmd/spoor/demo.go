@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spoorhq/spoor/demo"
+)
+
+func newDemoCommand(g *globalFlags) *cobra.Command {
+	var (
+		noTUI  bool
+		runFor time.Duration
+		listen string
+		speed  float64
+	)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run a demo shop API with simulated actors behind the capture proxy",
+		Long:  "demo starts a small shop API on loopback, the capture proxy in front of it, and simulated actors (shoppers, app users, an attacker, a credential stuffer, a scraper and an enumerator) sending real HTTP through the proxy.",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			log, closeLog, err := g.logger()
+			if err != nil {
+				return err
+			}
+			defer closeLog()
+			path := g.db
+			if path == "" {
+				dir, err := os.MkdirTemp("", "spoor-demo-")
+				if err != nil {
+					return fmt.Errorf("create demo store: %w", err)
+				}
+				defer os.RemoveAll(dir)
+				path = filepath.Join(dir, "demo.db")
+			}
+
+			apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return fmt.Errorf("start demo api: %w", err)
+			}
+			api := &http.Server{Handler: demo.NewAPI(demo.APIOptions{Seed: 1}), ReadHeaderTimeout: 10 * time.Second}
+			go api.Serve(apiLn)
+			defer api.Close()
+			upstream := "http://" + apiLn.Addr().String()
+
+			// The actors send X-Forwarded-For as clients behind a load
+			// balancer would, so the proxy trusts it from loopback only.
+			loopback, _ := parsePrefixes([]string{"127.0.0.0/8", "::1/128"})
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, log: log})
+			if err != nil {
+				return err
+			}
+			actorCtx, stopActors := context.WithCancel(ctx)
+			actorsDone := make(chan error, 1)
+			go func() {
+				actorsDone <- demo.RunActors(actorCtx, demo.ActorOptions{Target: "http://" + w.Addr(), Seed: 1, Speed: speed, Logger: log})
+			}()
+
+			var runErr error
+			if noTUI {
+				fmt.Fprintf(cmd.ErrOrStderr(), "spoor: demo api %s, proxy http://%s, store %s\n", upstream, w.Addr(), path)
+				waitHeadless(ctx, runFor)
+			} else {
+				runCtx, cancel := ctx, context.CancelFunc(func() {})
+				if runFor > 0 {
+					runCtx, cancel = context.WithTimeout(ctx, runFor)
+				}
+				runErr = w.runTUI(runCtx, fmt.Sprintf("spoor demo · proxy %s → %s", w.Addr(), upstream))
+				cancel()
+			}
+			stopActors()
+			if err := <-actorsDone; err != nil && !errors.Is(err, context.Canceled) {
+				log.Warn("actors stopped", "err", err)
+			}
+			if err := w.stop(); err != nil {
+				return err
+			}
+			if noTUI {
+				w.summary(cmd.ErrOrStderr(), path)
+			}
+			return runErr
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&noTUI, "no-tui", false, "run without the interface")
+	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until quit)")
+	f.StringVar(&listen, "listen", "127.0.0.1:0", "address of the capture proxy (port 0 picks a free one)")
+	f.Float64Var(&speed, "speed", 1, "how fast the simulated actors act (1: human pacing)")
+	return cmd
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spoorhq/spoor/demo"
+)
+
+// TestDemoSessions runs `spoor demo --no-tui --for 10s` as a user would and
+// checks that `spoor sessions --json` shows each simulated actor as its own
+// session(s), keyed the way the actor identifies itself.
+func TestDemoSessions(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	_, stderr, code := spoor(t, 40*time.Second, "demo", "--no-tui", "--for", "10s", "--db", db)
+	if code != 0 {
+		t.Fatalf("demo exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "dropped 0,") {
+		t.Errorf("demo dropped exchanges: %s", stderr)
+	}
+	out, stderr, code := spoor(t, 10*time.Second, "sessions", "--db", db, "--json")
+	if code != 0 {
+		t.Fatalf("sessions exited %d: %s", code, stderr)
+	}
+	var sessions []sessionJSON
+	if err := json.Unmarshal([]byte(out), &sessions); err != nil {
+		t.Fatalf("sessions --json is not a JSON array: %v", err)
+	}
+
+	actorByIP := map[string]demo.ActorInfo{}
+	for _, a := range demo.Cast() {
+		actorByIP[a.IP] = a
+	}
+	byActor := map[string][]sessionJSON{}
+	for _, s := range sessions {
+		total := 0
+		for _, n := range s.StatusCounts {
+			total += n
+		}
+		if s.Requests == 0 || total != s.Requests {
+			t.Errorf("session %s: %d requests but status counts %v", s.ID, s.Requests, s.StatusCounts)
+		}
+		if len(s.IPs) != 1 {
+			t.Errorf("session %s mixes addresses %v: actors must not share sessions", s.ID, s.IPs)
+			continue
+		}
+		a, ok := actorByIP[s.IPs[0]]
+		if !ok {
+			t.Errorf("session %s from %s, which is no demo actor (X-Forwarded-For not trusted?)", s.ID, s.IPs[0])
+			continue
+		}
+		byActor[a.Name] = append(byActor[a.Name], s)
+	}
+
+	wantKey := map[demo.Kind]string{
+		demo.KindCookieUser:        "req.cookie.sid",
+		demo.KindJWTUser:           "req.jwt.sub+req.jwt.iss",
+		demo.KindEnumerator:        "req.jwt.sub+req.jwt.iss",
+		demo.KindAttacker:          "req.ip+req.ua",
+		demo.KindCredentialStuffer: "req.ip+req.ua",
+		demo.KindScraper:           "req.ip+req.ua",
+	}
+	keyIDs := map[string]string{} // key id → actor: no key value spans two actors
+	for _, a := range demo.Cast() {
+		got := byActor[a.Name]
+		var main *sessionJSON
+		for i := range got {
+			if owner, dup := keyIDs[got[i].KeyID]; dup && owner != a.Name {
+				t.Errorf("key id %s is shared by %s and %s", got[i].KeyID, owner, a.Name)
+			}
+			keyIDs[got[i].KeyID] = a.Name
+			if got[i].KeyPoint == wantKey[a.Kind] && (main == nil || got[i].Requests > main.Requests) {
+				main = &got[i]
+			}
+		}
+		if main == nil {
+			t.Errorf("%s (%s): no session keyed by %s among %d sessions", a.Name, a.Kind, wantKey[a.Kind], len(got))
+			continue
+		}
+		if !slices.Contains(main.UserAgents, a.UserAgent) {
+			t.Errorf("%s: user agents %v, want %q", a.Name, main.UserAgents, a.UserAgent)
+		}
+		t.Logf("%-8s %-18s %-24s %3d requests, status %v", a.Name, a.Kind, main.KeyPoint, main.Requests, main.StatusCounts)
+	}
+	attacker := byActor["scanner"]
+	if len(attacker) == 0 || !strings.HasPrefix(attacker[0].UserAgents[0], "sqlmap/") {
+		t.Errorf("attacker sessions = %+v", attacker)
+	}
+}

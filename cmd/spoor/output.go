@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// sessionJSON is the contract of `spoor sessions --json` (PRODUCT.md); only
+// fields spoor computes so far are present.
+type sessionJSON struct {
+	ID           string         `json:"id"`
+	KeyID        string         `json:"key_id"`
+	KeyPoint     string         `json:"key_point"`
+	Actor        string         `json:"actor"`
+	FirstSeen    time.Time      `json:"first_seen"`
+	LastSeen     time.Time      `json:"last_seen"`
+	Requests     int            `json:"requests"`
+	IPs          []string       `json:"ips"`
+	User         string         `json:"user"`
+	Role         string         `json:"role"`
+	UserAgents   []string       `json:"user_agents"`
+	StatusCounts map[string]int `json:"status_counts"`
+}
+
+func toSessionJSON(s engine.Session) sessionJSON {
+	codes := make(map[string]int, len(s.StatusCounts))
+	for code, n := range s.StatusCounts {
+		codes[strconv.Itoa(code)] = n
+	}
+	return sessionJSON{
+		ID: s.ID, KeyID: s.KeyID, KeyPoint: s.KeyPoint, Actor: s.Actor,
+		FirstSeen: s.FirstSeen, LastSeen: s.LastSeen, Requests: s.Requests,
+		IPs: nonNil(s.IPs), User: s.User, Role: s.Role, UserAgents: nonNil(s.UserAgents),
+		StatusCounts: codes,
+	}
+}
+
+// requestJSON is the contract of `spoor requests --json`.
+type requestJSON struct {
+	ID         uint64    `json:"id"`
+	SessionID  string    `json:"session_id"`
+	Time       time.Time `json:"time"`
+	Method     string    `json:"method"`
+	Host       string    `json:"host"`
+	Path       string    `json:"path"`
+	Endpoint   string    `json:"endpoint"`
+	Query      string    `json:"query"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	ReqBytes   int64     `json:"req_bytes"`
+	RespBytes  int64     `json:"resp_bytes"`
+	ClientIP   string    `json:"client_ip"`
+	Error      string    `json:"error,omitempty"`
+}
+
+func toRequestJSON(x engine.Exchange) requestJSON {
+	return requestJSON{
+		ID: x.ID, SessionID: x.SessionID, Time: x.Start, Method: x.Method, Host: x.Host,
+		Path: x.Path, Endpoint: engine.Endpoint(x.Path), Query: x.Query, Status: x.Status,
+		DurationMS: float64(x.Duration.Microseconds()) / 1000,
+		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP, Error: x.Error,
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// outputFormat is how a listing command prints.
+type outputFormat int
+
+const (
+	formatTable outputFormat = iota
+	formatJSON
+	formatNDJSON
+)
+
+func pickFormat(jsonFlag, ndjsonFlag bool) (outputFormat, error) {
+	switch {
+	case jsonFlag && ndjsonFlag:
+		return 0, usageError{fmt.Errorf("--json and --ndjson are exclusive")}
+	case jsonFlag:
+		return formatJSON, nil
+	case ndjsonFlag:
+		return formatNDJSON, nil
+	}
+	return formatTable, nil
+}
+
+// writeJSON prints items as one array or as one object per line.
+func writeJSON[T any](w io.Writer, f outputFormat, items []T) error {
+	if f == formatJSON {
+		if items == nil {
+			items = []T{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(items)
+	}
+	enc := json.NewEncoder(w)
+	for _, it := range items {
+		if err := enc.Encode(it); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func newProxyCommand(g *globalFlags) *cobra.Command {
+	var (
+		upstream, listen string
+		trust            []string
+		noTUI            bool
+		runFor           time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "proxy --upstream URL",
+		Short: "Capture traffic to an API through a local reverse proxy",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if upstream == "" {
+				return usageError{fmt.Errorf("--upstream is required, for example --upstream http://127.0.0.1:8080")}
+			}
+			prefixes, err := parsePrefixes(trust)
+			if err != nil {
+				return err
+			}
+			path, err := g.storePath()
+			if err != nil {
+				return err
+			}
+			log, closeLog, err := g.logger()
+			if err != nil {
+				return err
+			}
+			defer closeLog()
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, log: log})
+			if err != nil {
+				return err
+			}
+			var runErr error
+			if noTUI {
+				fmt.Fprintf(cmd.ErrOrStderr(), "spoor: proxy on http://%s → %s, store %s\n", w.Addr(), upstream, path)
+				waitHeadless(cmd.Context(), runFor)
+			} else {
+				runErr = w.runTUI(cmd.Context(), fmt.Sprintf("spoor proxy · %s → %s", w.Addr(), upstream))
+			}
+			if err := w.stop(); err != nil {
+				return err
+			}
+			if noTUI {
+				w.summary(cmd.ErrOrStderr(), path)
+			}
+			return runErr
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&upstream, "upstream", "", "URL of the API to proxy (required)")
+	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address the proxy listens on")
+	f.StringSliceVar(&trust, "trust-forwarded", nil, "peers (CIDR or address) whose X-Forwarded-For names the client")
+	f.BoolVar(&noTUI, "no-tui", false, "capture without the interface")
+	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")
+	return cmd
+}

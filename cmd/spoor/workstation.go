@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/spoorhq/spoor/capture"
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/ingest"
+	"github.com/spoorhq/spoor/store"
+	"github.com/spoorhq/spoor/tui"
+)
+
+// workstation is a running capture: store, analysis pipeline and proxy. The
+// demo adds its API and actors around one.
+type workstation struct {
+	store    *store.Store
+	queue    *ingest.Queue
+	proxy    *capture.Proxy
+	listener net.Listener
+	log      *slog.Logger
+
+	pipelineDone chan error
+	serveDone    chan error
+	notify       chan struct{} // a commit happened; holds at most one signal
+}
+
+type workstationConfig struct {
+	dbPath         string
+	upstream       string
+	listen         string
+	trustForwarded []netip.Prefix
+	log            *slog.Logger
+}
+
+// startWorkstation opens the store, starts the pipeline and the proxy. Every
+// failure is reported before anything is served, so a bad flag never leaves
+// a half-started proxy behind.
+func startWorkstation(cfg workstationConfig) (*workstation, error) {
+	queue := ingest.NewQueue(ingest.DefaultQueueSize)
+	proxy, err := capture.New(capture.Options{
+		Upstream:       cfg.upstream,
+		Listen:         cfg.listen,
+		TrustForwarded: cfg.trustForwarded,
+		Sink:           queue,
+		Logger:         cfg.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(cfg.dbPath, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := proxy.Listen()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	w := &workstation{
+		store:        st,
+		queue:        queue,
+		proxy:        proxy,
+		listener:     ln,
+		log:          cfg.log,
+		pipelineDone: make(chan error, 1),
+		serveDone:    make(chan error, 1),
+		notify:       make(chan struct{}, 1),
+	}
+
+	analyzer := engine.NewAnalyzer(engine.SessionizerOptions{}, engine.NewHasher(st.Secret()))
+	// Continue the session parts of actors seen before a restart, and keep
+	// part numbers growing so old parts are never overwritten.
+	previous, err := st.Sessions(0)
+	if err != nil {
+		ln.Close()
+		st.Close()
+		return nil, err
+	}
+	for _, s := range previous {
+		analyzer.Sessionizer().Restore(s)
+	}
+	pipeline := ingest.NewPipeline(analyzer, st, ingest.Options{OnCommit: func(int) {
+		select {
+		case w.notify <- struct{}{}:
+		default: // a refresh is already pending
+		}
+	}})
+	go func() { w.pipelineDone <- pipeline.Run(w.queue.C()) }()
+	go func() { w.serveDone <- proxy.Serve(ln) }()
+	cfg.log.Info("capture started", "listen", ln.Addr().String(), "upstream", cfg.upstream, "store", cfg.dbPath)
+	return w, nil
+}
+
+// Addr is the proxy's listening address.
+func (w *workstation) Addr() string { return w.listener.Addr().String() }
+
+// stop shuts the proxy down (finishing requests in flight), then drains the
+// queue into the store and closes it, so every accepted exchange is kept.
+func (w *workstation) stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var errs []error
+	if err := w.proxy.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stop proxy: %w", err))
+	}
+	if err := <-w.serveDone; err != nil && !errors.Is(err, net.ErrClosed) {
+		errs = append(errs, fmt.Errorf("proxy: %w", err))
+	}
+	w.queue.Close()
+	if err := <-w.pipelineDone; err != nil {
+		errs = append(errs, err)
+	}
+	if err := w.store.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// stats reads the live counters for the TUI's status bar.
+func (w *workstation) stats() tui.Stats {
+	return tui.Stats{Captured: w.queue.Accepted(), Dropped: w.queue.Dropped()}
+}
+
+// summary is the line printed when a headless run ends.
+func (w *workstation) summary(out io.Writer, path string) {
+	fmt.Fprintf(out, "spoor: captured %d exchanges, dropped %d, stored in %s\n", w.queue.Accepted(), w.queue.Dropped(), path)
+}
+
+// runTUI runs the interface until the user quits or ctx ends, forwarding
+// commit notifications at most 20 times a second so a busy API cannot flood
+// the UI.
+func (w *workstation) runTUI(ctx context.Context, title string) error {
+	m := tui.New(tui.Options{Source: w.store, Stats: w.stats, Title: title})
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-w.notify:
+			}
+			p.Send(tui.RefreshMsg{})
+			select { // coalesce: at most one refresh per tick
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	_, err := p.Run()
+	close(done)
+	wg.Wait()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // a signal ended the TUI: the caller flushes and exits
+	}
+	return err
+}
+
+// waitHeadless blocks until ctx ends or the duration passes (0: forever).
+func waitHeadless(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		<-ctx.Done()
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// parsePrefixes parses --trust-forwarded values: CIDR prefixes or single
+// addresses.
+func parsePrefixes(values []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range values {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("invalid --trust-forwarded %q: want an address or CIDR prefix such as 10.0.0.0/8", v)}
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}

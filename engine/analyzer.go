@@ -1,25 +1,139 @@
 package engine
 
+import (
+	"fmt"
+)
+
 // Analyzer turns a captured exchange into what the store keeps: the exchange
-// assigned to its session with secrets hashed, and the session's new summary.
-// Later stages (context parameters, flows, detection) plug in here.
+// assigned to its session, labelled with its context parameters, flows and
+// endpoint, with secrets and hashed values replaced by their keyed hashes;
+// and the session's new summary. Later stages (detection, abuse) plug in
+// here. An Analyzer is not safe for concurrent use: one analysis goroutine
+// owns it, and it reuses its buffers from one exchange to the next.
 type Analyzer struct {
-	sessions *Sessionizer
-	hasher   Hasher
+	sessions    *Sessionizer
+	hasher      Hasher
+	context     []contextParam
+	flows       flowTable
+	scope       scope
+	hashSecrets bool
+
+	view  View
+	scrub scrubber
+	segs  []string // the current path split, shared by every flow pattern
 }
 
-// NewAnalyzer returns an Analyzer grouping with opts and hashing with h.
+// NewAnalyzer returns an Analyzer grouping with opts and hashing with h, with
+// the other settings of DefaultConfig (default flows, secrets hashed, no
+// context parameters, everything in scope).
 func NewAnalyzer(opts SessionizerOptions, h Hasher) *Analyzer {
-	return &Analyzer{sessions: NewSessionizer(opts, h), hasher: h}
+	// The default flow table compiles (TestDefaultFlows); were it ever not
+	// to, the analyzer would label no flows rather than fail.
+	flows, _ := compileFlows(DefaultFlows())
+	cc := compiledConfig{flows: flows, hashSecrets: true}
+	return newAnalyzer(NewSessionizer(opts, h), h, cc)
+}
+
+// NewAnalyzerFromConfig returns an Analyzer applying cfg and hashing with h.
+func NewAnalyzerFromConfig(cfg Config, h Hasher) (*Analyzer, error) {
+	cc, err := compileConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	z := NewSessionizer(SessionizerOptions{Keys: cc.keys, Inactivity: cc.inactivity}, h)
+	return newAnalyzer(z, h, cc), nil
+}
+
+func newAnalyzer(z *Sessionizer, h Hasher, cc compiledConfig) *Analyzer {
+	return &Analyzer{
+		sessions:    z,
+		hasher:      h,
+		context:     cc.context,
+		flows:       cc.flows,
+		scope:       cc.scope,
+		hashSecrets: cc.hashSecrets,
+	}
 }
 
 // Sessionizer exposes the grouping state, for restore and eviction.
 func (a *Analyzer) Sessionizer() *Sessionizer { return a.sessions }
 
+// InScope reports whether x falls within the configured scope. The pipeline
+// asks before Process: out-of-scope traffic is proxied but neither grouped
+// nor stored.
+func (a *Analyzer) InScope(x *Exchange) bool { return a.scope.contains(x) }
+
 // Process analyses x in place and returns a snapshot of its session. After
-// Process returns, x holds no clear credentials.
+// Process returns, x holds no clear credentials (unless the configuration
+// keeps secrets clear) and no clear value of a hashed context parameter.
+//
+// Everything that reads values (grouping, context parameters) runs on the
+// clear exchange first; then x is redacted; then the session summary is
+// updated from the redacted copy, so that the session never holds what the
+// exchange may not.
 func (a *Analyzer) Process(x *Exchange) Session {
-	s := a.sessions.Assign(x)
-	a.hasher.RedactSecrets(x)
+	v := &a.view
+	v.reset(x)
+	id := a.sessions.keys.Identify(v, a.hasher)
+
+	a.scrub.reset()
+	user, role := a.readContext(v, x)
+	a.segs = splitPath(x.Path, a.segs[:0])
+	x.Flows = a.flows.match(x.Method, a.segs)
+	v.reset(nil) // the view must not outlive the clear copy it read
+
+	if a.hashSecrets {
+		a.hasher.RedactSecrets(x)
+	}
+	if !a.scrub.empty() {
+		a.scrub.exchange(x)
+		for name, val := range x.Context {
+			x.Context[name] = a.scrub.str(val)
+		}
+		user, role = a.scrub.str(user), a.scrub.str(role)
+	}
+	x.Endpoint = Endpoint(x.Path)
+
+	s := a.sessions.assign(x, id)
+	if s.User == "" && user != "" {
+		s.User = user
+	}
+	if s.Role == "" && role != "" {
+		s.Role = role
+	}
+	if !a.scrub.empty() && a.scrub.str(s.Actor) != s.Actor {
+		// The actor's clear name (a JWT subject, say) is a hashed value:
+		// show the key's hash instead.
+		s.Actor = id.Key.String() + " " + shortHash(id.Value)
+	}
 	return s.Clone()
+}
+
+// readContext fills x.Context from the configured parameters, hashing those
+// that ask for it and registering their clear values for scrubbing. It
+// returns the first user and role values.
+func (a *Analyzer) readContext(v *View, x *Exchange) (user, role string) {
+	x.Context = nil
+	for _, p := range a.context {
+		val := v.Value(p.point)
+		if val == "" {
+			continue
+		}
+		if p.hash {
+			h := a.hasher.Hash(val)
+			a.scrub.add(val, h)
+			val = h
+		}
+		if x.Context == nil {
+			x.Context = make(map[string]string, len(a.context))
+		}
+		x.Context[p.point.String()] = val
+		switch {
+		case p.typ == ParamUser && user == "":
+			user = val
+		case p.typ == ParamRole && role == "":
+			role = val
+		}
+	}
+	return user, role
 }

@@ -6,7 +6,8 @@ import (
 
 // Endpoint templates a path so that requests to one resource share a name:
 // /users/123 → /users/{id}, /orders/6f1c…-…  → /orders/{uuid}. Numbers, UUIDs,
-// long hex strings and long base64-like tokens are replaced; words are kept.
+// long hex strings, long base64-like tokens and keyed hashes are replaced;
+// words are kept.
 func Endpoint(path string) string {
 	if path == "" {
 		return "/"
@@ -32,6 +33,9 @@ func templateSegment(seg string) string {
 		return "{id}"
 	case isUUID(seg):
 		return "{uuid}"
+	case IsHashed(seg):
+		// A hashed context value scrubbed out of the path.
+		return "{hash}"
 	case len(seg) >= 8 && isHex(seg) && hasDigit(seg):
 		return "{hex}"
 	case len(seg) >= 20 && isTokenLike(seg):

@@ -45,6 +45,16 @@ type Exchange struct {
 	Error string `json:"error,omitempty"`
 	// KeyPoint names the grouping key that identified the session.
 	KeyPoint string `json:"key_point,omitempty"`
+	// Endpoint is Path templated (/users/{id}), filled by the Analyzer so
+	// that requests to one resource can be counted together.
+	Endpoint string `json:"endpoint"`
+	// Context holds the configured context parameters the exchange carries,
+	// by point spelling. A hashed parameter holds its keyed hash, never the
+	// clear value.
+	Context map[string]string `json:"context,omitempty"`
+	// Flows are the business flows (Auth, Billing, ...) whose patterns match
+	// the request, in the order the flow table lists them.
+	Flows []string `json:"flows,omitempty"`
 }
 
 // ReqHeader returns the first request header with the given name, compared

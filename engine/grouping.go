@@ -34,13 +34,18 @@ func (k Key) String() string {
 	return strings.Join(names, "+")
 }
 
-// ParseKey parses a grouping key: one point or points joined with '+'.
+// ParseKey parses a grouping key: one point or points joined with '+'. The
+// error for a one-point key is the point's own, so that a configuration
+// error reads `unknown request point "req.foo"` without repeating it.
 func ParseKey(s string, origin KeyOrigin) (Key, error) {
 	var k Key
 	for part := range strings.SplitSeq(s, "+") {
 		p, err := ParsePoint(part)
 		if err != nil {
-			return Key{}, fmt.Errorf("grouping key %q: %w", s, err)
+			if strings.Contains(s, "+") {
+				return Key{}, fmt.Errorf("grouping key %q: %w", s, err)
+			}
+			return Key{}, err
 		}
 		k.Parts = append(k.Parts, p)
 	}
@@ -137,6 +142,7 @@ func NewKeyList(configured []string, builtin bool) (KeyList, error) {
 		if err != nil {
 			return nil, err
 		}
+		k.Why = "listed in grouping.keys"
 		addKey(k)
 	}
 	if builtin {
@@ -195,4 +201,28 @@ func shortHash(hashed string) string {
 		rest = rest[:8]
 	}
 	return rest
+}
+
+// KeyInfo describes one key of the effective list, for `spoor keys` and the
+// TUI's key editor: nothing about grouping is hidden.
+type KeyInfo struct {
+	// Order is the key's rank, from 1: the first key that yields a value
+	// identifies the session.
+	Order int `json:"order"`
+	// Key is the key's spelling, as configuration writes it.
+	Key    string    `json:"key"`
+	Origin KeyOrigin `json:"origin"`
+	Why    string    `json:"why"`
+	// Hashed is true when sessions show the key's value by its hash because
+	// the value is a credential (a token, a cookie).
+	Hashed bool `json:"hashed"`
+}
+
+// Describe lists the keys in the order they are tried.
+func (l KeyList) Describe() []KeyInfo {
+	out := make([]KeyInfo, len(l))
+	for i, k := range l {
+		out[i] = KeyInfo{Order: i + 1, Key: k.String(), Origin: k.Origin, Why: k.Why, Hashed: !k.displayable()}
+	}
+	return out
 }

@@ -7,7 +7,8 @@ import (
 // RedactSecrets replaces credentials in x with their keyed hashes before x is
 // stored: the Authorization credentials (the scheme stays readable), every
 // Cookie value and every Set-Cookie value (names and attributes stay). Call it
-// after grouping has read the clear values.
+// after grouping has read the clear values. Applied to an exchange already
+// redacted it changes nothing, since a hash hashes to itself.
 func (h Hasher) RedactSecrets(x *Exchange) {
 	for i := range x.ReqHeaders {
 		hd := &x.ReqHeaders[i]
@@ -43,17 +44,33 @@ func (h Hasher) redactAuthorization(v string) string {
 	return scheme + " " + h.Hash(cred)
 }
 
+// redactCookie hashes the value of every pair of a Cookie header and
+// normalises the separators to "; ". A part without "=" is kept as it is.
 func (h Hasher) redactCookie(v string) string {
-	parts := strings.Split(v, ";")
-	for i, part := range parts {
-		k, val, ok := strings.Cut(part, "=")
-		if !ok {
-			parts[i] = strings.TrimSpace(part)
+	var b strings.Builder
+	b.Grow(len(v) + 32)
+	first := true
+	for v != "" {
+		var part string
+		part, v, _ = strings.Cut(v, ";")
+		part = strings.TrimSpace(part)
+		if part == "" {
 			continue
 		}
-		parts[i] = strings.TrimSpace(k) + "=" + h.Hash(strings.Trim(strings.TrimSpace(val), `"`))
+		if !first {
+			b.WriteString("; ")
+		}
+		first = false
+		k, val, ok := strings.Cut(part, "=")
+		if !ok {
+			b.WriteString(part)
+			continue
+		}
+		b.WriteString(strings.TrimSpace(k))
+		b.WriteByte('=')
+		b.WriteString(h.Hash(cookieText(val)))
 	}
-	return strings.Join(parts, "; ")
+	return b.String()
 }
 
 func (h Hasher) redactSetCookie(v string) string {
@@ -62,7 +79,7 @@ func (h Hasher) redactSetCookie(v string) string {
 	if !ok {
 		return v
 	}
-	out := strings.TrimSpace(k) + "=" + h.Hash(strings.Trim(strings.TrimSpace(val), `"`))
+	out := strings.TrimSpace(k) + "=" + h.Hash(cookieText(val))
 	if hasAttrs {
 		out += ";" + attrs
 	}

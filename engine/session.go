@@ -37,8 +37,11 @@ type Session struct {
 	UserAgents   []string       `json:"user_agents"`
 	StatusCounts map[int]int    `json:"status_counts"`
 	Attacks      map[string]int `json:"attacks"`
-	ReqBytes     int64          `json:"req_bytes"`
-	RespBytes    int64          `json:"resp_bytes"`
+	// Flows counts the session's requests in each business flow; a request
+	// may count in several. FlowShare turns a count into a share.
+	Flows     map[string]int `json:"flows"`
+	ReqBytes  int64          `json:"req_bytes"`
+	RespBytes int64          `json:"resp_bytes"`
 	// Latency is the sum of request durations, for the mean.
 	Latency time.Duration `json:"latency_ns"`
 }
@@ -57,6 +60,15 @@ func (s *Session) ClassCount(class int) int {
 	return n
 }
 
+// FlowShare is the share, from 0 to 1, of the session's requests that
+// belong to the named flow.
+func (s *Session) FlowShare(name string) float64 {
+	if s.Requests == 0 {
+		return 0
+	}
+	return float64(s.Flows[name]) / float64(s.Requests)
+}
+
 // AttackCount is the number of attack tags on the session's requests.
 func (s *Session) AttackCount() int {
 	n := 0
@@ -73,6 +85,7 @@ func (s *Session) Clone() Session {
 	c.UserAgents = slices.Clone(s.UserAgents)
 	c.StatusCounts = cloneMap(s.StatusCounts)
 	c.Attacks = cloneMap(s.Attacks)
+	c.Flows = cloneMap(s.Flows)
 	return c
 }
 
@@ -105,6 +118,12 @@ func (s *Session) add(x *Exchange) {
 	s.ReqBytes += x.ReqBody.Size
 	s.RespBytes += x.RespBody.Size
 	s.Latency += x.Duration
+	for _, f := range x.Flows {
+		if s.Flows == nil {
+			s.Flows = map[string]int{}
+		}
+		s.Flows[f]++
+	}
 }
 
 func addDistinct(list []string, v string) []string {

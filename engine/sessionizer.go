@@ -47,13 +47,20 @@ func (z *Sessionizer) Keys() KeyList { return z.keys }
 // returns the updated session. The returned pointer stays owned by the
 // Sessionizer: clone it before handing it to another goroutine.
 func (z *Sessionizer) Assign(x *Exchange) *Session {
-	id := z.keys.Identify(NewView(x), z.hasher)
+	return z.assign(x, z.keys.Identify(NewView(x), z.hasher))
+}
+
+// assign adds x to the open part of identity id, opening a new part when
+// there is none or the open one has expired. The analyzer identifies an
+// exchange before it redacts it and assigns it after, so that the session
+// summary only ever sees the stored copy.
+func (z *Sessionizer) assign(x *Exchange, id Identity) *Session {
 	s := z.open[id.Value]
 	if s == nil || z.expired(s, x.Start) {
 		part := z.parts[id.Value] + 1
 		z.parts[id.Value] = part
 		keyID := keyIDOf(id.Value)
-		s = &Session{
+		next := &Session{
 			ID:       SessionID(keyID, part),
 			KeyID:    keyID,
 			KeyPoint: id.Key.String(),
@@ -61,6 +68,12 @@ func (z *Sessionizer) Assign(x *Exchange) *Session {
 			Actor:    id.Display,
 			Part:     part,
 		}
+		if s != nil {
+			// The key value names the same actor across parts: what an
+			// earlier part learned about its user and role still holds.
+			next.User, next.Role = s.User, s.Role
+		}
+		s = next
 		z.open[id.Value] = s
 	}
 	s.add(x)

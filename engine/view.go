@@ -1,39 +1,54 @@
 package engine
 
-import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
-	"net/url"
-	"strconv"
-	"strings"
-)
-
-// View reads request points out of one exchange. It parses each part (query,
-// cookies, JSON bodies, JWT claims) at most once and only when a point asks
-// for it, so that grouping a request with a session cookie never touches its
-// body.
+// View reads request points out of one exchange. Each part that needs work
+// (inflating a body, reading a multipart form, decoding a JWT) is done at
+// most once and only when a point asks for it, so that grouping a request
+// by its session cookie never touches its body. Lookups in headers, cookies,
+// queries and JSON bodies scan the captured bytes in place.
 type View struct {
 	x *Exchange
 
-	query      url.Values
-	queryDone  bool
-	cookies    map[string]string
-	cookieDone bool
-	setCookies map[string]string
-	setDone    bool
-	reqJSON    any
-	reqJSONOK  bool
-	reqDone    bool
-	respJSON   any
-	respJSONOK bool
-	respDone   bool
-	claims     map[string]map[string]any // JWT claims by carrier point
+	req, resp bodyView
+	form      []formField
+	formKind  formKind
+	formText  string // an urlencoded body as a string, scanned like a query
+	formDone  bool
+	jwts      []jwtEntry
+}
+
+// bodyView is a body as points read it: inflated when it was compressed.
+type bodyView struct {
+	data []byte
+	done bool
+	buf  []byte // storage for the inflated body, kept across exchanges
+}
+
+// jwtEntry caches the decoded claims of the JWT held by one carrier.
+type jwtEntry struct {
+	carrier string // the carrier point's spelling, "" for the bearer token
+	claims  []byte
+	ok      bool
 }
 
 // NewView returns a View over x. The view does not copy x; x must not change
 // while the view is used.
 func NewView(x *Exchange) *View { return &View{x: x} }
+
+// reset points the view at x, forgetting what it read from the previous
+// exchange but keeping its buffers, so that the analyzer reuses one view.
+func (v *View) reset(x *Exchange) {
+	v.x = x
+	v.req.reset()
+	v.resp.reset()
+	clear(v.form)
+	v.form = v.form[:0]
+	v.formKind, v.formText, v.formDone = formNone, "", false
+	v.jwts = v.jwts[:0]
+}
+
+func (b *bodyView) reset() {
+	b.data, b.done = nil, false
+}
 
 // Exchange returns the exchange the view reads.
 func (v *View) Exchange() *Exchange { return v.x }
@@ -58,248 +73,97 @@ func (v *View) Value(p Point) string {
 	case PointRespHeader:
 		return x.RespHeader(p.Name)
 	case PointReqCookie:
-		return v.cookie(p.Name)
+		return cookieValue(x.ReqHeaders, p.Name)
 	case PointRespCookie:
-		return v.setCookie(p.Name)
+		return setCookieValue(x.RespHeaders, p.Name)
 	case PointReqQuery:
-		return v.queryValue(p.Name)
+		return queryValue(x.Query, p.Name)
+	case PointReqForm:
+		return v.formValue(p.Name)
 	case PointReqBearer:
 		return bearerToken(x.ReqHeader("Authorization"))
 	case PointReqBasic:
 		return basicUser(x.ReqHeader("Authorization"))
 	case PointReqJSON:
-		if doc, ok := v.requestJSON(); ok {
-			return jsonPathString(doc, p.Name)
+		if raw, ok := jsonLookup(v.body(false), p.Name, false); ok {
+			return jsonText(raw)
 		}
 	case PointRespJSON:
-		if doc, ok := v.responseJSON(); ok {
-			return jsonPathString(doc, p.Name)
+		if raw, ok := jsonLookup(v.body(true), p.Name, false); ok {
+			return jsonText(raw)
 		}
 	case PointReqJWT:
-		return claimString(v.jwtClaims(p.Carrier), p.Name)
+		if claims, ok := v.jwt(p.Carrier); ok {
+			return jwtClaim(claims, p.Name)
+		}
+	case PointReqGQL, PointReqMCP:
+		// GraphQL and MCP decoding is a later stage; until then these points
+		// parse but carry nothing.
 	}
 	return ""
 }
 
-func (v *View) queryValue(name string) string {
-	if !v.queryDone {
-		v.queryDone = true
-		if v.x.Query != "" {
-			v.query, _ = url.ParseQuery(v.x.Query) // keeps the pairs that parse
-		}
+// body returns the request or response body as points read it.
+func (v *View) body(resp bool) []byte {
+	bv, b, hs := &v.req, &v.x.ReqBody, v.x.ReqHeaders
+	if resp {
+		bv, b, hs = &v.resp, &v.x.RespBody, v.x.RespHeaders
 	}
-	return v.query.Get(name)
-}
-
-func (v *View) cookie(name string) string {
-	if !v.cookieDone {
-		v.cookieDone = true
-		for _, h := range v.x.ReqHeaders {
-			if strings.EqualFold(h.Name, "Cookie") {
-				v.cookies = parseCookieHeader(h.Value, v.cookies)
+	if !bv.done {
+		bv.done = true
+		bv.data = b.Data
+		if c := bodyCodec(hs, b.Data); c != codecNone {
+			if out, ok := inflate(c, b.Data, bv.buf, b.Truncated); ok {
+				bv.data, bv.buf = out, out
 			}
 		}
 	}
-	return v.cookies[name]
+	return bv.data
 }
 
-func (v *View) setCookie(name string) string {
-	if !v.setDone {
-		v.setDone = true
-		for _, h := range v.x.RespHeaders {
-			if strings.EqualFold(h.Name, "Set-Cookie") {
-				pair, _, _ := strings.Cut(h.Value, ";")
-				if v.setCookies == nil {
-					v.setCookies = map[string]string{}
-				}
-				if k, val, ok := strings.Cut(pair, "="); ok {
-					v.setCookies[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(val), `"`)
-				}
-			}
+func (v *View) formValue(name string) string {
+	if !v.formDone {
+		v.formDone = true
+		body := v.body(false)
+		var boundary string
+		v.formKind, boundary = requestFormKind(v.x.ReqHeaders, body)
+		switch v.formKind {
+		case formURLEncoded:
+			v.formText = string(body)
+		case formMultipart:
+			v.form = multipartFields(body, boundary, v.form)
 		}
 	}
-	return v.setCookies[name]
-}
-
-func (v *View) requestJSON() (any, bool) {
-	if !v.reqDone {
-		v.reqDone = true
-		v.reqJSON, v.reqJSONOK = decodeJSON(v.x.ReqBody.Data)
+	if v.formKind == formURLEncoded {
+		return queryValue(v.formText, name)
 	}
-	return v.reqJSON, v.reqJSONOK
+	return fieldValue(v.form, name)
 }
 
-func (v *View) responseJSON() (any, bool) {
-	if !v.respDone {
-		v.respDone = true
-		v.respJSON, v.respJSONOK = decodeJSON(v.x.RespBody.Data)
-	}
-	return v.respJSON, v.respJSONOK
-}
-
-func (v *View) jwtClaims(carrier *Point) map[string]any {
-	key := "req.bearer"
+// jwt returns the decoded claims of the bearer token, or of the token held
+// by carrier.
+func (v *View) jwt(carrier *Point) ([]byte, bool) {
+	key := ""
 	if carrier != nil {
 		key = carrier.raw
 	}
-	if c, ok := v.claims[key]; ok {
-		return c
+	for i := range v.jwts {
+		if v.jwts[i].carrier == key {
+			return v.jwts[i].claims, v.jwts[i].ok
+		}
 	}
 	var token string
 	if carrier == nil {
 		token = bearerToken(v.x.ReqHeader("Authorization"))
 	} else {
-		token = v.Value(*carrier)
+		token = carriedToken(v.Value(*carrier))
 	}
-	c := decodeJWTClaims(token)
-	if v.claims == nil {
-		v.claims = map[string]map[string]any{}
+	// Reuse the claims buffer of an entry left over from an earlier exchange.
+	var buf []byte
+	if n := len(v.jwts); n < cap(v.jwts) {
+		buf = v.jwts[:n+1][n].claims[:0]
 	}
-	v.claims[key] = c
-	return c
-}
-
-// parseCookieHeader adds the pairs of a Cookie header to m. Malformed pairs
-// are skipped rather than failing the whole header, as browsers do.
-func parseCookieHeader(h string, m map[string]string) map[string]string {
-	for part := range strings.SplitSeq(h, ";") {
-		k, val, ok := strings.Cut(part, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			continue
-		}
-		if m == nil {
-			m = map[string]string{}
-		}
-		if _, dup := m[k]; !dup {
-			m[k] = strings.Trim(strings.TrimSpace(val), `"`)
-		}
-	}
-	return m
-}
-
-func bearerToken(auth string) string {
-	scheme, token, ok := strings.Cut(strings.TrimSpace(auth), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return ""
-	}
-	return strings.TrimSpace(token)
-}
-
-func basicUser(auth string) string {
-	scheme, cred, ok := strings.Cut(strings.TrimSpace(auth), " ")
-	if !ok || !strings.EqualFold(scheme, "Basic") {
-		return ""
-	}
-	cred = strings.TrimSpace(cred)
-	if IsHashed(cred) {
-		return cred // stored copies keep only the hash of the credentials
-	}
-	raw, err := base64.StdEncoding.DecodeString(cred)
-	if err != nil {
-		return ""
-	}
-	user, _, _ := strings.Cut(string(raw), ":")
-	return user
-}
-
-func decodeJSON(b []byte) (any, bool) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || (b[0] != '{' && b[0] != '[') {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, false
-	}
-	return doc, true
-}
-
-// jsonPath walks a dotted path with numeric array indexes ("items.0.sku").
-func jsonPath(doc any, path string) (any, bool) {
-	cur := doc
-	for seg := range strings.SplitSeq(path, ".") {
-		switch node := cur.(type) {
-		case map[string]any:
-			next, ok := node[seg]
-			if !ok {
-				return nil, false
-			}
-			cur = next
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(node) {
-				return nil, false
-			}
-			cur = node[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-func jsonPathString(doc any, path string) string {
-	val, ok := jsonPath(doc, path)
-	if !ok {
-		return ""
-	}
-	return scalarString(val)
-}
-
-// scalarString renders a JSON scalar as text; objects and arrays render as
-// compact JSON so that a point on them still yields a stable value.
-func scalarString(val any) string {
-	switch t := val.(type) {
-	case nil:
-		return ""
-	case string:
-		return t
-	case json.Number:
-		return t.String()
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(t)
-	default:
-		b, err := json.Marshal(t)
-		if err != nil {
-			return ""
-		}
-		return string(b)
-	}
-}
-
-// decodeJWTClaims decodes the payload of a compact JWS without verifying it:
-// spoor uses claims to group and to label, never to authorise.
-func decodeJWTClaims(token string) map[string]any {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 || parts[1] == "" {
-		return nil
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return nil
-	}
-	doc, ok := decodeJSON(raw)
-	if !ok {
-		return nil
-	}
-	claims, _ := doc.(map[string]any)
-	return claims
-}
-
-func claimString(claims map[string]any, name string) string {
-	if claims == nil {
-		return ""
-	}
-	if val, ok := claims[name]; ok {
-		return scalarString(val)
-	}
-	if val, ok := jsonPath(claims, name); ok {
-		return scalarString(val)
-	}
-	return ""
+	claims, ok := jwtPayload(token, buf)
+	v.jwts = append(v.jwts, jwtEntry{carrier: key, claims: claims, ok: ok})
+	return claims, ok
 }

@@ -75,6 +75,9 @@ func (p *Pipeline) Run(src <-chan *engine.Exchange) error {
 			if !ok {
 				return flush()
 			}
+			if !p.analyzer.InScope(x) {
+				continue // proxied, but outside what the user wants kept
+			}
 			if len(batch) == 0 {
 				timer.Reset(p.opts.MaxDelay)
 			}

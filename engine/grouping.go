@@ -88,6 +88,11 @@ func (k Key) displayable() bool {
 	return true
 }
 
+// sessionCookies are the session cookie names of common web frameworks.
+func sessionCookies() []string {
+	return []string{"PHPSESSID", "JSESSIONID", "ASP.NET_SessionId", "connect.sid", "laravel_session", "sessionid", "session", "sid", "_session_id", "ci_session"}
+}
+
 // builtinKeys is the list of keys spoor tries after the user's, in order. It
 // is a function, not a package variable, so that no caller can change it.
 func builtinKeys() []Key {
@@ -101,7 +106,7 @@ func builtinKeys() []Key {
 		keys = append(keys, k)
 	}
 	add("req.header.Mcp-Session-Id", "MCP streamable-HTTP session, assigned by the server at initialize")
-	for _, c := range []string{"PHPSESSID", "JSESSIONID", "ASP.NET_SessionId", "connect.sid", "laravel_session", "sessionid", "session", "sid", "_session_id", "ci_session"} {
+	for _, c := range sessionCookies() {
 		add("req.cookie."+c, "session cookie of a common web framework")
 	}
 	for _, h := range []string{"Session-Id", "X-Session-Id", "X-Session-Token", "X-Auth-Token"} {
@@ -111,6 +116,9 @@ func builtinKeys() []Key {
 	add("req.jwt.sub", "subject of a bearer JWT without an issuer")
 	add("req.bearer", "opaque bearer token, by its hash")
 	add("req.basic", "user name of HTTP Basic authentication")
+	for _, c := range sessionCookies() {
+		add("resp.cookie."+c, "session cookie set by this response: a login joins the session it opens")
+	}
 	return keys
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -179,6 +180,32 @@ func TestRegroupStoredCopy(t *testing.T) {
 		stored := list.Identify(NewView(x), h)
 		if live.Value != stored.Value || live.Key.String() != stored.Key.String() {
 			t.Errorf("%v: live %s %s, stored %s %s", x.ReqHeaders, live.Key, live.Value, stored.Key, stored.Value)
+		}
+	}
+}
+
+// TestRegroupStoredJWT checks that a bearer JWT, stored with its signature
+// replaced by the hash of the whole token, still groups by its claims and
+// by req.bearer exactly as the clear token did, and cannot be replayed.
+func TestRegroupStoredJWT(t *testing.T) {
+	token := makeJWT(`{"sub":"42","iss":"https://idp.test","role":"admin"}`)
+	h := testHasher()
+	for _, keys := range [][]string{{"req.jwt.sub+req.jwt.iss"}, {"req.jwt.role"}, {"req.bearer"}} {
+		list, _ := NewKeyList(keys, false)
+		x := exchangeAt(0, "GET", "/", "192.0.2.1", "Authorization", "Bearer "+token)
+		live := list.Identify(NewView(x), h)
+		h.RedactSecrets(x)
+		stored := x.ReqHeader("Authorization")
+		if strings.Contains(stored, token) || strings.HasSuffix(stored, token[strings.LastIndexByte(token, '.'):]) {
+			t.Fatalf("stored Authorization keeps the signature: %q", stored)
+		}
+		again := list.Identify(NewView(x), h)
+		if live.Value != again.Value || live.Key.String() != again.Key.String() {
+			t.Errorf("%v: live %s %s, stored %s %s", keys, live.Key, live.Value, again.Key, again.Value)
+		}
+		h.RedactSecrets(x)
+		if x.ReqHeader("Authorization") != stored {
+			t.Errorf("redacting twice changed %q to %q", stored, x.ReqHeader("Authorization"))
 		}
 	}
 }

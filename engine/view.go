@@ -154,7 +154,7 @@ func (v *View) jwt(carrier *Point) ([]byte, bool) {
 	}
 	var token string
 	if carrier == nil {
-		token = bearerToken(v.x.ReqHeader("Authorization"))
+		token = bearerCredential(v.x.ReqHeader("Authorization"))
 	} else {
 		token = carriedToken(v.Value(*carrier))
 	}

@@ -17,6 +17,7 @@ type Analyzer struct {
 	flows       flowTable
 	scope       scope
 	hashSecrets bool
+	secrets     []Point // well-known secret fields, scrubbed when hashSecrets
 
 	view  View
 	scrub scrubber
@@ -52,6 +53,7 @@ func newAnalyzer(z *Sessionizer, h Hasher, cc compiledConfig) *Analyzer {
 		flows:       cc.flows,
 		scope:       cc.scope,
 		hashSecrets: cc.hashSecrets,
+		secrets:     secretPoints(),
 	}
 }
 
@@ -78,6 +80,9 @@ func (a *Analyzer) Process(x *Exchange) Session {
 
 	a.scrub.reset()
 	user, role := a.readContext(v, x)
+	if a.hashSecrets {
+		a.scrubSecrets(v)
+	}
 	a.segs = splitPath(x.Path, a.segs[:0])
 	x.Flows = a.flows.match(x.Method, a.segs)
 	v.reset(nil) // the view must not outlive the clear copy it read

@@ -1,0 +1,30 @@
+package engine
+
+// secretPoints are body fields that carry credentials in most APIs: the
+// tokens a login or refresh answers with, and the password a login sends.
+// With secrets hashed (the default) their values are replaced by keyed
+// hashes wherever they occur in the stored copy, like Authorization, Cookie
+// and Set-Cookie values. A token answered at login is stored as the same
+// hash its later Authorization header gets, so stitching by resp.json.token
+// works on stored history.
+func secretPoints() []Point {
+	specs := []string{
+		"resp.json.token", "resp.json.access_token", "resp.json.refresh_token", "resp.json.id_token",
+		"req.json.password", "req.form.password", "req.json.refresh_token", "req.form.refresh_token",
+	}
+	points := make([]Point, len(specs))
+	for i, s := range specs {
+		points[i] = MustParsePoint(s)
+	}
+	return points
+}
+
+// scrubSecrets registers the values of the well-known secret fields of the
+// exchange v reads for scrubbing.
+func (a *Analyzer) scrubSecrets(v *View) {
+	for _, p := range a.secrets {
+		if val := v.Value(p); val != "" {
+			a.scrub.add(val, a.hasher.Hash(val))
+		}
+	}
+}

@@ -56,7 +56,7 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 			// The actors send X-Forwarded-For as clients behind a load
 			// balancer would, so the proxy trusts it from loopback only.
 			loopback, _ := parsePrefixes([]string{"127.0.0.0/8", "::1/128"})
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, log: log})
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, fallbackConfig: demo.Config(), log: log})
 			if err != nil {
 				return err
 			}

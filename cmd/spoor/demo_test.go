@@ -57,8 +57,10 @@ func TestDemoSessions(t *testing.T) {
 		byActor[a.Name] = append(byActor[a.Name], s)
 	}
 
+	// A cookie user's session starts at the login whose response sets the
+	// cookie, so its key is the response's Set-Cookie.
 	wantKey := map[demo.Kind]string{
-		demo.KindCookieUser:        "req.cookie.sid",
+		demo.KindCookieUser:        "resp.cookie.sid",
 		demo.KindJWTUser:           "req.jwt.sub+req.jwt.iss",
 		demo.KindEnumerator:        "req.jwt.sub+req.jwt.iss",
 		demo.KindAttacker:          "req.ip+req.ua",
@@ -81,6 +83,9 @@ func TestDemoSessions(t *testing.T) {
 		if main == nil {
 			t.Errorf("%s (%s): no session keyed by %s among %d sessions", a.Name, a.Kind, wantKey[a.Kind], len(got))
 			continue
+		}
+		if a.Account != "" && main.User != a.Account {
+			t.Errorf("%s: session user %q, want the account name from the demo configuration", a.Name, main.User)
 		}
 		if !slices.Contains(main.UserAgents, a.UserAgent) {
 			t.Errorf("%s: user agents %v, want %q", a.Name, main.UserAgents, a.UserAgent)

@@ -1,27 +1,59 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/store"
 )
 
-func newKeysCommand(_ *globalFlags) *cobra.Command {
-	return &cobra.Command{
+func newKeysCommand(g *globalFlags) *cobra.Command {
+	var configFile string
+	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "Print the effective grouping-key order, built-ins included",
-		Long:  "keys prints the grouping keys in the order spoor tries them; for each exchange the first key with a value names its session.",
+		Long:  "keys prints the grouping keys in the order spoor tries them; for each exchange the first key with a value names its session. The configuration is --config, else the one saved in the store, else the defaults.",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "#\tKEY\tORIGIN\tWHY")
-			for i, k := range engine.DefaultKeyList() {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, k.String(), k.Origin, k.Why)
+			var st *store.Store
+			if configFile == "" {
+				var err error
+				st, err = openReadOnly(g)
+				switch {
+				case errors.Is(err, fs.ErrNotExist):
+					st = nil // no store yet: the defaults apply
+				case err != nil:
+					return err
+				default:
+					defer st.Close()
+				}
+			}
+			cfg, source, err := effectiveConfig(configFile, st, nil)
+			if err != nil {
+				return err
+			}
+			keys, err := cfg.Grouping.KeyList()
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "configuration: %s; sessions split after %s of inactivity and at most every 24h\n\n", source, cfg.Grouping.Inactivity)
+			tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "#\tKEY\tORIGIN\tSTORED\tWHY")
+			for _, k := range keys.Describe() {
+				stored := "clear"
+				if k.Hashed {
+					stored = "hashed"
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", k.Order, k.Key, k.Origin, stored, k.Why)
 			}
 			return tw.Flush()
 		},
 	}
+	cmd.Flags().StringVar(&configFile, "config", "", "configuration file to explain instead of the store's")
+	return cmd
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
@@ -13,21 +14,32 @@ import (
 // sessionJSON is the contract of `spoor sessions --json` (PRODUCT.md); only
 // fields spoor computes so far are present.
 type sessionJSON struct {
-	ID           string         `json:"id"`
-	KeyID        string         `json:"key_id"`
-	KeyPoint     string         `json:"key_point"`
-	Actor        string         `json:"actor"`
-	FirstSeen    time.Time      `json:"first_seen"`
-	LastSeen     time.Time      `json:"last_seen"`
-	Requests     int            `json:"requests"`
-	IPs          []string       `json:"ips"`
-	User         string         `json:"user"`
-	Role         string         `json:"role"`
-	UserAgents   []string       `json:"user_agents"`
-	StatusCounts map[string]int `json:"status_counts"`
+	ID           string              `json:"id"`
+	KeyID        string              `json:"key_id"`
+	KeyPoint     string              `json:"key_point"`
+	Actor        string              `json:"actor"`
+	FirstSeen    time.Time           `json:"first_seen"`
+	LastSeen     time.Time           `json:"last_seen"`
+	Requests     int                 `json:"requests"`
+	IPs          []string            `json:"ips"`
+	User         string              `json:"user"`
+	Role         string              `json:"role"`
+	UserAgents   []string            `json:"user_agents"`
+	StatusCounts map[string]int      `json:"status_counts"`
+	Flows        map[string]flowJSON `json:"flows"`
+}
+
+// flowJSON is a session's use of one business flow.
+type flowJSON struct {
+	Requests int     `json:"requests"`
+	Share    float64 `json:"share"`
 }
 
 func toSessionJSON(s engine.Session) sessionJSON {
+	flows := make(map[string]flowJSON, len(s.Flows))
+	for name, n := range s.Flows {
+		flows[name] = flowJSON{Requests: n, Share: math.Round(s.FlowShare(name)*1000) / 1000}
+	}
 	codes := make(map[string]int, len(s.StatusCounts))
 	for code, n := range s.StatusCounts {
 		codes[strconv.Itoa(code)] = n
@@ -36,35 +48,54 @@ func toSessionJSON(s engine.Session) sessionJSON {
 		ID: s.ID, KeyID: s.KeyID, KeyPoint: s.KeyPoint, Actor: s.Actor,
 		FirstSeen: s.FirstSeen, LastSeen: s.LastSeen, Requests: s.Requests,
 		IPs: nonNil(s.IPs), User: s.User, Role: s.Role, UserAgents: nonNil(s.UserAgents),
-		StatusCounts: codes,
+		StatusCounts: codes, Flows: flows,
 	}
 }
 
 // requestJSON is the contract of `spoor requests --json`.
 type requestJSON struct {
-	ID         uint64    `json:"id"`
-	SessionID  string    `json:"session_id"`
-	Time       time.Time `json:"time"`
-	Method     string    `json:"method"`
-	Host       string    `json:"host"`
-	Path       string    `json:"path"`
-	Endpoint   string    `json:"endpoint"`
-	Query      string    `json:"query"`
-	Status     int       `json:"status"`
-	DurationMS float64   `json:"duration_ms"`
-	ReqBytes   int64     `json:"req_bytes"`
-	RespBytes  int64     `json:"resp_bytes"`
-	ClientIP   string    `json:"client_ip"`
-	Error      string    `json:"error,omitempty"`
+	ID         uint64            `json:"id"`
+	SessionID  string            `json:"session_id"`
+	Time       time.Time         `json:"time"`
+	Method     string            `json:"method"`
+	Host       string            `json:"host"`
+	Path       string            `json:"path"`
+	Endpoint   string            `json:"endpoint"`
+	Query      string            `json:"query"`
+	Status     int               `json:"status"`
+	DurationMS float64           `json:"duration_ms"`
+	ReqBytes   int64             `json:"req_bytes"`
+	RespBytes  int64             `json:"resp_bytes"`
+	ClientIP   string            `json:"client_ip"`
+	Flows      []string          `json:"flows"`
+	Context    map[string]string `json:"context"`
+	Error      string            `json:"error,omitempty"`
 }
 
 func toRequestJSON(x engine.Exchange) requestJSON {
 	return requestJSON{
 		ID: x.ID, SessionID: x.SessionID, Time: x.Start, Method: x.Method, Host: x.Host,
-		Path: x.Path, Endpoint: engine.Endpoint(x.Path), Query: x.Query, Status: x.Status,
+		Path: x.Path, Endpoint: endpointOf(x), Query: x.Query, Status: x.Status,
 		DurationMS: float64(x.Duration.Microseconds()) / 1000,
-		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP, Error: x.Error,
+		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP,
+		Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
 	}
+}
+
+// endpointOf is the stored endpoint template, computed for exchanges
+// stored before the engine recorded it.
+func endpointOf(x engine.Exchange) string {
+	if x.Endpoint != "" {
+		return x.Endpoint
+	}
+	return engine.Endpoint(x.Path)
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }
 
 func nonNil(s []string) []string {

@@ -10,6 +10,7 @@ import (
 func newProxyCommand(g *globalFlags) *cobra.Command {
 	var (
 		upstream, listen string
+		configFile       string
 		trust            []string
 		noTUI            bool
 		runFor           time.Duration
@@ -35,7 +36,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, log: log})
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, configFile: configFile, log: log})
 			if err != nil {
 				return err
 			}
@@ -58,6 +59,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&upstream, "upstream", "", "URL of the API to proxy (required)")
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address the proxy listens on")
+	f.StringVar(&configFile, "config", "", "analysis configuration (YAML: grouping keys, context, flows, scope)")
 	f.StringSliceVar(&trust, "trust-forwarded", nil, "peers (CIDR or address) whose X-Forwarded-For names the client")
 	f.BoolVar(&noTUI, "no-tui", false, "capture without the interface")
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")

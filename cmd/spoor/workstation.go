@@ -39,6 +39,10 @@ type workstationConfig struct {
 	upstream       string
 	listen         string
 	trustForwarded []netip.Prefix
+	// configFile is --config; fallbackConfig is used when neither it nor
+	// the store has one (the demo's embedded configuration).
+	configFile     string
+	fallbackConfig []byte
 	log            *slog.Logger
 }
 
@@ -46,6 +50,12 @@ type workstationConfig struct {
 // failure is reported before anything is served, so a bad flag never leaves
 // a half-started proxy behind.
 func startWorkstation(cfg workstationConfig) (*workstation, error) {
+	if cfg.configFile != "" {
+		// A bad file is reported before anything is opened or served.
+		if _, err := readConfigFile(cfg.configFile); err != nil {
+			return nil, err
+		}
+	}
 	queue := ingest.NewQueue(ingest.DefaultQueueSize)
 	proxy, err := capture.New(capture.Options{
 		Upstream:       cfg.upstream,
@@ -77,7 +87,19 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 		notify:       make(chan struct{}, 1),
 	}
 
-	analyzer := engine.NewAnalyzer(engine.SessionizerOptions{}, engine.NewHasher(st.Secret()))
+	analysisCfg, _, err := effectiveConfig(cfg.configFile, st, cfg.fallbackConfig)
+	if err == nil {
+		err = saveConfig(st, analysisCfg)
+	}
+	var analyzer *engine.Analyzer
+	if err == nil {
+		analyzer, err = engine.NewAnalyzerFromConfig(analysisCfg, engine.NewHasher(st.Secret()))
+	}
+	if err != nil {
+		ln.Close()
+		st.Close()
+		return nil, err
+	}
 	// Continue the session parts of actors seen before a restart, and keep
 	// part numbers growing so old parts are never overwritten.
 	previous, err := st.Sessions(0)

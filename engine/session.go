@@ -44,6 +44,9 @@ type Session struct {
 	RespBytes int64          `json:"resp_bytes"`
 	// Latency is the sum of request durations, for the mean.
 	Latency time.Duration `json:"latency_ns"`
+	// Abuse holds the bot and abuse verdicts on the session, strongest
+	// first; engine/abuse sets it as requests arrive.
+	Abuse []Verdict `json:"abuse"`
 }
 
 // Duration is the time from the first request's start to the last's.
@@ -86,6 +89,7 @@ func (s *Session) Clone() Session {
 	c.StatusCounts = cloneMap(s.StatusCounts)
 	c.Attacks = cloneMap(s.Attacks)
 	c.Flows = cloneMap(s.Flows)
+	c.Abuse = cloneVerdicts(s.Abuse)
 	return c
 }
 

@@ -22,6 +22,8 @@ type Analyzer struct {
 	view  View
 	scrub scrubber
 	segs  []string // the current path split, shared by every flow pattern
+
+	observers []Observer
 }
 
 // NewAnalyzer returns an Analyzer grouping with opts and hashing with h, with
@@ -72,7 +74,8 @@ func (a *Analyzer) InScope(x *Exchange) bool { return a.scope.contains(x) }
 // Everything that reads values (grouping, context parameters) runs on the
 // clear exchange first; then x is redacted; then the session summary is
 // updated from the redacted copy, so that the session never holds what the
-// exchange may not.
+// exchange may not. Observers (see Use) run last, on the redacted copy and
+// the live session.
 func (a *Analyzer) Process(x *Exchange) Session {
 	v := &a.view
 	v.reset(x)
@@ -85,6 +88,7 @@ func (a *Analyzer) Process(x *Exchange) Session {
 	}
 	a.segs = splitPath(x.Path, a.segs[:0])
 	x.Flows = a.flows.match(x.Method, a.segs)
+	x.MCP, x.GQL = v.readProtocols()
 	v.reset(nil) // the view must not outlive the clear copy it read
 
 	if a.hashSecrets {
@@ -96,6 +100,7 @@ func (a *Analyzer) Process(x *Exchange) Session {
 			x.Context[name] = a.scrub.str(val)
 		}
 		user, role = a.scrub.str(user), a.scrub.str(role)
+		a.scrub.protocols(x)
 	}
 	x.Endpoint = Endpoint(x.Path)
 
@@ -110,6 +115,9 @@ func (a *Analyzer) Process(x *Exchange) Session {
 		// The actor's clear name (a JWT subject, say) is a hashed value:
 		// show the key's hash instead.
 		s.Actor = id.Key.String() + " " + shortHash(id.Value)
+	}
+	for _, o := range a.observers {
+		o.Observe(x, s)
 	}
 	return s.Clone()
 }

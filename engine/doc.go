@@ -17,6 +17,10 @@
 //     (flows.go) and endpoint templates (endpoint.go), and replaces
 //     credentials (redact.go) and hashed values (scrub.go) by their hashes
 //     before anything is stored;
+//   - MCP (mcpview.go, over jsonrpc.go and sse.go) and GraphQL (gqlview.go)
+//     requests are read into Exchange.MCP and Exchange.GQL and serve the
+//     req.mcp.* and req.gql.* points; a session sums up its MCP traffic
+//     (mcpinfo.go), and observers (protocol.go) from sub-packages judge it;
 //   - Config (config.go, configyaml.go) is the YAML file that sets all this,
 //     and scope.go says which traffic is kept at all.
 //

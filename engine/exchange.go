@@ -55,6 +55,12 @@ type Exchange struct {
 	// Flows are the business flows (Auth, Billing, ...) whose patterns match
 	// the request, in the order the flow table lists them.
 	Flows []string `json:"flows,omitempty"`
+	// MCP is the Model Context Protocol request the exchange carries, nil
+	// for other traffic; filled by the Analyzer.
+	MCP *MCPInfo `json:"mcp,omitempty"`
+	// GQL is the GraphQL request the exchange carries, nil for other
+	// traffic; filled by the Analyzer.
+	GQL *GQLInfo `json:"gql,omitempty"`
 }
 
 // ReqHeader returns the first request header with the given name, compared

@@ -106,6 +106,11 @@ func builtinKeys() []Key {
 		keys = append(keys, k)
 	}
 	add("req.header.Mcp-Session-Id", "MCP streamable-HTTP session, assigned by the server at initialize")
+	// The initialize request has no session id yet; its response assigns
+	// one. This key comes before every other request-side key so that the
+	// initialize of a client that also sends a bearer token or a cookie
+	// joins the MCP session it opens, as all its later requests do.
+	add("resp.header.Mcp-Session-Id", "MCP session assigned by this response: initialize joins the session it opens")
 	for _, c := range sessionCookies() {
 		add("req.cookie."+c, "session cookie of a common web framework")
 	}

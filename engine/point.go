@@ -51,9 +51,6 @@ func (p Point) String() string { return p.raw }
 
 // ParsePoint parses the request-point grammar of PRODUCT.md. Header names are
 // case-insensitive; everything else is case-sensitive.
-//
-// req.gql.* and req.mcp.* points parse so that configurations written for
-// them stay valid, but they yield "" until GraphQL and MCP decoding land.
 func ParsePoint(s string) (Point, error) {
 	s = strings.TrimSpace(s)
 	switch s {

@@ -44,6 +44,9 @@ type Session struct {
 	RespBytes int64          `json:"resp_bytes"`
 	// Latency is the sum of request durations, for the mean.
 	Latency time.Duration `json:"latency_ns"`
+	// MCP summarises the session's Model Context Protocol traffic; nil
+	// (JSON null) for a session that never spoke MCP.
+	MCP *SessionMCP `json:"mcp"`
 	// Abuse holds the bot and abuse verdicts on the session, strongest
 	// first; engine/abuse sets it as requests arrive.
 	Abuse []Verdict `json:"abuse"`
@@ -89,6 +92,7 @@ func (s *Session) Clone() Session {
 	c.StatusCounts = cloneMap(s.StatusCounts)
 	c.Attacks = cloneMap(s.Attacks)
 	c.Flows = cloneMap(s.Flows)
+	c.MCP = s.MCP.clone()
 	c.Abuse = cloneVerdicts(s.Abuse)
 	return c
 }
@@ -127,6 +131,9 @@ func (s *Session) add(x *Exchange) {
 			s.Flows = map[string]int{}
 		}
 		s.Flows[f]++
+	}
+	if x.MCP != nil {
+		s.addMCP(x.MCP)
 	}
 }
 

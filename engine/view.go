@@ -1,7 +1,8 @@
 package engine
 
 // View reads request points out of one exchange. Each part that needs work
-// (inflating a body, reading a multipart form, decoding a JWT) is done at
+// (inflating a body, reading a multipart form, decoding a JWT, an MCP or a
+// GraphQL request) is done at
 // most once and only when a point asks for it, so that grouping a request
 // by its session cookie never touches its body. Lookups in headers, cookies,
 // queries and JSON bodies scan the captured bytes in place.
@@ -14,6 +15,7 @@ type View struct {
 	formText  string // an urlencoded body as a string, scanned like a query
 	formDone  bool
 	jwts      []jwtEntry
+	proto     protoCache
 }
 
 // bodyView is a body as points read it: inflated when it was compressed.
@@ -44,6 +46,7 @@ func (v *View) reset(x *Exchange) {
 	v.form = v.form[:0]
 	v.formKind, v.formText, v.formDone = formNone, "", false
 	v.jwts = v.jwts[:0]
+	v.proto = protoCache{}
 }
 
 func (b *bodyView) reset() {
@@ -96,9 +99,10 @@ func (v *View) Value(p Point) string {
 		if claims, ok := v.jwt(p.Carrier); ok {
 			return jwtClaim(claims, p.Name)
 		}
-	case PointReqGQL, PointReqMCP:
-		// GraphQL and MCP decoding is a later stage; until then these points
-		// parse but carry nothing.
+	case PointReqGQL:
+		return v.gqlValue(p.Name)
+	case PointReqMCP:
+		return v.mcpValue(p.Name)
 	}
 	return ""
 }

@@ -128,8 +128,8 @@ func TestViewValue(t *testing.T) {
 		{"resp json gzip", "resp.json.data.0.token", withResponse(base(), 200, string(gzipBytes([]byte(`{"data":[{"token":"Z"}]}`))), "Content-Encoding", "gzip"), "Z"},
 		{"resp json already inflated", "resp.json.token", withResponse(base(), 200, `{"token":"T-2"}`, "Content-Encoding", "gzip"), "T-2"},
 
-		{"gql not decoded yet", "req.gql.operation", withBody(base(), "application/json", `{"operationName":"Q","query":"query Q{a}"}`), ""},
-		{"mcp not decoded yet", "req.mcp.method", withBody(base(), "application/json", `{"jsonrpc":"2.0","method":"tools/call"}`), ""},
+		{"gql operation", "req.gql.operation", withBody(base(), "application/json", `{"operationName":"Q","query":"query Q{a}"}`), "Q"},
+		{"mcp method", "req.mcp.method", withBody(base(), "application/json", `{"jsonrpc":"2.0","method":"tools/call"}`), "tools/call"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

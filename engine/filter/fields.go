@@ -1,0 +1,131 @@
+package filter
+
+import "strings"
+
+// field is what a term tests.
+type field uint8
+
+const (
+	fieldText field = iota // a bare word: fuzzy text
+	fieldIP
+	fieldUser
+	fieldRole
+	fieldKey
+	fieldSession
+	fieldMethod
+	fieldHost
+	fieldPath
+	fieldEndpoint
+	fieldStatus
+	fieldAttack
+	fieldFlow
+	fieldAbuse
+	fieldDur
+	fieldSize
+	fieldSince
+	fieldUntil
+	fieldMCP
+	fieldCount // the number of fields; not a field
+)
+
+// String is the field's name as a filter spells it.
+func (f field) String() string {
+	switch f {
+	case fieldIP:
+		return "ip"
+	case fieldUser:
+		return "user"
+	case fieldRole:
+		return "role"
+	case fieldKey:
+		return "key"
+	case fieldSession:
+		return "session"
+	case fieldMethod:
+		return "method"
+	case fieldHost:
+		return "host"
+	case fieldPath:
+		return "path"
+	case fieldEndpoint:
+		return "endpoint"
+	case fieldStatus:
+		return "status"
+	case fieldAttack:
+		return "attack"
+	case fieldFlow:
+		return "flow"
+	case fieldAbuse:
+		return "abuse"
+	case fieldDur:
+		return "dur"
+	case fieldSize:
+		return "size"
+	case fieldSince:
+		return "since"
+	case fieldUntil:
+		return "until"
+	case fieldMCP:
+		return "mcp"
+	}
+	return "text"
+}
+
+// Fields lists the field names of the language, in the order the
+// documentation gives them; the TUI completes from it.
+func Fields() []string {
+	names := make([]string, 0, fieldCount-1)
+	for f := fieldIP; f < fieldCount; f++ {
+		names = append(names, f.String())
+	}
+	return names
+}
+
+// lookupField finds a field by name, ignoring case.
+func lookupField(name string) (field, bool) {
+	name = strings.ToLower(name)
+	for f := fieldIP; f < fieldCount; f++ {
+		if f.String() == name {
+			return f, true
+		}
+	}
+	return 0, false
+}
+
+// aboutRequests reports whether a session can only answer the field from
+// its requests: the summary keeps no methods, hosts or paths.
+func (f field) aboutRequests() bool {
+	switch f {
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint:
+		return true
+	}
+	return false
+}
+
+// AttackTypes are the attack types of PRODUCT.md and the engine. A filter accepts other
+// identifiers too, so that a detector added later is filterable at once, but
+// a near miss of a listed type ("sqil") is an error with a suggestion rather
+// than a filter that silently matches nothing.
+func AttackTypes() []string {
+	return []string{
+		"sqli", "xss", "path_traversal", "cmd_injection", "ssrf", "rfi", "lfi",
+		"nosqli", "ssti", "xxe", "crlf", "open_redirect", "scanner", "protocol",
+		"session_fixation", "generic",
+	}
+}
+
+// normalizeType spells a type as an identifier: lower case, with spaces and
+// hyphens as underscores, so that "Credential stuffing" and
+// credential-stuffing name one verdict.
+func normalizeType(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-':
+			return '_'
+		}
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, strings.TrimSpace(s))
+}

@@ -1,0 +1,41 @@
+package filter
+
+import (
+	"errors"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// FuzzParse checks that any input either parses into a filter that can be
+// matched without panicking, or fails with an *Error inside the expression.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		"", "status:4xx", "!method:GET path:/api/** since:1h", `user:"a b"|c`, "ip:10.0.0.0/8",
+		"dur:>500ms size:>1MB", "attack:any abuse:any flow:Auth mcp:tools/call", "lgn|app",
+		"status:", `"unterminated`, "!!x", "a|", "since:2026-11-24T10:00", "path:/a/**/b?",
+	} {
+		f.Add(seed)
+	}
+	s, xs := fixture()
+	f.Fuzz(func(t *testing.T, expr string) {
+		flt, err := ParseOptions(expr, Options{Now: t0})
+		if err != nil {
+			var fe *Error
+			if !errors.As(err, &fe) {
+				t.Fatalf("%q: error %T is not *Error", expr, err)
+			}
+			if fe.Pos < 0 || fe.Pos > len(expr) {
+				t.Fatalf("%q: Pos %d outside the expression", expr, fe.Pos)
+			}
+			if utf8.ValidString(expr) && fe.Column() < 1 {
+				t.Fatalf("%q: column %d", expr, fe.Column())
+			}
+			return
+		}
+		flt.MatchSessionRequests(&s, xs)
+		flt.MatchSession(&s)
+		flt.At(t0.Add(time.Hour)).MatchRequest(&xs[1], &s)
+		flt.MatchExchange(&xs[2])
+	})
+}

@@ -1,0 +1,101 @@
+package importer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// checkExchange is what every parser promises of an exchange it returns:
+// a time that encodes, a method that is a token, and no negative sizes.
+func checkExchange(t *testing.T, x *engine.Exchange) {
+	t.Helper()
+	if !validTime(x.Start) {
+		t.Fatalf("time %v out of range", x.Start)
+	}
+	if x.Method != "" && !isToken(x.Method) {
+		t.Fatalf("method %q is not a token", x.Method)
+	}
+	if x.RespBody.Size < 0 || x.ReqBody.Size < 0 || x.Duration < 0 {
+		t.Fatalf("negative size or duration: %+v", x)
+	}
+	if _, err := x.Start.MarshalJSON(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func FuzzCombinedLine(f *testing.F) {
+	f.Add(clfLine(0, "/a?b=1"))
+	f.Add(`10.0.0.1 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.0" 200 -`)
+	f.Add(`::1 - - [17/May/2015:10:05:03 -0130] "GET http://a.test/x HTTP/1.1" 200 5 "-" "a \"b\" \x41\\"`)
+	f.Fuzz(func(t *testing.T, line string) {
+		x, err := ParseCombinedLine([]byte(line))
+		if err != nil {
+			return
+		}
+		checkExchange(t, x)
+	})
+}
+
+func FuzzLogFormat(f *testing.F) {
+	f.Add(nginxCombined, `192.0.2.1 - - [24/Nov/2026:10:00:00 +0000] "GET /a HTTP/1.1" 200 12 "-" "curl"`)
+	f.Add(`$msec|$request_method|$uri|$args|$upstream_response_time|$http_host|$cookie_a`, `1.5|GET|/s|q|0.1, 0.2|h|c`)
+	f.Add(`${time_iso8601} "$request_method $request_uri" $request_time $sent_http_x`, `2026-11-24T10:00:00Z "GET /x?y" 0.001 v`)
+	f.Fuzz(func(t *testing.T, format, line string) {
+		lf, err := ParseLogFormat(format)
+		if err != nil {
+			return
+		}
+		x, err := lf.ParseLine([]byte(line))
+		if err != nil {
+			return
+		}
+		checkExchange(t, x)
+	})
+}
+
+func FuzzJSONLine(f *testing.F) {
+	f.Add("", `{"time":"2026-11-24T10:00:00Z","ip":"192.0.2.1","method":"GET","path":"/a?b=1","status":200,"bytes":12,"duration_ms":3.5}`)
+	f.Add("time=ts,path=r.u,duration=d:s,header.X=h.0", `{"ts":1795514400000,"r":{"u":"/x"},"d":"0.5","h":["k"]}`)
+	f.Add("", `{"time":1e300,"url":"http://a/"}`)
+	f.Fuzz(func(t *testing.T, mapping, line string) {
+		m, err := ParseMapping(mapping)
+		if err != nil {
+			return
+		}
+		x, err := m.ParseLine([]byte(line))
+		if err != nil {
+			return
+		}
+		checkExchange(t, x)
+	})
+}
+
+// FuzzHAR feeds whole HAR documents, seeded with the shared corpus, through
+// the streaming reader.
+func FuzzHAR(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(corpora(f, "har-mitmproxy"), "*.har"))
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil && len(b) < 16<<10 {
+			f.Add(string(b))
+		}
+	}
+	f.Add(`{"log":{"entries":[{"startedDateTime":"2026-11-24T10:00:00Z","time":1,"request":{"method":"GET","url":"http://a/"},"response":{"status":200,"content":{"text":"AA==","encoding":"base64"}}}]}}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		st, err := Import(context.Background(), strings.NewReader(doc), Options{Format: FormatHAR, BodyLimit: 1024}, func(x *engine.Exchange) error {
+			checkExchange(t, x)
+			if len(x.ReqBody.Data) > 1024 || len(x.RespBody.Data) > 1024 {
+				t.Fatalf("body over the limit: %d, %d", len(x.ReqBody.Data), len(x.RespBody.Data))
+			}
+			return nil
+		})
+		if err == nil && st.FirstBad != nil && !utf8.ValidString(st.FirstBad.String()) && utf8.ValidString(doc) {
+			t.Fatalf("bad-entry message is not UTF-8: %q", st.FirstBad)
+		}
+	})
+}

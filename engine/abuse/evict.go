@@ -1,0 +1,110 @@
+package abuse
+
+import (
+	"slices"
+	"time"
+)
+
+// Evict forgets the sessions, keys and addresses idle for longer than the
+// configured times at now, an exchange time. Observe calls it every
+// Memory.SweepEvery of exchange time, so a caller need not; it is exported
+// for a pipeline that wants to sweep on its own schedule. A session that
+// closes ordinary (without a verdict) feeds the baselines as it goes.
+func (t *Tracker) Evict(now time.Time) {
+	t.lastSweep = now
+	mem := &t.cfg.Memory
+	for id, ss := range t.sessions {
+		if now.Sub(ss.lastSeen) > mem.SessionIdle {
+			t.close(ss)
+			delete(t.sessions, id)
+		}
+	}
+	for id, ks := range t.keys {
+		if now.Sub(ks.last) > mem.KeyIdle {
+			delete(t.keys, id)
+		}
+	}
+	for addr, ip := range t.ips {
+		if now.Sub(ip.last) > mem.IPIdle {
+			delete(t.ips, addr)
+		}
+	}
+}
+
+// Len returns how many sessions, keys and addresses the tracker holds.
+func (t *Tracker) Len() (sessions, keys, ips int) {
+	return len(t.sessions), len(t.keys), len(t.ips)
+}
+
+// trim drops the least recently active quarter of a map that reached its
+// cap, calling drop (if set) on each entry before it goes. Sorting is
+// O(n log n) but runs once per n/4 insertions, so its cost per insertion
+// stays logarithmic.
+func trim[T any](m map[string]*T, capacity int, last func(*T) time.Time, drop func(*T)) {
+	times := make([]time.Time, 0, len(m))
+	for _, v := range m {
+		times = append(times, last(v))
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	keep := capacity * 3 / 4
+	cut := times[max(len(times)-keep, 0)]
+	// The first pass drops what is strictly older than the cut; the second
+	// breaks ties at the cut, so that entries sharing one time (an import
+	// with second resolution) cannot keep the map full.
+	for _, older := range [...]func(time.Time) bool{
+		func(t time.Time) bool { return t.Before(cut) },
+		func(t time.Time) bool { return !t.After(cut) },
+	} {
+		for k, v := range m {
+			if len(m) <= keep {
+				return
+			}
+			if older(last(v)) {
+				if drop != nil {
+					drop(v)
+				}
+				delete(m, k)
+			}
+		}
+	}
+}
+
+// close feeds the baselines with a closing session, if it is long enough
+// to say something and drew no verdict.
+func (t *Tracker) close(ss *sessionState) {
+	if ss.n < t.cfg.Baseline.MinRequests {
+		return
+	}
+	m := &t.scratch
+	var f findings
+	t.score(ss, m, &f)
+	if f.emitted(t.cfg.MinConfidence) {
+		return
+	}
+	b := &t.base
+	if ss.n >= t.cfg.Rate.MinRequests {
+		b.rate.add(ss.rate())
+	}
+	if m[dRegularity].what != "" {
+		b.cv.add(m[dRegularity].value)
+	}
+	n := float64(ss.n)
+	if ss.n >= t.cfg.Endpoints.MinRequests {
+		b.uniqueShare.add(float64(ss.resources.count()) / n)
+	}
+	b.breadth.add(float64(ss.endpoints.count()))
+	b.harvest.add(float64(ss.harvested.count()))
+	if ss.n >= t.cfg.Errors.MinRequests {
+		b.clientErrors.add(float64(ss.clientErrors) / n)
+		b.notFound.add(float64(ss.notFound) / n)
+	}
+	if tp := ss.walked(); tp != nil {
+		b.objectIDs.add(float64(tp.ids.count()))
+	} else {
+		b.objectIDs.add(0)
+	}
+	if ss.n >= t.cfg.Resources.MinRequests {
+		b.bytesPerRequest.add(float64(ss.respBytes) / n)
+		b.secondsPerRequest.add(ss.serverTime.Seconds() / n)
+	}
+}

@@ -1,0 +1,206 @@
+package abuse
+
+import (
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// Tracker scores sessions for bot and abuse verdicts as their exchanges
+// arrive. It keeps incremental counters per session part, per key across
+// its parts and per client address across its sessions, recomputes a
+// session's verdicts every Config.RecomputeEvery requests or as soon as a
+// counter crosses a threshold, and forgets state that has been idle for
+// longer than the configured times, measured in exchange time.
+//
+// A Tracker is not safe for concurrent use: like engine.Analyzer, one
+// analysis goroutine owns it.
+type Tracker struct {
+	cfg        Config
+	ua         uaClassifier
+	userPoints []engine.Point
+
+	sessions map[string]*sessionState // by session id
+	keys     map[string]*keyState     // by identity hash
+	ips      map[string]*ipState      // by client address
+	base     baselines
+
+	// now is the latest exchange time seen; idle state is measured
+	// against it, so that a late exchange cannot age anything out.
+	now, lastSweep time.Time
+
+	// scratch holds one session's measures while it is scored.
+	scratch [numDetectors]measure
+}
+
+// The Tracker is an analyzer observer: analyzer.Use(tracker) scores every
+// exchange's live session before Process snapshots it.
+var _ engine.Observer = (*Tracker)(nil)
+
+// NewTracker returns a Tracker applying cfg, whose zero fields take their
+// DefaultConfig values.
+func NewTracker(cfg Config) (*Tracker, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	return &Tracker{
+		cfg:        cfg,
+		ua:         newUAClassifier(),
+		userPoints: usernamePoints(),
+		sessions:   map[string]*sessionState{},
+		keys:       map[string]*keyState{},
+		ips:        map[string]*ipState{},
+		base:       baselines{minSessions: uint32(cfg.Baseline.MinSessions)},
+	}, nil
+}
+
+// Config returns the effective configuration, defaults filled in.
+func (t *Tracker) Config() Config { return t.cfg }
+
+// Observe folds x, already analysed (engine.Analyzer.Process), into the
+// counters of its session s, and sets s.Abuse to the session's current
+// verdicts, strongest first, or nil. The slice is shared with earlier
+// snapshots of the session and must not be modified; the tracker replaces
+// it rather than editing it.
+func (t *Tracker) Observe(x *engine.Exchange, s *engine.Session) {
+	if x.Start.After(t.now) {
+		t.now = x.Start
+	}
+	if t.lastSweep.IsZero() {
+		t.lastSweep = x.Start
+	}
+	ss := t.session(s.ID)
+	ks, keyHash := t.key(s, x.Start)
+	ip := t.ip(x.ClientIP, x.Start)
+	ks.requests++
+	ip.requests++
+	rot := &t.cfg.Rotation
+	if ks.ips.add(hashString(x.ClientIP)) && ks.ips.count() == rot.KeyIPs {
+		ss.dirty = true
+	}
+	if ip.keys.add(keyHash) && ip.keys.count() == rot.IPKeys {
+		ss.dirty = true
+	}
+	ss.key, ss.ip, ss.ipAddr = ks, ip, x.ClientIP
+
+	endpoint := x.Endpoint
+	if endpoint == "" {
+		endpoint = engine.Endpoint(x.Path)
+	}
+	t.observeSession(ss, x, endpoint)
+	if out, user, known := t.authOf(x); out != authNone {
+		t.observeLogin(ss, out, user, known)
+	}
+
+	ss.since++
+	every := t.cfg.RecomputeEvery
+	if ss.dirty || ss.n <= every || ss.since >= every {
+		t.assess(ss, s)
+	}
+	s.Abuse = ss.verdicts
+	if t.now.Sub(t.lastSweep) >= t.cfg.Memory.SweepEvery {
+		t.Evict(t.now)
+	}
+}
+
+// observeLogin counts a login attempt and asks for rescoring when a count
+// reaches the threshold it is compared with, so that a verdict appears at
+// the request that earns it rather than up to RecomputeEvery later.
+func (t *Tracker) observeLogin(ss *sessionState, out authOutcome, user uint64, known bool) {
+	c := &t.cfg.Auth
+	before := ss.takeover.run
+	ss.observeAuth(out, user, known, ss.key, ss.ip)
+	if out == authSuccess {
+		ss.dirty = ss.dirty || (ss.takeover.run != before && ss.takeover.run >= c.TakeoverFailures)
+		return
+	}
+	for _, a := range [...]*authCounters{&ss.auth, &ss.key.auth, &ss.ip.auth} {
+		if a.failures == c.MinFailures || (known && a.users.count() == c.StuffingUsernames) {
+			ss.dirty = true
+		}
+	}
+}
+
+// Refresh recomputes the verdicts of session s from the tracker's current
+// state and sets s.Abuse, whatever RecomputeEvery says. It reports false,
+// leaving s alone, when the tracker holds no state for s (never observed, or
+// evicted).
+func (t *Tracker) Refresh(s *engine.Session) bool {
+	ss := t.sessions[s.ID]
+	if ss == nil {
+		return false
+	}
+	t.assess(ss, s)
+	s.Abuse = ss.verdicts
+	return true
+}
+
+// assess scores the session and replaces its verdicts.
+func (t *Tracker) assess(ss *sessionState, s *engine.Session) {
+	ss.attacks = s.AttackCount()
+	m := &t.scratch
+	var f findings
+	t.score(ss, m, &f)
+	ss.verdicts = f.render(m, t.cfg.MinConfidence)
+	ss.dirty, ss.since = false, 0
+}
+
+// session returns the state of the session with the given id, creating it
+// (and making room for it first when the cap is reached).
+func (t *Tracker) session(id string) *sessionState {
+	ss := t.sessions[id]
+	if ss == nil {
+		if len(t.sessions) >= t.cfg.Memory.MaxSessions {
+			trim(t.sessions, t.cfg.Memory.MaxSessions, func(ss *sessionState) time.Time { return ss.lastSeen }, t.close)
+		}
+		ss = &sessionState{}
+		t.sessions[id] = ss
+	}
+	return ss
+}
+
+// key returns the state of s's key value and the hash the address
+// counters know it by. The identity hash names a key value across parts;
+// a session built without one (a test, an import without grouping) is its
+// own key.
+func (t *Tracker) key(s *engine.Session, at time.Time) (*keyState, uint64) {
+	id := s.Identity
+	if id == "" {
+		id = s.KeyID
+	}
+	if id == "" {
+		id = s.ID
+	}
+	ks := t.keys[id]
+	if ks == nil {
+		if len(t.keys) >= t.cfg.Memory.MaxKeys {
+			trim(t.keys, t.cfg.Memory.MaxKeys, func(k *keyState) time.Time { return k.last }, nil)
+		}
+		ks = &keyState{}
+		t.keys[id] = ks
+	}
+	ks.last = later(ks.last, at)
+	return ks, hashString(id)
+}
+
+// ip returns the state of a client address, creating it.
+func (t *Tracker) ip(addr string, at time.Time) *ipState {
+	ip := t.ips[addr]
+	if ip == nil {
+		if len(t.ips) >= t.cfg.Memory.MaxIPs {
+			trim(t.ips, t.cfg.Memory.MaxIPs, func(p *ipState) time.Time { return p.last }, nil)
+		}
+		ip = &ipState{}
+		t.ips[addr] = ip
+	}
+	ip.last = later(ip.last, at)
+	return ip
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

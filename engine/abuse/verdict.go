@@ -1,0 +1,251 @@
+package abuse
+
+import (
+	"strconv"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// maxFindingDetectors bounds the detectors one verdict lists; no rule
+// weighs more.
+const maxFindingDetectors = 12
+
+// weighted is a detector's weight in one verdict type: how much, at full
+// strength, it alone would make the verdict certain.
+type weighted struct {
+	d detector
+	w float64
+}
+
+// finding is a verdict before it is written out: its type, confidence and
+// the fired detectors with what each contributed.
+type finding struct {
+	typ  string
+	conf float64
+	dets [maxFindingDetectors]weighted
+	n    int
+}
+
+// findings are the verdicts one scoring produced, in a fixed array so that
+// scoring allocates nothing.
+type findings struct {
+	list [8]finding
+	n    int
+}
+
+// add scores a verdict type whose gate passed. Confidence combines the
+// fired detectors as independent votes, 1 − Π(1 − weight × strength), so
+// that each added detector raises it and none alone reaches 1.
+func (f *findings) add(typ string, m *[numDetectors]measure, primary, support []weighted) {
+	if f.n == len(f.list) {
+		return
+	}
+	fd := &f.list[f.n]
+	*fd = finding{typ: typ}
+	miss := 1.0
+	for _, group := range [...][]weighted{primary, support} {
+		for _, w := range group {
+			if !m[w.d].fired {
+				continue
+			}
+			c := w.w * m[w.d].strength()
+			miss *= 1 - c
+			if fd.n < len(fd.dets) {
+				fd.dets[fd.n] = weighted{d: w.d, w: c}
+				fd.n++
+			}
+		}
+	}
+	fd.conf = 1 - miss
+	f.n++
+}
+
+// has reports whether a verdict of type typ reaches minConf.
+func (f *findings) has(typ string, minConf float64) bool {
+	for _, fd := range f.list[:f.n] {
+		if fd.typ == typ && fd.conf >= minConf {
+			return true
+		}
+	}
+	return false
+}
+
+// emitted reports whether any verdict reaches minConf.
+func (f *findings) emitted(minConf float64) bool {
+	for _, fd := range f.list[:f.n] {
+		if fd.conf >= minConf {
+			return true
+		}
+	}
+	return false
+}
+
+// score measures every detector on the session and decides its verdicts.
+func (t *Tracker) score(ss *sessionState, m *[numDetectors]measure, f *findings) {
+	t.measureRate(ss, m)
+	t.measureRegularity(ss, m)
+	t.measureEndpoints(ss, m)
+	t.measureAuth(ss, m)
+	cover := t.measureEnumeration(ss, m)
+	t.measureRotation(ss, m)
+	t.measureUA(ss, m)
+	t.measureResources(ss, m)
+	m[dAttackTags].reading("attack tags on the session's requests", unitCount, float64(ss.attacks), 0, float64(t.cfg.Attacks.MinTags), false)
+	t.decide(m, cover, f)
+}
+
+// uaNote explains a user-agent class, quoting the header that earned it.
+func uaNote(header string, ua UA) string {
+	quoted := strconv.Quote(truncate(header, 80))
+	switch ua.Class {
+	case UAAutomation:
+		return quoted + " is " + ua.Product + ", an HTTP client used by scripts"
+	case UAHeadless:
+		return quoted + " is " + ua.Product + ", a browser driven by a program"
+	case UAScraper:
+		return quoted + " is " + ua.Product + ", a scraping framework"
+	case UACrawler:
+		return quoted + " declares the crawler " + ua.Product
+	case UAScanner:
+		return quoted + " is " + ua.Product + ", a security testing tool"
+	}
+	return ""
+}
+
+// measureUA reads the user-agent detectors from the most telling agent the
+// session sent.
+func (t *Tracker) measureUA(ss *sessionState, m *[numDetectors]measure) {
+	ua, note := ss.uaInfo, ss.uaNote
+	m[dAutomationUA].flag("automation user agent", note, ua.Class == UAAutomation || ua.Class == UAHeadless)
+	m[dScraperUA].flag("scraper user agent", note, ua.Class == UAScraper)
+	m[dCrawlerUA].flag("crawler user agent", note, ua.Class == UACrawler)
+	m[dScannerUA].flag("scanner user agent", note, ua.Class == UAScanner)
+}
+
+// decide applies the verdict rules. Each type has a gate, the evidence
+// without which it is never given, and a list of detectors whose votes make
+// its confidence. The gates are what the documentation of each verdict
+// promises; the weights only rank.
+func (t *Tracker) decide(m *[numDetectors]measure, cover float64, f *findings) {
+	// support are the detectors that strengthen most verdicts without
+	// deciding any: a tool's user agent, a machine's rate and rhythm.
+	support := []weighted{{dAutomationUA, 0.2}, {dRate, 0.15}, {dRegularity, 0.15}}
+	fired := func(d detector) bool { return m[d].fired }
+	minConf := t.cfg.MinConfidence
+
+	// Credential stuffing: many failed logins over many user names, few
+	// tries each. Brute force: many failed logins on one user name.
+	if fired(dFailedLogins) && fired(dUsernames) {
+		f.add(engine.AbuseCredentialStuffing, m,
+			[]weighted{{dFailedLogins, 0.6}, {dUsernames, 0.5}, {dIPRotation, 0.2}, {dSessionRotation, 0.2}}, support)
+	}
+	if fired(dFailedLogins) && fired(dUsernameFocus) && !fired(dUsernames) {
+		f.add(engine.AbuseBruteForce, m, []weighted{{dFailedLogins, 0.6}, {dUsernameFocus, 0.5}, {dIPRotation, 0.2}}, support)
+	}
+	// Account takeover: a run of failures that a success ended.
+	if fired(dTakeover) {
+		f.add(engine.AbuseAccountTakeover, m,
+			[]weighted{{dTakeover, 0.6}, {dSameUsername, 0.3}, {dAutomationUA, 0.2}}, nil)
+	}
+	// Enumeration: many ids on one template, with errors or as a blind
+	// sequential walk.
+	if fired(dObjectIDs) && (fired(dObjectErrors) || (fired(dSequentialIDs) && fired(dUnlistedIDs))) {
+		f.add(engine.AbuseEnumeration, m,
+			[]weighted{{dObjectIDs, 0.5}, {dSequentialIDs, 0.3}, {dObjectErrors, 0.3}, {dUnlistedIDs, 0.2}}, support)
+	}
+	// Security crawler: a security tool's user agent, or forced browsing
+	// that is broad or tagged as attacks.
+	if fired(dScannerUA) || (fired(dNotFound) && (fired(dBreadth) || fired(dAttackTags))) ||
+		(fired(dAttackTags) && (fired(dAutomationUA) || fired(dRate) || fired(dNotFound) || fired(dClientErrors))) {
+		f.add(engine.AbuseSecurityCrawler, m,
+			[]weighted{{dScannerUA, 0.8}, {dAttackTags, 0.4}, {dNotFound, 0.35}, {dBreadth, 0.3}, {dClientErrors, 0.2}, {dUniqueShare, 0.15}}, support)
+	}
+	// Scraping: a declared crawler or scraping framework, or a harvest of
+	// many distinct resources by a client that is a machine on at least two
+	// counts. An enumeration already explains a walk that fills most of the
+	// session, so it is not called scraping too.
+	automated := 0
+	for _, d := range [...]detector{dAutomationUA, dRate, dRegularity} {
+		if fired(d) {
+			automated++
+		}
+	}
+	declared := fired(dCrawlerUA) || fired(dScraperUA)
+	harvest := fired(dHarvest) && automated >= 2
+	if declared || (harvest && !(f.has(engine.AbuseEnumeration, minConf) && cover >= 0.5)) {
+		f.add(engine.AbuseScraping, m,
+			[]weighted{{dScraperUA, 0.7}, {dCrawlerUA, 0.6}, {dHarvest, 0.4}, {dUniqueShare, 0.2}}, support)
+	}
+	// Resource consumption: responses or server time far above the median
+	// session's, per request.
+	if fired(dResponseBytes) || fired(dServerTime) {
+		f.add(engine.AbuseResourceConsumption, m, []weighted{{dResponseBytes, 0.5}, {dServerTime, 0.5}, {dRate, 0.2}}, nil)
+	}
+	// Suspicious: nothing specific, but at least two independent signs of
+	// a machine or of probing. The error detectors count as one sign, and
+	// so do the two rotations.
+	if !f.emitted(minConf) {
+		signs := 0
+		for _, on := range [...]bool{
+			fired(dAutomationUA), fired(dRate), fired(dRegularity), fired(dFailedLogins),
+			fired(dClientErrors) || fired(dNotFound), fired(dIPRotation) || fired(dSessionRotation),
+		} {
+			if on {
+				signs++
+			}
+		}
+		if signs >= 2 {
+			f.add(engine.AbuseSuspicious, m, []weighted{
+				{dAutomationUA, 0.45}, {dRate, 0.45}, {dRegularity, 0.45}, {dFailedLogins, 0.45},
+				{dClientErrors, 0.45}, {dNotFound, 0.45}, {dIPRotation, 0.45}, {dSessionRotation, 0.45},
+			}, nil)
+		}
+	}
+}
+
+// render writes out the findings that reach minConf, strongest first, each
+// with its detectors strongest first. It returns nil when there are none,
+// and otherwise a new slice, never one handed out before.
+func (f *findings) render(m *[numDetectors]measure, minConf float64) []engine.Verdict {
+	if !f.emitted(minConf) {
+		return nil
+	}
+	list := f.list[:f.n]
+	// Insertion sort: at most eight entries, and stable, so equal
+	// confidences keep the rule order.
+	for i := 1; i < len(list); i++ {
+		for j := i; j > 0 && list[j].conf > list[j-1].conf; j-- {
+			list[j], list[j-1] = list[j-1], list[j]
+		}
+	}
+	var out []engine.Verdict
+	for i := range list {
+		fd := &list[i]
+		if fd.conf < minConf {
+			continue
+		}
+		dets := fd.dets[:fd.n]
+		for a := 1; a < len(dets); a++ {
+			for b := a; b > 0 && dets[b].w > dets[b-1].w; b-- {
+				dets[b], dets[b-1] = dets[b-1], dets[b]
+			}
+		}
+		v := engine.Verdict{Type: fd.typ, Confidence: round(fd.conf, 2), Detectors: make([]engine.DetectorResult, len(dets))}
+		for k, w := range dets {
+			v.Detectors[k] = m[w.d].result(w.d)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -48,6 +48,10 @@ fmt: ## Format the code.
 bench: ## Run the micro-benchmarks (see BENCHMARKS.md).
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(PKGS)
 
+.PHONY: abuse-eval
+abuse-eval: ## Score the access-log corpus for bots and abuse (SPOOR_CORPORA overrides ../shared/corpora).
+	$(GO) run ./cmd/spoor-abuse-eval
+
 .PHONY: clean
 clean: ## Remove build output.
 	rm -rf bin

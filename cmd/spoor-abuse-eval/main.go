@@ -1,0 +1,79 @@
+// Command spoor-abuse-eval scores the access-log corpus in
+// ../shared/corpora/access-logs for bots and abuse: it groups every
+// *.log.gz (Apache combined) by client address and user agent with 30-minute
+// splits, as `spoor import` does, runs the abuse tracker, and prints the
+// verdict counts per type, the busiest addresses with their verdicts and
+// detector values, and two figures: the share of sessions with a crawler's
+// user agent called scraping or security_crawler, and the share of
+// sessions with a browser's user agent given any verdict. It exits non-zero
+// when either figure crosses its floor, so that CI keeps the scoring honest.
+//
+// Usage:
+//
+//	spoor-abuse-eval [-corpora DIR] [-top N] [-v]
+//
+// The corpora directory defaults to $SPOOR_CORPORA, else ../shared/corpora
+// relative to the repository root.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "spoor-abuse-eval:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	corpora := flag.String("corpora", defaultCorpora(), "corpora directory (default $SPOOR_CORPORA or ../shared/corpora)")
+	top := flag.Int("top", 10, "how many of the busiest addresses to list")
+	verbose := flag.Bool("v", false, "list every browser session that drew a verdict")
+	flag.Parse()
+	files, err := filepath.Glob(filepath.Join(*corpora, "access-logs", "*.log.gz"))
+	if err != nil {
+		return fmt.Errorf("corpora: %w", err)
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no access-logs/*.log.gz under %s (set SPOOR_CORPORA or -corpora)", *corpora)
+	}
+	rep, err := evaluate(context.Background(), files)
+	if err != nil {
+		return err
+	}
+	rep.print(os.Stdout, *top, *verbose)
+	if failed := rep.floors(); len(failed) > 0 {
+		for _, f := range failed {
+			fmt.Fprintln(os.Stderr, "spoor-abuse-eval: below floor:", f)
+		}
+		os.Exit(1)
+	}
+	return nil
+}
+
+// defaultCorpora is $SPOOR_CORPORA, else ../shared/corpora next to the
+// repository root, found by walking up to go.mod so that `go run` works
+// from any directory of the repository.
+func defaultCorpora() string {
+	if dir := os.Getenv("SPOOR_CORPORA"); dir != "" {
+		return dir
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return filepath.Join("..", "shared", "corpora")
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, "..", "shared", "corpora")
+		}
+		if filepath.Dir(d) == d {
+			return filepath.Join("..", "shared", "corpora")
+		}
+	}
+}

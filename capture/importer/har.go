@@ -261,10 +261,15 @@ func decodeText(text, encoding string) ([]byte, error) {
 }
 
 // capBody keeps at most limit bytes, like the proxy's capture limit. The
-// size is the larger of the data and the size the HAR states, so a body the
-// recorder cut short (or spoor exported truncated) stays marked truncated.
+// size is the one the HAR states, when it states one: a body the recorder
+// cut short (or spoor exported truncated) stays marked truncated, and a body
+// spoor stored with secrets replaced by their longer hashes keeps the size
+// that crossed the wire.
 func capBody(data []byte, stated int64, limit int) engine.Body {
-	b := engine.Body{Size: max(int64(len(data)), stated)}
+	b := engine.Body{Size: int64(len(data))}
+	if stated > 0 {
+		b.Size = stated
+	}
 	if len(data) > limit {
 		data = data[:limit]
 	}

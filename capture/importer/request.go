@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spoorhq/spoor/engine"
 )
@@ -130,7 +131,10 @@ func parseSeconds(s string) (time.Duration, error) {
 }
 
 // unescapeLog undoes the escaping Apache and nginx apply inside quoted log
-// fields: \" and \\, and \xHH for bytes that are not printable.
+// fields: \" and \\, and \xHH for bytes that are not printable. Bytes that
+// do not form UTF-8 (a referer in a legacy code page) keep their escaped
+// spelling, which reads better than replacement characters and loses
+// nothing.
 func unescapeLog(b []byte) string {
 	if bytes.IndexByte(b, '\\') < 0 {
 		return string(b)
@@ -152,6 +156,9 @@ func unescapeLog(b []byte) string {
 		default:
 			out = append(out, c)
 		}
+	}
+	if !utf8.Valid(out) && utf8.Valid(b) {
+		return string(b)
 	}
 	return string(out)
 }

@@ -11,8 +11,9 @@ import (
 	"github.com/spoorhq/spoor/engine"
 )
 
-// sessionJSON is the contract of `spoor sessions --json` (PRODUCT.md); only
-// fields spoor computes so far are present.
+// sessionJSON is the contract of `spoor sessions --json` (PRODUCT.md).
+// Lists and maps are never null, so that scripts can iterate without
+// checking; mcp is null for a session that never spoke MCP.
 type sessionJSON struct {
 	ID           string              `json:"id"`
 	KeyID        string              `json:"key_id"`
@@ -26,7 +27,17 @@ type sessionJSON struct {
 	Role         string              `json:"role"`
 	UserAgents   []string            `json:"user_agents"`
 	StatusCounts map[string]int      `json:"status_counts"`
+	Attacks      map[string]int      `json:"attacks"`
 	Flows        map[string]flowJSON `json:"flows"`
+	Abuse        []engine.Verdict    `json:"abuse"`
+	MCP          *sessionMCPJSON     `json:"mcp"`
+}
+
+// sessionMCPJSON is the MCP summary of a session: messages by method and
+// by primitive (tool, prompt or resource).
+type sessionMCPJSON struct {
+	Methods    map[string]int `json:"methods"`
+	Primitives map[string]int `json:"primitives"`
 }
 
 // flowJSON is a session's use of one business flow.
@@ -44,11 +55,16 @@ func toSessionJSON(s engine.Session) sessionJSON {
 	for code, n := range s.StatusCounts {
 		codes[strconv.Itoa(code)] = n
 	}
+	abuse := s.Abuse
+	if abuse == nil {
+		abuse = []engine.Verdict{}
+	}
 	return sessionJSON{
 		ID: s.ID, KeyID: s.KeyID, KeyPoint: s.KeyPoint, Actor: s.Actor,
 		FirstSeen: s.FirstSeen, LastSeen: s.LastSeen, Requests: s.Requests,
 		IPs: nonNil(s.IPs), User: s.User, Role: s.Role, UserAgents: nonNil(s.UserAgents),
-		StatusCounts: codes, Flows: flows,
+		StatusCounts: codes, Attacks: nonNilMap(s.Attacks), Flows: flows,
+		Abuse: abuse, MCP: sessionMCP(&s),
 	}
 }
 
@@ -67,9 +83,17 @@ type requestJSON struct {
 	ReqBytes   int64             `json:"req_bytes"`
 	RespBytes  int64             `json:"resp_bytes"`
 	ClientIP   string            `json:"client_ip"`
+	Attacks    []attackJSON      `json:"attacks"`
 	Flows      []string          `json:"flows"`
 	Context    map[string]string `json:"context"`
 	Error      string            `json:"error,omitempty"`
+}
+
+// attackJSON is one attack tag on a request.
+type attackJSON struct {
+	Type  string `json:"type"`
+	Point string `json:"point"`
+	Rule  string `json:"rule"`
 }
 
 func toRequestJSON(x engine.Exchange) requestJSON {
@@ -78,7 +102,7 @@ func toRequestJSON(x engine.Exchange) requestJSON {
 		Path: x.Path, Endpoint: endpointOf(x), Query: x.Query, Status: x.Status,
 		DurationMS: float64(x.Duration.Microseconds()) / 1000,
 		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP,
-		Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
+		Attacks: attacksOf(&x), Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
 	}
 }
 
@@ -91,12 +115,20 @@ func endpointOf(x engine.Exchange) string {
 	return engine.Endpoint(x.Path)
 }
 
-func nonNilMap(m map[string]string) map[string]string {
+func nonNilMap[V any](m map[string]V) map[string]V {
 	if m == nil {
-		return map[string]string{}
+		return map[string]V{}
 	}
 	return m
 }
+
+// sessionMCP reports a session's MCP summary; no session carries one yet,
+// so it is null until the engine records MCP traffic on sessions.
+func sessionMCP(*engine.Session) *sessionMCPJSON { return nil }
+
+// attacksOf lists a request's attack tags; exchanges carry none until the
+// engine records detections on them, so the list is empty.
+func attacksOf(*engine.Exchange) []attackJSON { return []attackJSON{} }
 
 func nonNil(s []string) []string {
 	if s == nil {

@@ -38,6 +38,8 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newSessionsCommand(g),
 		newRequestsCommand(g),
 		newKeysCommand(g),
+		newImportCommand(g),
+		newExportCommand(g),
 	)
 	return root
 }

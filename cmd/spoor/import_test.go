@@ -1,0 +1,414 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/store"
+)
+
+// corporaDir returns a folder of the shared corpora: $SPOOR_CORPORA, or
+// ../shared/corpora from the repository root. A missing corpus fails the
+// test rather than skipping it.
+func corporaDir(t *testing.T, sub string) string {
+	t.Helper()
+	dir := os.Getenv("SPOOR_CORPORA")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "corpora")
+	}
+	dir = filepath.Join(dir, sub)
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("corpus %s is missing (set SPOOR_CORPORA to the shared corpora directory): %v", sub, err)
+	}
+	return dir
+}
+
+// storedExchanges opens a store as spoor sessions would and returns every
+// exchange, with bodies, in time order, and the sessions.
+func storedExchanges(t *testing.T, db string) ([]engine.Exchange, []engine.Session, []byte) {
+	t.Helper()
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sessions, err := st.Sessions(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []engine.Exchange
+	for _, s := range sessions {
+		xs, err := st.Requests(s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range xs {
+			full, err := st.Exchange(x.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, full)
+		}
+	}
+	slices.SortStableFunc(all, func(a, b engine.Exchange) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	return all, sessions, st.Secret()
+}
+
+// mitmFlow is the part of mitmproxy's expected parse result of a HAR file
+// that an exchange is compared with.
+type mitmFlow struct {
+	Request struct {
+		Method         string      `json:"method"`
+		Scheme         string      `json:"scheme"`
+		Host           string      `json:"host"`
+		Port           int         `json:"port"`
+		Path           string      `json:"path"`
+		Headers        [][2]string `json:"headers"`
+		ContentLength  int         `json:"contentLength"`
+		ContentHash    string      `json:"contentHash"`
+		TimestampStart float64     `json:"timestamp_start"`
+		TimestampEnd   float64     `json:"timestamp_end"`
+	} `json:"request"`
+	Response struct {
+		StatusCode    int         `json:"status_code"`
+		Headers       [][2]string `json:"headers"`
+		ContentLength int         `json:"contentLength"`
+		ContentHash   string      `json:"contentHash"`
+	} `json:"response"`
+}
+
+// TestImportHARCorpus runs `spoor import` on every HAR file of the shared
+// corpus and checks that the store holds the requests mitmproxy's importer
+// finds in it: method, URL, status, headers, bodies and timing. Credentials
+// are stored as keyed hashes, so the expected headers are hashed with the
+// store's secret before they are compared.
+func TestImportHARCorpus(t *testing.T) {
+	dir := corporaDir(t, "har-mitmproxy")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.har"))
+	if len(files) < 6 {
+		t.Fatalf("found %d HAR files in %s, want the 6 of the corpus", len(files), dir)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".har")
+		t.Run(name, func(t *testing.T) {
+			var want []mitmFlow
+			b, err := os.ReadFile(filepath.Join(dir, name+".expected-flows.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &want); err != nil {
+				t.Fatal(err)
+			}
+			db := filepath.Join(t.TempDir(), "har.db")
+			_, stderr, code := spoor(t, 30*time.Second, "import", "--db", db, file)
+			wantLine := fmt.Sprintf("import %s: %d %s\n", file, len(want), plural(len(want), "request", "requests"))
+			if code != 0 || stderr != wantLine {
+				t.Fatalf("exit %d, stderr %q; want 0 and %q", code, stderr, wantLine)
+			}
+			got, _, secret := storedExchanges(t, db)
+			if len(got) != len(want) {
+				t.Fatalf("store holds %d exchanges, want %d", len(got), len(want))
+			}
+			hasher := engine.NewHasher(secret)
+			for i, w := range want {
+				compareMitmFlow(t, &got[i], w, hasher)
+			}
+		})
+	}
+}
+
+func compareMitmFlow(t *testing.T, x *engine.Exchange, w mitmFlow, hasher engine.Hasher) {
+	t.Helper()
+	r := w.Request
+	if x.Method != r.Method {
+		t.Errorf("method %q, want %q", x.Method, r.Method)
+	}
+	wantURL := r.Scheme + "://" + r.Host
+	if !(r.Scheme == "https" && r.Port == 443 || r.Scheme == "http" && r.Port == 80) {
+		wantURL += ":" + strconv.Itoa(r.Port)
+	}
+	if got := exchangeURL(x); got != wantURL+r.Path {
+		t.Errorf("URL %q, want %q", got, wantURL+r.Path)
+	}
+	if x.Status != w.Response.StatusCode {
+		t.Errorf("status %d, want %d", x.Status, w.Response.StatusCode)
+	}
+	// The expected exchange, redacted as the analyzer redacts.
+	var exp engine.Exchange
+	exp.ReqHeaders = mitmHeaders(r.Headers, len(x.ReqBody.Data), len(x.ReqHeaders))
+	exp.RespHeaders = mitmHeaders(w.Response.Headers, len(x.RespBody.Data), len(x.RespHeaders))
+	hasher.RedactSecrets(&exp)
+	if !slices.Equal(x.ReqHeaders, exp.ReqHeaders) {
+		t.Errorf("request headers\n got %v\nwant %v", x.ReqHeaders, exp.ReqHeaders)
+	}
+	if !slices.Equal(x.RespHeaders, exp.RespHeaders) {
+		t.Errorf("response headers\n got %v\nwant %v", x.RespHeaders, exp.RespHeaders)
+	}
+	for _, body := range []struct {
+		side string
+		data []byte
+		size int64
+		n    int
+		hash string
+	}{{"request", x.ReqBody.Data, x.ReqBody.Size, r.ContentLength, r.ContentHash}, {"response", x.RespBody.Data, x.RespBody.Size, w.Response.ContentLength, w.Response.ContentHash}} {
+		sum := sha256.Sum256(body.data)
+		if len(body.data) != body.n || int(body.size) != body.n || hex.EncodeToString(sum[:]) != body.hash {
+			t.Errorf("%s body: %d bytes (size %d), sha256 %x; want %d bytes, %s", body.side, len(body.data), body.size, sum[:4], body.n, body.hash[:8])
+		}
+	}
+	if d := math.Abs(float64(x.Start.UnixNano())/1e9 - r.TimestampStart); d > 1e-6 {
+		t.Errorf("start %v, want %f", x.Start, r.TimestampStart)
+	}
+	if d := math.Abs(float64(x.End().UnixNano())/1e9 - r.TimestampEnd); d > 1e-6 {
+		t.Errorf("end %v, want %f", x.End(), r.TimestampEnd)
+	}
+}
+
+// mitmHeaders converts mitmproxy's header list. mitmproxy adds a
+// content-length header to a message recorded without one; that header was
+// never sent, so it is dropped when it is the one header too many and
+// states the body's length.
+func mitmHeaders(hs [][2]string, bodyLen, gotN int) []engine.Header {
+	if n := len(hs); n == gotN+1 && strings.EqualFold(hs[n-1][0], "content-length") && hs[n-1][1] == strconv.Itoa(bodyLen) {
+		hs = hs[:n-1]
+	}
+	var out []engine.Header
+	for _, h := range hs {
+		out = append(out, engine.Header{Name: h[0], Value: h[1]})
+	}
+	return out
+}
+
+// logLine is one line of the access log as the test reads it, with its
+// own expression rather than the importer's parser.
+type logLine struct {
+	ip, ua string
+	t      time.Time
+	status int
+}
+
+var combinedLine = regexp.MustCompile(`^(\S+) \S+ .*? \[([^\]]+)\] "(?:[^"\\]|\\.)*" (\d{3}) \S+(?: "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)")?`)
+
+func readAccessLog(t *testing.T, path string) []logLine {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []logLine
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		m := combinedLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			t.Fatalf("test parser cannot read %q", sc.Text())
+		}
+		ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", m[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, _ := strconv.Atoi(m[3])
+		ua := m[4]
+		if ua == "-" {
+			ua = ""
+		}
+		lines = append(lines, logLine{ip: m[1], ua: ua, t: ts, status: status})
+	}
+	return lines
+}
+
+// expectedParts groups lines by client address and user agent, in time
+// order, and splits an actor's traffic after 30 minutes of silence or 24
+// hours of activity. It returns the request count of each part, by actor.
+func expectedParts(lines []logLine) map[string][]int {
+	sorted := slices.Clone(lines)
+	slices.SortStableFunc(sorted, func(a, b logLine) int { return a.t.Compare(b.t) })
+	type open struct{ first, last time.Time }
+	state := map[string]*open{}
+	parts := map[string][]int{}
+	for _, l := range sorted {
+		key := l.ip + "\x00" + l.ua
+		o := state[key]
+		if o == nil || l.t.Sub(o.last) > 30*time.Minute || l.t.Sub(o.first) > 24*time.Hour {
+			o = &open{first: l.t}
+			state[key] = o
+			parts[key] = append(parts[key], 0)
+		}
+		o.last = l.t
+		parts[key][len(parts[key])-1]++
+	}
+	return parts
+}
+
+// TestImportAccessLogSessions imports the shared 10,000-line access log and
+// compares the sessions in the store with those the test computes on its
+// own: one actor per address and user agent, a new session after 30
+// minutes of inactivity.
+func TestImportAccessLogSessions(t *testing.T) {
+	path := filepath.Join(corporaDir(t, "access-logs"), "elastic_examples_apache_logs.log.gz")
+	lines := readAccessLog(t, path)
+	want := expectedParts(lines)
+	db := filepath.Join(t.TempDir(), "log.db")
+	_, stderr, code := spoor(t, 60*time.Second, "import", "--db", db, path)
+	if code != 0 || stderr != fmt.Sprintf("import %s: %d requests\n", path, len(lines)) {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	_, sessions, _ := storedExchanges(t, db)
+	got := map[string][]int{}
+	wantN := 0
+	for _, p := range want {
+		wantN += len(p)
+	}
+	for _, s := range sessions {
+		if len(s.IPs) != 1 || len(s.UserAgents) > 1 {
+			t.Errorf("session %s mixes actors: %v %v", s.ID, s.IPs, s.UserAgents)
+			continue
+		}
+		ua := ""
+		if len(s.UserAgents) == 1 {
+			ua = s.UserAgents[0]
+		}
+		key := s.IPs[0] + "\x00" + ua
+		got[key] = append(got[key], s.Requests)
+	}
+	if len(sessions) != wantN {
+		t.Errorf("store holds %d sessions, the log has %d", len(sessions), wantN)
+	}
+	if len(got) != len(want) {
+		t.Errorf("store holds %d actors, the log has %d", len(got), len(want))
+	}
+	for key, parts := range want {
+		g := slices.Clone(got[key])
+		slices.Sort(g)
+		w := slices.Clone(parts)
+		slices.Sort(w)
+		if !slices.Equal(g, w) {
+			t.Errorf("actor %q: sessions of %v requests, want %v", key, g, w)
+		}
+	}
+	t.Logf("%d lines, %d actors, %d sessions", len(lines), len(want), wantN)
+}
+
+// TestImportOnce checks that importing a file again, or the same bytes on
+// standard input, is skipped and leaves the store as it was.
+func TestImportOnce(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "once.db")
+	log := filepath.Join(dir, "access.log")
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, "192.0.2.%d - - [24/Nov/2026:10:%02d:00 +0000] \"GET /items/%d HTTP/1.1\" 200 10 \"-\" \"curl/8\"\n", i%5, i, i)
+	}
+	if err := os.WriteFile(log, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := spoor(t, 20*time.Second, "import", "--db", db, log); code != 0 || stderr != "import "+log+": 50 requests\n" {
+		t.Fatalf("first import: exit %d, %q", code, stderr)
+	}
+	_, stderr, code := spoor(t, 20*time.Second, "import", "--db", db, log)
+	if code != 0 || !strings.HasPrefix(stderr, "import "+log+": already imported, skipped") || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("second import: exit %d, %q", code, stderr)
+	}
+	cmd := exec.Command(spoorBin, "import", "--db", db, "-")
+	cmd.Stdin = strings.NewReader(b.String())
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "import stdin: already imported, skipped") {
+		t.Fatalf("import from stdin: %v, %q", err, out)
+	}
+	xs, _, _ := storedExchanges(t, db)
+	if len(xs) != 50 {
+		t.Errorf("store holds %d exchanges after three imports of 50, want 50", len(xs))
+	}
+}
+
+// TestImportFormats covers the flags: an nginx log_format, JSON lines with
+// a mapping on standard input, gzip, bad lines reported by number, and the
+// mistakes that are usage errors.
+func TestImportFormats(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	var nginx strings.Builder
+	for i := range 20 {
+		if i == 16 || i == 18 {
+			nginx.WriteString("garbage line\n")
+			continue
+		}
+		fmt.Fprintf(&nginx, "api.test|192.0.2.7|[24/Nov/2026:10:00:%02d +0000]|\"POST /v1/orders HTTP/1.1\"|201|0.%03d|\"k-%d\"\n", i, i, i%2)
+	}
+	nginxLog := write("nginx.log", nginx.String())
+	var gz strings.Builder
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"ts":1795514400,"client":"192.0.2.9","verb":"GET","uri":"/a?x=1","code":404,"agent":"bot/1"}` + "\n"))
+	zw.Close()
+	jsonl := write("events.jsonl.gz", gz.String())
+
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		code   int
+		stderr string
+	}{
+		{name: "log format with bad lines", args: []string{"--log-format", `$host|$remote_addr|[$time_local]|"$request"|$status|$request_time|"$http_x_api_key"`, nginxLog},
+			stderr: "import " + nginxLog + `: 18 requests, 2 bad lines (first: line 17: field 1: no "|" after it)` + "\n"},
+		{name: "json lines from gzip", args: []string{"--map", "time=ts,ip=client,method=verb,path=uri,status=code,ua=agent", jsonl}, stderr: "import " + jsonl + ": 1 request\n"},
+		{name: "json lines from stdin", args: []string{"--format", "jsonl", "-"}, stdin: `{"time":"2026-11-24T11:00:00Z","path":"/b"}` + "\n", stderr: "import stdin: 1 request\n"},
+		{name: "nothing importable", args: []string{"--format", "combined", write("bad.log", "a\nb\n")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "bad.log") + ": no line could be imported (first: line 1: "},
+		{name: "undetectable", args: []string{write("text.txt", "hello\n")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "text.txt") + ": cannot detect the format"},
+		{name: "missing file", args: []string{filepath.Join(dir, "nope.log")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "nope.log") + ": no such file or directory\n"},
+		{name: "no file", args: nil, code: exitUsage, stderr: "spoor: import needs at least one FILE"},
+		{name: "unknown format", args: []string{"--format", "xml", nginxLog}, code: exitUsage, stderr: `spoor: unknown format "xml"`},
+		{name: "bad log format", args: []string{"--log-format", "$remote_addr", nginxLog}, code: exitUsage, stderr: "spoor: --log-format: log format has no time"},
+		{name: "bad mapping", args: []string{"--map", "tme=ts", jsonl}, code: exitUsage, stderr: `spoor: --map: map "tme=ts": unknown name "tme"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "f.db")
+			cmd := exec.Command(spoorBin, append([]string{"import", "--db", db}, tt.args...)...)
+			cmd.Stdin = strings.NewReader(tt.stdin)
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			cmd.Run()
+			if code := cmd.ProcessState.ExitCode(); code != tt.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.code, stderr.String())
+			}
+			want := strings.TrimSuffix(tt.stderr, "...\n")
+			if !strings.HasPrefix(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("stderr %q, want one line starting %q", stderr.String(), want)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q, want nothing", stdout.String())
+			}
+		})
+	}
+}

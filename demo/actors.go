@@ -124,7 +124,11 @@ func (a *agent) behaviour() func(context.Context) error {
 		return a.stuff
 	case KindScraper:
 		return a.scrape
-	default: // KindEnumerator, the last of the cast
+	case KindMCPAgent:
+		return a.mcpTask
+	case KindGraphQLClient:
+		return a.storefrontVisit
+	default: // KindEnumerator
 		return a.enumerate
 	}
 }

@@ -231,7 +231,7 @@ func TestCast(t *testing.T) {
 			t.Errorf("%s: no User-Agent", a.Name)
 		}
 	}
-	want := map[Kind]int{KindCookieUser: 3, KindJWTUser: 3, KindAttacker: 1, KindCredentialStuffer: 1, KindScraper: 1, KindEnumerator: 1}
+	want := map[Kind]int{KindCookieUser: 3, KindJWTUser: 3, KindAttacker: 1, KindCredentialStuffer: 1, KindScraper: 1, KindEnumerator: 1, KindMCPAgent: 1, KindGraphQLClient: 1}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d actors of kind %s, want %d", kinds[k], k, n)

@@ -66,6 +66,8 @@ func (s *api) routes() http.Handler {
 	mux.HandleFunc("GET /orders/{id}", s.slowed(light, s.authed(s.getOrder)))
 	mux.HandleFunc("GET /users/{id}", s.slowed(light, s.authed(s.getUser)))
 	mux.HandleFunc("GET /admin/users", s.slowed(browse, s.authed(s.adminUsers)))
+	s.routeMCP(mux)
+	s.routeGraphQL(mux)
 	// Unknown paths answer in JSON like the rest of the API, so that a
 	// scanner's probes look as they would against a real service.
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {

@@ -12,6 +12,8 @@ const (
 	KindCredentialStuffer Kind = "credential-stuffer"
 	KindScraper           Kind = "scraper"
 	KindEnumerator        Kind = "enumerator"
+	KindMCPAgent          Kind = "mcp-agent"
+	KindGraphQLClient     Kind = "graphql-client"
 )
 
 // ActorInfo describes one simulated actor: what it is and how it shows up in
@@ -51,5 +53,7 @@ func Cast() []ActorInfo {
 			UserAgent: "Scrapy/2.11 (+https://scrapy.org)"},
 		{Name: "mallory", Kind: KindEnumerator, IP: "192.0.2.99", Account: "mallory",
 			UserAgent: "PostmanRuntime/7.42.0"},
+		{Name: "assistant", Kind: KindMCPAgent, IP: "198.51.100.30", UserAgent: "claude-code/1.0"},
+		{Name: "storefront", Kind: KindGraphQLClient, IP: "203.0.113.30", UserAgent: "shop-web/2.3 apollo-client/3.11"},
 	}
 }

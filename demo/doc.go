@@ -12,8 +12,10 @@
 // from its own documentation-range address carried in X-Forwarded-For and
 // with its own User-Agent: people who shop with a session cookie or a mobile
 // app's bearer token, and a scanner, a credential stuffer, a scraper and an
-// enumerator. They are paced like the clients they imitate and never exceed a
-// bounded request rate, whatever the speed-up.
+// enumerator; an AI coding agent that uses the shop's MCP server (/mcp,
+// streamable HTTP with an Mcp-Session-Id) and a storefront that browses it
+// through GraphQL (/graphql). They are paced like the clients they imitate
+// and never exceed a bounded request rate, whatever the speed-up.
 //
 // The package owns only this simulation. It must not import capture, store or
 // tui: cmd wires the API behind the proxy and points the actors at it.

@@ -157,3 +157,22 @@ func TestParseSSE(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkAnalyzeMCP measures Analyzer.Process on a tools/call answered
+// as an event stream, the costliest MCP exchange: both bodies decoded, the
+// answer matched to the call by id.
+func BenchmarkAnalyzeMCP(b *testing.B) {
+	a := NewAnalyzer(SessionizerOptions{}, testHasher())
+	stream := "id: 1\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":6,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"12 in stock\"}]}}\n\n"
+	tmpl := withResponse(mcpPost(0, `{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"check_stock","arguments":{"product_id":7}}}`,
+		"Mcp-Session-Id", "5f2b8c0e9d1a4b7c", "MCP-Protocol-Version", "2025-11-25"), 200, stream, "Content-Type", "text/event-stream")
+	var x Exchange
+	b.ReportAllocs()
+	for b.Loop() {
+		x = *tmpl
+		a.Process(&x)
+	}
+	if x.MCP == nil || x.MCP.Messages[0].Outcome != MCPOutcomeResult {
+		b.Fatalf("unexpected analysis: %+v", x.MCP)
+	}
+}

@@ -66,6 +66,14 @@ func TestDemoSessions(t *testing.T) {
 		demo.KindAttacker:          "req.ip+req.ua",
 		demo.KindCredentialStuffer: "req.ip+req.ua",
 		demo.KindScraper:           "req.ip+req.ua",
+		demo.KindMCPAgent:          "resp.header.Mcp-Session-Id",
+		demo.KindGraphQLClient:     "req.ip+req.ua",
+	}
+	wantVerdict := map[demo.Kind]string{
+		demo.KindAttacker:          "security_crawler",
+		demo.KindCredentialStuffer: "credential_stuffing",
+		demo.KindScraper:           "scraping",
+		demo.KindEnumerator:        "enumeration",
 	}
 	keyIDs := map[string]string{} // key id → actor: no key value spans two actors
 	for _, a := range demo.Cast() {
@@ -90,10 +98,37 @@ func TestDemoSessions(t *testing.T) {
 		if !slices.Contains(main.UserAgents, a.UserAgent) {
 			t.Errorf("%s: user agents %v, want %q", a.Name, main.UserAgents, a.UserAgent)
 		}
-		t.Logf("%-8s %-18s %-24s %3d requests, status %v", a.Name, a.Kind, main.KeyPoint, main.Requests, main.StatusCounts)
+		t.Logf("%-10s %-18s %-26s %3d requests, status %v, abuse %v", a.Name, a.Kind, main.KeyPoint, main.Requests, main.StatusCounts, verdictTypes(*main))
+		switch a.Kind {
+		case demo.KindCookieUser, demo.KindJWTUser:
+			for _, s := range got {
+				if len(s.Abuse) > 0 {
+					t.Errorf("%s is a normal user but session %s got verdicts %v", a.Name, s.ID, verdictTypes(s))
+				}
+			}
+		case demo.KindMCPAgent:
+			if main.MCP == nil || main.MCP.Methods["tools/call"] == 0 || len(main.MCP.Primitives) == 0 {
+				t.Errorf("%s: mcp = %+v, want tools/call among the methods and the tools as primitives", a.Name, main.MCP)
+			}
+		}
+		if want, ok := wantVerdict[a.Kind]; ok {
+			if len(main.Abuse) == 0 || main.Abuse[0].Type != want {
+				t.Errorf("%s: verdicts %v, want %s first", a.Name, verdictTypes(*main), want)
+			} else if len(main.Abuse[0].Detectors) == 0 {
+				t.Errorf("%s: verdict %s gives no detectors", a.Name, want)
+			}
+		}
 	}
 	attacker := byActor["scanner"]
 	if len(attacker) == 0 || !strings.HasPrefix(attacker[0].UserAgents[0], "sqlmap/") {
 		t.Errorf("attacker sessions = %+v", attacker)
 	}
+}
+
+func verdictTypes(s sessionJSON) []string {
+	var out []string
+	for _, v := range s.Abuse {
+		out = append(out, v.Type)
+	}
+	return out
 }

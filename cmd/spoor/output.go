@@ -122,9 +122,14 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 	return m
 }
 
-// sessionMCP reports a session's MCP summary; no session carries one yet,
-// so it is null until the engine records MCP traffic on sessions.
-func sessionMCP(*engine.Session) *sessionMCPJSON { return nil }
+// sessionMCP reports a session's MCP summary, or nil (JSON null) for a
+// session that spoke no MCP.
+func sessionMCP(s *engine.Session) *sessionMCPJSON {
+	if s.MCP == nil {
+		return nil
+	}
+	return &sessionMCPJSON{Methods: nonNilMap(s.MCP.Methods), Primitives: nonNilMap(s.MCP.Primitives)}
+}
 
 // attacksOf lists a request's attack tags; exchanges carry none until the
 // engine records detections on them, so the list is empty.

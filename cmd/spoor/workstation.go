@@ -93,7 +93,7 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 	}
 	var analyzer *engine.Analyzer
 	if err == nil {
-		analyzer, err = engine.NewAnalyzerFromConfig(analysisCfg, engine.NewHasher(st.Secret()))
+		analyzer, err = newAnalyzer(analysisCfg, st.Secret())
 	}
 	if err != nil {
 		ln.Close()

@@ -29,7 +29,8 @@
 //	size      a byte-size comparison: >1MB, <10KB (KB = 1024 bytes)
 //	since     a relative duration back from now (1h, 2d) or a time
 //	until     (2026-11-24T10:00, 2026-11-24, RFC 3339)
-//	mcp       an MCP method or primitive name
+//	mcp       an MCP method (tools/call) or primitive name (a tool, prompt
+//	          or resource), globbed
 //
 // A bare word is fuzzy text: it matches when, ignoring ASCII case, its
 // characters appear in order within one of the session's key value, user,
@@ -47,10 +48,10 @@
 // role, key, abuse) are judged through its session.
 //
 // A term whose data is not known never matches, negated or not: a session
-// judged from its summary alone cannot say which paths it requested, and
-// neither exchanges (attack, mcp) nor sessions (mcp) carry the data of
-// those fields until the engine records it there. A filter therefore never
-// matches everything because it could not look.
+// judged from its summary alone cannot say which paths it requested, and an
+// exchange carries no attack tags of its own (attack: holds for a session
+// whose summary counts the type). A filter therefore never matches
+// everything because it could not look.
 //
 // Parsing is strict: an unknown field, a malformed value or a stray quote is
 // an *Error at the byte offset of the mistake, with a suggestion where one is

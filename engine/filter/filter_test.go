@@ -23,6 +23,7 @@ func fixture() (engine.Session, []engine.Exchange) {
 		Attacks:      map[string]int{"sqli": 2},
 		Flows:        map[string]int{"Auth": 1},
 		Abuse:        []engine.Verdict{{Type: engine.AbuseScraping, Confidence: 0.8}},
+		MCP:          &engine.SessionMCP{Methods: map[string]int{"tools/call": 1}, Primitives: map[string]int{"search_orders": 1}},
 		ReqBytes:     600, RespBytes: 2 << 20,
 	}
 	ua := []engine.Header{{Name: "User-Agent", Value: "sqlmap/1.7 (https://sqlmap.org)"}}
@@ -31,6 +32,7 @@ func fixture() (engine.Session, []engine.Exchange) {
 		{ID: 2, SessionID: s.ID, Start: t0.Add(time.Minute), Duration: 700 * time.Millisecond, ClientIP: "198.51.100.7", Method: "GET", Host: "api.example.com:8443", Path: "/users/42/orders", Status: 404, ReqHeaders: ua},
 		{ID: 3, SessionID: s.ID, Start: t0.Add(90 * time.Second), Duration: 3 * time.Second, ClientIP: "2001:db8::1", Method: "GET", Host: "cdn.example.org", Path: "/static/app.js", Status: 503, ReqHeaders: ua, RespBody: engine.Body{Size: 2 << 20}},
 	}
+	xs[2].MCP = &engine.MCPInfo{Messages: []engine.MCPMessage{{ID: "1", Method: "tools/call", Name: "search_orders"}}}
 	for i := range xs {
 		xs[i].Endpoint = engine.Endpoint(xs[i].Path)
 	}
@@ -120,10 +122,12 @@ func TestMatch(t *testing.T) {
 		{"abuse:any", true, true, []uint64{1, 2, 3}},
 		{"abuse:Credential-Stuffing", false, false, nil},
 		{"!abuse:credential_stuffing", true, true, []uint64{1, 2, 3}},
-		// mcp: not recorded on sessions or exchanges, so never a match,
-		// negated or not.
-		{"mcp:tools/call", false, false, nil},
-		{"!mcp:tools/call", false, false, nil},
+		// mcp: the session's methods and primitives, the request's messages.
+		{"mcp:tools/call", true, true, []uint64{3}},
+		{"mcp:search_orders", true, true, []uint64{3}},
+		{"mcp:tools/*|prompts/get", true, true, []uint64{3}},
+		{"mcp:resources/read", false, false, nil},
+		{"!mcp:resources/read", true, true, []uint64{1, 2, 3}},
 		// dur: a session's span, a request's duration.
 		{"dur:>500ms", true, true, []uint64{2, 3}},
 		{"dur:>1m", true, true, []uint64{}},

@@ -126,7 +126,17 @@ func (f *Filter) sessionVerdict(t *term, s *engine.Session, xs []engine.Exchange
 		}
 		return no
 	case fieldMCP:
-		return unknown // sessions carry no MCP summary yet
+		if s.MCP == nil {
+			return no
+		}
+		for _, counts := range []map[string]int{s.MCP.Methods, s.MCP.Primitives} {
+			for name, n := range counts {
+				if n > 0 && t.matchText(name) {
+					return yes
+				}
+			}
+		}
+		return no
 	case fieldDur:
 		return verdictOf(t.matchNumber(int64(s.Duration())))
 	case fieldSize:
@@ -185,8 +195,18 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 		return verdictOf(t.matchText(endpointOf(x)))
 	case fieldStatus:
 		return verdictOf(t.matchStatus(x.Status))
-	case fieldAttack, fieldMCP:
-		return unknown // exchanges carry no attack tags or MCP decoding yet
+	case fieldAttack:
+		return unknown // exchanges carry no attack tags yet
+	case fieldMCP:
+		if x.MCP == nil {
+			return no
+		}
+		for _, m := range x.MCP.Messages {
+			if t.matchText(m.Method) || t.matchText(m.Name) {
+				return yes
+			}
+		}
+		return no
 	case fieldFlow:
 		return verdictOf(anyOf(x.Flows, t.matchText))
 	case fieldDur:

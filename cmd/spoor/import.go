@@ -104,8 +104,9 @@ func importOptions(format, logFormat string, mapping []string) (importer.Options
 	return opts, nil
 }
 
-// importAnalyzer builds the analyzer the proxy would run on this store, and
-// continues the sessions already in it, so that an import after a capture
+// importAnalyzer builds the analysis the proxy runs on this store (MCP,
+// GraphQL and abuse observers included), and continues the sessions
+// already in it, so that an import after a capture
 // (or a second log file) extends actors' sessions instead of restarting
 // them.
 func importAnalyzer(st *store.Store, configFile string) (*engine.Analyzer, error) {
@@ -118,7 +119,7 @@ func importAnalyzer(st *store.Store, configFile string) (*engine.Analyzer, error
 			return nil, err
 		}
 	}
-	analyzer, err := engine.NewAnalyzerFromConfig(cfg, engine.NewHasher(st.Secret()))
+	analyzer, err := newAnalyzer(cfg, st.Secret())
 	if err != nil {
 		return nil, err
 	}

@@ -412,3 +412,24 @@ func TestImportFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestImportProgressLine checks the progress line drawn on a terminal: a
+// bar that follows the bytes read, the count and the rate, cut to the
+// terminal's width.
+func TestImportProgressLine(t *testing.T) {
+	line := progressLine("access.log", 1000, 450, 12345, 2*time.Second, 80)
+	for _, want := range []string{"import access.log [", "]  45%", "12345 requests", "6172/s"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("progress line %q lacks %q", line, want)
+		}
+	}
+	if len(line) >= 80 {
+		t.Errorf("progress line is %d columns wide in a terminal of 80", len(line))
+	}
+	if line := progressLine("stdin", 0, 450, 7, time.Second/2, 80); line != "import stdin   7 requests" {
+		t.Errorf("progress line without a size = %q", line)
+	}
+	if line := progressLine(strings.Repeat("x", 200), 1000, 10, 1, time.Second, 60); len(line) >= 60 {
+		t.Errorf("long name not cut: %d columns", len(line))
+	}
+}

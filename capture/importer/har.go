@@ -34,11 +34,10 @@ type harReq struct {
 }
 
 type harResp struct {
-	Status   int        `json:"status"`
-	Headers  []harNV    `json:"headers"`
-	Content  harContent `json:"content"`
-	BodySize int64      `json:"bodySize"`
-	Error    string     `json:"_error"` // Chrome's reason for a failed request
+	Status  int        `json:"status"`
+	Headers []harNV    `json:"headers"`
+	Content harContent `json:"content"`
+	Error   string     `json:"_error"` // Chrome's reason for a failed request
 }
 
 type harNV struct {
@@ -123,7 +122,11 @@ func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
 		return harSyntax(dec, err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("not a HAR file: %s is not a JSON %s", what, map[json.Delim]string{'{': "object", '[': "array"}[want])
+		kind := "object"
+		if want == '[' {
+			kind = "array"
+		}
+		return fmt.Errorf("not a HAR file: %s is not a JSON %s", what, kind)
 	}
 	return nil
 }

@@ -1,0 +1,42 @@
+package engine
+
+// AttackTag is one detection on one request.
+type AttackTag struct {
+	// Type is the attack family, one of the Attack constants.
+	Type string `json:"type"`
+	// Point is the request point where the attack was found, in the point
+	// grammar: req.query.q, req.json.user.name, req.header.User-Agent.
+	Point string `json:"point"`
+	// Rule names the detector or rule that fired: "libinjection-sqli",
+	// "spoor-traversal", "crs-942100".
+	Rule string `json:"rule"`
+	// Fragment is the matched text, truncated, so that an investigator sees
+	// what fired without opening the request.
+	Fragment string `json:"fragment,omitempty"`
+	// Message says why the detector fired.
+	Message string `json:"message,omitempty"`
+}
+
+// Attack types. They are strings rather than a numeric enum because they are
+// stored, filtered on (attack:sqli) and printed in JSON as they are.
+const (
+	AttackSQLi            = "sqli"
+	AttackXSS             = "xss"
+	AttackPathTraversal   = "path_traversal"
+	AttackCmdInjection    = "cmd_injection"
+	AttackSSRF            = "ssrf"
+	AttackRFI             = "rfi"
+	AttackLFI             = "lfi"
+	AttackNoSQLi          = "nosqli"
+	AttackSSTI            = "ssti"
+	AttackXXE             = "xxe"
+	AttackCRLF            = "crlf"
+	AttackOpenRedirect    = "open_redirect"
+	AttackScanner         = "scanner"
+	AttackProtocol        = "protocol"
+	AttackSessionFixation = "session_fixation"
+	// AttackGeneric covers injections without a family of their own: PHP,
+	// Java, Node.js, Ruby and Perl code injection, prototype pollution,
+	// JNDI lookups.
+	AttackGeneric = "generic"
+)

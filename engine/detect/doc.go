@@ -1,0 +1,37 @@
+// Package detect tags attacks on requests: which attack, at which request
+// point, found by which rule or detector, and why.
+//
+// It owns two tiers of detection and the policy that chooses between them:
+//
+//   - Tier 1 (tier1.go) runs on every exchange and costs a few microseconds.
+//     It decodes every parameter value the way an application would
+//     (urldecode.go: query, form and multipart fields, JSON keys and leaves
+//     (jsonwalk.go), XML attributes and text, cookies, headers, path
+//     segments; URL decoding repeated for double encoding) and runs
+//     libinjection's SQLi and XSS checks (injection.go), one pass for
+//     literal markers of file inclusion, shells, script and Log4Shell
+//     (markers.go), and byte scans for path traversal (traversal.go),
+//     command injection (cmdi.go), SSRF, remote inclusion and open
+//     redirects (ssrf.go, redirect.go), NoSQL operators (nosqli.go),
+//     template injection (ssti.go), CRLF injection (crlf.go), XXE (xxe.go),
+//     session fixation (sessionfix.go) and scanners (scanner.go). A
+//     byte-class table (classes.go) lets a value skip every check it
+//     cannot trigger, so plain values cost one pass over their bytes, and
+//     a cache (cache.go) spares the User-Agent and Referer a client
+//     repeats.
+//   - Tier 2 (crs.go) runs the OWASP Core Rule Set in Coraza, in detection
+//     only, and maps the rules that fire to spoor's attack types and request
+//     points (mapping.go). It costs about a millisecond per exchange, so the
+//     Scheduler (scheduler.go) gives it every exchange while analysis keeps
+//     up and only the suspicious ones when it falls behind.
+//
+// Each tag names its point in the grammar of package engine (req.query.q,
+// req.json.user.name, req.header.User-Agent, req.path, req.body), and tags
+// are deduplicated per attack type and point.
+//
+// The package does no I/O (the rules come from the copy embedded in the
+// binary) and starts no goroutines (Coraza may start its own). It imports
+// engine; engine never imports it. A Detector is built once,
+// since building the Core Rule Set takes a fraction of a second, and is safe
+// for concurrent use by the analysis workers.
+package detect

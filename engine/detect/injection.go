@@ -1,0 +1,46 @@
+package detect
+
+import (
+	"github.com/corazawaf/libinjection-go"
+	"github.com/spoorhq/spoor/engine"
+)
+
+// injection runs libinjection's SQLi and XSS checks on v when its classes
+// allow a finding. libinjection tokenises v as SQL in several quoting
+// contexts and as HTML in five parse states, which is why it is gated: a
+// value without SQL syntax or HTML punctuation cannot match (TestSQLiGate,
+// TestXSSGate), and most values have neither.
+//
+// A value of hex digits and single dashes (a UUID, a hash) is not passed to
+// the SQLi check: libinjection tokenises every dash in it, which costs
+// microseconds, and never reports one (TestSQLiGate).
+func (s *scan) injection(p *point, v string, m class) {
+	if m&classSQL != 0 && !hexDashed(v) {
+		if ok, fp := libinjection.IsSQLi(v); ok {
+			s.tag(engine.AttackSQLi, p, "libinjection-sqli", v, 0, len(v),
+				"libinjection fingerprint "+fp)
+		}
+	}
+	if m&classXSS != 0 && libinjection.IsXSS(v) {
+		s.tag(engine.AttackXSS, p, "libinjection-xss", v, 0, len(v),
+			"libinjection found script or an event handler in an HTML parse of the value")
+	}
+}
+
+// hexDashed reports whether v holds only hex digits and dashes, without a
+// "--" (a SQL comment).
+func hexDashed(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '-' {
+			if i > 0 && v[i-1] == '-' {
+				return false
+			}
+			continue
+		}
+		if !isHex(c) {
+			return false
+		}
+	}
+	return true
+}

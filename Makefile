@@ -44,6 +44,10 @@ lint: ## Check formatting, vet and staticcheck.
 fmt: ## Format the code.
 	gofmt -w $$(git ls-files '*.go')
 
+.PHONY: eval
+eval: ## Measure attack tagging on ../shared/corpora (SPOOR_CORPORA overrides); fails below the floors.
+	$(GO) run ./cmd/spoor-eval
+
 .PHONY: bench
 bench: ## Run the micro-benchmarks (see BENCHMARKS.md).
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(PKGS)

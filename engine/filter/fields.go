@@ -1,6 +1,10 @@
 package filter
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/spoorhq/spoor/engine"
+)
 
 // field is what a term tests.
 type field uint8
@@ -102,15 +106,16 @@ func (f field) aboutRequests() bool {
 	return false
 }
 
-// AttackTypes are the attack types of PRODUCT.md and the engine. A filter accepts other
+// AttackTypes are the attack types the engine tags. A filter accepts other
 // identifiers too, so that a detector added later is filterable at once, but
 // a near miss of a listed type ("sqil") is an error with a suggestion rather
 // than a filter that silently matches nothing.
 func AttackTypes() []string {
 	return []string{
-		"sqli", "xss", "path_traversal", "cmd_injection", "ssrf", "rfi", "lfi",
-		"nosqli", "ssti", "xxe", "crlf", "open_redirect", "scanner", "protocol",
-		"session_fixation", "generic",
+		engine.AttackSQLi, engine.AttackXSS, engine.AttackPathTraversal, engine.AttackCmdInjection,
+		engine.AttackSSRF, engine.AttackRFI, engine.AttackLFI, engine.AttackNoSQLi, engine.AttackSSTI,
+		engine.AttackXXE, engine.AttackCRLF, engine.AttackOpenRedirect, engine.AttackScanner,
+		engine.AttackProtocol, engine.AttackSessionFixation, engine.AttackGeneric,
 	}
 }
 

@@ -35,20 +35,21 @@ type Options struct {
 // Detector tags attacks on exchanges. It is built once (the Core Rule Set
 // takes a fraction of a second to load) and is safe for concurrent use.
 type Detector struct {
-	classes        classTable
-	markers        *markerSet
-	scanners       *foldSet
-	templates      *foldSet
-	commands       *wordSet
-	netCommands    *wordSet
-	nosqlOps       *wordSet
-	ssrfSchemes    *wordSet
-	urlParams      *wordSet
-	redirectParams *wordSet
-	injectable     *wordSet
-	sessionNames   *wordSet
-	headerRoles    map[string]headerRole
-	clean          *headerCache
+	classes         classTable
+	markers         *markerSet
+	scanners        *foldSet
+	restrictedFiles *foldSet
+	templates       *foldSet
+	commands        *wordSet
+	netCommands     *wordSet
+	nosqlOps        *wordSet
+	ssrfSchemes     *wordSet
+	urlParams       *wordSet
+	redirectParams  *wordSet
+	injectable      *wordSet
+	sessionNames    *wordSet
+	headerRoles     map[string]headerRole
+	clean           *headerCache
 
 	crs   *crs
 	scans sync.Pool
@@ -128,6 +129,11 @@ func New(opts Options) (*Detector, error) {
 		headerRoles:    headerRoles(),
 		clean:          newHeaderCache(),
 	}
+	files, err := restrictedFiles()
+	if err != nil {
+		return nil, err
+	}
+	d.restrictedFiles = newFoldSet(files...)
 	d.scans.New = func() any { return &scan{d: d} }
 	if !opts.NoCRS {
 		c, err := newCRS(opts)

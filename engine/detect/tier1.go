@@ -116,6 +116,7 @@ func (s *scan) path() {
 	if m == 0 {
 		return
 	}
+	s.restricted(&p, v)
 	s.traversal(&p, v, m)
 	s.markers(&p, v)
 	s.crlf(&p, v, m)

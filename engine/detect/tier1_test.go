@@ -37,6 +37,8 @@ func TestTier1Finds(t *testing.T) {
 		{"traversal backslash", get(`/download?file=..\..\windows\win.ini`), engine.AttackPathTraversal, "req.query.file", "spoor-traversal"},
 		{"traversal in multipart file name", post("/upload", "multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"../../var/www/shell.php\"\r\nContent-Type: text/plain\r\n\r\nhi\r\n--XX--\r\n"), engine.AttackPathTraversal, "req.form.doc", "spoor-traversal"},
 		{"lfi file", get("/view?page=/etc/passwd"), engine.AttackLFI, "req.query.page", "spoor-lfi"},
+		{"restricted file", get("/app/.git/config"), engine.AttackLFI, "req.path", "spoor-restricted-file"},
+		{"assistant settings", get("/.claude/settings.json"), engine.AttackLFI, "req.path", "spoor-restricted-file"},
 		{"lfi php wrapper", get("/view?page=php://filter/convert.base64-encode/resource=index"), engine.AttackLFI, "req.query.page", "spoor-lfi"},
 		{"cmdi separator", get("/ping?host=127.0.0.1;cat%20/etc/passwd"), engine.AttackCmdInjection, "req.query.host", "spoor-cmdi"},
 		{"cmdi substitution", get("/ping?host=$(whoami)"), engine.AttackCmdInjection, "req.query.host", "spoor-cmdi"},

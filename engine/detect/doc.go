@@ -14,7 +14,8 @@
 //     command injection (cmdi.go), SSRF, remote inclusion and open
 //     redirects (ssrf.go, redirect.go), NoSQL operators (nosqli.go),
 //     template injection (ssti.go), CRLF injection (crlf.go), XXE (xxe.go),
-//     session fixation (sessionfix.go) and scanners (scanner.go). A
+//     session fixation (sessionfix.go), scanners (scanner.go) and requests
+//     for the files the Core Rule Set restricts (restricted.go). A
 //     byte-class table (classes.go) lets a value skip every check it
 //     cannot trigger, so plain values cost one pass over their bytes, and
 //     a cache (cache.go) spares the User-Agent and Referer a client

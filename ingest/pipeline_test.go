@@ -1,0 +1,172 @@
+package ingest
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// memWriter keeps committed batches in memory. busy is set while Write
+// runs, so a test can tell whether anything else ran meanwhile.
+type memWriter struct {
+	mu      sync.Mutex
+	batches [][]Record
+	busy    atomic.Bool
+	delay   time.Duration
+	fail    error
+}
+
+func (w *memWriter) Write(b []Record) error {
+	w.busy.Store(true)
+	defer w.busy.Store(false)
+	time.Sleep(w.delay)
+	if w.fail != nil {
+		return w.fail
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.batches = append(w.batches, b)
+	return nil
+}
+
+func (w *memWriter) sizes() []int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []int
+	for _, b := range w.batches {
+		out = append(out, len(b))
+	}
+	return out
+}
+
+func testExchange(i int) *engine.Exchange {
+	return &engine.Exchange{
+		Start:    time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond),
+		ClientIP: "192.0.2.1", Method: "GET", Path: "/", Status: 200,
+	}
+}
+
+func newTestPipeline(w Writer, opts Options) *Pipeline {
+	return NewPipeline(engine.NewAnalyzer(engine.SessionizerOptions{}, engine.NewHasher([]byte("k"))), w, opts)
+}
+
+func TestPipelineBatchesBySizeAndFlushesOnClose(t *testing.T) {
+	w := &memWriter{delay: 5 * time.Millisecond}
+	var committed atomic.Int64
+	p := newTestPipeline(w, Options{MaxBatch: 100, MaxDelay: time.Hour, OnCommit: func(n int) { committed.Add(int64(n)) }})
+	src := make(chan *engine.Exchange)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(src) }()
+	for i := range 250 {
+		src <- testExchange(i)
+	}
+	close(src)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	got := w.sizes()
+	if len(got) != 3 || got[0] != 100 || got[1] != 100 || got[2] != 50 {
+		t.Errorf("batches %v, want [100 100 50]", got)
+	}
+	if committed.Load() != 250 {
+		t.Errorf("OnCommit counted %d, want 250", committed.Load())
+	}
+	var ids []uint64
+	for _, b := range w.batches {
+		for _, r := range b {
+			if r.Exchange.SessionID == "" || r.Session.ID != r.Exchange.SessionID {
+				t.Fatalf("record not analysed: %+v", r)
+			}
+			ids = append(ids, uint64(r.Exchange.Start.UnixMilli()))
+		}
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i] <= ids[i-1] {
+			t.Fatal("batches committed out of order")
+		}
+	}
+}
+
+func TestPipelineCommitsAfterMaxDelay(t *testing.T) {
+	w := &memWriter{}
+	p := newTestPipeline(w, Options{MaxBatch: 1000, MaxDelay: 20 * time.Millisecond})
+	src := make(chan *engine.Exchange)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(src) }()
+	src <- testExchange(1)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(w.sizes()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("a lone exchange was not committed after MaxDelay")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(src)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPipelineDoRunsBetweenBatches checks that Do's function sees every
+// earlier exchange committed and no commit running, and that the analyzer
+// it returns analyses what comes next.
+func TestPipelineDoRunsBetweenBatches(t *testing.T) {
+	w := &memWriter{delay: 2 * time.Millisecond}
+	p := newTestPipeline(w, Options{MaxBatch: 10, MaxDelay: time.Hour})
+	src := make(chan *engine.Exchange)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(src) }()
+	for i := range 25 {
+		src <- testExchange(i)
+	}
+	ipKeys, err := engine.NewKeyList([]string{"req.method"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Do(func(a *engine.Analyzer) (*engine.Analyzer, error) {
+		if w.busy.Load() {
+			t.Error("Do ran while a batch was being written")
+		}
+		n := 0
+		for _, s := range w.sizes() {
+			n += s
+		}
+		if n != 25 {
+			t.Errorf("Do ran with %d of 25 exchanges committed", n)
+		}
+		return engine.NewAnalyzer(engine.SessionizerOptions{Keys: ipKeys}, engine.NewHasher([]byte("k"))), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src <- testExchange(100)
+	close(src)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	last := w.batches[len(w.batches)-1]
+	if kp := last[len(last)-1].Exchange.KeyPoint; kp != "req.method" {
+		t.Errorf("exchange after Do grouped by %q, want the new analyzer's req.method", kp)
+	}
+	if err := p.Do(func(*engine.Analyzer) (*engine.Analyzer, error) { return nil, nil }); !errors.Is(err, ErrStopped) {
+		t.Errorf("Do after Run: err = %v, want ErrStopped", err)
+	}
+}
+
+func TestPipelineStopsOnWriteError(t *testing.T) {
+	disk := errors.New("disk full")
+	w := &memWriter{fail: disk}
+	p := newTestPipeline(w, Options{MaxBatch: 1, MaxDelay: time.Hour})
+	src := make(chan *engine.Exchange, 10)
+	for i := range 10 {
+		src <- testExchange(i)
+	}
+	close(src)
+	if err := p.Run(src); !errors.Is(err, disk) {
+		t.Errorf("err = %v, want the writer's", err)
+	}
+}

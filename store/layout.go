@@ -1,48 +1,160 @@
 package store
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // schemaVersion is bumped whenever the layout below changes incompatibly.
-const schemaVersion = 1
+// Version 1 kept JSON exchanges and one set of session buckets at the top
+// level; version 2 keeps binary exchanges and puts everything that depends on
+// the grouping into a generation (see generation.go). Open migrates a
+// version-1 file.
+const schemaVersion = 2
 
-// Bucket names. Exchanges are keyed by their id, allocated from the bucket's
-// sequence in arrival order, so the log is time-ordered and append-only.
-// Names are constants, converted where used, so no package state can change.
+// Top-level buckets. Exchanges are keyed by their id, allocated from the
+// bucket's sequence in arrival order, so the log is time-ordered and
+// append-only. Names are constants, converted where used, so no package
+// state can change.
 const (
-	bucketMeta             = "meta"
-	bucketExchanges        = "exchanges"
-	bucketBodies           = "bodies"
-	bucketSessions         = "sessions"
-	bucketSessionExchanges = "session_exchanges"
+	// bucketMeta is the settings bucket: magic, schema version, hashing
+	// secret, current generation and the saved analysis configuration.
+	bucketMeta = "meta"
+	// bucketExchanges maps an exchange id to the exchange without its
+	// bodies and without its session assignment (codec.go).
+	bucketExchanges = "exchanges"
+	// bucketBodies maps an exchange id to its captured bodies.
+	bucketBodies = "bodies"
+	// bucketCommits maps the last exchange id of each committed batch to the
+	// commit time; retention reads it to find what was captured before the
+	// cutoff without decoding a single exchange.
+	bucketCommits = "commits"
+	// bucketGenerations holds one nested bucket per grouping generation.
+	bucketGenerations = "generations"
+)
+
+// Buckets inside a generation. Each generation is a complete grouping of the
+// log: a regroup builds the next one beside the current one and switches in
+// one transaction, so that readers never see half of each.
+const (
+	// genSessions maps a session id to its record (codec.go).
+	genSessions = "sessions"
+	// genSessionExchanges holds session id, NUL, exchange id: a prefix scan
+	// lists one session's exchanges in order.
+	genSessionExchanges = "session_exchanges"
+	// genLastSeen holds sortable last-seen time and session id, so the
+	// sessions list pages newest first without decoding every session.
+	genLastSeen = "sessions_by_last_seen"
+	// genAssign maps an exchange id to its session id and key point: the
+	// grouping's verdict, kept apart from the exchange so that a regroup
+	// never rewrites the log.
+	genAssign = "assign"
 )
 
 // Keys in the meta bucket.
 const (
-	metaSchema = "schema"
-	metaSecret = "secret"
-	metaMagic  = "magic"
+	metaSchema     = "schema"
+	metaSecret     = "secret"
+	metaMagic      = "magic"
+	metaGeneration = "generation"
 )
 
 // magic identifies a spoor store among bbolt files.
 const magic = "spoor store"
 
-func allBuckets() []string {
-	return []string{bucketMeta, bucketExchanges, bucketBodies, bucketSessions, bucketSessionExchanges}
+// topBuckets are created with a new store.
+func topBuckets() []string {
+	return []string{bucketMeta, bucketExchanges, bucketBodies, bucketCommits, bucketGenerations}
 }
 
 func u64(n uint64) []byte {
 	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), n)
 }
 
-// sessionExchangeKey is the session id, a NUL, and the exchange id, so a
-// prefix scan lists one session's exchanges in order.
-func sessionExchangeKey(sessionID string, id uint64) []byte {
-	k := make([]byte, 0, len(sessionID)+9)
-	k = append(k, sessionID...)
-	k = append(k, 0)
-	return binary.BigEndian.AppendUint64(k, id)
+// idOf decodes an exchange key; a key of another length reads as zero.
+func idOf(k []byte) uint64 {
+	if len(k) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(k)
 }
 
-func sessionPrefix(sessionID string) []byte {
-	return append([]byte(sessionID), 0)
+// Keys that list exchanges under a session or an index value start with the
+// exchange's epoch: its id with the low epochBits dropped. A batch then
+// inserts into the newest epoch's key range only, and a commit rewrites the
+// pages of that range, not pages spread over the whole bucket; without the
+// epoch every commit of a large store rewrote most of every index. Reads pay
+// one seek per epoch, and sessions record the range of their ids, so a
+// session's requests are read from the few epochs it spans.
+const epochBits = 14
+
+// epochLen is the length of the epoch prefix.
+const epochLen = 4
+
+func appendEpoch(b []byte, id uint64) []byte {
+	return binary.BigEndian.AppendUint32(b, uint32(id>>epochBits))
+}
+
+// epochStart is the first id of the epoch that id falls in.
+func epochStart(id uint64) uint64 { return id >> epochBits << epochBits }
+
+// nextEpoch is the first id of the epoch after id's.
+func nextEpoch(id uint64) uint64 { return epochStart(id) + 1<<epochBits }
+
+// sessionExchangeKey is the epoch, the session id, a NUL, and the exchange
+// id, so a prefix scan lists one session's exchanges of one epoch in order.
+func sessionExchangeKey(sessionID string, id uint64) []byte {
+	return appendSessionExchangeKey(make([]byte, 0, epochLen+len(sessionID)+9), sessionID, id)
+}
+
+func appendSessionExchangeKey(b []byte, sessionID string, id uint64) []byte {
+	b = appendEpoch(b, id)
+	b = append(b, sessionID...)
+	b = append(b, 0)
+	return binary.BigEndian.AppendUint64(b, id)
+}
+
+// sessionEpochPrefix is the prefix of the session's keys in id's epoch.
+func sessionEpochPrefix(sessionID string, id uint64) []byte {
+	b := appendEpoch(make([]byte, 0, epochLen+len(sessionID)+1), id)
+	b = append(b, sessionID...)
+	return append(b, 0)
+}
+
+// lastSeenKey orders sessions by last activity, oldest first, ties broken by
+// id; the sessions list reads it backwards.
+func lastSeenKey(t time.Time, sessionID string) []byte {
+	k := make([]byte, 0, 8+len(sessionID))
+	k = binary.BigEndian.AppendUint64(k, sortableTime(t))
+	return append(k, sessionID...)
+}
+
+// sortableTime maps t to an unsigned integer that sorts like t. Times outside
+// what UnixNano can represent (before 1678, after 2262, the zero time) are
+// clamped, so they still sort first or last.
+func sortableTime(t time.Time) uint64 {
+	var n int64
+	switch {
+	case t.Before(time.Unix(0, math.MinInt64)):
+		n = math.MinInt64
+	case t.After(time.Unix(0, math.MaxInt64)):
+		n = math.MaxInt64
+	default:
+		n = t.UnixNano()
+	}
+	return uint64(n) ^ 1<<63
+}
+
+// appendOnly marks buckets whose keys only grow, so that bbolt fills their
+// pages completely instead of leaving room for inserts that never come. The
+// setting lives in the Bucket handle, so each transaction sets it again.
+func appendOnly(bs ...*bolt.Bucket) {
+	for _, b := range bs {
+		if b != nil {
+			b.FillPercent = 1.0
+		}
+	}
 }

@@ -2,10 +2,7 @@ package store
 
 import (
 	"bytes"
-	"cmp"
-	"encoding/binary"
 	"fmt"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,81 +10,182 @@ import (
 	"github.com/spoorhq/spoor/engine"
 )
 
+// readChunk bounds what one read transaction decodes. A long read
+// transaction would stall the writer whenever bbolt must grow its memory
+// map, so reads that may return many records take several short ones.
+const readChunk = 1000
+
+// PageToken resumes a paged read where the previous page ended. The zero
+// token starts at the beginning; a returned zero token means there is no
+// next page.
+type PageToken string
+
 // Sessions returns sessions, most recently active first; limit <= 0 returns
-// all of them.
+// all of them. It reads the last-seen index, so the first page costs the
+// same on a store of any size.
 func (s *Store) Sessions(limit int) ([]engine.Session, error) {
 	var out []engine.Session
+	var token PageToken
+	for {
+		n := readChunk
+		if limit > 0 {
+			n = min(n, limit-len(out))
+		}
+		page, next, err := s.SessionsPage(token, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if next == "" || (limit > 0 && len(out) >= limit) {
+			return out, nil
+		}
+		token = next
+	}
+}
+
+// SessionsPage returns up to limit sessions, most recently active first,
+// starting after token, and the token of the next page.
+func (s *Store) SessionsPage(token PageToken, limit int) ([]engine.Session, PageToken, error) {
+	if limit <= 0 {
+		limit = readChunk
+	}
+	var out []engine.Session
+	var next PageToken
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucketSessions)).ForEach(func(_, v []byte) error {
+		g, err := s.indexer().current(tx)
+		if err != nil {
+			return err
+		}
+		c := g.lastSeen.Cursor()
+		var k, last []byte
+		if token == "" {
+			k, _ = c.Last()
+		} else {
+			// The token is the last key returned: step past it, or past
+			// where it was if retention removed it meanwhile.
+			k, _ = c.Seek([]byte(token))
+			if k == nil {
+				k, _ = c.Last()
+			}
+			if k != nil && bytes.Compare(k, []byte(token)) >= 0 {
+				k, _ = c.Prev()
+			}
+		}
+		for ; k != nil; k, _ = c.Prev() {
+			if len(out) == limit {
+				next = PageToken(last) // a string conversion copies the key
+				return nil
+			}
+			if len(k) <= 8 {
+				return fmt.Errorf("last-seen key %x: %w", k, ErrCorrupt)
+			}
+			v := g.sessions.Get(k[8:])
+			if v == nil {
+				return fmt.Errorf("session %s listed by last-seen but missing: %w", k[8:], ErrCorrupt)
+			}
 			sess, err := decodeSession(v)
 			if err != nil {
-				return err
+				return fmt.Errorf("session %s: %w", k[8:], err)
 			}
 			out = append(out, sess)
-			return nil
-		})
+			last = k
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read sessions: %w", err)
+		return nil, "", fmt.Errorf("read sessions: %w", err)
 	}
-	slices.SortFunc(out, func(a, b engine.Session) int {
-		if c := b.LastSeen.Compare(a.LastSeen); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+	return out, next, nil
 }
 
 // Session returns one session by id.
 func (s *Store) Session(id string) (engine.Session, error) {
 	var sess engine.Session
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket([]byte(bucketSessions)).Get([]byte(id))
+		g, err := s.indexer().current(tx)
+		if err != nil {
+			return err
+		}
+		v := g.sessions.Get([]byte(id))
 		if v == nil {
 			return fmt.Errorf("session %s: %w", id, ErrNotFound)
 		}
-		var err error
 		sess, err = decodeSession(v)
 		return err
 	})
 	return sess, err
 }
 
-// ActiveSince returns the sessions seen at or after t, for the sessionizer
-// to continue after a restart.
+// ActiveSince returns the sessions seen at or after t, most recent first,
+// for the sessionizer to continue after a restart. It stops reading at the
+// first older session.
 func (s *Store) ActiveSince(t time.Time) ([]engine.Session, error) {
-	all, err := s.Sessions(0)
-	if err != nil {
-		return nil, err
+	var out []engine.Session
+	var token PageToken
+	for {
+		page, next, err := s.SessionsPage(token, readChunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, sess := range page {
+			if sess.LastSeen.Before(t) {
+				return out, nil
+			}
+			out = append(out, sess)
+		}
+		if next == "" {
+			return out, nil
+		}
+		token = next
 	}
-	n, _ := slices.BinarySearchFunc(all, t, func(sess engine.Session, t time.Time) int {
-		return t.Compare(sess.LastSeen) // all is sorted newest first
-	})
-	return all[:n], nil
 }
 
 // Requests returns a session's exchanges in order, without body data.
 func (s *Store) Requests(sessionID string) ([]engine.Exchange, error) {
 	var out []engine.Exchange
+	var after uint64
+	for {
+		page, err := s.RequestsPage(sessionID, after, readChunk)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < readChunk {
+			return out, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// RequestsPage returns up to limit of a session's exchanges with ids
+// greater than after, in order, without body data.
+func (s *Store) RequestsPage(sessionID string, after uint64, limit int) ([]engine.Exchange, error) {
+	var out []engine.Exchange
 	err := s.db.View(func(tx *bolt.Tx) error {
+		g, err := s.indexer().current(tx)
+		if err != nil {
+			return err
+		}
+		v := g.sessions.Get([]byte(sessionID))
+		if v == nil {
+			return nil // no such session: no requests, as for an empty one
+		}
+		h, _, err := readSessionHeader(v)
+		if err != nil {
+			return err
+		}
 		xs := tx.Bucket([]byte(bucketExchanges))
-		prefix := sessionPrefix(sessionID)
-		c := tx.Bucket([]byte(bucketSessionExchanges)).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			id := k[len(prefix):]
-			v := xs.Get(id)
-			if v == nil {
-				continue // removed by retention after the index entry was read
+		c := g.sessionExchanges.Cursor()
+		// Visit the epochs the session spans, from the one after lands in.
+		for from := max(after+1, h.first); from <= h.last && len(out) < limit; from = nextEpoch(from) {
+			prefix := sessionEpochPrefix(sessionID, from)
+			for k, _ := c.Seek(sessionExchangeKey(sessionID, from)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
+				x, err := readExchange(xs, g, idOf(k[len(prefix):]))
+				if err != nil {
+					return err
+				}
+				out = append(out, x)
 			}
-			x, err := decodeExchange(v)
-			if err != nil {
-				return fmt.Errorf("exchange %d: %w", binary.BigEndian.Uint64(id), err)
-			}
-			out = append(out, x)
 		}
 		return nil
 	})
@@ -97,20 +195,39 @@ func (s *Store) Requests(sessionID string) ([]engine.Exchange, error) {
 	return out, nil
 }
 
+// readExchange decodes exchange id with its assignment in g.
+func readExchange(xs *bolt.Bucket, g *generation, id uint64) (engine.Exchange, error) {
+	key := u64(id)
+	v := xs.Get(key)
+	if v == nil {
+		return engine.Exchange{}, fmt.Errorf("exchange %d: %w", id, ErrNotFound)
+	}
+	x, err := decodeExchange(id, v)
+	if err != nil {
+		return x, err
+	}
+	if av := g.assign.Get(key); av != nil {
+		a, err := decodeAssignment(av)
+		if err != nil {
+			return x, fmt.Errorf("exchange %d: %w", id, err)
+		}
+		x.SessionID, x.KeyPoint = a.sessionID, a.keyPoint
+	}
+	return x, nil
+}
+
 // Exchange returns one exchange with its captured bodies.
 func (s *Store) Exchange(id uint64) (engine.Exchange, error) {
 	var x engine.Exchange
 	err := s.db.View(func(tx *bolt.Tx) error {
-		key := u64(id)
-		v := tx.Bucket([]byte(bucketExchanges)).Get(key)
-		if v == nil {
-			return fmt.Errorf("exchange %d: %w", id, ErrNotFound)
-		}
-		var err error
-		if x, err = decodeExchange(v); err != nil {
+		g, err := s.indexer().current(tx)
+		if err != nil {
 			return err
 		}
-		if b := tx.Bucket([]byte(bucketBodies)).Get(key); b != nil {
+		if x, err = readExchange(tx.Bucket([]byte(bucketExchanges)), g, id); err != nil {
+			return err
+		}
+		if b := tx.Bucket([]byte(bucketBodies)).Get(u64(id)); b != nil {
 			x.ReqBody.Data, x.RespBody.Data, err = decodeBodies(b)
 		}
 		return err
@@ -118,12 +235,30 @@ func (s *Store) Exchange(id uint64) (engine.Exchange, error) {
 	return x, err
 }
 
-// Count returns the number of stored exchanges and sessions.
+// Count returns the number of stored exchanges and sessions. Exchange ids
+// are contiguous (the writer allocates them in order and retention deletes
+// from the oldest), so the exchange count is read from the first and last
+// key; CheckIndexes verifies that the ids are contiguous.
 func (s *Store) Count() (exchanges, sessions int, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
-		exchanges = tx.Bucket([]byte(bucketExchanges)).Stats().KeyN
-		sessions = tx.Bucket([]byte(bucketSessions)).Stats().KeyN
+		exchanges = exchangeCount(tx)
+		g, err := s.indexer().current(tx)
+		if err != nil {
+			return err
+		}
+		sessions = g.sessions.Stats().KeyN
 		return nil
 	})
 	return exchanges, sessions, err
+}
+
+// exchangeCount reads the number of exchanges from the ends of the log.
+func exchangeCount(tx *bolt.Tx) int {
+	c := tx.Bucket([]byte(bucketExchanges)).Cursor()
+	first, _ := c.First()
+	last, _ := c.Last()
+	if first == nil {
+		return 0
+	}
+	return int(idOf(last) - idOf(first) + 1)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,14 +22,41 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly opens the store without writing (spoor sessions, requests).
 	ReadOnly bool
+	// Now is the clock that stamps commits and places the retention
+	// cutoff; nil means time.Now. Tests inject one to age data without
+	// waiting.
+	Now func() time.Time
 }
 
+// initialMmapSize reserves address space for the file to grow into. bbolt
+// remaps the file when it outgrows its mapping, and a remap makes the write
+// transaction copy every node it holds out of the old mapping and waits for
+// every reader: with a small mapping a growing store paid that on every
+// other commit. The reservation is address space, not memory.
+const initialMmapSize = 1 << 30
+
 // Store is an open spoor store. Its read methods are safe for concurrent
-// use; Write must be called from one goroutine at a time.
+// use and each holds a read transaction only for as long as it decodes;
+// none keeps one across calls. Write must be called from one goroutine, the
+// pipeline's. Retention (Expire) and regrouping run beside it in their own
+// small transactions, serialised with Write by bbolt's write lock and with
+// each other by maint.
 type Store struct {
-	db     *bolt.DB
-	path   string
-	secret []byte
+	db       *bolt.DB
+	path     string
+	secret   []byte
+	readOnly bool
+	now      func() time.Time
+	// xidx and sidx are the index tables (index.go); they never change
+	// after Open.
+	xidx []exchangeIndex
+	sidx []sessionIndex
+	// maint serialises the maintenance jobs that rewrite what the writer
+	// does not own: retention, regrouping and dropping stale generations.
+	maint sync.Mutex
+	// regrouping is set while a Regrouping holds maint, so that a second
+	// StartRegroup fails at once instead of waiting for the first to end.
+	regrouping atomic.Bool
 }
 
 // DefaultPath is $XDG_DATA_HOME/spoor/spoor.db, falling back to
@@ -57,9 +86,10 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, unwrapPathError(err))
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      opts.LockTimeout,
-		ReadOnly:     opts.ReadOnly,
-		FreelistType: bolt.FreelistMapType,
+		Timeout:         opts.LockTimeout,
+		ReadOnly:        opts.ReadOnly,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: initialMmapSize,
 	})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
@@ -69,7 +99,17 @@ func Open(path string, opts Options) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open store %s: %w", path, unwrapPathError(err))
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{
+		db:       db,
+		path:     path,
+		readOnly: opts.ReadOnly,
+		now:      opts.Now,
+		xidx:     exchangeIndexes(),
+		sidx:     sessionIndexes(),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	if err := s.init(opts.ReadOnly); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -87,62 +127,91 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// init checks the schema of an existing store or lays out a new one.
+// init checks the schema of an existing store, migrates an older one, or
+// lays out a new one.
 func (s *Store) init(readOnly bool) error {
-	check := func(tx *bolt.Tx) (bool, error) {
-		meta := tx.Bucket([]byte(bucketMeta))
-		if meta == nil {
-			empty := true
-			_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
-			if !empty {
-				return false, ErrNotStore
-			}
-			return false, nil
-		}
-		if string(meta.Get([]byte(metaMagic))) != magic {
-			return false, ErrNotStore
-		}
-		v := meta.Get([]byte(metaSchema))
-		if len(v) != 8 {
-			return false, ErrNotStore
-		}
-		if n := binary.BigEndian.Uint64(v); n > schemaVersion {
-			return false, fmt.Errorf("%w (schema %d, this spoor reads %d): upgrade spoor", ErrNewerSchema, n, schemaVersion)
-		}
-		s.secret = append([]byte(nil), meta.Get([]byte(metaSecret))...)
-		return true, nil
-	}
-	var ready bool
+	var version uint64
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		ready, err = check(tx)
+		version, err = s.readMeta(tx)
 		return err
 	})
-	if err != nil || ready {
+	switch {
+	case err != nil:
 		return err
-	}
-	if readOnly {
-		return fmt.Errorf("%w: the file is empty", ErrNotStore)
-	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range allBuckets() {
-			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
-				return fmt.Errorf("create bucket %s: %w", name, err)
-			}
-		}
-		secret := make([]byte, 32)
-		if _, err := rand.Read(secret); err != nil {
-			return fmt.Errorf("generate hashing secret: %w", err)
-		}
-		meta := tx.Bucket([]byte(bucketMeta))
-		for k, v := range map[string][]byte{metaMagic: []byte(magic), metaSchema: u64(schemaVersion), metaSecret: secret} {
-			if err := meta.Put([]byte(k), v); err != nil {
-				return err
-			}
-		}
-		s.secret = secret
+	case version == schemaVersion:
 		return nil
-	})
+	case version == 0 && readOnly:
+		return fmt.Errorf("%w: the file is empty", ErrNotStore)
+	case version == 0:
+		return s.db.Update(s.layout)
+	case readOnly:
+		return fmt.Errorf("%w (schema %d, this spoor reads %d): open it once with spoor proxy or spoor demo --db to upgrade it", ErrOldSchema, version, schemaVersion)
+	default:
+		return s.migrate(version)
+	}
+}
+
+// readMeta checks that the file is a spoor store this spoor can read and
+// loads its secret. It returns the schema version, or 0 for an empty file.
+func (s *Store) readMeta(tx *bolt.Tx) (uint64, error) {
+	meta := tx.Bucket([]byte(bucketMeta))
+	if meta == nil {
+		empty := true
+		_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		if !empty {
+			return 0, ErrNotStore
+		}
+		return 0, nil
+	}
+	if string(meta.Get([]byte(metaMagic))) != magic {
+		return 0, ErrNotStore
+	}
+	v := meta.Get([]byte(metaSchema))
+	if len(v) != 8 {
+		return 0, ErrNotStore
+	}
+	n := binary.BigEndian.Uint64(v)
+	if n > schemaVersion {
+		return 0, fmt.Errorf("%w (schema %d, this spoor reads %d): upgrade spoor", ErrNewerSchema, n, schemaVersion)
+	}
+	s.secret = append([]byte(nil), meta.Get([]byte(metaSecret))...)
+	return n, nil
+}
+
+// layout creates the buckets, the secret and the first generation of a new
+// store.
+func (s *Store) layout(tx *bolt.Tx) error {
+	for _, name := range topBuckets() {
+		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return fmt.Errorf("generate hashing secret: %w", err)
+	}
+	g, err := s.indexer().createGeneration(tx)
+	if err != nil {
+		return err
+	}
+	meta := tx.Bucket([]byte(bucketMeta))
+	for _, kv := range []struct {
+		k string
+		v []byte
+	}{{metaMagic, []byte(magic)}, {metaSchema, u64(schemaVersion)}, {metaSecret, secret}, {metaGeneration, u64(g.id)}} {
+		if err := meta.Put([]byte(kv.k), kv.v); err != nil {
+			return err
+		}
+	}
+	s.secret = secret
+	return nil
+}
+
+// indexer returns fresh index scratch over the store's tables, for one
+// transaction's worth of writes.
+func (s *Store) indexer() *indexer {
+	return &indexer{xidx: s.xidx, sidx: s.sidx}
 }
 
 // Path is the file the store was opened from.

@@ -4,24 +4,30 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/ingest"
 )
 
-// openTemp opens a store in a temporary directory and checks its
-// consistency when the test ends.
-func openTemp(t *testing.T) *Store {
+// openTemp opens a store in a temporary directory and, when the test ends,
+// checks bbolt's consistency and that the indexes agree with the log.
+func openTemp(t testing.TB, opts Options) *Store {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "spoor.db")
-	s, err := Open(path, Options{})
+	s, err := Open(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		if err := s.Check(); err != nil {
+			t.Error(err)
+		}
+		if err := s.CheckIndexes(); err != nil {
 			t.Error(err)
 		}
 		if err := s.Close(); err != nil {
@@ -50,7 +56,7 @@ func analyse(s *Store, xs ...*engine.Exchange) []ingest.Record {
 }
 
 func TestWriteAndRead(t *testing.T) {
-	s := openTemp(t)
+	s := openTemp(t, Options{})
 	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	recs := analyse(s,
 		exchange(t0, "198.51.100.7", "/a", 200),
@@ -87,7 +93,7 @@ func TestWriteAndRead(t *testing.T) {
 	if string(full.RespBody.Data) != `{"ok":true}` {
 		t.Errorf("body = %q", full.RespBody.Data)
 	}
-	if v := full.ReqHeader("Cookie"); !engine.IsHashed(v[len("sid="):len("sid=")+29]) {
+	if v := full.ReqHeader("Cookie"); !engine.IsHashed(v[len("sid=") : len("sid=")+29]) {
 		t.Errorf("cookie stored in clear: %q", v)
 	}
 	if _, err := s.Exchange(999); !errors.Is(err, ErrNotFound) {
@@ -143,24 +149,52 @@ func TestOpenErrors(t *testing.T) {
 	if err := os.WriteFile(notStore, []byte("hello, this is not a database at all\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A bbolt file of another program: valid, but without spoor's meta.
+	otherBolt := filepath.Join(dir, "other.db")
+	if db, err := bolt.Open(otherBolt, 0o600, nil); err == nil {
+		db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
+		db.Close()
+	}
+	// A store whose schema a later spoor bumped.
+	newer := filepath.Join(dir, "newer.db")
+	if s, err := Open(newer, Options{}); err == nil {
+		s.db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte(bucketMeta)).Put([]byte(metaSchema), u64(schemaVersion+1))
+		})
+		s.Close()
+	}
+	empty := filepath.Join(dir, "empty.db")
+	if db, err := bolt.Open(empty, 0o600, nil); err == nil {
+		db.Close()
+	}
 	tests := []struct {
-		name string
-		path string
-		want error
+		name     string
+		path     string
+		readOnly bool
+		want     error
+		says     string
 	}{
-		{"locked by another handle", locked, ErrLocked},
-		{"not a store", notStore, ErrNotStore},
+		{"locked by another handle", locked, false, ErrLocked, "in use by another spoor process"},
+		{"not a store", notStore, false, ErrNotStore, "not a spoor store"},
+		{"another program's bbolt file", otherBolt, false, ErrNotStore, "not a spoor store"},
+		{"newer schema", newer, false, ErrNewerSchema, "upgrade spoor"},
+		{"newer schema read-only", newer, true, ErrNewerSchema, "upgrade spoor"},
+		{"empty bbolt file read-only", empty, true, ErrNotStore, "empty"},
+		{"missing file read-only", filepath.Join(dir, "none.db"), true, os.ErrNotExist, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			s, err := Open(tt.path, Options{LockTimeout: 200 * time.Millisecond})
+			s, err := Open(tt.path, Options{LockTimeout: 200 * time.Millisecond, ReadOnly: tt.readOnly})
 			if err == nil {
 				s.Close()
 				t.Fatal("open succeeded")
 			}
 			if !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.says) || !strings.Contains(err.Error(), tt.path) {
+				t.Errorf("err = %q, want it to name the file and say %q", err, tt.says)
 			}
 			if d := time.Since(start); d > 2*time.Second {
 				t.Errorf("open took %v", d)
@@ -170,7 +204,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestActiveSince(t *testing.T) {
-	s := openTemp(t)
+	s := openTemp(t, Options{})
 	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	old := exchange(t0, "192.0.2.1", "/old", 200)
 	old.ReqHeaders = nil

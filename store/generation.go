@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A generation is one complete grouping of the log: sessions, each
+// exchange's assignment, and every index that names a session. The meta
+// bucket names the current one. A regroup builds the next generation in
+// small transactions while the current one keeps serving readers and the
+// writer, then switches in one transaction; the old generation is deleted
+// afterwards, in chunks, by DropStale.
+type generation struct {
+	id               uint64
+	sessions         *bolt.Bucket
+	sessionExchanges *bolt.Bucket
+	lastSeen         *bolt.Bucket
+	assign           *bolt.Bucket
+	// xidx and sidx are parallel to the indexer's tables.
+	xidx []*bolt.Bucket
+	sidx []*bolt.Bucket
+}
+
+// genBucketNames lists the buckets of a generation.
+func (ix *indexer) genBucketNames() []string {
+	names := []string{genSessions, genSessionExchanges, genLastSeen, genAssign}
+	for _, idx := range ix.xidx {
+		names = append(names, exchangeIndexBucket(idx.field))
+	}
+	for _, idx := range ix.sidx {
+		names = append(names, sessionIndexBucket(idx.field))
+	}
+	return names
+}
+
+// currentGeneration reads the id of the generation readers use.
+func currentGeneration(tx *bolt.Tx) (uint64, error) {
+	v := tx.Bucket([]byte(bucketMeta)).Get([]byte(metaGeneration))
+	if len(v) != 8 {
+		return 0, fmt.Errorf("current generation: %w", ErrCorrupt)
+	}
+	return idOf(v), nil
+}
+
+// openGeneration returns the buckets of generation id.
+func (ix *indexer) openGeneration(tx *bolt.Tx, id uint64) (*generation, error) {
+	root := tx.Bucket([]byte(bucketGenerations)).Bucket(u64(id))
+	if root == nil {
+		return nil, fmt.Errorf("generation %d: %w", id, ErrCorrupt)
+	}
+	g := &generation{
+		id:               id,
+		sessions:         root.Bucket([]byte(genSessions)),
+		sessionExchanges: root.Bucket([]byte(genSessionExchanges)),
+		lastSeen:         root.Bucket([]byte(genLastSeen)),
+		assign:           root.Bucket([]byte(genAssign)),
+	}
+	missing := g.sessions == nil || g.sessionExchanges == nil || g.lastSeen == nil || g.assign == nil
+	for _, idx := range ix.xidx {
+		b := root.Bucket([]byte(exchangeIndexBucket(idx.field)))
+		missing = missing || b == nil
+		g.xidx = append(g.xidx, b)
+	}
+	for _, idx := range ix.sidx {
+		b := root.Bucket([]byte(sessionIndexBucket(idx.field)))
+		missing = missing || b == nil
+		g.sidx = append(g.sidx, b)
+	}
+	if missing {
+		return nil, fmt.Errorf("generation %d lacks a bucket: %w", id, ErrCorrupt)
+	}
+	if tx.Writable() {
+		appendOnly(g.assign)
+	}
+	return g, nil
+}
+
+// current opens the generation readers use.
+func (ix *indexer) current(tx *bolt.Tx) (*generation, error) {
+	id, err := currentGeneration(tx)
+	if err != nil {
+		return nil, err
+	}
+	return ix.openGeneration(tx, id)
+}
+
+// createGeneration lays out an empty generation with the next free id.
+func (ix *indexer) createGeneration(tx *bolt.Tx) (*generation, error) {
+	gens := tx.Bucket([]byte(bucketGenerations))
+	var id uint64 = 1
+	if k, _ := gens.Cursor().Last(); k != nil {
+		id = idOf(k) + 1
+	}
+	root, err := gens.CreateBucket(u64(id))
+	if err != nil {
+		return nil, fmt.Errorf("create generation %d: %w", id, err)
+	}
+	for _, name := range ix.genBucketNames() {
+		if _, err := root.CreateBucket([]byte(name)); err != nil {
+			return nil, fmt.Errorf("create generation %d: bucket %s: %w", id, name, err)
+		}
+	}
+	return ix.openGeneration(tx, id)
+}
+
+// bucket returns the generation's bucket with the given name, for index
+// entries recorded by name in session records.
+func (g *generation) bucket(ix *indexer, name string) *bolt.Bucket {
+	if name == genLastSeen {
+		return g.lastSeen
+	}
+	for i, idx := range ix.sidx {
+		if sessionIndexBucket(idx.field) == name {
+			return g.sidx[i]
+		}
+	}
+	return nil
+}
+
+// dropChunk is how many keys one transaction of DropStale deletes: enough
+// to make progress, few enough that the writer's next commit barely waits.
+const dropChunk = 5000
+
+// DropStale deletes generations other than the current one: the previous
+// grouping after a regroup, or a regroup that was interrupted. It deletes in
+// small transactions, key by key, because deleting a large bucket in one
+// transaction would hold the write lock (and so the capture's commits) for
+// as long as it takes to free every page.
+func (s *Store) DropStale(ctx context.Context) error {
+	if s.readOnly {
+		return nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// A regroup holds maint while it builds its generation, which is
+		// not current yet and so would look stale.
+		var more bool
+		s.maint.Lock()
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			var err error
+			more, err = dropStaleChunk(tx, dropChunk)
+			return err
+		})
+		s.maint.Unlock()
+		if err != nil {
+			return fmt.Errorf("drop stale generations of %s: %w", s.path, err)
+		}
+		if !more {
+			return nil
+		}
+	}
+}
+
+// dropStaleChunk deletes up to n keys of a stale generation, or the
+// generation's empty buckets, and reports whether any stale data is left.
+func dropStaleChunk(tx *bolt.Tx, n int) (bool, error) {
+	cur, err := currentGeneration(tx)
+	if err != nil {
+		return false, err
+	}
+	gens := tx.Bucket([]byte(bucketGenerations))
+	var stale []byte
+	err = gens.ForEachBucket(func(k []byte) error {
+		if stale == nil && idOf(k) != cur {
+			stale = append([]byte(nil), k...)
+		}
+		return nil
+	})
+	if err != nil || stale == nil {
+		return false, err
+	}
+	root := gens.Bucket(stale)
+	deleted := 0
+	err = root.ForEachBucket(func(name []byte) error {
+		if deleted >= n {
+			return nil
+		}
+		b := root.Bucket(name)
+		var keys [][]byte
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil && deleted+len(keys) < n; k, _ = c.Next() {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		deleted += len(keys)
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	if deleted == 0 {
+		// Every bucket is empty: what is left to free is a few pages.
+		return true, gens.DeleteBucket(stale)
+	}
+	return true, nil
+}

@@ -1,0 +1,308 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// regroupChunk is how many exchanges one regroup step reads and then
+// writes into the new generation.
+const regroupChunk = 5000
+
+// Grouper assigns stored exchanges to sessions when the grouping changes. An
+// *engine.Sessionizer built with the new keys and the store's secret is
+// one: stored credentials are keyed hashes, and hashing a hash returns it, so
+// grouping the stored copy yields the identities grouping the clear values
+// did. Assign sets x.SessionID and x.KeyPoint; the session it returns may be
+// updated by later calls.
+type Grouper interface {
+	Assign(x *engine.Exchange) *engine.Session
+	// Evict forgets sessions idle at now, bounding the memory a regroup of
+	// a long history needs.
+	Evict(now time.Time) int
+}
+
+// RegroupOptions tune a regroup.
+type RegroupOptions struct {
+	// Progress, if set, is called after each step with the exchanges
+	// regrouped so far and the total known at that point, which grows while
+	// a capture adds exchanges.
+	Progress func(done, total int)
+	// Config, if not nil, is saved as the analysis configuration (see
+	// SaveConfig) in the transaction that switches to the new grouping, so
+	// that the file never pairs sessions with a grouping they were not built
+	// with.
+	Config []byte
+}
+
+// Regrouping is a regroup in progress: a new generation (generation.go)
+// being built from the log while the current one keeps serving. Until
+// Finish or Abort it holds the store's maintenance lock, so retention waits.
+type Regrouping struct {
+	s        *Store
+	g        Grouper
+	opts     RegroupOptions
+	gen      uint64
+	next     uint64 // the id of the next exchange to regroup
+	done     int
+	released bool
+}
+
+// StartRegroup lays out an empty generation for g's grouping. The caller
+// then runs CatchUp, in the background and as often as it likes, and Finish
+// while nothing else writes exchanges (for a live capture: in the writer's
+// goroutine between two batches, see ingest.Pipeline.Do), or Abort.
+func (s *Store) StartRegroup(g Grouper, opts RegroupOptions) (*Regrouping, error) {
+	if s.readOnly {
+		return nil, ErrReadOnly
+	}
+	if !s.regrouping.CompareAndSwap(false, true) {
+		return nil, ErrRegroupRunning
+	}
+	s.maint.Lock()
+	r := &Regrouping{s: s, g: g, opts: opts}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		gen, err := s.indexer().createGeneration(tx)
+		if err != nil {
+			return err
+		}
+		r.gen = gen.id
+		if k, _ := tx.Bucket([]byte(bucketExchanges)).Cursor().First(); k != nil {
+			r.next = idOf(k)
+		}
+		return nil
+	})
+	if err != nil {
+		r.release()
+		return nil, fmt.Errorf("start regroup of %s: %w", s.path, err)
+	}
+	return r, nil
+}
+
+// CatchUp regroups the exchanges stored since the last step, in steps of
+// regroupChunk, until it reaches the end of the log.
+func (r *Regrouping) CatchUp(ctx context.Context) error {
+	if r.released {
+		return errors.New("regroup already finished or aborted")
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := r.step()
+		if err != nil {
+			return err
+		}
+		if n < regroupChunk {
+			return nil
+		}
+	}
+}
+
+// step regroups up to regroupChunk exchanges: it reads and groups them in a
+// read transaction, then writes their assignments and the sessions they
+// touched in a write transaction that holds the lock only for the puts.
+func (r *Regrouping) step() (int, error) {
+	var xs []engine.Exchange
+	var total int
+	err := r.s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketExchanges))
+		c := b.Cursor()
+		for k, v := c.Seek(u64(r.next)); k != nil && len(xs) < regroupChunk; k, v = c.Next() {
+			x, err := decodeExchange(idOf(k), v)
+			if err != nil {
+				return err
+			}
+			xs = append(xs, x)
+		}
+		total = r.done + exchangeCount(tx)
+		if k, _ := c.First(); k != nil && idOf(k) < r.next {
+			total -= int(r.next - idOf(k))
+		}
+		return nil
+	})
+	if err != nil || len(xs) == 0 {
+		return 0, err
+	}
+	sessions := make([]*engine.Session, len(xs))
+	for i := range xs {
+		sessions[i] = r.g.Assign(&xs[i])
+	}
+	err = r.s.db.Update(func(tx *bolt.Tx) error {
+		ix := r.s.indexer()
+		g, err := ix.openGeneration(tx, r.gen)
+		if err != nil {
+			return err
+		}
+		w := newGenWriter(ix, g)
+		for i := range xs {
+			x := &xs[i]
+			if err := w.assign(x, assignment{sessionID: x.SessionID, keyPoint: x.KeyPoint}); err != nil {
+				return err
+			}
+			w.touch(sessions[i], x.ID)
+		}
+		return w.flush()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("regroup exchanges %d to %d: %w", xs[0].ID, xs[len(xs)-1].ID, err)
+	}
+	r.g.Evict(xs[len(xs)-1].Start)
+	r.next = xs[len(xs)-1].ID + 1
+	r.done += len(xs)
+	if r.opts.Progress != nil {
+		r.opts.Progress(r.done, max(total, r.done))
+	}
+	return len(xs), nil
+}
+
+// Finish regroups what is left and switches readers and the writer to the
+// new grouping in one transaction. Nothing may write exchanges meanwhile:
+// the caller pauses its writer, then builds the writer's analyzer afresh
+// from the new sessions (ActiveSince), as it would after a restart. The
+// previous generation stays on disk until DropStale.
+func (r *Regrouping) Finish() error {
+	if err := r.CatchUp(context.Background()); err != nil {
+		r.Abort()
+		return err
+	}
+	defer r.release()
+	err := r.s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket([]byte(bucketMeta))
+		if err := meta.Put([]byte(metaGeneration), u64(r.gen)); err != nil {
+			return err
+		}
+		if r.opts.Config != nil {
+			return meta.Put([]byte(metaConfig), r.opts.Config)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("switch %s to the new grouping: %w", r.s.path, err)
+	}
+	return nil
+}
+
+// Abort abandons the regroup; the partial generation is deleted by the next
+// DropStale. It is safe to call after Finish.
+func (r *Regrouping) Abort() { r.release() }
+
+func (r *Regrouping) release() {
+	if r.released {
+		return
+	}
+	r.released = true
+	r.s.maint.Unlock()
+	r.s.regrouping.Store(false)
+}
+
+// Regroup rebuilds every session from the stored exchanges with g's
+// grouping, then deletes the previous grouping. It is for a store no capture
+// is writing to (or whose writer is paused); a live capture uses
+// StartRegroup so that it can finish between two of its batches.
+func (s *Store) Regroup(ctx context.Context, g Grouper, opts RegroupOptions) error {
+	r, err := s.StartRegroup(g, opts)
+	if err != nil {
+		return err
+	}
+	if err := r.CatchUp(ctx); err != nil {
+		r.Abort()
+		return err
+	}
+	if err := r.Finish(); err != nil {
+		return err
+	}
+	return s.DropStale(ctx)
+}
+
+// Preview tells what a regroup would do: "Before sessions → After (Merged
+// merged, Split split)".
+type Preview struct {
+	// Before and After count sessions under the current and the new
+	// grouping.
+	Before, After int
+	// Merged counts new sessions that take exchanges from more than one
+	// current session.
+	Merged int
+	// Split counts current sessions whose exchanges land in more than one
+	// new session.
+	Split int
+}
+
+// PreviewRegroup runs g over the stored exchanges without writing anything
+// and compares the outcome with the current grouping. g must be fresh, and
+// is spent afterwards. It reads in short transactions, like a regroup.
+func (s *Store) PreviewRegroup(ctx context.Context, g Grouper) (Preview, error) {
+	// For each session, the first counterpart seen, or "" once a second
+	// one shows that it merged or split.
+	oldTo := make(map[string]string)
+	newFrom := make(map[string]string)
+	var next uint64
+	for {
+		if err := ctx.Err(); err != nil {
+			return Preview{}, err
+		}
+		n := 0
+		var last time.Time
+		err := s.db.View(func(tx *bolt.Tx) error {
+			gen, err := s.indexer().current(tx)
+			if err != nil {
+				return err
+			}
+			c := tx.Bucket([]byte(bucketExchanges)).Cursor()
+			for k, v := c.Seek(u64(next)); k != nil && n < regroupChunk; k, v = c.Next() {
+				x, err := decodeExchange(idOf(k), v)
+				if err != nil {
+					return err
+				}
+				a, err := decodeAssignment(gen.assign.Get(k))
+				if err != nil {
+					return fmt.Errorf("exchange %d: %w", x.ID, err)
+				}
+				newID := g.Assign(&x).ID
+				tally(oldTo, a.sessionID, newID)
+				tally(newFrom, newID, a.sessionID)
+				next, last = x.ID+1, x.Start
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return Preview{}, fmt.Errorf("preview regroup of %s: %w", s.path, err)
+		}
+		g.Evict(last)
+		if n < regroupChunk {
+			break
+		}
+	}
+	p := Preview{Before: len(oldTo), After: len(newFrom)}
+	for _, v := range oldTo {
+		if v == "" {
+			p.Split++
+		}
+	}
+	for _, v := range newFrom {
+		if v == "" {
+			p.Merged++
+		}
+	}
+	return p, nil
+}
+
+// tally records that session from has counterpart to, marking it with ""
+// once it has two.
+func tally(m map[string]string, from, to string) {
+	switch cur, ok := m[from]; {
+	case !ok:
+		m[strings.Clone(from)] = to // from may share a whole record's memory
+	case cur != "" && cur != to:
+		m[from] = ""
+	}
+}

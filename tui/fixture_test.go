@@ -64,6 +64,22 @@ func (f *fakeSource) Requests(sessionID string) ([]engine.Exchange, error) {
 	return slices.Clone(f.requests[sessionID]), nil
 }
 
+func (f *fakeSource) Exchange(id uint64) (engine.Exchange, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return engine.Exchange{}, f.err
+	}
+	for _, xs := range f.requests {
+		for _, x := range xs {
+			if x.ID == id {
+				return x, nil
+			}
+		}
+	}
+	return engine.Exchange{}, errors.New("no such exchange")
+}
+
 func (f *fakeSource) calls() (sessions, requests int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

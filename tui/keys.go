@@ -6,37 +6,73 @@ import (
 )
 
 // KeyMap is the global key bindings, checked before the focused component
-// sees a key.
+// sees a key (but never while a text input has focus).
 type KeyMap struct {
-	Help      key.Binding
-	Quit      key.Binding
-	Interrupt key.Binding
+	Help         key.Binding
+	Quit         key.Binding
+	Interrupt    key.Binding
+	Search       key.Binding
+	Filter       key.Binding
+	ToggleFilter key.Binding
+	Range15m     key.Binding
+	Range1h      key.Binding
+	Range24h     key.Binding
+	RangeAll     key.Binding
+	KeyEditor    key.Binding
+	ExportHAR    key.Binding
+	ExportJSON   key.Binding
 }
 
-// DefaultKeyMap returns the global default bindings.
+// DefaultKeyMap returns the global default bindings. The key editor is on
+// K because k is the vi "up" every list shares.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:         key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Interrupt:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Search:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Filter:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
+		ToggleFilter: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "filter on/off")),
+		Range15m:     key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "last 15m")),
+		Range1h:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "last 1h")),
+		Range24h:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "last 24h")),
+		RangeAll:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "all time")),
+		KeyEditor:    key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "grouping keys")),
+		ExportHAR:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export HAR")),
+		ExportJSON:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export JSON")),
 	}
 }
 
 // ShortHelp lists the keys worth a place on the help line.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Help, k.Quit}
+	return []key.Binding{k.Search, k.Filter, k.Help, k.Quit}
 }
 
-// FullHelp lists every global key in one column.
+// FullHelp lists every global key: finding sessions in one column, the
+// rest in another.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Help, k.Quit, k.Interrupt}}
+	return [][]key.Binding{
+		{k.Search, k.Filter, k.ToggleFilter, k.Range15m, k.Range1h, k.Range24h, k.RangeAll},
+		{k.KeyEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
+	}
+}
+
+// setEnabled turns the session-finding keys on only where they act: the
+// sessions list. Export needs an exporter and a session.
+func (k *KeyMap) setEnabled(list, session, export, keys bool) {
+	for _, b := range []*key.Binding{&k.Search, &k.Filter, &k.ToggleFilter, &k.Range15m, &k.Range1h, &k.Range24h, &k.RangeAll} {
+		b.SetEnabled(list)
+	}
+	k.ExportHAR.SetEnabled(session && export)
+	k.ExportJSON.SetEnabled(session && export)
+	k.KeyEditor.SetEnabled(keys)
 }
 
 // helpKeys joins the focused component's keys with the global ones, so the
 // help line always describes exactly the keys that work right now.
 type helpKeys struct {
 	local  help.KeyMap
-	global KeyMap
+	global help.KeyMap
 }
 
 func (h helpKeys) ShortHelp() []key.Binding {

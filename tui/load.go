@@ -2,11 +2,16 @@ package tui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/tui/detail"
+	"github.com/spoorhq/spoor/tui/sparkline"
 )
 
 const (
@@ -16,9 +21,21 @@ const (
 	// statsInterval re-reads the capture counters, which move even when
 	// nothing reaches the store (dropped exchanges never do).
 	statsInterval = time.Second
-	// sessionLimit bounds one reload. The list shows the most recently
-	// active sessions; older ones stay in the store for the CLI.
+	// sessionLimit is one page of the sessions list. The list starts with
+	// one page of the most recently active sessions and grows a page at a
+	// time as the cursor nears its end, so the model never holds the store.
 	sessionLimit = 1000
+	// filterScan bounds how many of the newest sessions a filter reads,
+	// and requestScan how many of those may need their requests read
+	// (for path or endpoint terms), so that a filter on a huge store
+	// answers in bounded time.
+	filterScan  = 100_000
+	requestScan = 2_000
+	// activityBuckets is the resolution of a session row's sparkline.
+	activityBuckets = 24
+	// activityMaxRequests skips sparklines of sessions too large to read
+	// for a picture.
+	activityMaxRequests = 20_000
 )
 
 // RefreshMsg tells the TUI that the store has new data. The command that
@@ -31,9 +48,12 @@ type refreshTickMsg struct{}
 // statsTickMsg asks for a fresh read of the capture counters.
 type statsTickMsg struct{}
 
-// sessionsLoadedMsg carries the result of a sessions load.
+// sessionsLoadedMsg carries the result of a sessions load; gen is the
+// filter generation it was read for.
 type sessionsLoadedMsg struct {
 	sessions []engine.Session
+	gen      uint64
+	limit    int
 }
 
 // requestsLoadedMsg carries one session's requests. asOf is the session's
@@ -45,19 +65,66 @@ type requestsLoadedMsg struct {
 	asOf      int
 }
 
+// exchangeLoadedMsg carries one exchange with its bodies.
+type exchangeLoadedMsg struct {
+	exchange detail.Prepared
+	err      error
+}
+
+// activityLoadedMsg carries a session row's sparkline and endpoints.
+type activityLoadedMsg struct {
+	sessionID string
+	series    sparkline.Series
+	endpoints []string
+}
+
+// exportedMsg reports a written export file.
+type exportedMsg struct {
+	path string
+	err  error
+}
+
 // errMsg reports a failed load; the status bar shows it.
 type errMsg struct {
 	err error
 }
 
-// loadSessions reads the sessions list.
-func loadSessions(src SessionSource) tea.Cmd {
+// loadSessions reads a page-grown window of sessions; with a filter it
+// reads further and keeps only the sessions that match.
+func loadSessions(src SessionSource, limit int, f *filter.Filter, gen uint64) tea.Cmd {
 	return func() tea.Msg {
-		list, err := src.Sessions(sessionLimit)
+		if f == nil || f.Empty() {
+			list, err := src.Sessions(limit)
+			if err != nil {
+				return errMsg{fmt.Errorf("load sessions: %w", err)}
+			}
+			return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit}
+		}
+		all, err := src.Sessions(filterScan)
 		if err != nil {
 			return errMsg{fmt.Errorf("load sessions: %w", err)}
 		}
-		return sessionsLoadedMsg{sessions: list}
+		out := make([]engine.Session, 0, min(len(all), limit))
+		read := 0
+		for i := range all {
+			s := &all[i]
+			ok := f.MatchSession(s)
+			if !ok && f.NeedsRequests() && read < requestScan {
+				read++
+				xs, err := src.Requests(s.ID)
+				if err != nil {
+					return errMsg{fmt.Errorf("load requests of session %s: %w", s.ID, err)}
+				}
+				ok = f.MatchSessionRequests(s, xs)
+			}
+			if ok {
+				out = append(out, *s)
+				if len(out) == limit {
+					break
+				}
+			}
+		}
+		return sessionsLoadedMsg{sessions: out, gen: gen, limit: limit}
 	}
 }
 
@@ -71,6 +138,78 @@ func loadRequests(src SessionSource, sessionID string, asOf int) tea.Cmd {
 		return requestsLoadedMsg{sessionID: sessionID, exchanges: xs, asOf: asOf}
 	}
 }
+
+// loadExchange reads one exchange with its bodies and prepares them.
+func loadExchange(src SessionSource, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		x, err := src.Exchange(id)
+		if err != nil {
+			return exchangeLoadedMsg{err: fmt.Errorf("load exchange %d: %w", id, err)}
+		}
+		// Decoding and indenting bodies happens here, off the UI's
+		// goroutine, so that a large body never stalls a frame.
+		return exchangeLoadedMsg{exchange: detail.Prepare(x)}
+	}
+}
+
+// loadActivity reads a session's requests for its sparkline: requests over
+// its lifetime with errors (5xx and no response) marked. The endpoints it
+// saw join the fuzzy search.
+func loadActivity(src SessionSource, s engine.Session) tea.Cmd {
+	return func() tea.Msg {
+		if s.Requests > activityMaxRequests {
+			return activityLoadedMsg{sessionID: s.ID, series: sparkline.Series{}}
+		}
+		xs, err := src.Requests(s.ID)
+		if err != nil {
+			return errMsg{fmt.Errorf("load requests of session %s: %w", s.ID, err)}
+		}
+		times := make([]time.Time, len(xs))
+		errs := make([]bool, len(xs))
+		seen := map[string]bool{}
+		var endpoints []string
+		for i := range xs {
+			times[i] = xs[i].Start
+			c := engine.StatusClass(xs[i].Status)
+			errs[i] = c == 5 || c == 0
+			e := xs[i].Endpoint
+			if e == "" {
+				e = xs[i].Path
+			}
+			if !seen[e] && len(endpoints) < 64 {
+				seen[e] = true
+				endpoints = append(endpoints, e)
+			}
+		}
+		return activityLoadedMsg{
+			sessionID: s.ID,
+			series:    sparkline.Bucket(activityBuckets, s.FirstSeen, s.LastSeen, times, errs),
+			endpoints: endpoints,
+		}
+	}
+}
+
+// export renders a session through the command's exporter and writes it
+// to the current directory.
+func export(fn func(string, string) ([]byte, error), write func(string, []byte) error, sessionID, format string) tea.Cmd {
+	return func() tea.Msg {
+		data, err := fn(sessionID, format)
+		if err != nil {
+			return exportedMsg{err: fmt.Errorf("export session %s: %w", sessionID, err)}
+		}
+		name := "spoor-" + sessionID + "." + format
+		if err := write(name, data); err != nil {
+			return exportedMsg{err: fmt.Errorf("write %s: %w", name, err)}
+		}
+		if abs, err := filepath.Abs(name); err == nil {
+			name = abs
+		}
+		return exportedMsg{path: name}
+	}
+}
+
+// writeFile is the model's default file writer; tests replace it.
+func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o600) }
 
 // after delivers msg once d has passed. It is the model's default
 // scheduler; tests replace it to fire timers by hand.

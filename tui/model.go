@@ -13,42 +13,71 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/detail"
+	"github.com/spoorhq/spoor/tui/filterbar"
+	"github.com/spoorhq/spoor/tui/keyeditor"
+	"github.com/spoorhq/spoor/tui/search"
 	"github.com/spoorhq/spoor/tui/sequence"
 	"github.com/spoorhq/spoor/tui/sessions"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
 )
 
-// focus names the component that receives keys the global map does not
-// take.
+// focus names the screen that receives keys the global map does not take.
 type focus int
 
 const (
 	focusSessions focus = iota
 	focusSequence
+	focusDetail
+	focusKeys
+)
+
+// input names the text input that has the keyboard, if any. A focused
+// input receives every key but ctrl+c.
+type input int
+
+const (
+	inputNone input = iota
+	inputSearch
+	inputFilter
 )
 
 // Model is the root model. It routes messages to the focused component,
 // runs the loads the components need, and draws the help and status lines.
 type Model struct {
-	src   SessionSource
-	stats func() Stats
-	title string
+	src    SessionSource
+	stats  func() Stats
+	title  string
+	editor KeyEditor
+	export func(sessionID, format string) ([]byte, error)
+	now    func() time.Time
 	// noColor is NO_COLOR as read at start; a colour profile message must
 	// not turn colours back on against the user's wish.
 	noColor bool
 
-	keys     KeyMap
-	help     help.Model
-	theme    theme.Theme
-	focus    focus
-	sessions sessions.Model
-	sequence sequence.Model
+	keys      KeyMap
+	help      help.Model
+	showHelp  bool
+	theme     theme.Theme
+	focus     focus
+	input     input
+	sessions  sessions.Model
+	sequence  sequence.Model
+	detail    detail.Model
+	keyeditor keyeditor.Model
+	search    search.Model
+	filterbar filterbar.Model
+	filter    filterState
 
 	width, height int
 	counters      Stats
 	total         int // sessions in the last load
+	full          bool
 	err           error
+	// notice is a one-off message for the status bar (an export path, a
+	// copied request), cleared by the next key.
+	notice string
 
 	// Load state. At most one load is in flight (loading). A RefreshMsg
 	// only marks the data dirty and opens a coalescing window (ticking);
@@ -57,41 +86,69 @@ type Model struct {
 	loading bool
 	dirty   bool
 	ticking bool
+	// limit is how many sessions the list loads: one page, growing as the
+	// cursor nears the end.
+	limit int
 	// asOf is the open session's request count when its requests were last
 	// loaded, or -1 before the first load; a larger count means it grew.
 	asOf int
+	// activity is the sparkline load in flight, if any; endpoints are the
+	// endpoints learnt from those loads, which search also looks at.
+	activity  string
+	endpoints map[string][]string
+	// points are header, cookie and query names seen in loaded requests,
+	// offered as completions in the key editor.
+	points map[string]bool
 
-	// schedule delivers a message after a delay. It is a field so that
-	// tests can fire timers by hand instead of sleeping.
+	// schedule delivers a message after a delay and write stores an
+	// export. They are fields so that tests can fire timers by hand and
+	// keep files out of the working directory.
 	schedule func(time.Duration, tea.Msg) tea.Cmd
+	write    func(string, []byte) error
 }
 
 // New returns the root model. The first load starts in Init.
 func New(opts Options) Model {
 	noColor := os.Getenv("NO_COLOR") != ""
 	th := theme.New(true, noColor)
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
 	m := Model{
-		src:      opts.Source,
-		stats:    opts.Stats,
-		title:    opts.Title,
-		noColor:  noColor,
-		keys:     DefaultKeyMap(),
-		help:     help.New(),
-		sessions: sessions.New(th),
-		sequence: sequence.New(th),
-		loading:  true,
-		asOf:     -1,
-		schedule: after,
+		src:       opts.Source,
+		stats:     opts.Stats,
+		title:     opts.Title,
+		editor:    opts.Keys,
+		export:    opts.Export,
+		now:       now,
+		noColor:   noColor,
+		keys:      DefaultKeyMap(),
+		help:      help.New(),
+		sessions:  sessions.New(th),
+		sequence:  sequence.New(th),
+		detail:    detail.New(th),
+		keyeditor: keyeditor.New(th, opts.Keys),
+		search:    search.New(th),
+		filterbar: filterbar.New(th, now),
+		loading:   true,
+		limit:     sessionLimit,
+		asOf:      -1,
+		endpoints: map[string][]string{},
+		points:    map[string]bool{},
+		schedule:  after,
+		write:     writeFile,
 	}
 	m.setTheme(th)
 	m.readStats()
+	m.syncKeys()
 	return m
 }
 
 // Init asks for the terminal background, which picks the light or dark
 // palette, and starts the first load.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadSessions(m.src)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadSessions(m.src, m.limit, nil, m.filter.gen)}
 	if m.stats != nil {
 		cmds = append(cmds, m.schedule(statsInterval, statsTickMsg{}))
 	}
@@ -104,6 +161,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		cmd = m.loadVisibleActivity()
 	case tea.BackgroundColorMsg:
 		m.setTheme(theme.New(msg.IsDark(), m.theme.Plain))
 	case tea.ColorProfileMsg:
@@ -111,6 +170,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setTheme(theme.New(m.theme.Dark, m.noColor || plain))
 	case tea.KeyPressMsg:
 		cmd = m.handleKey(msg)
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		cmd = m.handleMouse(msg)
 	case RefreshMsg:
 		m.dirty = true
 		cmd = m.arm()
@@ -120,17 +181,49 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.readStats()
 		cmd = m.schedule(statsInterval, statsTickMsg{})
 	case sessionsLoadedMsg:
-		cmd = m.sessionsLoaded(msg.sessions)
+		cmd = m.sessionsLoaded(msg)
 	case requestsLoadedMsg:
 		cmd = m.requestsLoaded(msg)
+	case exchangeLoadedMsg:
+		m.exchangeLoaded(msg)
+	case activityLoadedMsg:
+		cmd = m.activityLoaded(msg)
+	case exportedMsg:
+		m.exported(msg)
 	case errMsg:
 		m.err = msg.err
 		cmd = m.loadDone()
+	case search.ResultMsg:
+		m.searched(msg)
+	case search.DoneMsg:
+		cmd = m.searchDone(msg)
+	case filterbar.AppliedMsg:
+		cmd = m.filterApplied(msg.Expr)
+	case filterbar.CancelledMsg:
+		m.closeInput()
 	case sessions.OpenMsg:
 		cmd = m.open(msg.Session)
 	case sequence.BackMsg:
 		m.focus = focusSessions
+		cmd = m.loadVisibleActivity()
+	case sequence.OpenMsg:
+		cmd = m.openExchange(msg.Exchange)
+	case sequence.CopyMsg:
+		cmd = m.copy(detail.Curl(&msg.Exchange), "request as curl")
+	case detail.BackMsg:
+		m.focus = focusSequence
+	case detail.CopyMsg:
+		cmd = m.copy(msg.Text, msg.What)
+	case keyeditor.CloseMsg:
+		m.focus = focusSessions
+	case keyeditor.AppliedMsg:
+		cmd = m.regrouped()
+	default:
+		if m.focus == focusKeys {
+			m.keyeditor, cmd = m.keyeditor.Update(msg)
+		}
 	}
+	m.syncKeys()
 	m.layout()
 	return m, cmd
 }
@@ -139,6 +232,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "spoor"
 	if m.title != "" {
 		v.WindowTitle = table.Sanitize(m.title)
@@ -146,23 +240,109 @@ func (m Model) View() tea.View {
 	return v
 }
 
-// handleKey gives global keys the first look. q is global because no
-// component takes text input yet; once one does, a focused input must get
-// every key but ctrl+c.
+// handleKey gives a focused input every key but ctrl+c, then global keys
+// the first look, then the focused screen.
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(k, m.keys.Interrupt, m.keys.Quit):
+	m.notice = ""
+	if key.Matches(k, m.keys.Interrupt) {
 		return tea.Quit
-	case key.Matches(k, m.keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
+	}
+	switch m.input {
+	case inputSearch:
+		var cmd tea.Cmd
+		var changed bool
+		m.search, cmd, changed = m.search.Update(k)
+		if changed {
+			return tea.Batch(cmd, m.search.Run(m.sessionsForSearch(), m.endpoints))
+		}
+		return cmd
+	case inputFilter:
+		var cmd tea.Cmd
+		m.filterbar, cmd = m.filterbar.Update(k)
+		return cmd
+	}
+	if m.showHelp {
+		// The full help is a screen of its own; any key closes it.
+		if key.Matches(k, m.keys.Quit) {
+			return tea.Quit
+		}
+		m.showHelp = false
 		return nil
+	}
+	if m.focus != focusKeys || !m.keyeditor.Typing() {
+		switch {
+		case key.Matches(k, m.keys.Quit):
+			return tea.Quit
+		case key.Matches(k, m.keys.Help):
+			m.showHelp = true
+			return nil
+		}
+	}
+	if cmd, ok := m.globalKey(k); ok {
+		return cmd
 	}
 	var cmd tea.Cmd
 	switch m.focus {
 	case focusSequence:
 		m.sequence, cmd = m.sequence.Update(k)
+	case focusDetail:
+		m.detail, cmd = m.detail.Update(k)
+	case focusKeys:
+		m.keyeditor, cmd = m.keyeditor.Update(k)
 	default:
 		m.sessions, cmd = m.sessions.Update(k)
+		cmd = tea.Batch(cmd, m.grow(), m.loadVisibleActivity())
+	}
+	return cmd
+}
+
+// globalKey handles the keys that act across screens; the bindings are
+// disabled where they do not apply, so Matches is enough.
+func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	switch {
+	case key.Matches(k, m.keys.Search):
+		m.input = inputSearch
+		return m.search.Focus(), true
+	case key.Matches(k, m.keys.Filter):
+		m.input = inputFilter
+		return m.filterbar.Open(m.filter.expr), true
+	case key.Matches(k, m.keys.ToggleFilter):
+		return m.toggleFilter(), true
+	case key.Matches(k, m.keys.Range15m):
+		return m.setRange("15m"), true
+	case key.Matches(k, m.keys.Range1h):
+		return m.setRange("1h"), true
+	case key.Matches(k, m.keys.Range24h):
+		return m.setRange("24h"), true
+	case key.Matches(k, m.keys.RangeAll):
+		return m.setRange(""), true
+	case key.Matches(k, m.keys.KeyEditor):
+		return m.openKeyEditor(), true
+	case key.Matches(k, m.keys.ExportHAR):
+		return m.exportSession("har"), true
+	case key.Matches(k, m.keys.ExportJSON):
+		return m.exportSession("json"), true
+	}
+	return nil, false
+}
+
+// handleMouse sends wheel and clicks to the screen on display; rows are
+// counted from the top of the screen, which is the top of every component.
+func (m *Model) handleMouse(msg tea.Msg) tea.Cmd {
+	if m.input != inputNone || m.showHelp {
+		return nil
+	}
+	var cmd tea.Cmd
+	switch m.focus {
+	case focusSessions:
+		m.sessions, cmd = m.sessions.Update(msg)
+		cmd = tea.Batch(cmd, m.grow(), m.loadVisibleActivity())
+	case focusSequence:
+		m.sequence, cmd = m.sequence.Update(msg)
+	case focusDetail:
+		m.detail, cmd = m.detail.Update(msg)
+	case focusKeys:
+		m.keyeditor, cmd = m.keyeditor.Update(msg)
 	}
 	return cmd
 }
@@ -184,8 +364,13 @@ func (m *Model) refresh() tea.Cmd {
 	if !m.dirty || m.loading {
 		return nil
 	}
+	return m.reload()
+}
+
+// reload starts a sessions load now.
+func (m *Model) reload() tea.Cmd {
 	m.dirty, m.loading = false, true
-	return loadSessions(m.src)
+	return loadSessions(m.src, m.limit, m.filter.compiled(m.now()), m.filter.gen)
 }
 
 // loadDone ends a load and reopens the window if refreshes arrived
@@ -195,16 +380,42 @@ func (m *Model) loadDone() tea.Cmd {
 	return m.arm()
 }
 
+// grow asks for another page when the cursor nears the end of a full
+// window, so that scrolling pages through the store.
+func (m *Model) grow() tea.Cmd {
+	if !m.full || m.sessions.Index() < m.sessions.Len()-2*max(m.height, 1) {
+		return nil
+	}
+	m.limit += sessionLimit
+	m.full = false
+	m.dirty = true
+	if m.loading {
+		return nil
+	}
+	return m.reload()
+}
+
 // sessionsLoaded applies a reload. When the open session grew, its
 // requests load next while the load still counts as in flight, so that
-// the two reads never overlap.
-func (m *Model) sessionsLoaded(list []engine.Session) tea.Cmd {
+// the two reads never overlap. A load for an older filter is dropped.
+func (m *Model) sessionsLoaded(msg sessionsLoadedMsg) tea.Cmd {
+	if msg.gen != m.filter.gen {
+		m.dirty = true
+		return m.loadDone()
+	}
+	list := msg.sessions
 	m.err = nil
 	m.total = len(list)
+	m.full = len(list) >= msg.limit
 	m.sessions.SetSessions(list)
+	m.sessions.SetEmptyText(m.emptyText())
 	m.readStats()
+	var rerun tea.Cmd
+	if m.search.Query() != "" {
+		rerun = m.search.Run(m.sessionsForSearch(), m.endpoints)
+	}
 	if m.focus != focusSequence {
-		return m.loadDone()
+		return tea.Batch(rerun, m.loadDone(), m.loadVisibleActivity())
 	}
 	open := m.sequence.Session()
 	if i := slices.IndexFunc(list, func(s engine.Session) bool { return s.ID == open.ID }); i >= 0 {
@@ -213,21 +424,36 @@ func (m *Model) sessionsLoaded(list []engine.Session) tea.Cmd {
 	} else if m.asOf >= 0 {
 		// The session fell out of the newest sessions; what is shown is
 		// still right, it just no longer grows.
-		return m.loadDone()
+		return tea.Batch(rerun, m.loadDone())
 	}
 	if open.Requests == m.asOf {
-		return m.loadDone()
+		return tea.Batch(rerun, m.loadDone())
 	}
-	return loadRequests(m.src, open.ID, open.Requests)
+	return tea.Batch(rerun, loadRequests(m.src, open.ID, open.Requests))
 }
 
 // requestsLoaded applies requests unless the user has moved on since.
 func (m *Model) requestsLoaded(msg requestsLoadedMsg) tea.Cmd {
-	if m.focus == focusSequence && msg.sessionID == m.sequence.Session().ID {
+	if m.focus != focusSessions && msg.sessionID == m.sequence.Session().ID {
 		m.sequence.SetExchanges(msg.exchanges)
 		m.asOf = msg.asOf
+		m.learnPoints(msg.exchanges)
 	}
 	return m.loadDone()
+}
+
+// learnPoints records the header, cookie and query names of loaded
+// requests, which the key editor offers as completions.
+func (m *Model) learnPoints(xs []engine.Exchange) {
+	const most = 500
+	for i := range xs {
+		if len(m.points) >= most {
+			return
+		}
+		for _, p := range keyeditor.PointsOf(&xs[i]) {
+			m.points[p] = true
+		}
+	}
 }
 
 // open switches to a session's sequence and loads its requests now, or
@@ -246,6 +472,149 @@ func (m *Model) open(s engine.Session) tea.Cmd {
 	return loadRequests(m.src, s.ID, s.Requests)
 }
 
+// openExchange shows a request's detail and loads its bodies.
+func (m *Model) openExchange(x engine.Exchange) tea.Cmd {
+	m.focus = focusDetail
+	m.detail.Open(x, m.sequence.Session())
+	return loadExchange(m.src, x.ID)
+}
+
+func (m *Model) exchangeLoaded(msg exchangeLoadedMsg) {
+	if msg.err != nil {
+		m.err = msg.err
+		return
+	}
+	m.detail.SetExchange(msg.exchange)
+}
+
+// loadVisibleActivity loads the sparkline of the first visible session
+// that lacks one; each result asks for the next, so at most one such read
+// is in flight and none happens when the column is not shown.
+func (m *Model) loadVisibleActivity() tea.Cmd {
+	if m.activity != "" || m.focus != focusSessions || !m.sessions.ShowsActivity() {
+		return nil
+	}
+	for _, s := range m.sessions.Visible() {
+		if !m.sessions.HasActivity(s.ID) {
+			m.activity = s.ID
+			return loadActivity(m.src, s)
+		}
+	}
+	return nil
+}
+
+func (m *Model) activityLoaded(msg activityLoadedMsg) tea.Cmd {
+	m.activity = ""
+	m.sessions.SetActivity(msg.sessionID, msg.series)
+	if len(msg.endpoints) > 0 {
+		m.endpoints[msg.sessionID] = msg.endpoints
+	}
+	return m.loadVisibleActivity()
+}
+
+// sessionsForSearch is what search runs over: every loaded session.
+func (m *Model) sessionsForSearch() []engine.Session { return m.sessions.Sessions() }
+
+// searched shows the newest query's results and drops older ones.
+func (m *Model) searched(msg search.ResultMsg) {
+	if !m.search.Current(msg) {
+		return
+	}
+	if msg.Query == "" {
+		m.sessions.SetMatches(nil, nil)
+		return
+	}
+	order := make([]string, len(msg.Matches))
+	matches := make(map[string]sessions.Match, len(msg.Matches))
+	for i, mt := range msg.Matches {
+		order[i] = mt.SessionID
+		matches[mt.SessionID] = sessions.Match{Field: mt.Field, Text: mt.Text, Marks: mt.Marks}
+	}
+	m.sessions.SetMatches(order, matches)
+	m.sessions.SetEmptyText("no session matches “" + table.Sanitize(msg.Query) + "”")
+}
+
+func (m *Model) searchDone(msg search.DoneMsg) tea.Cmd {
+	m.closeInput()
+	if msg.Cancel {
+		m.search.Reset()
+		m.sessions.SetMatches(nil, nil)
+		m.sessions.SetEmptyText(m.emptyText())
+	}
+	return m.loadVisibleActivity()
+}
+
+func (m *Model) closeInput() {
+	m.input = inputNone
+	m.search.Blur()
+	m.filterbar.Blur()
+}
+
+// openKeyEditor opens the grouping-key editor, or says why it cannot.
+func (m *Model) openKeyEditor() tea.Cmd {
+	if m.editor == nil {
+		m.notice = "the key editor needs a writable store (spoor proxy or spoor demo)"
+		return nil
+	}
+	m.focus = focusKeys
+	points := make([]string, 0, len(m.points))
+	for p := range m.points {
+		points = append(points, p)
+	}
+	slices.Sort(points)
+	return m.keyeditor.Open(points)
+}
+
+// regrouped reloads everything after the grouping changed: the open
+// sessions may no longer exist.
+func (m *Model) regrouped() tea.Cmd {
+	m.notice = "grouping keys applied"
+	m.sessions.SetActivityReset()
+	m.endpoints = map[string][]string{}
+	m.filter.gen++
+	if m.loading {
+		m.dirty = true
+		return nil
+	}
+	return m.reload()
+}
+
+// exportSession writes the selected or open session through the
+// command's exporter.
+func (m *Model) exportSession(format string) tea.Cmd {
+	id := m.currentSessionID()
+	if id == "" || m.export == nil {
+		return nil
+	}
+	m.notice = "exporting " + id + "…"
+	return export(m.export, m.write, id, format)
+}
+
+func (m *Model) exported(msg exportedMsg) {
+	if msg.err != nil {
+		m.err = msg.err
+		return
+	}
+	m.notice = "exported to " + msg.path
+}
+
+// copy puts text on the clipboard through OSC 52, which works over ssh.
+func (m *Model) copy(text, what string) tea.Cmd {
+	m.notice = "copied " + what
+	return tea.SetClipboard(text)
+}
+
+func (m Model) currentSessionID() string {
+	if m.focus == focusSessions {
+		s, ok := m.sessions.Selected()
+		if !ok {
+			return ""
+		}
+		return s.ID
+	}
+	return m.sequence.Session().ID
+}
+
 func (m *Model) readStats() {
 	if m.stats != nil {
 		m.counters = m.stats()
@@ -257,24 +626,76 @@ func (m *Model) setTheme(th theme.Theme) {
 	m.help.Styles = th.Help
 	m.sessions.SetTheme(th)
 	m.sequence.SetTheme(th)
+	m.detail.SetTheme(th)
+	m.keyeditor.SetTheme(th)
+	m.search.SetTheme(th)
+	m.filterbar.SetTheme(th)
 }
 
-// layout gives the components what the help and status lines leave. It
-// runs after every message because help grows when toggled and shrinks
-// when keys are disabled.
+// syncKeys enables the global keys that act on the screen on display.
+func (m *Model) syncKeys() {
+	list := m.focus == focusSessions
+	session := (list && m.sessions.Len() > 0) || m.focus == focusSequence || m.focus == focusDetail
+	m.keys.setEnabled(list, session, m.export != nil, list)
+}
+
+// layout gives the components what the help, input and status lines
+// leave. It runs after every message because help grows when toggled and
+// shrinks when keys are disabled.
 func (m *Model) layout() {
 	m.help.SetWidth(m.width)
-	body := max(m.height-1-lipgloss.Height(m.helpView()), 0)
+	m.search.SetSize(m.width)
+	m.filterbar.SetSize(m.width)
+	body := max(m.height-1-lipgloss.Height(m.helpView())-m.inputHeight(), 0)
 	m.sessions.SetSize(m.width, body)
 	m.sequence.SetSize(m.width, body)
+	m.detail.SetSize(m.width, body)
+	m.keyeditor.SetSize(m.width, body)
+}
+
+func (m Model) inputHeight() int {
+	switch m.input {
+	case inputSearch:
+		return 1
+	case inputFilter:
+		return m.filterbar.Height()
+	}
+	return 0
+}
+
+// local is the key map of whatever has the keyboard.
+func (m Model) local() help.KeyMap {
+	switch {
+	case m.input == inputSearch:
+		return m.search
+	case m.input == inputFilter:
+		return m.filterbar
+	case m.focus == focusSequence:
+		return m.sequence
+	case m.focus == focusDetail:
+		return m.detail
+	case m.focus == focusKeys:
+		return m.keyeditor
+	}
+	return m.sessions
 }
 
 func (m Model) helpView() string {
-	var local help.KeyMap = m.sessions
-	if m.focus == focusSequence {
-		local = m.sequence
+	h := m.help
+	h.ShowAll = false
+	if m.input != inputNone {
+		return h.View(m.local())
 	}
-	return m.help.View(helpKeys{local: local, global: m.keys})
+	return h.View(helpKeys{local: m.local(), global: m.keys})
+}
+
+// fullHelp is the `?` screen: every key of the screen on display and the
+// global ones, in columns, generated from the key maps.
+func (m Model) fullHelp() string {
+	h := m.help
+	h.ShowAll = true
+	title := m.theme.Accent.Render("keys") + m.theme.Muted.Render(" · any key closes")
+	return title + "\n\n" + h.View(helpKeys{local: m.local(), global: m.keys})
 }
 
 func (m Model) render() string {
@@ -282,12 +703,27 @@ func (m Model) render() string {
 		return ""
 	}
 	var lines []string
-	body := m.sessions.View()
-	if m.focus == focusSequence {
+	var body string
+	switch {
+	case m.showHelp:
+		body = m.fullHelp()
+	case m.focus == focusSequence:
 		body = m.sequence.View()
+	case m.focus == focusDetail:
+		body = m.detail.View()
+	case m.focus == focusKeys:
+		body = m.keyeditor.View()
+	default:
+		body = m.sessions.View()
 	}
 	if body != "" {
 		lines = append(lines, strings.Split(body, "\n")...)
+	}
+	switch m.input {
+	case inputSearch:
+		lines = append(lines, m.search.View())
+	case inputFilter:
+		lines = append(lines, strings.Split(m.filterbar.View(), "\n")...)
 	}
 	// Help is fitted again because bubbles/help lets the last short-help
 	// item overflow when not even its ellipsis fits.
@@ -295,10 +731,21 @@ func (m Model) render() string {
 		lines = append(lines, table.Line(l, m.width))
 	}
 	lines = append(lines, m.statusBar())
+	for i := range lines {
+		lines[i] = table.Line(lines[i], m.width)
+	}
+	// Pad a short body (the help screen) so the bars stay at the bottom.
+	for len(lines) < m.height {
+		lines = slices.Insert(lines, len(lines)-1-lipgloss.Height(m.helpView())-m.inputHeight(), "")
+	}
 	// A terminal too short for the help keeps the status line, which
 	// carries errors.
 	if len(lines) > m.height {
-		lines = lines[len(lines)-m.height:]
+		if m.showHelp {
+			lines = append(lines[:m.height-1], lines[len(lines)-1])
+		} else {
+			lines = lines[len(lines)-m.height:]
+		}
 	}
 	return strings.Join(lines, "\n")
 }

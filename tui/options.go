@@ -1,16 +1,33 @@
 package tui
 
-import "github.com/spoorhq/spoor/engine"
+import (
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/keyeditor"
+)
 
 // SessionSource is what the TUI reads; the store satisfies it. Calls do
 // I/O, so the TUI makes them only inside tea.Cmds.
 type SessionSource interface {
 	// Sessions returns sessions with the newest LastSeen first; limit <= 0
-	// means all.
+	// means all. The TUI asks for the window it shows plus a margin and
+	// grows the limit as the user scrolls, so it never holds the whole
+	// store.
 	Sessions(limit int) ([]engine.Session, error)
-	// Requests returns a session's exchanges in time order.
+	// Requests returns a session's exchanges in time order. Bodies need
+	// not be loaded.
 	Requests(sessionID string) ([]engine.Exchange, error)
+	// Exchange returns one exchange with its bodies, for the detail view.
+	Exchange(id uint64) (engine.Exchange, error)
 }
+
+// KeyEditor reads and changes the grouping keys. cmd implements it over
+// the store; calls do I/O and run inside tea.Cmds.
+type KeyEditor = keyeditor.Backend
+
+// Preview is what a change of grouping keys would do to the sessions.
+type Preview = keyeditor.Preview
 
 // Stats are the capture's live counters.
 type Stats struct {
@@ -26,4 +43,14 @@ type Options struct {
 	Stats func() Stats
 	// Title names what is being watched, e.g. the proxy's addresses.
 	Title string
+	// Keys edits the grouping keys; nil disables the key editor, which
+	// then says why in the status bar.
+	Keys KeyEditor
+	// Export renders a session as a file in a format ("har" or "json");
+	// nil disables export. The TUI writes the result to the current
+	// directory.
+	Export func(sessionID, format string) ([]byte, error)
+	// Now is the clock relative filters (since:1h) measure from; nil means
+	// time.Now. Tests pin it.
+	Now func() time.Time
 }

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/spoorhq/spoor/tui/sessions"
 	"github.com/spoorhq/spoor/tui/table"
 )
 
@@ -19,7 +20,7 @@ func (m Model) statusBar() string {
 	seg := func(st lipgloss.Style, s string) string { return st.Inherit(bar).Render(s) }
 
 	n := strconv.Itoa(m.total)
-	if m.total >= sessionLimit {
+	if m.full {
 		n += "+"
 	}
 	noun := " sessions"
@@ -36,9 +37,31 @@ func (m Model) statusBar() string {
 			parts = append(parts, seg(bar, dropped))
 		}
 	}
+	if on, paused := m.sessions.Following(); on && m.focus == focusSessions {
+		if paused {
+			parts = append(parts, seg(th.Warn, "follow paused (G)"))
+		} else {
+			parts = append(parts, seg(th.Ok, "following"))
+		}
+	}
+	if m.filter.expr != "" || m.filter.since != "" {
+		f := "filter: " + table.Sanitize(m.filter.effective())
+		if m.filter.off {
+			f = "filter off: " + table.Sanitize(m.filter.expr)
+			if m.filter.since != "" {
+				f += " · since:" + m.filter.since
+			}
+		}
+		parts = append(parts, seg(th.Accent, f))
+	}
+	if k := m.sessions.Sort(); k != sessions.SortLastSeen && m.focus == focusSessions {
+		parts = append(parts, seg(bar, "by "+k.String()))
+	}
 	switch {
 	case m.err != nil:
 		parts = append(parts, seg(th.Danger, "error: "+oneLine(m.err.Error())))
+	case m.notice != "":
+		parts = append(parts, seg(bar, oneLine(m.notice)))
 	case m.title != "":
 		parts = append(parts, seg(bar, table.Sanitize(m.title)))
 	}

@@ -1,15 +1,19 @@
 package sessions
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/sparkline"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
 )
@@ -19,18 +23,34 @@ type OpenMsg struct {
 	Session engine.Session
 }
 
-// emptyText is shown while the list has no session; a live capture is the
-// common case, where it is only a matter of time.
-const emptyText = "waiting for traffic…"
+// Match is what a search found in one session: the text it matched in and
+// the byte offsets of the matched characters, for highlighting.
+type Match struct {
+	Field string
+	Text  string
+	Marks []int
+}
+
+// waitingText is shown while the list has no session; a live capture is
+// the common case, where it is only a matter of time.
+const waitingText = "waiting for traffic…"
 
 // Model is the sessions list.
 type Model struct {
 	keys   KeyMap
 	theme  theme.Theme
 	list   []engine.Session
+	order  []int // indexes into list in display order
 	cursor table.Cursor
 	width  int
 	height int
+	sort   SortKey
+	// follow keeps the cursor on the newest session as sessions arrive;
+	// paused is set when the user moves away and cleared by Resume.
+	follow, paused bool
+	matches        map[string]Match
+	activity       map[string]sparkline.Series
+	empty          string
 	// want holds the widths the widest values need, measured once per
 	// reload so that columns do not jitter while the cursor scrolls.
 	want widths
@@ -38,13 +58,14 @@ type Model struct {
 
 // widths are the content widths of the columns whose size depends on data.
 type widths struct {
-	actor, key, ip, reqs, c4xx, c5xx int
+	actor, role, key, ip, reqs, c4xx, c5xx, attacks, abuse, flows, dur, match int
 }
 
 // New returns an empty list.
 func New(th theme.Theme) Model {
-	m := Model{keys: DefaultKeyMap(), theme: th}
+	m := Model{keys: DefaultKeyMap(), theme: th, empty: waitingText}
 	m.keys.setEnabled(false)
+	m.keys.Resume.SetEnabled(false)
 	return m
 }
 
@@ -57,45 +78,185 @@ func (m *Model) SetSize(w, h int) {
 	m.cursor.SetRows(h - 1)
 }
 
+// SetEmptyText sets what an empty list says, so that "no match for the
+// filter" is not mistaken for "no traffic yet".
+func (m *Model) SetEmptyText(s string) {
+	m.empty = cmp.Or(s, waitingText)
+}
+
 // SetSessions replaces the list. The cursor stays on the session it was on
 // (by ID), because live reloads reorder sessions as their LastSeen moves;
-// if that session is gone it keeps its row.
+// if that session is gone it keeps its row. In follow mode it goes to the
+// newest session instead.
 func (m *Model) SetSessions(list []engine.Session) {
+	cur, had := m.Selected()
 	index := m.cursor.Index()
-	if cur, ok := m.Selected(); ok {
-		if i := slices.IndexFunc(list, func(s engine.Session) bool { return s.ID == cur.ID }); i >= 0 {
+	m.list = list
+	m.order = m.sorted()
+	if had {
+		if i := slices.IndexFunc(m.order, func(j int) bool { return list[j].ID == cur.ID }); i >= 0 {
 			index = i
 		}
 	}
-	m.list = list
-	m.cursor.SetLen(len(list), index)
+	if m.follow && !m.paused {
+		index = 0
+	}
+	m.cursor.SetLen(len(m.order), index)
 	m.keys.setEnabled(len(list) > 0)
-	m.want = measure(list)
+	m.want = m.measure()
 }
+
+// SetMatches shows search results: only the sessions in order, each with
+// its highlighted match. A nil order ends the search.
+func (m *Model) SetMatches(order []string, matches map[string]Match) {
+	m.matches = matches
+	if order == nil {
+		m.matches = nil
+	}
+	m.SetSessions(m.list)
+	if order != nil {
+		pos := make(map[string]int, len(m.list))
+		for i := range m.list {
+			pos[m.list[i].ID] = i
+		}
+		m.order = m.order[:0]
+		for _, id := range order {
+			if i, ok := pos[id]; ok {
+				m.order = append(m.order, i)
+			}
+		}
+		m.cursor.SetLen(len(m.order), 0)
+		m.want = m.measure()
+	}
+}
+
+// SetActivity gives a session's requests over time for its sparkline.
+func (m *Model) SetActivity(id string, s sparkline.Series) {
+	if m.activity == nil {
+		m.activity = map[string]sparkline.Series{}
+	}
+	m.activity[id] = s
+}
+
+// HasActivity reports whether a session's sparkline is known.
+func (m Model) HasActivity(id string) bool {
+	_, ok := m.activity[id]
+	return ok
+}
+
+// ShowsActivity reports whether the terminal is wide enough for the
+// activity column, so that the root loads activity only when it is drawn.
+func (m Model) ShowsActivity() bool {
+	return table.Layout(m.columns(), m.width)[colActivity] > 0
+}
+
+// Visible returns the sessions on screen, top to bottom.
+func (m Model) Visible() []engine.Session {
+	from, to := m.cursor.Window()
+	out := make([]engine.Session, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, m.list[m.order[i]])
+	}
+	return out
+}
+
+// Len is the number of rows the list shows.
+func (m Model) Len() int { return len(m.order) }
+
+// Index is the cursor's row.
+func (m Model) Index() int { return m.cursor.Index() }
+
+// Sessions returns every loaded session, for search to run over.
+func (m Model) Sessions() []engine.Session { return m.list }
 
 // Selected returns the session under the cursor.
 func (m Model) Selected() (engine.Session, bool) {
-	if len(m.list) == 0 {
+	if len(m.order) == 0 {
 		return engine.Session{}, false
 	}
-	return m.list[m.cursor.Index()], true
+	return m.list[m.order[m.cursor.Index()]], true
 }
 
-// Update moves the cursor and opens the selected session.
+// Following reports the follow state: on, and paused by scrolling.
+func (m Model) Following() (on, paused bool) { return m.follow, m.paused }
+
+// Sort returns the column the list is sorted by.
+func (m Model) Sort() SortKey { return m.sort }
+
+// Update moves the cursor, sorts, follows and opens the selected session.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return m, nil
-	}
-	if m.cursor.Update(k, m.keys.Nav) {
-		return m, nil
-	}
-	if key.Matches(k, m.keys.Open) {
-		if s, ok := m.Selected(); ok {
-			return m, func() tea.Msg { return OpenMsg{Session: s} }
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		delta := 1
+		if msg.Button == tea.MouseWheelUp {
+			delta = -1
+		}
+		m.move(m.cursor.Index() + 3*delta)
+	case tea.MouseClickMsg:
+		// Row 0 is the header.
+		from, to := m.cursor.Window()
+		if i := from + msg.Y - 1; msg.Y >= 1 && i < to {
+			if i == m.cursor.Index() {
+				return m, m.open()
+			}
+			m.move(i)
 		}
 	}
 	return m, nil
+}
+
+func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Resume):
+		m.paused = false
+		m.keys.Resume.SetEnabled(false)
+		m.cursor.SetLen(len(m.order), 0)
+		return m, nil
+	case key.Matches(k, m.keys.Follow):
+		m.follow, m.paused = !m.follow, false
+		m.keys.Resume.SetEnabled(false)
+		if m.follow {
+			m.cursor.SetLen(len(m.order), 0)
+		}
+		return m, nil
+	case key.Matches(k, m.keys.Sort):
+		m.sort = (m.sort + 1) % sortKeys
+		m.SetSessions(m.list)
+		return m, nil
+	case key.Matches(k, m.keys.Open):
+		return m, m.open()
+	}
+	before := m.cursor.Index()
+	if m.cursor.Update(k, m.keys.Nav) {
+		m.scrolled(before)
+	}
+	return m, nil
+}
+
+// move puts the cursor on row i, as a click or the wheel does.
+func (m *Model) move(i int) {
+	before := m.cursor.Index()
+	m.cursor.SetLen(len(m.order), min(max(i, 0), max(len(m.order)-1, 0)))
+	m.scrolled(before)
+}
+
+// scrolled pauses follow mode when the user moves away from the newest
+// session: live rows must not pull the cursor from what is being read.
+func (m *Model) scrolled(before int) {
+	if m.follow && m.cursor.Index() != 0 && m.cursor.Index() != before {
+		m.paused = true
+		m.keys.Resume.SetEnabled(true)
+	}
+}
+
+func (m Model) open() tea.Cmd {
+	s, ok := m.Selected()
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg { return OpenMsg{Session: s} }
 }
 
 // ShortHelp implements help.KeyMap.
@@ -113,16 +274,14 @@ func (m Model) View() string {
 	ws := table.Layout(cols, m.width)
 	lines := make([]string, 0, m.height)
 	lines = append(lines, table.Line(table.Header(cols, ws, m.theme.Header), m.width))
-	if len(m.list) == 0 {
-		if m.height > 2 {
-			pad := max((m.width-lipgloss.Width(emptyText))/2, 0)
-			lines = append(lines, "", table.Line(strings.Repeat(" ", pad)+m.theme.Muted.Render(emptyText), m.width))
-		}
+	if len(m.order) == 0 && m.height > 2 {
+		pad := max((m.width-lipgloss.Width(m.empty))/2, 0)
+		lines = append(lines, "", table.Line(strings.Repeat(" ", pad)+m.theme.Muted.Render(m.empty), m.width))
 	}
 	from, to := m.cursor.Window()
 	for i := from; i < to; i++ {
 		selected := i == m.cursor.Index()
-		line := table.Row(cols, ws, m.cells(&m.list[i]), selected)
+		line := table.Row(cols, ws, m.cells(&m.list[m.order[i]], ws[colActivity]), selected)
 		if selected {
 			line = m.theme.Cursor.Render(table.Fit(line, m.width, table.Left))
 		}
@@ -137,37 +296,66 @@ func (m Model) View() string {
 // Column indexes, in display order.
 const (
 	colLastSeen = iota
+	colDur
 	colActor
-	colKey
+	colRole
 	colIP
 	colReqs
 	col4xx
 	col5xx
 	colAttacks
+	colAbuse
+	colFlows
+	colKey
+	colActivity
+	colMatch
 )
 
 // columns describes the table for the current data. Drop order keeps what
-// identifies a session and its danger signs longest: KEY goes first, then
-// IP, then the error counts; ATTACKS outlives them. Spare width goes to
-// ACTOR and IP together before KEY, which matters least once the list
-// shows who the actor is.
+// identifies a session and its danger signs longest: the sparkline goes
+// first, then flows, key, role, duration, abuse, IP and the error counts;
+// ATTACKS outlives them. While a search runs, MATCH shows what matched and
+// is never dropped.
 func (m Model) columns() []table.Column {
 	w := m.want
-	return []table.Column{
-		colLastSeen: {Title: "LAST SEEN", Min: 8, Want: 9},
-		colActor:    {Title: "ACTOR", Min: 10, Want: max(w.actor, 5), Grow: 1},
-		colKey:      {Title: "KEY", Min: 8, Want: max(w.key, 3), Drop: 5, Grow: 2},
-		colIP:       {Title: "IP", Min: 9, Want: max(w.ip, 2), Drop: 4, Grow: 1},
-		colReqs:     {Title: "REQS", Min: max(w.reqs, 4), Want: max(w.reqs, 4), Align: table.Right},
-		col4xx:      {Title: "4XX", Min: max(w.c4xx, 3), Want: max(w.c4xx, 3), Align: table.Right, Drop: 3},
-		col5xx:      {Title: "5XX", Min: max(w.c5xx, 3), Want: max(w.c5xx, 3), Align: table.Right, Drop: 2},
-		colAttacks:  {Title: "ATTACKS", Min: 7, Want: 7, Align: table.Right, Drop: 1},
+	title := func(s string, k SortKey) string {
+		if m.sort == k && k != SortLastSeen {
+			return s + "↓"
+		}
+		return s
 	}
+	cols := []table.Column{
+		colLastSeen: {Title: "LAST SEEN", Min: 8, Want: 9},
+		colDur:      {Title: title("DUR", SortDuration), Min: 5, Want: max(w.dur, 4), Align: table.Right, Drop: 6},
+		colActor:    {Title: title("ACTOR", SortActor), Min: min(max(w.actor, 5), 20), Want: max(w.actor, 5), Grow: 1},
+		colRole:     {Title: "ROLE", Min: 5, Want: max(w.role, 4), Drop: 7, Grow: 2},
+		colIP:       {Title: "IP", Min: 9, Want: max(w.ip, 2), Drop: 4, Grow: 1},
+		colReqs:     {Title: title("REQS", SortRequests), Min: max(w.reqs, 5), Want: max(w.reqs, 5), Align: table.Right},
+		col4xx:      {Title: "4XX", Min: max(w.c4xx, 3), Want: max(w.c4xx, 3), Align: table.Right, Drop: 3},
+		col5xx:      {Title: title("5XX", SortErrors), Min: max(w.c5xx, 4), Want: max(w.c5xx, 4), Align: table.Right, Drop: 2},
+		colAttacks:  {Title: title("ATTACKS", SortAttacks), Min: 8, Want: max(w.attacks, 8), Grow: 1, Drop: 1},
+		colAbuse:    {Title: title("ABUSE", SortAbuse), Min: 8, Want: max(w.abuse, 5), Drop: 5, Grow: 2},
+		colFlows:    {Title: "FLOWS", Min: 6, Want: max(w.flows, 5), Drop: 9, Grow: 3},
+		colKey:      {Title: "KEY", Min: 8, Want: max(w.key, 3), Drop: 8, Grow: 3},
+		colActivity: {Title: "ACTIVITY", Min: 16, Want: 24, Drop: 10, Grow: 3},
+		colMatch:    {Title: "MATCH", Min: 12, Want: max(w.match, 5), Grow: 0},
+	}
+	if m.matches == nil {
+		cols[colMatch] = table.Column{Title: "", Min: 0, Want: 0, Drop: 20}
+	}
+	// A column no loaded session has a value for goes before any that
+	// says something.
+	for c, empty := range map[int]bool{colRole: w.role == 0, colAbuse: w.abuse == 0, colFlows: w.flows == 0} {
+		if empty {
+			cols[c].Drop += 10
+		}
+	}
+	return cols
 }
 
 // cells renders one session's values; zero counts are muted so that the
 // eye lands on the rows that have something.
-func (m Model) cells(s *engine.Session) []table.Cell {
+func (m Model) cells(s *engine.Session, sparkWidth int) []table.Cell {
 	th := m.theme
 	count := func(n int, hot lipgloss.Style) table.Cell {
 		if n == 0 {
@@ -176,19 +364,85 @@ func (m Model) cells(s *engine.Session) []table.Cell {
 		return table.Cell{Text: strconv.Itoa(n), Style: hot}
 	}
 	attacks := table.Cell{Text: "·", Style: th.Muted}
-	if n := s.AttackCount(); n > 0 {
-		attacks = table.Cell{Text: strconv.Itoa(n), Style: th.Danger}
+	if t := attackText(s); t != "" {
+		attacks = table.Cell{Text: t, Style: th.Danger}
 	}
-	return []table.Cell{
+	abuse := table.Cell{Text: "·", Style: th.Muted}
+	if len(s.Abuse) > 0 {
+		abuse = table.Cell{Text: abuseText(s), Style: th.Warn}
+	}
+	cells := []table.Cell{
 		colLastSeen: {Text: s.LastSeen.Format("15:04:05"), Style: th.Muted},
+		colDur:      {Text: Span(s.Duration()), Style: th.Muted},
 		colActor:    {Text: actor(s), Style: th.Accent},
-		colKey:      {Text: table.Sanitize(s.KeyPoint), Style: th.Muted},
+		colRole:     {Text: table.Sanitize(s.Role)},
 		colIP:       {Text: ips(s)},
 		colReqs:     {Text: strconv.Itoa(s.Requests)},
 		col4xx:      count(s.ClassCount(4), th.Status(400)),
-		col5xx:      count(s.ClassCount(5), th.Status(500)),
+		col5xx:      count(s.ClassCount(5)+s.ClassCount(0), th.Status(500)),
 		colAttacks:  attacks,
+		colAbuse:    abuse,
+		colFlows:    {Text: flows(s), Style: th.Muted},
+		colKey:      {Text: table.Sanitize(s.KeyPoint), Style: th.Muted},
+		colMatch:    {},
 	}
+	if a, ok := m.activity[s.ID]; ok && sparkWidth > 0 {
+		cells[colActivity] = table.Cell{Text: sparkline.Render(a, sparkWidth, th.Muted, th.Danger)}
+	}
+	if mt, ok := m.matches[s.ID]; ok {
+		cells[colMatch] = table.Cell{Text: mt.Field + " " + mt.Text, Style: th.Muted, MarkStyle: th.Mark, Marks: shift(mt.Marks, len(mt.Field)+1)}
+	}
+	return cells
+}
+
+func shift(marks []int, by int) []int {
+	out := make([]int, len(marks))
+	for i, v := range marks {
+		out[i] = v + by
+	}
+	return out
+}
+
+// attackText is the attack count and the most frequent type: "17 sqli".
+func attackText(s *engine.Session) string {
+	n := s.AttackCount()
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n) + " " + topKey(s.Attacks)
+}
+
+// abuseText is the strongest verdict, with more verdicts counted.
+func abuseText(s *engine.Session) string {
+	t := s.Abuse[0].Type
+	if len(s.Abuse) > 1 {
+		t += " +" + strconv.Itoa(len(s.Abuse)-1)
+	}
+	return t
+}
+
+// flows lists a session's business flows, busiest first.
+func flows(s *engine.Session) string {
+	names := slices.Collect(maps.Keys(s.Flows))
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(s.Flows[b], s.Flows[a]), cmp.Compare(a, b))
+	})
+	for i := range names {
+		names[i] = table.Sanitize(names[i])
+	}
+	return strings.Join(names, ",")
+}
+
+// topKey is the key with the largest count, ties broken by name so that
+// the cell does not flicker between equals.
+func topKey(m map[string]int) string {
+	best := ""
+	for k, n := range m {
+		if best == "" || n > m[best] || n == m[best] && k < best {
+			best = k
+		}
+	}
+	return table.Sanitize(best)
 }
 
 // actor names the session the way an investigator knows it: the user when
@@ -213,16 +467,51 @@ func ips(s *engine.Session) string {
 	}
 }
 
-func measure(list []engine.Session) widths {
+// Span renders a duration compactly, at the precision a list needs.
+func Span(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
+	case d < time.Minute:
+		return strconv.Itoa(int(d/time.Second)) + "s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m" + pad2(int(d%time.Minute/time.Second)) + "s"
+	default:
+		return strconv.Itoa(int(d/time.Hour)) + "h" + pad2(int(d%time.Hour/time.Minute)) + "m"
+	}
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+func (m Model) measure() widths {
 	var w widths
-	for i := range list {
-		s := &list[i]
+	for _, i := range m.order {
+		s := &m.list[i]
 		w.actor = max(w.actor, lipgloss.Width(actor(s)))
+		w.role = max(w.role, lipgloss.Width(table.Sanitize(s.Role)))
 		w.key = max(w.key, lipgloss.Width(table.Sanitize(s.KeyPoint)))
 		w.ip = max(w.ip, lipgloss.Width(ips(s)))
 		w.reqs = max(w.reqs, lipgloss.Width(strconv.Itoa(s.Requests)))
 		w.c4xx = max(w.c4xx, lipgloss.Width(strconv.Itoa(s.ClassCount(4))))
 		w.c5xx = max(w.c5xx, lipgloss.Width(strconv.Itoa(s.ClassCount(5))))
+		w.attacks = max(w.attacks, lipgloss.Width(attackText(s)))
+		w.dur = max(w.dur, lipgloss.Width(Span(s.Duration())))
+		if len(s.Abuse) > 0 {
+			w.abuse = max(w.abuse, lipgloss.Width(abuseText(s)))
+		}
+		w.flows = max(w.flows, lipgloss.Width(flows(s)))
+		if mt, ok := m.matches[s.ID]; ok {
+			w.match = max(w.match, lipgloss.Width(mt.Field+" "+mt.Text))
+		}
 	}
 	return w
 }
+
+// SetActivityReset forgets every sparkline, as after a regroup, when the
+// sessions they drew may no longer exist.
+func (m *Model) SetActivityReset() { m.activity = nil }

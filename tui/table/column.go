@@ -135,6 +135,10 @@ func Fit(s string, w int, a Align) string {
 type Cell struct {
 	Text  string
 	Style lipgloss.Style
+	// Marks are byte offsets into Text to draw in MarkStyle, such as the
+	// characters a fuzzy search matched.
+	Marks     []int
+	MarkStyle lipgloss.Style
 }
 
 // Row lays cells into columns of the given widths, skipping dropped
@@ -154,7 +158,11 @@ func Row(cols []Column, widths []int, cells []Cell, plain bool) string {
 		}
 		first = false
 		text := Fit(cells[i].Text, widths[i], c.Align)
-		if !plain {
+		switch {
+		case plain:
+		case len(cells[i].Marks) > 0 && c.Align == Left:
+			text = Mark(text, cells[i].Marks, cells[i].Style, cells[i].MarkStyle)
+		default:
 			text = styleKeepingPad(cells[i].Style, text)
 		}
 		b.WriteString(text)
@@ -190,4 +198,36 @@ func Line(s string, w int) string {
 		return s
 	}
 	return ansi.Truncate(s, w, "…")
+}
+
+// Mark styles the bytes of s at the given offsets with mark and the rest
+// with base. Offsets past a truncation point are simply not found, so a
+// fitted cell can be marked with the offsets of its full text.
+func Mark(s string, marks []int, base, mark lipgloss.Style) string {
+	set := make(map[int]bool, len(marks))
+	for _, i := range marks {
+		set[i] = true
+	}
+	var b strings.Builder
+	run, marked := "", false
+	flush := func() {
+		if run == "" {
+			return
+		}
+		if marked {
+			b.WriteString(mark.Render(run))
+		} else {
+			b.WriteString(base.Render(run))
+		}
+		run = ""
+	}
+	for i, r := range s {
+		if set[i] != marked {
+			flush()
+			marked = set[i]
+		}
+		run += string(r)
+	}
+	flush()
+	return b.String()
 }

@@ -24,6 +24,10 @@ type Palette struct {
 	BarBg     color.Color
 	CursorFg  color.Color
 	CursorBg  color.Color
+	// Mark highlights the characters a search matched; Warn marks what is
+	// slow or unusual without being an error.
+	Mark color.Color
+	Warn color.Color
 }
 
 // NewPalette returns the colour tokens for a dark or a light background.
@@ -45,6 +49,8 @@ func NewPalette(dark bool) Palette {
 		BarBg:     c(lipgloss.Color("#E0E0E0"), lipgloss.Color("#303030")),
 		CursorFg:  c(lipgloss.Color("#1C1C1C"), lipgloss.Color("#FFFFFF")),
 		CursorBg:  c(lipgloss.Color("#D7D7FF"), lipgloss.Color("#44406A")),
+		Mark:      c(lipgloss.Color("#B8860B"), lipgloss.Color("#FFD75F")),
+		Warn:      c(lipgloss.Color("#A85D00"), lipgloss.Color("#FFAF5F")),
 	}
 }
 
@@ -62,6 +68,12 @@ type Theme struct {
 	Danger    lipgloss.Style // errors, dropped exchanges, attacks
 	Cursor    lipgloss.Style // the selected row
 	StatusBar lipgloss.Style // the bottom line
+	Mark      lipgloss.Style // characters a search matched
+	Warn      lipgloss.Style // slow requests, paused follow
+	Chip      lipgloss.Style // an attack tag beside a request
+	Tab       lipgloss.Style // an inactive tab title
+	TabActive lipgloss.Style // the tab on display
+	Ok        lipgloss.Style // a good state: following, applied
 	Help      help.Styles
 
 	status [6]lipgloss.Style // indexed by status class; 0 is "no response"
@@ -84,6 +96,12 @@ func New(dark, plain bool) Theme {
 		Danger:    fg(p.Danger).Bold(true),
 		Cursor:    lipgloss.NewStyle().Foreground(p.CursorFg).Background(p.CursorBg),
 		StatusBar: lipgloss.NewStyle().Foreground(p.BarFg).Background(p.BarBg),
+		Mark:      fg(p.Mark).Bold(true).Underline(true),
+		Warn:      fg(p.Warn),
+		Chip:      fg(p.Danger),
+		Tab:       fg(p.Muted),
+		TabActive: fg(p.Accent).Bold(true).Underline(true),
+		Ok:        fg(p.Status2xx),
 		Help: help.Styles{
 			Ellipsis:       fg(p.Muted),
 			ShortKey:       fg(p.Text),
@@ -117,6 +135,12 @@ func newPlain(dark bool) Theme {
 		Danger:    bold,
 		Cursor:    none.Reverse(true),
 		StatusBar: none,
+		Mark:      none.Underline(true),
+		Warn:      none,
+		Chip:      none,
+		Tab:       none,
+		TabActive: bold.Underline(true),
+		Ok:        none,
 		Help:      help.Styles{},
 		status:    [6]lipgloss.Style{bold, none, none, none, none, bold},
 	}

@@ -1,0 +1,11 @@
+// Package detail shows one request in tabs: the request, the response,
+// its attack tags (type, rule or detector, request point, matched
+// fragment) and its context values. Headers and bodies are shown as
+// captured, with bodies decoded (gzip, deflate, br) and JSON pretty-printed
+// in Prepare, which the root runs inside the tea.Cmd that loads the
+// bodies, so that a large body never stalls a frame. Long bodies scroll in
+// a viewport. Values the store keeps hashed are shown as their hashes.
+//
+// It also renders a request as a curl command for copying. It never reads
+// the store.
+package detail

@@ -1,0 +1,294 @@
+package detail
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/stats"
+	"github.com/spoorhq/spoor/tui/table"
+	"github.com/spoorhq/spoor/tui/theme"
+)
+
+// Tab is one page of the detail view.
+type Tab int
+
+// Tabs in display order.
+const (
+	TabRequest Tab = iota
+	TabResponse
+	TabTags
+	TabContext
+	tabs
+)
+
+func (t Tab) String() string {
+	return [...]string{"Request", "Response", "Tags", "Context"}[t]
+}
+
+// KeyMap is the detail view's bindings; the viewport's own keys scroll.
+type KeyMap struct {
+	Next key.Binding
+	Prev key.Binding
+	Copy key.Binding
+	Back key.Binding
+}
+
+// DefaultKeyMap returns the detail view's default bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Next: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→", "next tab")),
+		Prev: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("⇧tab/←", "previous tab")),
+		Copy: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+// BackMsg asks the root to return to the sequence.
+type BackMsg struct{}
+
+// CopyMsg asks the root to copy text to the clipboard.
+type CopyMsg struct{ Text, What string }
+
+// Model is the request detail.
+type Model struct {
+	keys    KeyMap
+	theme   theme.Theme
+	session engine.Session
+	x       Prepared
+	loaded  bool
+	tab     Tab
+	view    viewport.Model
+	width   int
+	height  int
+}
+
+// New returns an empty detail view.
+func New(th theme.Theme) Model {
+	vp := viewport.New()
+	vp.KeyMap.Left.SetEnabled(false)
+	vp.KeyMap.Right.SetEnabled(false)
+	vp.SoftWrap = true
+	return Model{keys: DefaultKeyMap(), theme: th, view: vp}
+}
+
+// SetTheme switches styles.
+func (m *Model) SetTheme(th theme.Theme) {
+	m.theme = th
+	m.fill()
+}
+
+// SetSize sets the area, the tab line included.
+func (m *Model) SetSize(w, h int) {
+	if w == m.width && h == m.height {
+		return
+	}
+	m.width, m.height = w, h
+	m.view.SetWidth(w)
+	m.view.SetHeight(max(h-2, 0))
+	m.fill()
+}
+
+// Open shows x's summary at once; its bodies follow in SetExchange.
+func (m *Model) Open(x engine.Exchange, s engine.Session) {
+	m.session = s
+	m.x = Prepared{Exchange: x}
+	m.loaded = false
+	m.tab = TabRequest
+	m.fill()
+	m.view.GotoTop()
+}
+
+// SetExchange shows the loaded exchange, if it is still the one open.
+func (m *Model) SetExchange(p Prepared) {
+	if p.Exchange.ID != m.x.Exchange.ID {
+		return
+	}
+	m.x = p
+	m.loaded = true
+	m.fill()
+}
+
+// ID is the exchange on display.
+func (m Model) ID() uint64 { return m.x.Exchange.ID }
+
+// Tab is the tab on display.
+func (m Model) Tab() Tab { return m.tab }
+
+// Update switches tabs, scrolls and copies.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, m.keys.Back):
+			return m, func() tea.Msg { return BackMsg{} }
+		case key.Matches(k, m.keys.Next):
+			m.tab = (m.tab + 1) % tabs
+			m.fill()
+			m.view.GotoTop()
+			return m, nil
+		case key.Matches(k, m.keys.Prev):
+			m.tab = (m.tab + tabs - 1) % tabs
+			m.fill()
+			m.view.GotoTop()
+			return m, nil
+		case key.Matches(k, m.keys.Copy):
+			text := Curl(&m.x.Exchange)
+			return m, func() tea.Msg { return CopyMsg{Text: text, What: "request as curl"} }
+		}
+	}
+	if c, ok := msg.(tea.MouseClickMsg); ok && c.Y == 0 {
+		m.clickTab(c.X)
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.view, cmd = m.view.Update(msg)
+	return m, cmd
+}
+
+// clickTab switches to the tab title under column x.
+func (m *Model) clickTab(x int) {
+	at := 0
+	for t := range tabs {
+		w := len(t.String()) + 4
+		if x >= at && x < at+w {
+			m.tab = t
+			m.fill()
+			m.view.GotoTop()
+			return
+		}
+		at += w
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (m Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Next, m.view.KeyMap.Down, m.view.KeyMap.PageDown, m.keys.Copy, m.keys.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (m Model) FullHelp() [][]key.Binding {
+	vk := m.view.KeyMap
+	return [][]key.Binding{{m.keys.Next, m.keys.Prev, m.keys.Copy, m.keys.Back}, {vk.Up, vk.Down, vk.PageUp, vk.PageDown, vk.HalfPageUp, vk.HalfPageDown}}
+}
+
+// View is the tab line, a title line and the scrolled content.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	var titles []string
+	for t := range tabs {
+		label := t.String()
+		if t == TabTags {
+			label += " " + strconv.Itoa(len(stats.Tags(&m.x.Exchange)))
+		}
+		if t == m.tab {
+			titles = append(titles, m.theme.TabActive.Render("‹ "+label+" ›"))
+		} else {
+			titles = append(titles, m.theme.Tab.Render("  "+label+"  "))
+		}
+	}
+	x := &m.x.Exchange
+	status := "ERR"
+	if x.Status != 0 {
+		status = strconv.Itoa(x.Status)
+	}
+	title := m.theme.Muted.Render(table.Sanitize(fmt.Sprintf("#%d %s %s → ", x.ID, x.Method, x.Path))) + m.theme.Status(x.Status).Render(status)
+	lines := []string{table.Line(strings.Join(titles, ""), m.width), table.Line(title, m.width)}
+	lines = append(lines, strings.Split(m.view.View(), "\n")...)
+	for len(lines) < m.height {
+		lines = append(lines, "")
+	}
+	for i := range lines {
+		lines[i] = table.Line(lines[i], m.width)
+	}
+	return strings.Join(lines[:m.height], "\n")
+}
+
+// fill renders the tab's content into the viewport.
+func (m *Model) fill() {
+	var lines []string
+	x := &m.x.Exchange
+	th := m.theme
+	section := func(s string) { lines = append(lines, th.Header.Render(s)) }
+	headers := func(hs []engine.Header) {
+		for _, h := range hs {
+			v := table.Sanitize(h.Value)
+			if engine.IsHashed(h.Value) {
+				v = th.Muted.Render(v + " (hashed)")
+			}
+			lines = append(lines, th.Accent.Render(table.Sanitize(h.Name))+": "+v)
+		}
+	}
+	body := func(b []string) {
+		if !m.loaded {
+			lines = append(lines, th.Muted.Render("loading body…"))
+			return
+		}
+		lines = append(lines, b...)
+	}
+	switch m.tab {
+	case TabRequest:
+		target := x.Path
+		if x.Query != "" {
+			target += "?" + x.Query
+		}
+		lines = append(lines, table.Sanitize(x.Method+" "+target), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s · %s", x.Host, x.ClientIP, x.Start.Format("2006-01-02 15:04:05.000")))), "")
+		section("HEADERS")
+		headers(x.ReqHeaders)
+		lines = append(lines, "")
+		section(fmt.Sprintf("BODY (%d bytes)", x.ReqBody.Size))
+		body(m.x.ReqBody)
+	case TabResponse:
+		if x.Error != "" {
+			lines = append(lines, th.Danger.Render("no upstream response: "+table.Sanitize(x.Error)))
+		}
+		lines = append(lines, th.Status(x.Status).Render(strconv.Itoa(x.Status))+th.Muted.Render(fmt.Sprintf(" · %s", x.Duration)), "")
+		section("HEADERS")
+		headers(x.RespHeaders)
+		lines = append(lines, "")
+		section(fmt.Sprintf("BODY (%d bytes)", x.RespBody.Size))
+		body(m.x.RespBody)
+	case TabTags:
+		tags := stats.Tags(x)
+		if len(tags) == 0 {
+			lines = append(lines, th.Muted.Render("no attack tags on this request"))
+		}
+		for _, t := range tags {
+			lines = append(lines,
+				th.Danger.Render(table.Sanitize(t.Type))+"  "+th.Muted.Render("rule ")+table.Sanitize(t.Rule)+"  "+th.Muted.Render("at ")+table.Sanitize(t.Point),
+				"  "+th.Muted.Render("matched ")+table.Sanitize(t.Fragment))
+			if t.Message != "" {
+				lines = append(lines, "  "+th.Muted.Render(table.Sanitize(t.Message)))
+			}
+		}
+	case TabContext:
+		names := make([]string, 0, len(x.Context))
+		for n := range x.Context {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		lines = append(lines, th.Muted.Render(table.Sanitize("session "+m.session.ID+" · key "+x.KeyPoint+" · endpoint "+x.Endpoint)))
+		if len(x.Flows) > 0 {
+			lines = append(lines, th.Muted.Render("flows "+table.Sanitize(strings.Join(x.Flows, ", "))))
+		}
+		lines = append(lines, "")
+		if len(names) == 0 {
+			lines = append(lines, th.Muted.Render("no context values on this request"))
+		}
+		for _, n := range names {
+			v := table.Sanitize(x.Context[n])
+			if engine.IsHashed(x.Context[n]) {
+				v = th.Muted.Render(v + " (hashed)")
+			}
+			lines = append(lines, th.Accent.Render(table.Sanitize(n))+" = "+v)
+		}
+	}
+	m.view.SetContentLines(lines)
+}

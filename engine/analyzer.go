@@ -102,6 +102,7 @@ func (a *Analyzer) Process(x *Exchange) Session {
 		user, role = a.scrub.str(user), a.scrub.str(role)
 		a.scrub.protocols(x)
 	}
+	a.protectFragments(x)
 	x.Endpoint = Endpoint(x.Path)
 
 	s := a.sessions.assign(x, id)

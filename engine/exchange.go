@@ -55,6 +55,9 @@ type Exchange struct {
 	// Flows are the business flows (Auth, Billing, ...) whose patterns match
 	// the request, in the order the flow table lists them.
 	Flows []string `json:"flows,omitempty"`
+	// Attacks are the detections on the request, set by the detection stage
+	// before analysis (it reads the clear copy).
+	Attacks []AttackTag `json:"attacks,omitempty"`
 	// MCP is the Model Context Protocol request the exchange carries, nil
 	// for other traffic; filled by the Analyzer.
 	MCP *MCPInfo `json:"mcp,omitempty"`

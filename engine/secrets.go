@@ -1,5 +1,7 @@
 package engine
 
+import "strings"
+
 // secretPoints are body fields that carry credentials in most APIs: the
 // tokens a login or refresh answers with, and the password a login sends.
 // With secrets hashed (the default) their values are replaced by keyed
@@ -27,4 +29,39 @@ func (a *Analyzer) scrubSecrets(v *View) {
 			a.scrub.add(val, a.hasher.Hash(val))
 		}
 	}
+}
+
+// protectFragments keeps attack tags from carrying secrets to disk: a
+// fragment matched in a credential (a cookie, an Authorization header) is
+// replaced by its hash when secrets are hashed, and every fragment loses the
+// clear values of hashed parameters.
+func (a *Analyzer) protectFragments(x *Exchange) {
+	for i := range x.Attacks {
+		t := &x.Attacks[i]
+		if t.Fragment == "" {
+			continue
+		}
+		if a.hashSecrets && credentialPoint(t.Point) {
+			t.Fragment = a.hasher.Hash(t.Fragment)
+			continue
+		}
+		if !a.scrub.empty() {
+			t.Fragment = a.scrub.str(t.Fragment)
+		}
+	}
+}
+
+// credentialPoint reports whether a request point names a place whose
+// values are credentials.
+func credentialPoint(point string) bool {
+	switch {
+	case strings.HasPrefix(point, "req.cookie."), strings.HasPrefix(point, "resp.cookie."):
+		return true
+	}
+	for _, h := range []string{"req.header.Authorization", "req.header.Proxy-Authorization", "req.header.Cookie", "resp.header.Set-Cookie"} {
+		if strings.EqualFold(point, h) {
+			return true
+		}
+	}
+	return false
 }

@@ -37,3 +37,25 @@ func TestWellKnownSecretsHashed(t *testing.T) {
 		t.Errorf("regrouped stored copies into %s and %s, want %s", r1.ID, r2.ID, s1.ID)
 	}
 }
+
+// TestAttackFragmentsProtected checks that a tag found in a cookie keeps
+// only the hash of what matched, while other tags keep their fragment, and
+// that the session counts tags by type.
+func TestAttackFragmentsProtected(t *testing.T) {
+	x := exchangeAt(0, "GET", "/search?q=1'+OR+1=1", "192.0.2.1", "Cookie", "sid=' OR '1'='1")
+	x.Attacks = []AttackTag{
+		{Type: AttackSQLi, Point: "req.cookie.sid", Rule: "libinjection-sqli", Fragment: "' OR '1'='1"},
+		{Type: AttackSQLi, Point: "req.query.q", Rule: "libinjection-sqli", Fragment: "1' OR 1=1"},
+	}
+	a := NewAnalyzer(SessionizerOptions{}, testHasher())
+	s := a.Process(x)
+	if f := x.Attacks[0].Fragment; !IsHashed(f) {
+		t.Errorf("cookie fragment stored as %q, want its hash", f)
+	}
+	if f := x.Attacks[1].Fragment; f != "1' OR 1=1" {
+		t.Errorf("query fragment = %q, want it kept", f)
+	}
+	if s.Attacks[AttackSQLi] != 2 {
+		t.Errorf("session attacks = %v, want sqli: 2", s.Attacks)
+	}
+}

@@ -132,6 +132,12 @@ func (s *Session) add(x *Exchange) {
 		}
 		s.Flows[f]++
 	}
+	for _, tag := range x.Attacks {
+		if s.Attacks == nil {
+			s.Attacks = map[string]int{}
+		}
+		s.Attacks[tag.Type]++
+	}
 	if x.MCP != nil {
 		s.addMCP(x.MCP)
 	}

@@ -25,8 +25,9 @@ type Options struct {
 	PartialHeaders bool
 	// PolicyRules keeps the Core Rule Set rules that enforce a site policy
 	// rather than detect an attack: allowed methods, content types,
-	// charsets, HTTP versions, file extensions and headers (911100,
-	// 920420, 920430, 920440, 920450, 920480). Their defaults fit few
+	// charsets, HTTP versions, file extensions, headers and a Host that is
+	// a name rather than an address (911100, 920350, 920420, 920430,
+	// 920440, 920450, 920480). Their defaults fit few
 	// sites (a download of /misc/sample.log breaks the extension policy),
 	// so by default they tag nothing.
 	PolicyRules bool

@@ -59,10 +59,13 @@ func crsType(id int, tags []string) string {
 }
 
 // policyRules lists the rules that enforce a site policy (allowed methods,
-// content types, charsets, versions, extensions, headers) rather than
-// detect an attack.
+// content types, charsets, versions, extensions, headers, a Host that names
+// the site rather than its address) rather than detect an attack. 920350
+// (Host is a numeric address) belongs here because spoor usually sits on
+// loopback in front of an API addressed by IP, where every request would
+// carry the tag.
 func policyRules() []int {
-	return []int{911100, 920420, 920430, 920440, 920450, 920480}
+	return []int{911100, 920350, 920420, 920430, 920440, 920450, 920480}
 }
 
 // absenceRules lists the rules that fire because a request header is

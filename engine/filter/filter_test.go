@@ -32,6 +32,8 @@ func fixture() (engine.Session, []engine.Exchange) {
 		{ID: 2, SessionID: s.ID, Start: t0.Add(time.Minute), Duration: 700 * time.Millisecond, ClientIP: "198.51.100.7", Method: "GET", Host: "api.example.com:8443", Path: "/users/42/orders", Status: 404, ReqHeaders: ua},
 		{ID: 3, SessionID: s.ID, Start: t0.Add(90 * time.Second), Duration: 3 * time.Second, ClientIP: "2001:db8::1", Method: "GET", Host: "cdn.example.org", Path: "/static/app.js", Status: 503, ReqHeaders: ua, RespBody: engine.Body{Size: 2 << 20}},
 	}
+	sqli := engine.AttackTag{Type: engine.AttackSQLi, Point: "req.json.username", Rule: "libinjection-sqli"}
+	xs[0].Attacks = []engine.AttackTag{sqli, sqli}
 	xs[2].MCP = &engine.MCPInfo{Messages: []engine.MCPMessage{{ID: "1", Method: "tools/call", Name: "search_orders"}}}
 	for i := range xs {
 		xs[i].Endpoint = engine.Endpoint(xs[i].Path)
@@ -109,10 +111,11 @@ func TestMatch(t *testing.T) {
 		{"status:3xx", false, false, nil},
 		{"!status:5xx", false, false, []uint64{1, 2}},
 		// attack: a session's tags; requests carry none yet.
-		{"attack:sqli", true, true, nil},
-		{"attack:any", true, true, nil},
+		{"attack:sqli", true, true, []uint64{1}},
+		{"attack:any", true, true, []uint64{1}},
 		{"attack:xss", false, false, nil},
-		{"!attack:xss", true, true, nil},
+		{"!attack:xss", true, true, []uint64{1, 2, 3}},
+		{"!attack:any", false, false, []uint64{2, 3}},
 		{"attack:log4shell", false, false, nil},
 		// flow.
 		{"flow:auth", true, true, []uint64{1}},

@@ -196,7 +196,14 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 	case fieldStatus:
 		return verdictOf(t.matchStatus(x.Status))
 	case fieldAttack:
-		return unknown // exchanges carry no attack tags yet
+		for _, tag := range x.Attacks {
+			for _, a := range t.alts {
+				if a.any || normalizeType(tag.Type) == a.text {
+					return yes
+				}
+			}
+		}
+		return no
 	case fieldMCP:
 		if x.MCP == nil {
 			return no

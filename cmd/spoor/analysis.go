@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/abuse"
+	"github.com/spoorhq/spoor/engine/detect"
 	"github.com/spoorhq/spoor/engine/gql"
 	"github.com/spoorhq/spoor/engine/mcp"
 )
@@ -26,3 +28,42 @@ func newAnalyzer(cfg engine.Config, secret []byte) (*engine.Analyzer, error) {
 	a.Use(mcp.NewTracker(mcp.Options{}), gql.NewInspector(gql.Options{}), verdicts)
 	return a, nil
 }
+
+// attackDetector runs both detection tiers on each clear exchange: tier 1
+// (libinjection and spoor's fast checks) on all of them, tier 2 (the Core
+// Rule Set) on the suspicious ones always and on the others while analysis
+// keeps up. It satisfies ingest.Detector.
+type attackDetector struct {
+	detector *detect.Detector
+	schedule *detect.Scheduler
+	log      *slog.Logger
+}
+
+// newAttackDetector builds the detector once (the Core Rule Set takes a
+// fraction of a second to load). partialHeaders is for imported logs, which
+// carry only some request headers.
+func newAttackDetector(log *slog.Logger, partialHeaders bool) (*attackDetector, error) {
+	d, err := detect.New(detect.Options{Paranoia: 1, PartialHeaders: partialHeaders})
+	if err != nil {
+		return nil, fmt.Errorf("attack detection: %w", err)
+	}
+	return &attackDetector{detector: d, schedule: detect.NewScheduler(detect.SchedulerOptions{}), log: log}, nil
+}
+
+// Detect tags x. A tier-2 failure keeps the tier-1 tags and is logged:
+// detection must never cost the capture an exchange.
+func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
+	tags := a.detector.Tier1(x)
+	if a.schedule.Tier2(len(tags) > 0, backlog) {
+		deep, err := a.detector.Tier2(x, tags)
+		if err != nil {
+			a.log.Warn("core rule set check failed", "path", x.Path, "err", err)
+		} else {
+			tags = deep
+		}
+	}
+	x.Attacks = tags
+}
+
+// Stats are how many exchanges each tier checked.
+func (a *attackDetector) Stats() detect.SchedulerStats { return a.schedule.Stats() }

@@ -121,8 +121,51 @@ func TestDemoSessions(t *testing.T) {
 	}
 	attacker := byActor["scanner"]
 	if len(attacker) == 0 || !strings.HasPrefix(attacker[0].UserAgents[0], "sqlmap/") {
-		t.Errorf("attacker sessions = %+v", attacker)
+		t.Fatalf("attacker sessions = %+v", attacker)
 	}
+	checkAttackerTags(t, db, attacker[0])
+	for _, a := range demo.Cast() {
+		if a.Kind != demo.KindCookieUser && a.Kind != demo.KindJWTUser {
+			continue
+		}
+		for _, s := range byActor[a.Name] {
+			if len(s.Attacks) > 0 {
+				t.Errorf("%s is a normal user but session %s has attack tags %v", a.Name, s.ID, s.Attacks)
+			}
+		}
+	}
+}
+
+// checkAttackerTags checks that the attacker's session counts the attack
+// families the demo sends and that its requests say where and by which
+// rule each was found.
+func checkAttackerTags(t *testing.T, db string, s sessionJSON) {
+	t.Helper()
+	for _, family := range []string{"sqli", "xss", "path_traversal"} {
+		if s.Attacks[family] == 0 {
+			t.Errorf("attacker session %s: attacks %v, want %s among them", s.ID, s.Attacks, family)
+		}
+	}
+	out, errOut, code := spoor(t, 10*time.Second, "requests", "--db", db, "--session", s.ID, "--filter", "attack:sqli", "--json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var reqs []requestJSON
+	if err := json.Unmarshal([]byte(out), &reqs); err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) == 0 {
+		t.Fatal("requests --filter attack:sqli lists none of the attacker's requests")
+	}
+	for _, r := range reqs {
+		for _, tag := range r.Attacks {
+			if tag.Type == "" || tag.Point == "" || tag.Rule == "" {
+				t.Errorf("request %d: tag %+v lacks type, point or rule", r.ID, tag)
+			}
+		}
+	}
+	tag := reqs[0].Attacks[0]
+	t.Logf("attacker: %v; e.g. %s %s?%s: %s at %s by %s", s.Attacks, reqs[0].Method, reqs[0].Path, reqs[0].Query, tag.Type, tag.Point, tag.Rule)
 }
 
 func verdictTypes(s sessionJSON) []string {

@@ -91,9 +91,11 @@ type requestJSON struct {
 
 // attackJSON is one attack tag on a request.
 type attackJSON struct {
-	Type  string `json:"type"`
-	Point string `json:"point"`
-	Rule  string `json:"rule"`
+	Type     string `json:"type"`
+	Point    string `json:"point"`
+	Rule     string `json:"rule"`
+	Fragment string `json:"fragment,omitempty"`
+	Message  string `json:"message,omitempty"`
 }
 
 func toRequestJSON(x engine.Exchange) requestJSON {
@@ -131,9 +133,14 @@ func sessionMCP(s *engine.Session) *sessionMCPJSON {
 	return &sessionMCPJSON{Methods: nonNilMap(s.MCP.Methods), Primitives: nonNilMap(s.MCP.Primitives)}
 }
 
-// attacksOf lists a request's attack tags; exchanges carry none until the
-// engine records detections on them, so the list is empty.
-func attacksOf(*engine.Exchange) []attackJSON { return []attackJSON{} }
+// attacksOf lists a request's attack tags.
+func attacksOf(x *engine.Exchange) []attackJSON {
+	out := make([]attackJSON, len(x.Attacks))
+	for i, t := range x.Attacks {
+		out[i] = attackJSON{Type: t.Type, Point: t.Point, Rule: t.Rule, Fragment: t.Fragment, Message: t.Message}
+	}
+	return out
+}
 
 func nonNil(s []string) []string {
 	if s == nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"runtime"
 	"sync"
 	"time"
 
@@ -32,6 +33,9 @@ type workstation struct {
 	pipelineDone chan error
 	serveDone    chan error
 	notify       chan struct{} // a commit happened; holds at most one signal
+	pipeline     *ingest.Pipeline
+	maint        *maintenance // retention and regroups (maintenance.go)
+	attacks      *attackDetector
 }
 
 type workstationConfig struct {
@@ -43,7 +47,10 @@ type workstationConfig struct {
 	// the store has one (the demo's embedded configuration).
 	configFile     string
 	fallbackConfig []byte
-	log            *slog.Logger
+	// retention is --retention: how long captured traffic is kept; zero
+	// keeps it forever.
+	retention time.Duration
+	log       *slog.Logger
 }
 
 // startWorkstation opens the store, starts the pipeline and the proxy. Every
@@ -87,6 +94,12 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 		notify:       make(chan struct{}, 1),
 	}
 
+	w.attacks, err = newAttackDetector(cfg.log, false)
+	if err != nil {
+		ln.Close()
+		st.Close()
+		return nil, err
+	}
 	analysisCfg, _, err := effectiveConfig(cfg.configFile, st, cfg.fallbackConfig)
 	if err == nil {
 		err = saveConfig(st, analysisCfg)
@@ -111,13 +124,16 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 	for _, s := range previous {
 		analyzer.Sessionizer().Restore(s)
 	}
-	pipeline := ingest.NewPipeline(analyzer, st, ingest.Options{OnCommit: func(int) {
+	w.maint = startMaintenance(st, cfg.retention, cfg.log)
+	w.pipeline = ingest.NewPipeline(analyzer, st, ingest.Options{OnCommit: func(n int) {
+		w.maint.logCommit(n, w.queue.Dropped())
 		select {
 		case w.notify <- struct{}{}:
 		default: // a refresh is already pending
 		}
 	}})
-	go func() { w.pipelineDone <- pipeline.Run(w.queue.C()) }()
+	detected := ingest.DetectStage(w.queue.C(), w.attacks, runtime.GOMAXPROCS(0), w.queue.Len)
+	go func() { w.pipelineDone <- w.pipeline.Run(detected) }()
 	go func() { w.serveDone <- proxy.Serve(ln) }()
 	cfg.log.Info("capture started", "listen", ln.Addr().String(), "upstream", cfg.upstream, "store", cfg.dbPath)
 	return w, nil
@@ -142,6 +158,7 @@ func (w *workstation) stop() error {
 	if err := <-w.pipelineDone; err != nil {
 		errs = append(errs, err)
 	}
+	w.maint.stop()
 	if err := w.store.Close(); err != nil {
 		errs = append(errs, err)
 	}
@@ -155,7 +172,9 @@ func (w *workstation) stats() tui.Stats {
 
 // summary is the line printed when a headless run ends.
 func (w *workstation) summary(out io.Writer, path string) {
-	fmt.Fprintf(out, "spoor: captured %d exchanges, dropped %d, stored in %s\n", w.queue.Accepted(), w.queue.Dropped(), path)
+	d := w.attacks.Stats()
+	fmt.Fprintf(out, "spoor: captured %d exchanges, dropped %d, stored in %s; attack checks: tier 1 %d, tier 2 %d, tier 2 shed %d\n",
+		w.queue.Accepted(), w.queue.Dropped(), path, d.Tier1, d.Tier2, d.Shed)
 }
 
 // runTUI runs the interface until the user quits or ctx ends, forwarding

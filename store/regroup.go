@@ -13,8 +13,12 @@ import (
 )
 
 // regroupChunk is how many exchanges one regroup step reads and then
-// writes into the new generation.
-const regroupChunk = 5000
+// writes into the new generation, and regroupBodyBytes how many bytes of
+// bodies it may hold: a step ends at whichever comes first.
+const (
+	regroupChunk     = 5000
+	regroupBodyBytes = 64 << 20
+)
 
 // Grouper assigns stored exchanges to sessions when the grouping changes. An
 // *engine.Sessionizer built with the new keys and the store's secret is
@@ -27,6 +31,44 @@ type Grouper interface {
 	// Evict forgets sessions idle at now, bounding the memory a regroup of
 	// a long history needs.
 	Evict(now time.Time) int
+}
+
+// bodyless is implemented by a Grouper that can say it reads no body:
+// grouping keys may read request and response bodies (req.json.*,
+// resp.json.token, forms, GraphQL, MCP), so a regroup loads each exchange's
+// stored bodies unless its Grouper says they are not needed.
+type bodyless interface {
+	NeedsBodies() bool
+}
+
+func needsBodies(g Grouper) bool {
+	b, ok := g.(bodyless)
+	return !ok || b.NeedsBodies()
+}
+
+// readStep decodes the exchanges from id next on, with their bodies if
+// withBodies, up to regroupChunk of them or regroupBodyBytes of bodies.
+func readStep(tx *bolt.Tx, next uint64, withBodies bool) ([]engine.Exchange, error) {
+	var xs []engine.Exchange
+	bodies := tx.Bucket([]byte(bucketBodies))
+	held := 0
+	c := tx.Bucket([]byte(bucketExchanges)).Cursor()
+	for k, v := c.Seek(u64(next)); k != nil && len(xs) < regroupChunk && held < regroupBodyBytes; k, v = c.Next() {
+		x, err := decodeExchange(idOf(k), v)
+		if err != nil {
+			return nil, err
+		}
+		if withBodies {
+			if b := bodies.Get(k); b != nil {
+				if x.ReqBody.Data, x.RespBody.Data, err = decodeBodies(b); err != nil {
+					return nil, fmt.Errorf("exchange %d: %w", x.ID, err)
+				}
+				held += len(b)
+			}
+		}
+		xs = append(xs, x)
+	}
+	return xs, nil
 }
 
 // RegroupOptions tune a regroup.
@@ -100,30 +142,25 @@ func (r *Regrouping) CatchUp(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if n < regroupChunk {
+		if n == 0 {
 			return nil
 		}
 	}
 }
 
-// step regroups up to regroupChunk exchanges: it reads and groups them in a
-// read transaction, then writes their assignments and the sessions they
+// step regroups the next exchanges (see readStep): it reads and groups them
+// in a read transaction, then writes their assignments and the sessions they
 // touched in a write transaction that holds the lock only for the puts.
 func (r *Regrouping) step() (int, error) {
 	var xs []engine.Exchange
 	var total int
 	err := r.s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketExchanges))
-		c := b.Cursor()
-		for k, v := c.Seek(u64(r.next)); k != nil && len(xs) < regroupChunk; k, v = c.Next() {
-			x, err := decodeExchange(idOf(k), v)
-			if err != nil {
-				return err
-			}
-			xs = append(xs, x)
+		var err error
+		if xs, err = readStep(tx, r.next, needsBodies(r.g)); err != nil {
+			return err
 		}
 		total = r.done + exchangeCount(tx)
-		if k, _ := c.First(); k != nil && idOf(k) < r.next {
+		if k, _ := tx.Bucket([]byte(bucketExchanges)).Cursor().First(); k != nil && idOf(k) < r.next {
 			total -= int(r.next - idOf(k))
 		}
 		return nil
@@ -249,38 +286,40 @@ func (s *Store) PreviewRegroup(ctx context.Context, g Grouper) (Preview, error) 
 		if err := ctx.Err(); err != nil {
 			return Preview{}, err
 		}
-		n := 0
-		var last time.Time
+		var xs []engine.Exchange
+		var olds []string
 		err := s.db.View(func(tx *bolt.Tx) error {
 			gen, err := s.indexer().current(tx)
 			if err != nil {
 				return err
 			}
-			c := tx.Bucket([]byte(bucketExchanges)).Cursor()
-			for k, v := c.Seek(u64(next)); k != nil && n < regroupChunk; k, v = c.Next() {
-				x, err := decodeExchange(idOf(k), v)
+			if xs, err = readStep(tx, next, needsBodies(g)); err != nil {
+				return err
+			}
+			olds = make([]string, len(xs))
+			for i := range xs {
+				a, err := decodeAssignment(gen.assign.Get(u64(xs[i].ID)))
 				if err != nil {
-					return err
+					return fmt.Errorf("exchange %d: %w", xs[i].ID, err)
 				}
-				a, err := decodeAssignment(gen.assign.Get(k))
-				if err != nil {
-					return fmt.Errorf("exchange %d: %w", x.ID, err)
-				}
-				newID := g.Assign(&x).ID
-				tally(oldTo, a.sessionID, newID)
-				tally(newFrom, newID, a.sessionID)
-				next, last = x.ID+1, x.Start
-				n++
+				olds[i] = a.sessionID
 			}
 			return nil
 		})
 		if err != nil {
 			return Preview{}, fmt.Errorf("preview regroup of %s: %w", s.path, err)
 		}
-		g.Evict(last)
-		if n < regroupChunk {
+		if len(xs) == 0 {
 			break
 		}
+		for i := range xs {
+			newID := g.Assign(&xs[i]).ID
+			tally(oldTo, olds[i], newID)
+			tally(newFrom, newID, olds[i])
+		}
+		last := xs[len(xs)-1]
+		g.Evict(last.Start)
+		next = last.ID + 1
 	}
 	p := Preview{Before: len(oldTo), After: len(newFrom)}
 	for _, v := range oldTo {

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -136,4 +138,47 @@ func memberIDs(t *testing.T, s *Store, sessionID string) []uint64 {
 		ids[i] = x.ID
 	}
 	return ids
+}
+
+// TestRegroupReadsBodies regroups by a key in the request body, which only
+// the stored bodies can answer.
+func TestRegroupReadsBodies(t *testing.T) {
+	s := openTemp(t, Options{})
+	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	var xs []*engine.Exchange
+	for i := range 30 {
+		x := exchange(t0.Add(time.Duration(i)*time.Second), "192.0.2.1", "/orders", 201)
+		x.Method = "POST"
+		x.ReqHeaders = []engine.Header{{Name: "User-Agent", Value: "app/1"}, {Name: "Content-Type", Value: "application/json"}}
+		x.ReqBody = engine.Body{Data: fmt.Appendf(nil, `{"user":"u%d","qty":1}`, i%3)}
+		x.ReqBody.Size = int64(len(x.ReqBody.Data))
+		xs = append(xs, x)
+	}
+	ingestAll(t, s, keyList(t), xs)
+	if _, n, _ := s.Count(); n != 1 {
+		t.Fatalf("%d sessions before, want 1 (one address and agent)", n)
+	}
+	keys := keyList(t, "req.json.user")
+	p, err := s.PreviewRegroup(context.Background(), engine.NewSessionizer(engine.SessionizerOptions{Keys: keys}, engine.NewHasher(s.Secret())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p != (Preview{Before: 1, After: 3, Split: 1}) {
+		t.Errorf("preview = %+v, want 1 → 3, 1 split", p)
+	}
+	if err := s.Regroup(context.Background(), engine.NewSessionizer(engine.SessionizerOptions{Keys: keys}, engine.NewHasher(s.Secret())), RegroupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sessions, err := s.Sessions(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sessions) != 3 {
+		t.Fatalf("%d sessions after regrouping by req.json.user, want 3", len(sessions))
+	}
+	for _, sess := range sessions {
+		if sess.KeyPoint != "req.json.user" || sess.Requests != 10 {
+			t.Errorf("session %s: key %s, %d requests; want req.json.user, 10", sess.ID, sess.KeyPoint, sess.Requests)
+		}
+	}
 }

@@ -5,15 +5,17 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/spoorhq/spoor/engine"
 )
 
 func newProxyCommand(g *globalFlags) *cobra.Command {
 	var (
-		upstream, listen string
-		configFile       string
-		trust            []string
-		noTUI            bool
-		runFor           time.Duration
+		upstream, listen  string
+		configFile        string
+		trust             []string
+		noTUI             bool
+		runFor, retention time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "proxy --upstream URL",
@@ -36,7 +38,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, configFile: configFile, log: log})
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, configFile: configFile, retention: retention, log: log})
 			if err != nil {
 				return err
 			}
@@ -63,5 +65,6 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.StringSliceVar(&trust, "trust-forwarded", nil, "peers (CIDR or address) whose X-Forwarded-For names the client")
 	f.BoolVar(&noTUI, "no-tui", false, "capture without the interface")
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")
+	f.DurationVar(&retention, "retention", engine.DefaultRetention, "delete captured traffic older than this, in the background (0: keep everything)")
 	return cmd
 }

@@ -25,6 +25,8 @@ type fakeSource struct {
 	err      error
 	// Call counts let tests assert that refreshes coalesce.
 	sessionCalls, requestCalls int
+	// lastID numbers exchanges across sessions, as the store does.
+	lastID uint64
 }
 
 func newFakeSource() *fakeSource {
@@ -137,8 +139,9 @@ func (f *fakeSource) add(a actor, reqs ...req) {
 	for _, r := range reqs {
 		ip := cmp.Or(r.ip, a.ips[0])
 		agent := cmp.Or(r.agent, a.agents[0])
+		f.lastID++
 		x := engine.Exchange{
-			ID:         uint64(len(f.requests[a.id]) + 1),
+			ID:         f.lastID,
 			SessionID:  a.id,
 			Start:      r.start,
 			Duration:   time.Duration(r.durMS * float64(time.Millisecond)),

@@ -66,6 +66,10 @@ type Model struct {
 // New returns a filter input whose relative bounds are read against now.
 func New(th theme.Theme, now func() time.Time) Model {
 	in := textinput.New()
+	// A steady cursor needs no blink timer: no wakeups while idle.
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
 	in.Prompt = "filter: "
 	in.Placeholder = "status:4xx attack:any since:1h …"
 	m := Model{keys: DefaultKeyMap(), theme: th, input: in, now: now}
@@ -198,3 +202,6 @@ func (m Model) View() string {
 	msg := m.theme.Danger.Render(table.Sanitize(m.err.Error()))
 	return line + "\n" + table.Line(caret, m.width) + "\n" + table.Line(msg, m.width)
 }
+
+// Value is the text being edited.
+func (m Model) Value() string { return m.input.Value() }

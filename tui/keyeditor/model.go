@@ -76,6 +76,10 @@ type Model struct {
 // never opens it).
 func New(th theme.Theme, backend Backend) Model {
 	in := textinput.New()
+	// A steady cursor needs no blink timer: no wakeups while idle.
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
 	in.Prompt = "new key: "
 	in.Placeholder = "req.header.X-Session-Id"
 	in.ShowSuggestions = true
@@ -207,7 +211,7 @@ func (m Model) updateInput(k tea.KeyPressMsg) (Model, tea.Cmd) {
 			m.inputErr = spec + " is already in the list"
 			return m, nil
 		}
-		at := min(m.cursor, len(m.configured))
+		at := min(m.cursor+1, len(m.configured))
 		m.configured = slices.Insert(m.configured, at, spec)
 		m.cursor = at
 		m.adding = false

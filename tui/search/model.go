@@ -45,6 +45,10 @@ type Model struct {
 // New returns an empty search.
 func New(th theme.Theme) Model {
 	in := textinput.New()
+	// A steady cursor needs no blink timer: no wakeups while idle.
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
 	in.Prompt = "/"
 	in.Placeholder = "key, user, IP, user agent, endpoint"
 	return Model{keys: DefaultKeyMap(), theme: th, input: in}

@@ -235,6 +235,11 @@ func fixtureSource() *fakeSource {
 		scans = append(scans, req{start: at(9, 50, i, 0), method: "GET", path: "/api/v1/users", query: "id=1%27%20OR%201%3D1--", status: status, durMS: 4})
 	}
 	f.add(scanner, scans...)
+	for i := range f.requests[scanner.id] {
+		if i%3 == 0 {
+			f.requests[scanner.id][i].Attacks = []engine.AttackTag{{Type: engine.AttackSQLi, Point: "req.query.id", Rule: "libinjection-sqli", Fragment: "1' OR 1=1--", Message: "SQL injection fingerprint s&1c"}}
+		}
+	}
 	stuffs := make([]req, 0, 120)
 	for i := range 120 {
 		stuffs = append(stuffs, req{start: at(9, 40, i/4, i%4*200), method: "POST", path: "/api/v1/login", status: 401, durMS: 55, respBytes: 64})

@@ -19,6 +19,7 @@ import (
 	"github.com/spoorhq/spoor/tui/search"
 	"github.com/spoorhq/spoor/tui/sequence"
 	"github.com/spoorhq/spoor/tui/sessions"
+	"github.com/spoorhq/spoor/tui/stats"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
 )
@@ -195,14 +196,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.loadDone()
 	case search.ResultMsg:
 		m.searched(msg)
-	case search.DoneMsg:
-		cmd = m.searchDone(msg)
 	case filterbar.AppliedMsg:
 		cmd = m.filterApplied(msg.Expr)
 	case filterbar.CancelledMsg:
 		m.closeInput()
 	case sessions.OpenMsg:
 		cmd = m.open(msg.Session)
+	case stats.ChooseMsg, stats.CloseMsg:
+		m.sequence, cmd = m.sequence.Update(msg)
 	case sequence.BackMsg:
 		m.focus = focusSessions
 		cmd = m.loadVisibleActivity()
@@ -250,10 +251,13 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	switch m.input {
 	case inputSearch:
 		var cmd tea.Cmd
-		var changed bool
-		m.search, cmd, changed = m.search.Update(k)
-		if changed {
+		var ev search.Event
+		m.search, cmd, ev = m.search.Update(k)
+		switch ev {
+		case search.Changed:
 			return tea.Batch(cmd, m.search.Run(m.sessionsForSearch(), m.endpoints))
+		case search.Accepted, search.Cancelled:
+			return m.searchDone(ev == search.Cancelled)
 		}
 		return cmd
 	case inputFilter:
@@ -534,9 +538,10 @@ func (m *Model) searched(msg search.ResultMsg) {
 	m.sessions.SetEmptyText("no session matches “" + table.Sanitize(msg.Query) + "”")
 }
 
-func (m *Model) searchDone(msg search.DoneMsg) tea.Cmd {
+// searchDone leaves the search input; cancel also ends the search.
+func (m *Model) searchDone(cancel bool) tea.Cmd {
 	m.closeInput()
-	if msg.Cancel {
+	if cancel {
 		m.search.Reset()
 		m.sessions.SetMatches(nil, nil)
 		m.sessions.SetEmptyText(m.emptyText())

@@ -123,6 +123,17 @@ func TestScreens(t *testing.T) {
 				hs.golden()
 			})
 		}
+		t.Run("detail-tags-scanner/"+sz.name, func(t *testing.T) {
+			hs := newRich(t, sz.w, sz.h, nil)
+			hs.keys(keyDown, keyDown, keyEnter, press('s'), press('l'), press('l'), press('l'), keyEnter, keyEnter,
+				tea.KeyPressMsg{Code: tea.KeyTab}, tea.KeyPressMsg{Code: tea.KeyTab})
+			hs.golden()
+		})
+		t.Run("scanner/"+sz.name, func(t *testing.T) {
+			hs := newRich(t, sz.w, sz.h, nil)
+			hs.keys(keyDown, keyDown, keyEnter)
+			hs.golden()
+		})
 		t.Run("keys/"+sz.name, func(t *testing.T) {
 			hs := newRich(t, sz.w, sz.h, &fakeKeys{configured: []string{"req.header.X-Session-Id", "req.jwt.sub"}, builtin: true})
 			hs.keys(press('K'))

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -21,12 +23,36 @@ func newOpenCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path()}), tea.WithContext(cmd.Context()))
+			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st)}), tea.WithContext(cmd.Context()))
 			if _, err := p.Run(); err != nil && !(errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil) {
 				return err
 			}
 			return nil
 		},
+	}
+}
+
+// tuiExport lets the interface export a session in the formats of spoor
+// export, rendered into memory for the TUI to write.
+func tuiExport(st *store.Store) func(sessionID, format string) ([]byte, error) {
+	return func(sessionID, format string) ([]byte, error) {
+		write, err := exporter(format)
+		if err != nil {
+			return nil, err
+		}
+		s, err := st.Session(sessionID)
+		if err != nil {
+			return nil, err
+		}
+		xs, err := st.Requests(sessionID)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := write(&buf, &sessionExport{store: st, session: s, requests: xs}); err != nil {
+			return nil, fmt.Errorf("export session %s: %w", sessionID, err)
+		}
+		return buf.Bytes(), nil
 	}
 }
 

@@ -30,8 +30,18 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Accept, k.Can
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Accept, k.Cancel}} }
 
-// DoneMsg says the user left the input: Cancel clears the search.
-type DoneMsg struct{ Cancel bool }
+// Event is what a key did to the search. The root acts on it at once,
+// not through a message, so that a key typed right after enter already
+// goes to the list.
+type Event int
+
+// Events of Update.
+const (
+	None Event = iota
+	Changed
+	Accepted
+	Cancelled
+)
 
 // Model is the search input and the generation of the newest query.
 type Model struct {
@@ -92,23 +102,26 @@ func (m *Model) Run(list []engine.Session, endpoints map[string][]string) tea.Cm
 	return func() tea.Msg { return ResultMsg{Gen: gen, Query: q, Matches: Find(q, list, endpoints)} }
 }
 
-// Update edits the query. It returns changed when the query changed, and
-// the root then calls Run with the sessions it has.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, bool) {
+// Update edits the query. On Changed the root calls Run with the sessions
+// it has.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, Event) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil, false
+		return m, nil, None
 	}
 	switch {
 	case key.Matches(k, m.keys.Accept):
-		return m, func() tea.Msg { return DoneMsg{} }, false
+		return m, nil, Accepted
 	case key.Matches(k, m.keys.Cancel):
-		return m, func() tea.Msg { return DoneMsg{Cancel: true} }, false
+		return m, nil, Cancelled
 	}
 	before := m.input.Value()
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(k)
-	return m, cmd, m.input.Value() != before
+	if m.input.Value() != before {
+		return m, cmd, Changed
+	}
+	return m, cmd, None
 }
 
 // ShortHelp implements help.KeyMap.

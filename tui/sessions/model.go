@@ -93,6 +93,14 @@ func (m *Model) SetSessions(list []engine.Session) {
 	index := m.cursor.Index()
 	m.list = list
 	m.order = m.sorted()
+	if m.matches != nil {
+		// Keep showing only the search's sessions until the search runs
+		// again over the new list.
+		m.order = slices.DeleteFunc(m.order, func(i int) bool {
+			_, ok := m.matches[list[i].ID]
+			return !ok
+		})
+	}
 	if had {
 		if i := slices.IndexFunc(m.order, func(j int) bool { return list[j].ID == cur.ID }); i >= 0 {
 			index = i
@@ -109,11 +117,12 @@ func (m *Model) SetSessions(list []engine.Session) {
 // SetMatches shows search results: only the sessions in order, each with
 // its highlighted match. A nil order ends the search.
 func (m *Model) SetMatches(order []string, matches map[string]Match) {
+	m.matches = nil
+	m.SetSessions(m.list)
 	m.matches = matches
 	if order == nil {
 		m.matches = nil
 	}
-	m.SetSessions(m.list)
 	if order != nil {
 		pos := make(map[string]int, len(m.list))
 		for i := range m.list {

@@ -57,10 +57,9 @@ type Stats struct {
 // notice.
 const slowFloor = 500 * time.Millisecond
 
-// Tags returns a request's attack tags. engine.Exchange does not carry its
-// tags yet (engine/detect is being wired into the pipeline); until it
-// does, this is the one place that learns to read them.
-func Tags(*engine.Exchange) []engine.AttackTag { return nil }
+// Tags returns a request's attack tags. Every view reads them through
+// here, so that the order they are shown in is decided in one place.
+func Tags(x *engine.Exchange) []engine.AttackTag { return x.Attacks }
 
 // Value returns x's value in a dimension; Attack values are several.
 func Value(d Dim, x *engine.Exchange) []string {

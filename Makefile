@@ -45,8 +45,9 @@ fmt: ## Format the code.
 	gofmt -w $$(git ls-files '*.go')
 
 .PHONY: eval
-eval: ## Measure attack tagging on ../shared/corpora (SPOOR_CORPORA overrides); fails below the floors.
+eval: ## Measure attack tagging and abuse verdicts on ../shared/corpora (SPOOR_CORPORA overrides); fails below the floors.
 	$(GO) run ./cmd/spoor-eval
+	$(GO) run ./cmd/spoor-abuse-eval
 
 .PHONY: bench
 bench: ## Run the micro-benchmarks (see BENCHMARKS.md).

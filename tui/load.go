@@ -71,8 +71,13 @@ type exchangeLoadedMsg struct {
 	err      error
 }
 
-// activityLoadedMsg carries a session row's sparkline and endpoints.
+// activityLoadedMsg carries the sparklines of the rows on screen.
 type activityLoadedMsg struct {
+	rows []activity
+}
+
+// activity is one session row's sparkline and the endpoints it saw.
+type activity struct {
 	sessionID string
 	series    sparkline.Series
 	endpoints []string
@@ -152,17 +157,33 @@ func loadExchange(src SessionSource, id uint64) tea.Cmd {
 	}
 }
 
-// loadActivity reads a session's requests for its sparkline: requests over
-// its lifetime with errors (5xx and no response) marked. The endpoints it
-// saw join the fuzzy search.
-func loadActivity(src SessionSource, s engine.Session) tea.Cmd {
+// loadActivity reads the requests of the sessions on screen for their
+// sparklines, in one command so that a screenful costs one frame.
+func loadActivity(src SessionSource, list []engine.Session) tea.Cmd {
 	return func() tea.Msg {
+		rows := make([]activity, 0, len(list))
+		for _, s := range list {
+			a, err := activityOf(src, s)
+			if err != nil {
+				return errMsg{err}
+			}
+			rows = append(rows, a)
+		}
+		return activityLoadedMsg{rows: rows}
+	}
+}
+
+// activityOf reads a session's requests over its lifetime with errors
+// (5xx and no response) marked. The endpoints it saw join the fuzzy
+// search.
+func activityOf(src SessionSource, s engine.Session) (activity, error) {
+	{
 		if s.Requests > activityMaxRequests {
-			return activityLoadedMsg{sessionID: s.ID, series: sparkline.Series{}}
+			return activity{sessionID: s.ID}, nil
 		}
 		xs, err := src.Requests(s.ID)
 		if err != nil {
-			return errMsg{fmt.Errorf("load requests of session %s: %w", s.ID, err)}
+			return activity{}, fmt.Errorf("load requests of session %s: %w", s.ID, err)
 		}
 		times := make([]time.Time, len(xs))
 		errs := make([]bool, len(xs))
@@ -181,11 +202,11 @@ func loadActivity(src SessionSource, s engine.Session) tea.Cmd {
 				endpoints = append(endpoints, e)
 			}
 		}
-		return activityLoadedMsg{
+		return activity{
 			sessionID: s.ID,
 			series:    sparkline.Bucket(activityBuckets, s.FirstSeen, s.LastSeen, times, errs),
 			endpoints: endpoints,
-		}
+		}, nil
 	}
 }
 

@@ -93,9 +93,9 @@ type Model struct {
 	// asOf is the open session's request count when its requests were last
 	// loaded, or -1 before the first load; a larger count means it grew.
 	asOf int
-	// activity is the sparkline load in flight, if any; endpoints are the
+	// activity says a sparkline load is in flight; endpoints are the
 	// endpoints learnt from those loads, which search also looks at.
-	activity  string
+	activity  bool
 	endpoints map[string][]string
 	// points are header, cookie and query names seen in loaded requests,
 	// offered as completions in the key editor.
@@ -491,27 +491,33 @@ func (m *Model) exchangeLoaded(msg exchangeLoadedMsg) {
 	m.detail.SetExchange(msg.exchange)
 }
 
-// loadVisibleActivity loads the sparkline of the first visible session
-// that lacks one; each result asks for the next, so at most one such read
-// is in flight and none happens when the column is not shown.
+// loadVisibleActivity loads the sparklines the visible rows lack, in one
+// command; at most one such load is in flight, and none happens when the
+// column is not shown.
 func (m *Model) loadVisibleActivity() tea.Cmd {
-	if m.activity != "" || m.focus != focusSessions || !m.sessions.ShowsActivity() {
+	if m.activity || m.focus != focusSessions || !m.sessions.ShowsActivity() {
 		return nil
 	}
+	var missing []engine.Session
 	for _, s := range m.sessions.Visible() {
 		if !m.sessions.HasActivity(s.ID) {
-			m.activity = s.ID
-			return loadActivity(m.src, s)
+			missing = append(missing, s)
 		}
 	}
-	return nil
+	if len(missing) == 0 {
+		return nil
+	}
+	m.activity = true
+	return loadActivity(m.src, missing)
 }
 
 func (m *Model) activityLoaded(msg activityLoadedMsg) tea.Cmd {
-	m.activity = ""
-	m.sessions.SetActivity(msg.sessionID, msg.series)
-	if len(msg.endpoints) > 0 {
-		m.endpoints[msg.sessionID] = msg.endpoints
+	m.activity = false
+	for _, a := range msg.rows {
+		m.sessions.SetActivity(a.sessionID, a.series)
+		if len(a.endpoints) > 0 {
+			m.endpoints[a.sessionID] = a.endpoints
+		}
 	}
 	return m.loadVisibleActivity()
 }

@@ -9,7 +9,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/tui/sparkline"
@@ -483,11 +482,11 @@ func (m Model) measure() widths {
 	var w widths
 	for _, i := range m.shown {
 		x := &m.all[i]
-		w.method = max(w.method, lipgloss.Width(table.Sanitize(x.Method)))
-		w.path = max(w.path, lipgloss.Width(target(x)))
-		w.size = max(w.size, lipgloss.Width(size(x.RespBody.Size)))
-		w.chips = max(w.chips, lipgloss.Width(chipText(x)))
-		w.ctx = max(w.ctx, lipgloss.Width(contextText(x)))
+		w.method = max(w.method, table.Width(table.Sanitize(x.Method)))
+		w.path = max(w.path, table.Width(target(x)))
+		w.size = max(w.size, table.Width(size(x.RespBody.Size)))
+		w.chips = max(w.chips, table.Width(chipText(x)))
+		w.ctx = max(w.ctx, table.Width(contextText(x)))
 	}
 	return w
 }

@@ -501,21 +501,21 @@ func (m Model) measure() widths {
 	var w widths
 	for _, i := range m.order {
 		s := &m.list[i]
-		w.actor = max(w.actor, lipgloss.Width(actor(s)))
-		w.role = max(w.role, lipgloss.Width(table.Sanitize(s.Role)))
-		w.key = max(w.key, lipgloss.Width(table.Sanitize(s.KeyPoint)))
-		w.ip = max(w.ip, lipgloss.Width(ips(s)))
-		w.reqs = max(w.reqs, lipgloss.Width(strconv.Itoa(s.Requests)))
-		w.c4xx = max(w.c4xx, lipgloss.Width(strconv.Itoa(s.ClassCount(4))))
-		w.c5xx = max(w.c5xx, lipgloss.Width(strconv.Itoa(s.ClassCount(5))))
-		w.attacks = max(w.attacks, lipgloss.Width(attackText(s)))
-		w.dur = max(w.dur, lipgloss.Width(Span(s.Duration())))
+		w.actor = max(w.actor, table.Width(actor(s)))
+		w.role = max(w.role, table.Width(table.Sanitize(s.Role)))
+		w.key = max(w.key, table.Width(table.Sanitize(s.KeyPoint)))
+		w.ip = max(w.ip, table.Width(ips(s)))
+		w.reqs = max(w.reqs, table.Width(strconv.Itoa(s.Requests)))
+		w.c4xx = max(w.c4xx, table.Width(strconv.Itoa(s.ClassCount(4))))
+		w.c5xx = max(w.c5xx, table.Width(strconv.Itoa(s.ClassCount(5))))
+		w.attacks = max(w.attacks, table.Width(attackText(s)))
+		w.dur = max(w.dur, table.Width(Span(s.Duration())))
 		if len(s.Abuse) > 0 {
-			w.abuse = max(w.abuse, lipgloss.Width(abuseText(s)))
+			w.abuse = max(w.abuse, table.Width(abuseText(s)))
 		}
-		w.flows = max(w.flows, lipgloss.Width(flows(s)))
+		w.flows = max(w.flows, table.Width(flows(s)))
 		if mt, ok := m.matches[s.ID]; ok {
-			w.match = max(w.match, lipgloss.Width(mt.Field+" "+mt.Text))
+			w.match = max(w.match, table.Width(mt.Field+" "+mt.Text))
 		}
 	}
 	return w

@@ -54,18 +54,34 @@ func Render(s Series, width int, base, errStyle lipgloss.Style) string {
 		peak = max(peak, c)
 	}
 	steps := []rune(levels)
+	// Runs of one style render in one call: styling is what a frame of
+	// sparklines spends its time on.
 	var b strings.Builder
+	var run []rune
+	runErr := false
+	flush := func() {
+		if len(run) == 0 {
+			return
+		}
+		if runErr {
+			b.WriteString(errStyle.Render(string(run)))
+		} else {
+			b.WriteString(base.Render(string(run)))
+		}
+		run = run[:0]
+	}
 	for i, c := range counts {
 		r := ' '
 		if c > 0 && peak > 0 {
 			r = steps[min((c*len(steps)-1)/peak, len(steps)-1)]
 		}
-		if errs[i] > 0 {
-			b.WriteString(errStyle.Render(string(r)))
-		} else {
-			b.WriteString(base.Render(string(r)))
+		if isErr := errs[i] > 0; isErr != runErr {
+			flush()
+			runErr = isErr
 		}
+		run = append(run, r)
 	}
+	flush()
 	return b.String()
 }
 

@@ -121,10 +121,12 @@ func Fit(s string, w int, a Align) string {
 	if w <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > w {
+	sw := Width(s)
+	if sw > w {
 		s = ansi.Truncate(s, w, "…")
+		sw = Width(s)
 	}
-	pad := strings.Repeat(" ", w-lipgloss.Width(s))
+	pad := strings.Repeat(" ", max(w-sw, 0))
 	if a == Right {
 		return pad + s
 	}
@@ -230,4 +232,17 @@ func Mark(s string, marks []int, base, mark lipgloss.Style) string {
 	}
 	flush()
 	return b.String()
+}
+
+// Width is the display width of s. Plain ASCII, which most captured text
+// is, is measured by its length; anything else, styled text included, by
+// lipgloss.Width. Lists measure thousands of cells a frame, and the fast
+// path keeps that off the frame budget.
+func Width(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x7f || c < 0x20 {
+			return lipgloss.Width(s)
+		}
+	}
+	return len(s)
 }

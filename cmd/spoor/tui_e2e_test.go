@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,16 +67,32 @@ func TestInvestigateInTerminal(t *testing.T) {
 	})
 
 	s.keys("K")
-	scr = s.waitScreen(5*time.Second, "the key editor or why it is off", func(scr string) bool {
-		return strings.Contains(scr, "GROUPING KEYS") || strings.Contains(scr, "key editor needs")
+	s.waitScreen(5*time.Second, "the key editor", func(scr string) bool {
+		return strings.Contains(scr, "GROUPING KEYS")
 	})
-	if strings.Contains(scr, "GROUPING KEYS") {
-		// Move the second key above the first.
-		before := scr
-		s.keys("j", "K")
-		s.waitScreen(5*time.Second, "a moved key", func(scr string) bool { return scr != before })
-		s.keys("Escape")
+	// Add two keys of our own, move the second above the first, and
+	// preview what grouping by the client address first would do.
+	for _, k := range []string{"req.header.X-Tenant", "req.ip"} {
+		s.keys("a")
+		s.keys("-l", k)
+		s.keys("Enter")
+		s.waitScreen(5*time.Second, "the added key "+k, func(scr string) bool { return strings.Contains(scr, k) })
 	}
+	s.waitScreen(5*time.Second, "req.ip second", func(scr string) bool { return keyAt(scr, 2) == "req.ip" })
+	s.keys("K")
+	s.waitScreen(5*time.Second, "req.ip moved first", func(scr string) bool {
+		return keyAt(scr, 1) == "req.ip" && keyAt(scr, 2) == "req.header.X-Tenant"
+	})
+	s.keys("p")
+	s.waitScreen(10*time.Second, "the regroup preview", func(scr string) bool {
+		return strings.Contains(scr, "preview:") && strings.Contains(scr, "merged")
+	})
+	s.keys("Escape")
+	s.waitScreen(5*time.Second, "the sessions list after the editor", func(scr string) bool {
+		return strings.Contains(scr, "LAST SEEN")
+	})
+	// A lone Escape followed at once by q reads as alt+q in a terminal.
+	time.Sleep(200 * time.Millisecond)
 	s.keys("q")
 	s.waitScreen(10*time.Second, "spoor exiting", func(scr string) bool {
 		return !strings.Contains(scr, "sessions ·")
@@ -114,4 +131,15 @@ func demoHasAttackTags(t *testing.T, db string) bool {
 		}
 	}
 	return false
+}
+
+// keyAt returns the key on row n of the key editor's table.
+func keyAt(screen string, n int) string {
+	for _, line := range strings.Split(screen, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == strconv.Itoa(n) {
+			return f[1]
+		}
+	}
+	return ""
 }

@@ -181,7 +181,7 @@ func (w *workstation) summary(out io.Writer, path string) {
 // commit notifications at most 20 times a second so a busy API cannot flood
 // the UI.
 func (w *workstation) runTUI(ctx context.Context, title string) error {
-	m := tui.New(tui.Options{Source: w.store, Stats: w.stats, Title: title, Export: tuiExport(w.store)})
+	m := tui.New(tui.Options{Source: w.store, Stats: w.stats, Title: title, Export: tuiExport(w.store), Keys: keyEditor{w}})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	var wg sync.WaitGroup
 	done := make(chan struct{})

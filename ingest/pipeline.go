@@ -18,7 +18,8 @@ type Record struct {
 }
 
 // Writer persists batches of records; the store implements it. Write is
-// called from one goroutine only.
+// called from one goroutine only, and must not keep the batch once it
+// returns: the pipeline reuses it.
 type Writer interface {
 	Write(batch []Record) error
 }
@@ -101,7 +102,17 @@ func (p *Pipeline) Run(src <-chan *engine.Exchange) error {
 
 // analyse is the analysis loop: it gathers batches and hands them to c.
 func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
-	newBatch := func() []Record { return make([]Record, 0, min(p.opts.MaxBatch, 1024)) }
+	// Batches are recycled: the committer hands each written one back, so
+	// that a busy capture does not allocate megabytes of records per batch
+	// for the collector to sweep.
+	newBatch := func() []Record {
+		select {
+		case b := <-c.free:
+			return b
+		default:
+			return make([]Record, 0, min(p.opts.MaxBatch, 1024))
+		}
+	}
 	batch := newBatch()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -165,6 +176,7 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 // order they are handed to it.
 type committer struct {
 	in   chan commitRequest
+	free chan []Record // written batches, cleared, for reuse
 	done chan struct{} // closed when the goroutine ends
 	err  error         // why it ended early; read after done
 }
@@ -177,7 +189,7 @@ type commitRequest struct {
 }
 
 func startCommitter(w Writer, onCommit func(int)) *committer {
-	c := &committer{in: make(chan commitRequest), done: make(chan struct{})}
+	c := &committer{in: make(chan commitRequest), free: make(chan []Record, 2), done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
 		for req := range c.in {
@@ -188,6 +200,11 @@ func startCommitter(w Writer, onCommit func(int)) *committer {
 				}
 				if onCommit != nil {
 					onCommit(len(req.batch))
+				}
+				clear(req.batch) // drop the references, so reuse keeps nothing alive
+				select {
+				case c.free <- req.batch[:0]:
+				default:
 				}
 			}
 			if req.ack != nil {

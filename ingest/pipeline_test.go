@@ -29,7 +29,7 @@ func (w *memWriter) Write(b []Record) error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.batches = append(w.batches, b)
+	w.batches = append(w.batches, append([]Record(nil), b...)) // the pipeline reuses b
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,19 +15,43 @@ import (
 )
 
 // traffic generates n exchanges from a population of actors, in time
-// order, deterministically. Actors differ in what identifies them, so that
-// reordering grouping keys merges some sessions and splits others: some send
-// a session cookie, some an X-Session-Id header, some a token in the query,
-// some several of these; several actors share an address (a NAT) and some
-// rotate their user agent. Pauses longer than the inactivity gap split
-// sessions into parts.
+// order, deterministically; see trafficGen.
 func traffic(n, actors int, seed uint64) []*engine.Exchange {
-	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
-	type actor struct {
-		ip, ua, cookie, header, token string
-		uas                           int
+	g := newTraffic(actors, seed, n/20+1)
+	xs := make([]*engine.Exchange, n)
+	for i := range xs {
+		xs[i] = g.next()
 	}
-	pop := make([]actor, actors)
+	return xs
+}
+
+// trafficGen generates exchanges from a population of actors. Actors differ
+// in what identifies them, so that reordering grouping keys merges some
+// sessions and splits others: some send a session cookie, some an
+// X-Session-Id header, some a token in the query, some several of these;
+// several actors share an address (a NAT) and some rotate their user agent.
+// About once in quietEvery exchanges a pause longer than the inactivity gap
+// splits open sessions into parts.
+type trafficGen struct {
+	rng        *rand.Rand
+	pop        []trafficActor
+	start      time.Time
+	quietEvery int
+}
+
+type trafficActor struct {
+	ip, ua, cookie, header, token string
+	uas                           int
+}
+
+var (
+	trafficPaths    = []string{"/api/users/%d", "/api/orders/%d", "/login", "/api/items", "/admin/stats"}
+	trafficStatuses = []int{200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 500, 503}
+)
+
+func newTraffic(actors int, seed uint64, quietEvery int) *trafficGen {
+	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	pop := make([]trafficActor, actors)
 	for i := range pop {
 		a := &pop[i]
 		a.ip = fmt.Sprintf("10.%d.%d.%d", i%3, (i/3)%200, 1+i%7) // several actors per address
@@ -44,43 +69,41 @@ func traffic(n, actors int, seed uint64) []*engine.Exchange {
 			a.token = fmt.Sprintf("token=t%04d", i/3)
 		}
 	}
-	paths := []string{"/api/users/%d", "/api/orders/%d", "/login", "/api/items", "/admin/stats"}
-	statuses := []int{200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 500, 503}
-	start := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
-	xs := make([]*engine.Exchange, n)
-	for i := range xs {
-		a := pop[rng.IntN(actors)]
-		start = start.Add(time.Duration(rng.IntN(40)) * time.Millisecond)
-		if rng.IntN(n/20+1) == 0 {
-			start = start.Add(45 * time.Minute) // a quiet spell: open sessions expire
-		}
-		ua := a.ua
-		if a.uas > 0 {
-			ua = fmt.Sprintf("%s rot%d", a.ua, rng.IntN(a.uas))
-		}
-		path := paths[rng.IntN(len(paths))]
-		if path[len(path)-1] == 'd' {
-			path = fmt.Sprintf(path, rng.IntN(500))
-		}
-		x := &engine.Exchange{
-			Start: start, Duration: time.Duration(1+rng.IntN(900)) * time.Millisecond,
-			ClientIP: a.ip, Method: "GET", Host: "api.test", Path: path, Query: a.token,
-			Status:     statuses[rng.IntN(len(statuses))],
-			ReqHeaders: []engine.Header{{Name: "User-Agent", Value: ua}, {Name: "Accept", Value: "application/json"}},
-			RespBody:   engine.Body{Size: int64(rng.IntN(4000))},
-		}
-		if a.cookie != "" {
-			x.ReqHeaders = append(x.ReqHeaders, engine.Header{Name: "Cookie", Value: a.cookie})
-		}
-		if a.header != "" {
-			x.ReqHeaders = append(x.ReqHeaders, engine.Header{Name: "X-Session-Id", Value: a.header})
-		}
-		if rng.IntN(10) == 0 {
-			x.RespBody.Data = []byte(`{"ok":true}`)
-		}
-		xs[i] = x
+	return &trafficGen{rng: rng, pop: pop, start: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC), quietEvery: quietEvery}
+}
+
+func (g *trafficGen) next() *engine.Exchange {
+	rng := g.rng
+	a := g.pop[rng.IntN(len(g.pop))]
+	g.start = g.start.Add(time.Duration(rng.IntN(40)) * time.Millisecond)
+	if rng.IntN(g.quietEvery) == 0 {
+		g.start = g.start.Add(45 * time.Minute) // a quiet spell: open sessions expire
 	}
-	return xs
+	ua := a.ua
+	if a.uas > 0 {
+		ua = fmt.Sprintf("%s rot%d", a.ua, rng.IntN(a.uas))
+	}
+	path := trafficPaths[rng.IntN(len(trafficPaths))]
+	if strings.HasSuffix(path, "%d") {
+		path = fmt.Sprintf(path, rng.IntN(500))
+	}
+	x := &engine.Exchange{
+		Start: g.start, Duration: time.Duration(1+rng.IntN(900)) * time.Millisecond,
+		ClientIP: a.ip, Method: "GET", Host: "api.test", Path: path, Query: a.token,
+		Status:     trafficStatuses[rng.IntN(len(trafficStatuses))],
+		ReqHeaders: []engine.Header{{Name: "User-Agent", Value: ua}, {Name: "Accept", Value: "application/json"}},
+		RespBody:   engine.Body{Size: int64(rng.IntN(4000))},
+	}
+	if a.cookie != "" {
+		x.ReqHeaders = append(x.ReqHeaders, engine.Header{Name: "Cookie", Value: a.cookie})
+	}
+	if a.header != "" {
+		x.ReqHeaders = append(x.ReqHeaders, engine.Header{Name: "X-Session-Id", Value: a.header})
+	}
+	if rng.IntN(10) == 0 {
+		x.RespBody.Data = []byte(`{"ok":true}`)
+	}
+	return x
 }
 
 // cloneExchanges deep-copies what analysis mutates (headers), so that one
@@ -100,12 +123,18 @@ func cloneExchanges(xs []*engine.Exchange) []*engine.Exchange {
 // would, with the grouping keys given.
 func ingestAll(t testing.TB, s *Store, keys engine.KeyList, xs []*engine.Exchange) {
 	t.Helper()
+	ingestStream(t, s, keys, len(xs), func(i int) *engine.Exchange { return xs[i] })
+}
+
+// ingestStream runs n exchanges from next through a real pipeline.
+func ingestStream(t testing.TB, s *Store, keys engine.KeyList, n int, next func(i int) *engine.Exchange) {
+	t.Helper()
 	a := engine.NewAnalyzer(engine.SessionizerOptions{Keys: keys}, engine.NewHasher(s.Secret()))
 	src := make(chan *engine.Exchange, 1024)
 	done := make(chan error, 1)
 	go func() { done <- ingest.NewPipeline(a, s, ingest.Options{}).Run(src) }()
-	for _, x := range xs {
-		src <- x
+	for i := range n {
+		src <- next(i)
 	}
 	close(src)
 	if err := <-done; err != nil {

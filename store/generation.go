@@ -15,7 +15,9 @@ import (
 // afterwards, in chunks, by DropStale.
 type generation struct {
 	id               uint64
+	root             *bolt.Bucket
 	sessions         *bolt.Bucket
+	sessionIDs       *bolt.Bucket
 	sessionExchanges *bolt.Bucket
 	lastSeen         *bolt.Bucket
 	assign           *bolt.Bucket
@@ -26,7 +28,7 @@ type generation struct {
 
 // genBucketNames lists the buckets of a generation.
 func (ix *indexer) genBucketNames() []string {
-	names := []string{genSessions, genSessionExchanges, genLastSeen, genAssign}
+	names := []string{genSessions, genSessionIDs, genSessionExchanges, genLastSeen, genAssign}
 	for _, idx := range ix.xidx {
 		names = append(names, exchangeIndexBucket(idx.field))
 	}
@@ -53,12 +55,14 @@ func (ix *indexer) openGeneration(tx *bolt.Tx, id uint64) (*generation, error) {
 	}
 	g := &generation{
 		id:               id,
+		root:             root,
 		sessions:         root.Bucket([]byte(genSessions)),
+		sessionIDs:       root.Bucket([]byte(genSessionIDs)),
 		sessionExchanges: root.Bucket([]byte(genSessionExchanges)),
 		lastSeen:         root.Bucket([]byte(genLastSeen)),
 		assign:           root.Bucket([]byte(genAssign)),
 	}
-	missing := g.sessions == nil || g.sessionExchanges == nil || g.lastSeen == nil || g.assign == nil
+	missing := g.sessions == nil || g.sessionIDs == nil || g.sessionExchanges == nil || g.lastSeen == nil || g.assign == nil
 	for _, idx := range ix.xidx {
 		b := root.Bucket([]byte(exchangeIndexBucket(idx.field)))
 		missing = missing || b == nil
@@ -106,6 +110,16 @@ func (ix *indexer) createGeneration(tx *bolt.Tx) (*generation, error) {
 	return ix.openGeneration(tx, id)
 }
 
+// session returns the sequence number and record of session id, or 0 and
+// nil if there is none.
+func (g *generation) session(id []byte) (uint64, []byte) {
+	seq := g.sessionIDs.Get(id)
+	if len(seq) != 8 {
+		return 0, nil
+	}
+	return idOf(seq), g.sessions.Get(seq)
+}
+
 // bucket returns the generation's bucket with the given name, for index
 // entries recorded by name in session records.
 func (g *generation) bucket(ix *indexer, name string) *bolt.Bucket {
@@ -120,15 +134,12 @@ func (g *generation) bucket(ix *indexer, name string) *bolt.Bucket {
 	return nil
 }
 
-// dropChunk is how many keys one transaction of DropStale deletes: enough
-// to make progress, few enough that the writer's next commit barely waits.
-const dropChunk = 5000
-
 // DropStale deletes generations other than the current one: the previous
-// grouping after a regroup, or a regroup that was interrupted. It deletes in
-// small transactions, key by key, because deleting a large bucket in one
-// transaction would hold the write lock (and so the capture's commits) for
-// as long as it takes to free every page.
+// grouping after a regroup, or a regroup that was interrupted. It deletes
+// one bucket of a stale generation per transaction. Deleting a bucket frees
+// its pages without rewriting them, so even the largest, the assignments of
+// every exchange, takes milliseconds; deleting it key by key, as retention
+// deletes the log, would rewrite every one of its pages first.
 func (s *Store) DropStale(ctx context.Context) error {
 	if s.readOnly {
 		return nil
@@ -143,7 +154,7 @@ func (s *Store) DropStale(ctx context.Context) error {
 		s.maint.Lock()
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			var err error
-			more, err = dropStaleChunk(tx, dropChunk)
+			more, err = dropStaleBucket(tx)
 			return err
 		})
 		s.maint.Unlock()
@@ -156,9 +167,9 @@ func (s *Store) DropStale(ctx context.Context) error {
 	}
 }
 
-// dropStaleChunk deletes up to n keys of a stale generation, or the
-// generation's empty buckets, and reports whether any stale data is left.
-func dropStaleChunk(tx *bolt.Tx, n int) (bool, error) {
+// dropStaleBucket deletes one bucket of a stale generation, or the
+// generation once it is empty, and reports whether it found anything stale.
+func dropStaleBucket(tx *bolt.Tx) (bool, error) {
 	cur, err := currentGeneration(tx)
 	if err != nil {
 		return false, err
@@ -175,31 +186,18 @@ func dropStaleChunk(tx *bolt.Tx, n int) (bool, error) {
 		return false, err
 	}
 	root := gens.Bucket(stale)
-	deleted := 0
+	var child []byte
 	err = root.ForEachBucket(func(name []byte) error {
-		if deleted >= n {
-			return nil
+		if child == nil {
+			child = append([]byte(nil), name...)
 		}
-		b := root.Bucket(name)
-		var keys [][]byte
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil && deleted+len(keys) < n; k, _ = c.Next() {
-			keys = append(keys, append([]byte(nil), k...))
-		}
-		for _, k := range keys {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		deleted += len(keys)
 		return nil
 	})
 	if err != nil {
 		return false, err
 	}
-	if deleted == 0 {
-		// Every bucket is empty: what is left to free is a few pages.
+	if child == nil {
 		return true, gens.DeleteBucket(stale)
 	}
-	return true, nil
+	return true, root.DeleteBucket(child)
 }

@@ -40,13 +40,20 @@ const (
 // log: a regroup builds the next one beside the current one and switches in
 // one transaction, so that readers never see half of each.
 const (
-	// genSessions maps a session id to its record (codec.go).
+	// genSessions maps a session's sequence number to its record
+	// (codec.go). Numbers are given out as sessions appear, so the sessions
+	// a batch updates, which are the recently active ones, sit together at
+	// the end of the bucket; keyed by their ids, which are hashes, every
+	// batch rewrote pages all over it.
 	genSessions = "sessions"
+	// genSessionIDs maps a session id to its sequence number.
+	genSessionIDs = "session_ids"
 	// genSessionExchanges holds session id, NUL, exchange id: a prefix scan
 	// lists one session's exchanges in order.
 	genSessionExchanges = "session_exchanges"
-	// genLastSeen holds sortable last-seen time and session id, so the
-	// sessions list pages newest first without decoding every session.
+	// genLastSeen holds sortable last-seen time and session id, with the
+	// session's sequence number as value, so the sessions list pages newest
+	// first without decoding every session.
 	genLastSeen = "sessions_by_last_seen"
 	// genAssign maps an exchange id to its session id and key point: the
 	// grouping's verdict, kept apart from the exchange so that a regroup

@@ -89,7 +89,7 @@ func (s *Store) ExchangeIDsWith(field, value, sessionID string) ([]uint64, error
 			return forEachEpoch(c, valuePrefix(value), collect)
 		}
 		// One session's requests lie in the epochs its header bounds.
-		v := g.sessions.Get([]byte(sessionID))
+		_, v := g.session([]byte(sessionID))
 		if v == nil {
 			return nil
 		}

@@ -57,29 +57,29 @@ func (s *Store) SessionsPage(token PageToken, limit int) ([]engine.Session, Page
 			return err
 		}
 		c := g.lastSeen.Cursor()
-		var k, last []byte
+		var k, seq, last []byte
 		if token == "" {
-			k, _ = c.Last()
+			k, seq = c.Last()
 		} else {
 			// The token is the last key returned: step past it, or past
 			// where it was if retention removed it meanwhile.
-			k, _ = c.Seek([]byte(token))
+			k, seq = c.Seek([]byte(token))
 			if k == nil {
-				k, _ = c.Last()
+				k, seq = c.Last()
 			}
 			if k != nil && bytes.Compare(k, []byte(token)) >= 0 {
-				k, _ = c.Prev()
+				k, seq = c.Prev()
 			}
 		}
-		for ; k != nil; k, _ = c.Prev() {
+		for ; k != nil; k, seq = c.Prev() {
 			if len(out) == limit {
 				next = PageToken(last) // a string conversion copies the key
 				return nil
 			}
-			if len(k) <= 8 {
-				return fmt.Errorf("last-seen key %x: %w", k, ErrCorrupt)
+			if len(k) <= 8 || len(seq) != 8 {
+				return fmt.Errorf("last-seen entry %x: %w", k, ErrCorrupt)
 			}
-			v := g.sessions.Get(k[8:])
+			v := g.sessions.Get(seq)
 			if v == nil {
 				return fmt.Errorf("session %s listed by last-seen but missing: %w", k[8:], ErrCorrupt)
 			}
@@ -106,7 +106,7 @@ func (s *Store) Session(id string) (engine.Session, error) {
 		if err != nil {
 			return err
 		}
-		v := g.sessions.Get([]byte(id))
+		_, v := g.session([]byte(id))
 		if v == nil {
 			return fmt.Errorf("session %s: %w", id, ErrNotFound)
 		}
@@ -166,7 +166,7 @@ func (s *Store) RequestsPage(sessionID string, after uint64, limit int) ([]engin
 		if err != nil {
 			return err
 		}
-		v := g.sessions.Get([]byte(sessionID))
+		_, v := g.session([]byte(sessionID))
 		if v == nil {
 			return nil // no such session: no requests, as for an empty one
 		}
@@ -246,7 +246,7 @@ func (s *Store) Count() (exchanges, sessions int, err error) {
 		if err != nil {
 			return err
 		}
-		sessions = g.sessions.Stats().KeyN
+		sessions = g.sessionIDs.Stats().KeyN
 		return nil
 	})
 	return exchanges, sessions, err

@@ -13,10 +13,11 @@ import (
 )
 
 // regroupChunk is how many exchanges one regroup step reads and then
-// writes into the new generation, and regroupBodyBytes how many bytes of
-// bodies it may hold: a step ends at whichever comes first.
+// writes into the new generation, as many as a full batch of the capture,
+// and regroupBodyBytes how many bytes of bodies it may hold: a step ends at
+// whichever comes first.
 const (
-	regroupChunk     = 5000
+	regroupChunk     = 20000
 	regroupBodyBytes = 64 << 20
 )
 
@@ -47,9 +48,11 @@ func needsBodies(g Grouper) bool {
 }
 
 // readStep decodes the exchanges from id next on, with their bodies if
-// withBodies, up to regroupChunk of them or regroupBodyBytes of bodies.
-func readStep(tx *bolt.Tx, next uint64, withBodies bool) ([]engine.Exchange, error) {
-	var xs []engine.Exchange
+// withBodies, up to regroupChunk of them or regroupBodyBytes of bodies, into
+// buf, which a regroup reuses from step to step: a step holds thousands of
+// exchanges, and growing a fresh slice for each cost more than decoding them.
+func readStep(tx *bolt.Tx, next uint64, withBodies bool, buf []engine.Exchange) ([]engine.Exchange, error) {
+	xs := buf[:0]
 	bodies := tx.Bucket([]byte(bucketBodies))
 	held := 0
 	c := tx.Bucket([]byte(bucketExchanges)).Cursor()
@@ -95,6 +98,22 @@ type Regrouping struct {
 	next     uint64 // the id of the next exchange to regroup
 	done     int
 	released bool
+	// held are the sessions touched in the last step, not written yet. The
+	// new generation is nobody's to read until Finish, so a session is
+	// written when a step passes without it, or at Finish, not once per
+	// step it takes part in: a history of a million exchanges from
+	// thousands of steady actors would otherwise write as many sessions as
+	// exchanges.
+	held  map[string]*heldSession
+	steps int
+	buf   []engine.Exchange // readStep's buffer
+}
+
+// heldSession is a session a regroup has not written yet, and the step
+// that last touched it.
+type heldSession struct {
+	sessionDelta
+	step int
 }
 
 // StartRegroup lays out an empty generation for g's grouping. The caller
@@ -109,7 +128,7 @@ func (s *Store) StartRegroup(g Grouper, opts RegroupOptions) (*Regrouping, error
 		return nil, ErrRegroupRunning
 	}
 	s.maint.Lock()
-	r := &Regrouping{s: s, g: g, opts: opts}
+	r := &Regrouping{s: s, g: g, opts: opts, held: map[string]*heldSession{}}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		gen, err := s.indexer().createGeneration(tx)
 		if err != nil {
@@ -122,7 +141,7 @@ func (s *Store) StartRegroup(g Grouper, opts RegroupOptions) (*Regrouping, error
 		return nil
 	})
 	if err != nil {
-		r.release()
+		r.unlock()
 		return nil, fmt.Errorf("start regroup of %s: %w", s.path, err)
 	}
 	return r, nil
@@ -156,7 +175,7 @@ func (r *Regrouping) step() (int, error) {
 	var total int
 	err := r.s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		if xs, err = readStep(tx, r.next, needsBodies(r.g)); err != nil {
+		if xs, err = readStep(tx, r.next, needsBodies(r.g), r.buf); err != nil {
 			return err
 		}
 		total = r.done + exchangeCount(tx)
@@ -168,25 +187,20 @@ func (r *Regrouping) step() (int, error) {
 	if err != nil || len(xs) == 0 {
 		return 0, err
 	}
-	sessions := make([]*engine.Session, len(xs))
+	r.buf = xs
+	r.steps++
 	for i := range xs {
-		sessions[i] = r.g.Assign(&xs[i])
+		r.hold(r.g.Assign(&xs[i]), xs[i].ID)
 	}
-	err = r.s.db.Update(func(tx *bolt.Tx) error {
-		ix := r.s.indexer()
-		g, err := ix.openGeneration(tx, r.gen)
-		if err != nil {
-			return err
-		}
-		w := newGenWriter(ix, g)
+	err = r.write(func(w *genWriter) error {
 		for i := range xs {
 			x := &xs[i]
 			if err := w.assign(x, assignment{sessionID: x.SessionID, keyPoint: x.KeyPoint}); err != nil {
 				return err
 			}
-			w.touch(sessions[i], x.ID)
 		}
-		return w.flush()
+		r.release(w, false)
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("regroup exchanges %d to %d: %w", xs[0].ID, xs[len(xs)-1].ID, err)
@@ -200,6 +214,45 @@ func (r *Regrouping) step() (int, error) {
 	return len(xs), nil
 }
 
+// hold notes that exchange id joined s.
+func (r *Regrouping) hold(s *engine.Session, id uint64) {
+	h := r.held[s.ID]
+	if h == nil {
+		h = &heldSession{sessionDelta: sessionDelta{first: id}}
+		r.held[s.ID] = h
+	}
+	h.session, h.last, h.step = s, id, r.steps
+	h.n++
+}
+
+// release hands w the held sessions the last step did not touch, or all of
+// them.
+func (r *Regrouping) release(w *genWriter, all bool) {
+	for id, h := range r.held {
+		if all || h.step < r.steps {
+			w.touched[id] = &h.sessionDelta
+			delete(r.held, id)
+		}
+	}
+}
+
+// write runs fn with a writer of the new generation in one transaction,
+// then puts what fn left for it.
+func (r *Regrouping) write(fn func(w *genWriter) error) error {
+	return r.s.db.Update(func(tx *bolt.Tx) error {
+		ix := r.s.indexer()
+		g, err := ix.openGeneration(tx, r.gen)
+		if err != nil {
+			return err
+		}
+		w := newGenWriter(ix, g)
+		if err := fn(w); err != nil {
+			return err
+		}
+		return w.flush()
+	})
+}
+
 // Finish regroups what is left and switches readers and the writer to the
 // new grouping in one transaction. Nothing may write exchanges meanwhile:
 // the caller pauses its writer, then builds the writer's analyzer afresh
@@ -210,9 +263,10 @@ func (r *Regrouping) Finish() error {
 		r.Abort()
 		return err
 	}
-	defer r.release()
-	err := r.s.db.Update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket([]byte(bucketMeta))
+	defer r.unlock()
+	err := r.write(func(w *genWriter) error {
+		r.release(w, true)
+		meta := w.g.root.Tx().Bucket([]byte(bucketMeta))
 		if err := meta.Put([]byte(metaGeneration), u64(r.gen)); err != nil {
 			return err
 		}
@@ -229,9 +283,9 @@ func (r *Regrouping) Finish() error {
 
 // Abort abandons the regroup; the partial generation is deleted by the next
 // DropStale. It is safe to call after Finish.
-func (r *Regrouping) Abort() { r.release() }
+func (r *Regrouping) Abort() { r.unlock() }
 
-func (r *Regrouping) release() {
+func (r *Regrouping) unlock() {
 	if r.released {
 		return
 	}
@@ -282,6 +336,7 @@ func (s *Store) PreviewRegroup(ctx context.Context, g Grouper) (Preview, error) 
 	oldTo := make(map[string]string)
 	newFrom := make(map[string]string)
 	var next uint64
+	var buf []engine.Exchange
 	for {
 		if err := ctx.Err(); err != nil {
 			return Preview{}, err
@@ -293,7 +348,7 @@ func (s *Store) PreviewRegroup(ctx context.Context, g Grouper) (Preview, error) 
 			if err != nil {
 				return err
 			}
-			if xs, err = readStep(tx, next, needsBodies(g)); err != nil {
+			if xs, err = readStep(tx, next, needsBodies(g), buf); err != nil {
 				return err
 			}
 			olds = make([]string, len(xs))
@@ -312,6 +367,7 @@ func (s *Store) PreviewRegroup(ctx context.Context, g Grouper) (Preview, error) 
 		if len(xs) == 0 {
 			break
 		}
+		buf = xs
 		for i := range xs {
 			newID := g.Assign(&xs[i]).ID
 			tally(oldTo, olds[i], newID)

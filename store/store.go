@@ -54,6 +54,9 @@ type Store struct {
 	// maint serialises the maintenance jobs that rewrite what the writer
 	// does not own: retention, regrouping and dropping stale generations.
 	maint sync.Mutex
+	// arenaBlocks pools the writer's arena blocks (write.go) between
+	// commits.
+	arenaBlocks sync.Pool
 	// regrouping is set while a Regrouping holds maint, so that a second
 	// StartRegroup fails at once instead of waiting for the first to end.
 	regrouping atomic.Bool

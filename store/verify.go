@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -122,8 +123,8 @@ func (s *Store) CheckIndexes() error {
 				report("session %s: %v", k, err)
 				return nil
 			}
-			if sess.ID != string(k) {
-				report("session record %s holds session %s", k, sess.ID)
+			if seq := g.sessionIDs.Get([]byte(sess.ID)); !bytes.Equal(seq, k) {
+				report("session %s is record %d, but its id maps to %x", sess.ID, idOf(k), seq)
 			}
 			h, _, _ := readSessionHeader(v)
 			switch m := members[sess.ID]; {
@@ -145,6 +146,9 @@ func (s *Store) CheckIndexes() error {
 				}
 				if b := g.bucket(ix, e.bucket); b != nil {
 					expect(b, e.key)
+					if got := b.Get(e.key); got != nil && !bytes.Equal(got, k) {
+						report("session %s's %s entry points at record %x, not %d", sess.ID, e.bucket, got, idOf(k))
+					}
 				}
 			}
 			return nil
@@ -153,9 +157,12 @@ func (s *Store) CheckIndexes() error {
 			return err
 		}
 		for id := range members {
-			if g.sessions.Get([]byte(id)) == nil {
+			if _, v := g.session([]byte(id)); v == nil {
 				report("exchanges are assigned to session %s, which does not exist", id)
 			}
+		}
+		if ids := g.sessionIDs.Stats().KeyN; ids != sessions {
+			report("%d session ids for %d session records", ids, sessions)
 		}
 
 		// Every index bucket holds exactly the expected keys.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -32,12 +33,14 @@ func (s *Store) Write(batch []ingest.Record) error {
 		return ErrReadOnly
 	}
 	now := s.now()
+	var w *genWriter
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		g, err := s.indexer().current(tx)
 		if err != nil {
 			return err
 		}
-		w := newGenWriter(s.indexer(), g)
+		w = newGenWriter(s.indexer(), g)
+		w.blocks = &s.arenaBlocks
 		xs := tx.Bucket([]byte(bucketExchanges))
 		bodies := tx.Bucket([]byte(bucketBodies))
 		appendOnly(xs, bodies)
@@ -68,6 +71,9 @@ func (s *Store) Write(batch []ingest.Record) error {
 		}
 		return stampCommit(tx.Bucket([]byte(bucketCommits)), first+uint64(len(batch))-1, now)
 	})
+	if w != nil {
+		w.release()
+	}
 	if err != nil {
 		return fmt.Errorf("commit to %s: %w", s.path, err)
 	}
@@ -114,6 +120,10 @@ type genWriter struct {
 	// pending holds the session-list and request-level index keys of the
 	// exchanges assigned so far, by bucket, for flush.
 	pending map[*bolt.Bucket][][]byte
+	// blocks, if set, pools arena blocks between transactions; used lists
+	// the blocks this writer took.
+	blocks *sync.Pool
+	used   [][]byte
 }
 
 // sessionDelta is what one transaction adds to a session: its latest
@@ -140,9 +150,33 @@ const (
 // spare returns the arena with at least arenaRoom bytes of room.
 func (w *genWriter) spare() []byte {
 	if cap(w.arena)-len(w.arena) < arenaRoom {
-		w.arena = make([]byte, 0, arenaBlock)
+		var block []byte
+		if w.blocks != nil {
+			if b, ok := w.blocks.Get().(*[]byte); ok {
+				block = (*b)[:0]
+			}
+		}
+		if block == nil {
+			block = make([]byte, 0, arenaBlock)
+		}
+		w.arena = block
+		w.used = append(w.used, block)
 	}
 	return w.arena
+}
+
+// release returns the arena's blocks to the pool. It is called once the
+// transaction has ended, when bbolt no longer holds any slice of them.
+func (w *genWriter) release() {
+	if w.blocks == nil {
+		return
+	}
+	for _, b := range w.used {
+		if cap(b) == arenaBlock {
+			w.blocks.Put(&b)
+		}
+	}
+	w.used, w.arena = nil, nil
 }
 
 // bytes takes what was appended to the arena since the previous take. It is
@@ -231,27 +265,38 @@ func (w *genWriter) putSession(d *sessionDelta) error {
 	sess := d.session
 	h := sessionHeader{first: d.first, last: d.last, count: d.n, entries: w.ix.sessionEntries(sess)}
 	id := []byte(sess.ID)
+	seq, v := w.g.session(id)
 	var old sessionHeader
-	if v := w.g.sessions.Get(id); v != nil {
+	if v != nil {
 		var err error
 		if old, _, err = readSessionHeader(v); err != nil {
 			return fmt.Errorf("session %s: %w", sess.ID, err)
 		}
 		h.first, h.last, h.count = min(old.first, d.first), max(old.last, d.last), old.count+d.n
+	} else {
+		var err error
+		if seq, err = w.g.sessions.NextSequence(); err != nil {
+			return err
+		}
+		if err := w.g.sessionIDs.Put(w.bytes(append(w.spare(), id...)), u64(seq)); err != nil {
+			return err
+		}
 	}
-	if err := w.replaceEntries(old.entries, h.entries); err != nil {
+	key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), seq))
+	if err := w.replaceEntries(old.entries, h.entries, key); err != nil {
 		return fmt.Errorf("session %s: %w", sess.ID, err)
 	}
 	grown, err := appendSession(w.spare(), sess, h)
 	if err != nil {
 		return err
 	}
-	return w.g.sessions.Put(id, w.bytes(grown))
+	return w.g.sessions.Put(key, w.bytes(grown))
 }
 
 // replaceEntries deletes the entries of old that are not in next and puts
-// those of next that are not in old.
-func (w *genWriter) replaceEntries(old, next []indexEntry) error {
+// those of next that are not in old, with the session's sequence number as
+// their value.
+func (w *genWriter) replaceEntries(old, next []indexEntry, seq []byte) error {
 	for _, e := range old {
 		if b := w.g.bucket(w.ix, e.bucket); b != nil && !containsEntry(next, e) {
 			if err := b.Delete(e.key); err != nil {
@@ -265,7 +310,7 @@ func (w *genWriter) replaceEntries(old, next []indexEntry) error {
 			return fmt.Errorf("no bucket %s: %w", e.bucket, ErrCorrupt)
 		}
 		if !containsEntry(old, e) {
-			if err := b.Put(e.key, nil); err != nil {
+			if err := b.Put(e.key, seq); err != nil {
 				return err
 			}
 		}
@@ -277,7 +322,7 @@ func (w *genWriter) replaceEntries(old, next []indexEntry) error {
 // through, were deleted: the session goes with its last exchange, else its
 // header is updated and its summary kept.
 func (w *genWriter) forget(id []byte, n, through uint64) error {
-	v := w.g.sessions.Get(id)
+	seq, v := w.g.session(id)
 	if v == nil {
 		return fmt.Errorf("session %s: %w", id, ErrNotFound)
 	}
@@ -285,16 +330,20 @@ func (w *genWriter) forget(id []byte, n, through uint64) error {
 	if err != nil {
 		return fmt.Errorf("session %s: %w", id, err)
 	}
+	key := u64(seq)
 	if h.count <= n {
-		if err := w.replaceEntries(h.entries, nil); err != nil {
+		if err := w.replaceEntries(h.entries, nil, key); err != nil {
 			return fmt.Errorf("session %s: %w", id, err)
 		}
-		return w.g.sessions.Delete(id)
+		if err := w.g.sessionIDs.Delete(id); err != nil {
+			return err
+		}
+		return w.g.sessions.Delete(key)
 	}
 	// Retention deletes the oldest exchanges first, so the session's
 	// remaining ones all come after through.
 	h.count -= n
 	h.first = max(h.first, through+1)
 	rec := append(appendSessionHeader(w.spare(), h), v[at:]...)
-	return w.g.sessions.Put(id, w.bytes(rec))
+	return w.g.sessions.Put(key, w.bytes(rec))
 }

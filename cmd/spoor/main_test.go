@@ -177,6 +177,8 @@ func TestSignalFlushesPendingExchanges(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
+			// A failure before the signal must not leave the proxy running.
+			t.Cleanup(func() { cmd.Process.Kill() })
 			waitListening(t, addr)
 			const n = 250
 			client := &http.Client{Timeout: 5 * time.Second}

@@ -19,6 +19,7 @@ type KeyMap struct {
 	Range24h     key.Binding
 	RangeAll     key.Binding
 	KeyEditor    key.Binding
+	MCPTab       key.Binding
 	ExportHAR    key.Binding
 	ExportJSON   key.Binding
 }
@@ -38,6 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Range24h:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "last 24h")),
 		RangeAll:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "all time")),
 		KeyEditor:    key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "grouping keys")),
+		MCPTab:       key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "MCP sessions")),
 		ExportHAR:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export HAR")),
 		ExportJSON:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export JSON")),
 	}
@@ -53,14 +55,19 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Search, k.Filter, k.ToggleFilter, k.Range15m, k.Range1h, k.Range24h, k.RangeAll},
-		{k.KeyEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
+		{k.MCPTab, k.KeyEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
 	}
 }
 
 // setEnabled turns the session-finding keys on only where they act: the
-// sessions list. Export needs an exporter and a session.
-func (k *KeyMap) setEnabled(list, session, export, keys bool) {
-	for _, b := range []*key.Binding{&k.Search, &k.Filter, &k.ToggleFilter, &k.Range15m, &k.Range1h, &k.Range24h, &k.RangeAll} {
+// sessions list. Export needs an exporter and a session. The MCP key says
+// where it leads: to the MCP tab, or back to all sessions.
+func (k *KeyMap) setEnabled(list, session, export, keys, mcp bool) {
+	k.MCPTab.SetHelp("M", "MCP sessions")
+	if mcp {
+		k.MCPTab.SetHelp("M", "all sessions")
+	}
+	for _, b := range []*key.Binding{&k.Search, &k.Filter, &k.ToggleFilter, &k.MCPTab, &k.Range15m, &k.Range1h, &k.Range24h, &k.RangeAll} {
 		b.SetEnabled(list)
 	}
 	k.ExportHAR.SetEnabled(session && export)

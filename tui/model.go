@@ -322,6 +322,9 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.setRange(""), true
 	case key.Matches(k, m.keys.KeyEditor):
 		return m.openKeyEditor(), true
+	case key.Matches(k, m.keys.MCPTab):
+		m.sessions.SetMCP(!m.sessions.MCP())
+		return m.loadVisibleActivity(), true
 	case key.Matches(k, m.keys.ExportHAR):
 		return m.exportSession("har"), true
 	case key.Matches(k, m.keys.ExportJSON):
@@ -647,7 +650,7 @@ func (m *Model) setTheme(th theme.Theme) {
 func (m *Model) syncKeys() {
 	list := m.focus == focusSessions
 	session := (list && m.sessions.Len() > 0) || m.focus == focusSequence || m.focus == focusDetail
-	m.keys.setEnabled(list, session, m.export != nil, list)
+	m.keys.setEnabled(list, session, m.export != nil, list, m.sessions.MCP())
 }
 
 // layout gives the components what the help, input and status lines

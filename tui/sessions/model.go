@@ -54,11 +54,14 @@ type Model struct {
 	// want holds the widths the widest values need, measured once per
 	// reload so that columns do not jitter while the cursor scrolls.
 	want widths
+	// mcp shows only the sessions that spoke MCP, with MCP columns.
+	mcp bool
 }
 
 // widths are the content widths of the columns whose size depends on data.
 type widths struct {
 	actor, role, key, ip, reqs, c4xx, c5xx, attacks, abuse, flows, dur, match int
+	mcp                                                                       mcpWidths
 }
 
 // New returns an empty list.
@@ -130,7 +133,7 @@ func (m *Model) SetMatches(order []string, matches map[string]Match) {
 		}
 		m.order = m.order[:0]
 		for _, id := range order {
-			if i, ok := pos[id]; ok {
+			if i, ok := pos[id]; ok && (!m.mcp || m.list[i].MCP != nil) {
 				m.order = append(m.order, i)
 			}
 		}
@@ -156,7 +159,7 @@ func (m Model) HasActivity(id string) bool {
 // ShowsActivity reports whether the terminal is wide enough for the
 // activity column, so that the root loads activity only when it is drawn.
 func (m Model) ShowsActivity() bool {
-	return table.Layout(m.columns(), m.width)[colActivity] > 0
+	return !m.mcp && table.Layout(m.columns(), m.width)[colActivity] > 0
 }
 
 // Visible returns the sessions on screen, top to bottom.
@@ -279,18 +282,29 @@ func (m Model) View() string {
 	if m.height <= 0 || m.width <= 0 {
 		return ""
 	}
-	cols := m.columns()
+	cols, cells := m.columns(), m.cells
+	if m.mcp {
+		cols, cells = m.mcpColumns(), m.mcpCells
+	}
 	ws := table.Layout(cols, m.width)
+	spark := 0
+	if !m.mcp {
+		spark = ws[colActivity]
+	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, table.Line(table.Header(cols, ws, m.theme.Header), m.width))
 	if len(m.order) == 0 && m.height > 2 {
-		pad := max((m.width-lipgloss.Width(m.empty))/2, 0)
-		lines = append(lines, "", table.Line(strings.Repeat(" ", pad)+m.theme.Muted.Render(m.empty), m.width))
+		empty := m.empty
+		if m.mcp && m.matches == nil && len(m.list) > 0 {
+			empty = noMCPText
+		}
+		pad := max((m.width-lipgloss.Width(empty))/2, 0)
+		lines = append(lines, "", table.Line(strings.Repeat(" ", pad)+m.theme.Muted.Render(empty), m.width))
 	}
 	from, to := m.cursor.Window()
 	for i := from; i < to; i++ {
 		selected := i == m.cursor.Index()
-		line := table.Row(cols, ws, m.cells(&m.list[m.order[i]], ws[colActivity]), selected)
+		line := table.Row(cols, ws, cells(&m.list[m.order[i]], spark), selected)
 		if selected {
 			line = m.theme.Cursor.Render(table.Fit(line, m.width, table.Left))
 		}
@@ -516,6 +530,9 @@ func (m Model) measure() widths {
 		w.flows = max(w.flows, table.Width(flows(s)))
 		if mt, ok := m.matches[s.ID]; ok {
 			w.match = max(w.match, table.Width(mt.Field+" "+mt.Text))
+		}
+		if m.mcp {
+			w.mcp.add(s)
 		}
 	}
 	return w

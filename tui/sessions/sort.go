@@ -33,9 +33,11 @@ func (k SortKey) String() string {
 // sorted returns list indexes in display order. Ties keep the source's
 // newest-first order, so equal rows do not shuffle on each reload.
 func (m Model) sorted() []int {
-	order := make([]int, len(m.list))
-	for i := range order {
-		order[i] = i
+	order := make([]int, 0, len(m.list))
+	for i := range m.list {
+		if !m.mcp || m.list[i].MCP != nil {
+			order = append(order, i)
+		}
 	}
 	by := m.sortFunc()
 	if by == nil {

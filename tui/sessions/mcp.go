@@ -1,0 +1,169 @@
+package sessions
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/table"
+)
+
+// noMCPText is what the MCP tab says when sessions exist but none spoke
+// MCP, so that an empty tab is not mistaken for no traffic at all.
+const noMCPText = "no MCP sessions yet"
+
+// SetMCP switches between all sessions and the MCP tab: only the sessions
+// that spoke MCP, with their methods, primitives and MCP errors. The
+// cursor stays on its session when that session is still shown.
+func (m *Model) SetMCP(on bool) {
+	if m.mcp == on {
+		return
+	}
+	m.mcp = on
+	matches := m.matches
+	m.SetSessions(m.list)
+	if matches != nil {
+		m.matches = matches
+	}
+}
+
+// MCP reports whether the list shows the MCP tab.
+func (m Model) MCP() bool { return m.mcp }
+
+// MCP column indexes, in display order.
+const (
+	mcpLastSeen = iota
+	mcpClient
+	mcpSession
+	mcpUser
+	mcpMethods
+	mcpPrimitives
+	mcpErrors
+	mcpAttacks
+	mcpMatch
+)
+
+// mcpWidths are the content widths of the MCP tab's data-sized columns.
+type mcpWidths struct {
+	client, session, user, methods, prims, errors, attacks int
+}
+
+func (w *mcpWidths) add(s *engine.Session) {
+	w.client = max(w.client, table.Width(mcpClientText(s)))
+	w.session = max(w.session, table.Width(shortKey(s.KeyID)))
+	w.user = max(w.user, table.Width(table.Sanitize(s.User)))
+	w.methods = max(w.methods, table.Width(counts(methodsOf(s))))
+	w.prims = max(w.prims, table.Width(counts(primitivesOf(s))))
+	w.errors = max(w.errors, table.Width(strconv.Itoa(errorCount(s))))
+	w.attacks = max(w.attacks, table.Width(attackText(s)))
+}
+
+// mcpColumns describes the MCP tab. What the agent did (methods, then
+// primitives) is kept longest after who it is; the user and the session
+// hash go first on a narrow terminal.
+func (m Model) mcpColumns() []table.Column {
+	w := m.want.mcp
+	cols := []table.Column{
+		mcpLastSeen:   {Title: "LAST SEEN", Min: 8, Want: 9},
+		mcpClient:     {Title: "CLIENT", Min: min(max(w.client, 6), 16), Want: max(w.client, 6), Grow: 1},
+		mcpSession:    {Title: "SESSION", Min: 8, Want: max(w.session, 7), Drop: 5},
+		mcpUser:       {Title: "USER", Min: 6, Want: max(w.user, 4), Drop: 4, Grow: 1},
+		mcpMethods:    {Title: "METHODS", Min: 14, Want: max(w.methods, 7), Grow: 3},
+		mcpPrimitives: {Title: "PRIMITIVES", Min: 12, Want: max(w.prims, 10), Drop: 3, Grow: 2},
+		mcpErrors:     {Title: "ERRORS", Min: 6, Want: max(w.errors, 6), Align: table.Right, Drop: 2},
+		mcpAttacks:    {Title: "ATTACKS", Min: 8, Want: max(w.attacks, 8), Drop: 1, Grow: 1},
+		mcpMatch:      {Title: "MATCH", Min: 12, Want: max(m.want.match, 5)},
+	}
+	if m.matches == nil {
+		cols[mcpMatch] = table.Column{Drop: 20}
+	}
+	if w.user == 0 {
+		cols[mcpUser].Drop += 10
+	}
+	return cols
+}
+
+// mcpCells renders one MCP session's values.
+func (m Model) mcpCells(s *engine.Session, _ int) []table.Cell {
+	th := m.theme
+	errs := table.Cell{Text: "0", Style: th.Muted}
+	if n := errorCount(s); n > 0 {
+		errs = table.Cell{Text: strconv.Itoa(n), Style: th.Danger}
+	}
+	attacks := table.Cell{Text: "·", Style: th.Muted}
+	if t := attackText(s); t != "" {
+		attacks = table.Cell{Text: t, Style: th.Danger}
+	}
+	cells := []table.Cell{
+		mcpLastSeen:   {Text: s.LastSeen.Format("15:04:05"), Style: th.Muted},
+		mcpClient:     {Text: mcpClientText(s), Style: th.Accent},
+		mcpSession:    {Text: shortKey(s.KeyID), Style: th.Muted},
+		mcpUser:       {Text: table.Sanitize(s.User)},
+		mcpMethods:    {Text: counts(methodsOf(s))},
+		mcpPrimitives: {Text: counts(primitivesOf(s)), Style: th.Muted},
+		mcpErrors:     errs,
+		mcpAttacks:    attacks,
+		mcpMatch:      {},
+	}
+	if mt, ok := m.matches[s.ID]; ok {
+		cells[mcpMatch] = table.Cell{Text: mt.Field + " " + mt.Text, Style: th.Muted, MarkStyle: th.Mark, Marks: shift(mt.Marks, len(mt.Field)+1)}
+	}
+	return cells
+}
+
+// mcpClientText names the agent: the client it declared at initialize,
+// else the actor the key names.
+func mcpClientText(s *engine.Session) string {
+	if s.MCP != nil && s.MCP.Client != "" {
+		return table.Sanitize(s.MCP.Client)
+	}
+	return actor(s)
+}
+
+// shortKey shortens a session's key hash to what tells sessions apart.
+func shortKey(id string) string {
+	r := []rune(table.Sanitize(id))
+	return string(r[:min(len(r), 8)])
+}
+
+// errorCount counts a session's failed responses and its MCP signals.
+func errorCount(s *engine.Session) int {
+	n := s.ClassCount(4) + s.ClassCount(5) + s.ClassCount(0)
+	if s.MCP != nil {
+		for _, c := range s.MCP.Signals {
+			n += c
+		}
+	}
+	return n
+}
+
+func methodsOf(s *engine.Session) map[string]int {
+	if s.MCP == nil {
+		return nil
+	}
+	return s.MCP.Methods
+}
+
+func primitivesOf(s *engine.Session) map[string]int {
+	if s.MCP == nil {
+		return nil
+	}
+	return s.MCP.Primitives
+}
+
+// counts lists names with their counts, most frequent first, ties by name:
+// "tools/call×12 tools/list×1".
+func counts(m map[string]int) string {
+	names := slices.Collect(maps.Keys(m))
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(m[b], m[a]), cmp.Compare(a, b))
+	})
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = table.Sanitize(n) + "×" + strconv.Itoa(m[n])
+	}
+	return strings.Join(parts, " ")
+}

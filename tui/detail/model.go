@@ -9,8 +9,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/sequence"
 	"github.com/spoorhq/spoor/tui/stats"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
@@ -25,11 +27,30 @@ const (
 	TabResponse
 	TabTags
 	TabContext
+	// TabMCP is shown, after Request, only for a request that carries MCP.
+	TabMCP
 	tabs
 )
 
 func (t Tab) String() string {
-	return [...]string{"Request", "Response", "Tags", "Context"}[t]
+	return [...]string{"Request", "Response", "Tags", "Context", "MCP"}[t]
+}
+
+// tabList is the tabs the open request has, in display order.
+func (m Model) tabList() []Tab {
+	if m.x.Exchange.MCP != nil {
+		return []Tab{TabRequest, TabMCP, TabResponse, TabTags, TabContext}
+	}
+	return []Tab{TabRequest, TabResponse, TabTags, TabContext}
+}
+
+// step moves d tabs along the open request's tabs, wrapping around.
+func (m *Model) step(d int) {
+	list := m.tabList()
+	i := max(slices.Index(list, m.tab), 0)
+	m.tab = list[(i+d+len(list))%len(list)]
+	m.fill()
+	m.view.GotoTop()
 }
 
 // KeyMap is the detail view's bindings; the viewport's own keys scroll.
@@ -128,14 +149,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case key.Matches(k, m.keys.Back):
 			return m, func() tea.Msg { return BackMsg{} }
 		case key.Matches(k, m.keys.Next):
-			m.tab = (m.tab + 1) % tabs
-			m.fill()
-			m.view.GotoTop()
+			m.step(1)
 			return m, nil
 		case key.Matches(k, m.keys.Prev):
-			m.tab = (m.tab + tabs - 1) % tabs
-			m.fill()
-			m.view.GotoTop()
+			m.step(-1)
 			return m, nil
 		case key.Matches(k, m.keys.Copy):
 			text := Curl(&m.x.Exchange)
@@ -154,8 +171,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // clickTab switches to the tab title under column x.
 func (m *Model) clickTab(x int) {
 	at := 0
-	for t := range tabs {
-		w := len(t.String()) + 4
+	for _, t := range m.tabList() {
+		w := lipgloss.Width(m.tabLabel(t)) + 4
 		if x >= at && x < at+w {
 			m.tab = t
 			m.fill()
@@ -183,11 +200,8 @@ func (m Model) View() string {
 		return ""
 	}
 	var titles []string
-	for t := range tabs {
-		label := t.String()
-		if t == TabTags {
-			label += " " + strconv.Itoa(len(stats.Tags(&m.x.Exchange)))
-		}
+	for _, t := range m.tabList() {
+		label := m.tabLabel(t)
 		if t == m.tab {
 			titles = append(titles, m.theme.TabActive.Render("‹ "+label+" ›"))
 		} else {
@@ -199,7 +213,11 @@ func (m Model) View() string {
 	if x.Status != 0 {
 		status = strconv.Itoa(x.Status)
 	}
-	title := m.theme.Muted.Render(table.Sanitize(fmt.Sprintf("#%d %s %s → ", x.ID, x.Method, x.Path))) + m.theme.Status(x.Status).Render(status)
+	what := table.Sanitize(fmt.Sprintf("#%d %s %s", x.ID, x.Method, x.Path))
+	if op := sequence.Operation(x); op != "" {
+		what += " · " + op
+	}
+	title := m.theme.Muted.Render(what+" → ") + m.theme.Status(x.Status).Render(status)
 	lines := []string{table.Line(strings.Join(titles, ""), m.width), table.Line(title, m.width)}
 	lines = append(lines, strings.Split(m.view.View(), "\n")...)
 	for len(lines) < m.height {
@@ -209,6 +227,14 @@ func (m Model) View() string {
 		lines[i] = table.Line(lines[i], m.width)
 	}
 	return strings.Join(lines[:m.height], "\n")
+}
+
+// tabLabel is a tab's title; the tags tab counts its tags.
+func (m Model) tabLabel(t Tab) string {
+	if t == TabTags {
+		return t.String() + " " + strconv.Itoa(len(stats.Tags(&m.x.Exchange)))
+	}
+	return t.String()
 }
 
 // fill renders the tab's content into the viewport.
@@ -268,6 +294,11 @@ func (m *Model) fill() {
 				lines = append(lines, "  "+th.Muted.Render(table.Sanitize(t.Message)))
 			}
 		}
+	case TabMCP:
+		lines = append(lines, mcpLines(x.MCP, th)...)
+		lines = append(lines, "")
+		section(fmt.Sprintf("RESULT (response body, %d bytes)", x.RespBody.Size))
+		body(m.x.RespBody)
 	case TabContext:
 		names := make([]string, 0, len(x.Context))
 		for n := range x.Context {

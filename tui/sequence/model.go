@@ -470,8 +470,12 @@ func shortPoint(p string) string {
 	return p
 }
 
-// target is the request's path with its query, as it was sent.
+// target is what the request does: the MCP call or GraphQL operation it
+// carries, else its path with its query, as it was sent.
 func target(x *engine.Exchange) string {
+	if t := Operation(x); t != "" {
+		return t
+	}
 	if x.Query == "" {
 		return table.Sanitize(x.Path)
 	}

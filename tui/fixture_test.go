@@ -256,3 +256,76 @@ func fixtureSource() *fakeSource {
 }
 
 func durSeconds(n int) time.Duration { return time.Duration(n) * time.Second }
+
+// ide is a second MCP client, a user's editor, whose one call failed.
+var ide = actor{
+	id: "1de000000001-1", name: "mcp-77aa", user: "dana", keyPoint: "req.mcp.session",
+	ips: []string{"10.1.2.9"}, agents: []string{"Cursor/1.7"},
+}
+
+// mcpSource is the rich fixture with MCP on the agent's session and a
+// second MCP session, and GraphQL on the mobile app's request: the MCP tab,
+// the MCP detail and the operations in the sequence have something to show.
+// The agent's calls are initialize, tools/list, two tools/call (one a tool
+// error) and a call to a tool the server never listed.
+func mcpSource() *fakeSource {
+	src := richSource()
+	src.add(agent,
+		req{start: at(9, 21, 30, 0), method: "POST", path: "/mcp", status: 200, durMS: 95, respBytes: 310},
+		req{start: at(9, 22, 0, 0), method: "POST", path: "/mcp", status: 200, durMS: 40, respBytes: 120},
+		req{start: at(9, 22, 5, 0), method: "POST", path: "/mcp", status: 400, durMS: 3, respBytes: 90},
+	)
+	src.add(ide, req{start: at(9, 15, 0, 0), method: "POST", path: "/mcp", status: 401, durMS: 2, respBytes: 40})
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	msg := func(id, method, name, args, outcome string, err *engine.MCPError) engine.MCPMessage {
+		return engine.MCPMessage{ID: id, Method: method, Name: name, Arguments: args, Outcome: outcome, Error: err}
+	}
+	calls := []engine.MCPInfo{
+		{Messages: []engine.MCPMessage{msg("1", "initialize", "", "", engine.MCPOutcomeResult, nil)}, ProtocolVersion: "2025-06-18", Client: "claude-code/1.0"},
+		{Messages: []engine.MCPMessage{msg("2", "tools/list", "", "", engine.MCPOutcomeResult, nil)}, ProtocolVersion: "2025-06-18"},
+		{Messages: []engine.MCPMessage{msg("3", "tools/call", "search_orders", `{"customer":"c-1042","status":["open","shipped"],"limit":20}`, engine.MCPOutcomeResult, nil)}, ProtocolVersion: "2025-06-18", Stream: true},
+		{Messages: []engine.MCPMessage{msg("4", "tools/call", "refund_order", `{"order":"o-77","amount":1999}`, engine.MCPOutcomeToolError, &engine.MCPError{Message: "refund exceeds the order total"})}, ProtocolVersion: "2025-06-18"},
+		{Messages: []engine.MCPMessage{msg("5", "tools/call", "delete_customer", `{"customer":"c-1042"}`, engine.MCPOutcomeError, &engine.MCPError{Code: -32602, Message: "Unknown tool: delete_customer"})}, ProtocolVersion: "2025-06-18",
+			Signals: []engine.ProtocolSignal{{Type: "mcp_unlisted_tool", Message: "delete_customer was not in the server's tools/list"}}},
+	}
+	s := src.sessions[agent.id]
+	for i := range src.requests[agent.id] {
+		x := &src.requests[agent.id][i]
+		mi := calls[i]
+		x.MCP = &mi
+		x.ReqHeaders = append(x.ReqHeaders, engine.Header{Name: "Mcp-Session-Id", Value: "hmac:4b1d9e0c2a7f"})
+		foldMCP(s, x.MCP)
+	}
+	src.requests[agent.id][2].RespHeaders = []engine.Header{{Name: "Content-Type", Value: "application/json"}}
+	src.requests[agent.id][2].RespBody = engine.Body{Data: []byte(`{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"2 orders"}]}}`), Size: 82}
+	x := &src.requests[ide.id][0]
+	x.MCP = &engine.MCPInfo{Messages: []engine.MCPMessage{msg("1", "tools/list", "", "", "", nil)}, Client: "cursor/1.7"}
+	foldMCP(src.sessions[ide.id], x.MCP)
+	src.requests[mobile.id][0].GQL = &engine.GQLInfo{Type: engine.GQLQuery, Name: "GetFeed", Fields: []string{"feed", "viewer"}, Depth: 3}
+	return src
+}
+
+// foldMCP counts an exchange's MCP into its session's summary, as the
+// engine does when it groups the exchange.
+func foldMCP(s *engine.Session, mi *engine.MCPInfo) {
+	if s.MCP == nil {
+		s.MCP = &engine.SessionMCP{Methods: map[string]int{}, Primitives: map[string]int{}}
+	}
+	for _, m := range mi.Messages {
+		if m.Method != "" {
+			s.MCP.Methods[m.Method]++
+		}
+		if m.Name != "" {
+			s.MCP.Primitives[m.Name]++
+		}
+	}
+	s.MCP.ProtocolVersion = cmp.Or(mi.ProtocolVersion, s.MCP.ProtocolVersion)
+	s.MCP.Client = cmp.Or(s.MCP.Client, mi.Client)
+	for _, sig := range mi.Signals {
+		if s.MCP.Signals == nil {
+			s.MCP.Signals = map[string]int{}
+		}
+		s.MCP.Signals[sig.Type]++
+	}
+}

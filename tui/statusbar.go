@@ -54,6 +54,9 @@ func (m Model) statusBar() string {
 		}
 		parts = append(parts, seg(th.Accent, f))
 	}
+	if m.sessions.MCP() && m.focus == focusSessions {
+		parts = append(parts, seg(th.Accent, "MCP tab: "+strconv.Itoa(m.sessions.Len())+" shown · M for all"))
+	}
 	if k := m.sessions.Sort(); k != sessions.SortLastSeen && m.focus == focusSessions {
 		parts = append(parts, seg(bar, "by "+k.String()))
 	}

@@ -1,6 +1,8 @@
 // Package sessions is the live list of captured sessions: one row per
 // session, newest activity first, with a cursor that follows its session
-// when the list reloads and reorders.
+// when the list reloads and reorders. Its MCP tab (SetMCP) shows only the
+// sessions that spoke the Model Context Protocol, with what each agent
+// called: methods, primitives and MCP errors.
 //
 // It renders what it is given (SetSessions) and asks for nothing: it never
 // reads the store, and it opens a session by returning an OpenMsg for the

@@ -23,11 +23,7 @@ func (m *Model) SetMCP(on bool) {
 		return
 	}
 	m.mcp = on
-	matches := m.matches
 	m.SetSessions(m.list)
-	if matches != nil {
-		m.matches = matches
-	}
 }
 
 // MCP reports whether the list shows the MCP tab.

@@ -74,13 +74,17 @@ func TestInvestigateInTerminal(t *testing.T) {
 	// preview what grouping by the client address first would do.
 	for _, k := range []string{"req.header.X-Tenant", "req.ip"} {
 		s.keys("a")
+		s.waitScreen(10*time.Second, "the new-key prompt", func(scr string) bool { return strings.Contains(scr, "new key:") })
 		s.keys("-l", k)
+		s.waitScreen(10*time.Second, "the typed key "+k, func(scr string) bool { return strings.Contains(scr, "new key: "+k) })
 		s.keys("Enter")
-		s.waitScreen(5*time.Second, "the added key "+k, func(scr string) bool { return strings.Contains(scr, k) })
+		s.waitScreen(10*time.Second, "the added key "+k, func(scr string) bool {
+			return strings.Contains(scr, k) && !strings.Contains(scr, "new key:")
+		})
 	}
-	s.waitScreen(5*time.Second, "req.ip second", func(scr string) bool { return keyAt(scr, 2) == "req.ip" })
+	s.waitScreen(10*time.Second, "req.ip second", func(scr string) bool { return keyAt(scr, 2) == "req.ip" })
 	s.keys("K")
-	s.waitScreen(5*time.Second, "req.ip moved first", func(scr string) bool {
+	s.waitScreen(10*time.Second, "req.ip moved first", func(scr string) bool {
 		return keyAt(scr, 1) == "req.ip" && keyAt(scr, 2) == "req.header.X-Tenant"
 	})
 	s.keys("p")

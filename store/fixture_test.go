@@ -44,11 +44,6 @@ type trafficActor struct {
 	uas                           int
 }
 
-var (
-	trafficPaths    = []string{"/api/users/%d", "/api/orders/%d", "/login", "/api/items", "/admin/stats"}
-	trafficStatuses = []int{200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 500, 503}
-)
-
 func newTraffic(actors int, seed uint64, quietEvery int) *trafficGen {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	pop := make([]trafficActor, actors)
@@ -83,14 +78,16 @@ func (g *trafficGen) next() *engine.Exchange {
 	if a.uas > 0 {
 		ua = fmt.Sprintf("%s rot%d", a.ua, rng.IntN(a.uas))
 	}
-	path := trafficPaths[rng.IntN(len(trafficPaths))]
+	paths := [...]string{"/api/users/%d", "/api/orders/%d", "/login", "/api/items", "/admin/stats"}
+	statuses := [...]int{200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 500, 503}
+	path := paths[rng.IntN(len(paths))]
 	if strings.HasSuffix(path, "%d") {
 		path = fmt.Sprintf(path, rng.IntN(500))
 	}
 	x := &engine.Exchange{
 		Start: g.start, Duration: time.Duration(1+rng.IntN(900)) * time.Millisecond,
 		ClientIP: a.ip, Method: "GET", Host: "api.test", Path: path, Query: a.token,
-		Status:     trafficStatuses[rng.IntN(len(trafficStatuses))],
+		Status:     statuses[rng.IntN(len(statuses))],
 		ReqHeaders: []engine.Header{{Name: "User-Agent", Value: ua}, {Name: "Accept", Value: "application/json"}},
 		RespBody:   engine.Body{Size: int64(rng.IntN(4000))},
 	}

@@ -25,6 +25,11 @@ import (
 // Values longer than maxIndexValue bytes are indexed by their prefix: the
 // index then narrows the candidates and the filter decides, as it must for
 // patterns anyway.
+//
+// A new row needs its bucket in existing stores: bump schemaVersion and
+// have migrate create the bucket in the current generation and fill it from
+// the log (openGeneration refuses a generation that lacks one), or
+// regroup, which builds every bucket of the table.
 
 // maxIndexValue bounds the value part of an index key; bbolt keys should
 // stay small, and no filter needs the tail of a 4 KiB path to narrow.

@@ -13,9 +13,10 @@ import (
 )
 
 // regroupChunk is how many exchanges one regroup step reads and then
-// writes into the new generation, as many as a full batch of the capture,
-// and regroupBodyBytes how many bytes of bodies it may hold: a step ends at
-// whichever comes first.
+// writes into the new generation, and regroupBodyBytes how many bytes of
+// bodies it may hold: a step ends at whichever comes first. A step's write
+// transaction holds bbolt's lock for the puts only (tens of milliseconds),
+// during which a capture's next commit waits.
 const (
 	regroupChunk     = 20000
 	regroupBodyBytes = 64 << 20

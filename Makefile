@@ -50,8 +50,12 @@ eval: ## Measure attack tagging and abuse verdicts on ../shared/corpora (SPOOR_C
 	$(GO) run ./cmd/spoor-abuse-eval
 
 .PHONY: bench
-bench: ## Run the micro-benchmarks (see BENCHMARKS.md).
-	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(PKGS)
+bench: ## Micro-benchmarks and spoor against nginx, mitmproxy and GoAccess (~15 min, installs them); writes BENCHMARKS.md.
+	bench/run.sh
+
+.PHONY: bench-smoke
+bench-smoke: ## Run every benchmark harness for about a second (CI).
+	SMOKE=1 bench/run.sh
 
 .PHONY: abuse-eval
 abuse-eval: ## Score the access-log corpus for bots and abuse (SPOOR_CORPORA overrides ../shared/corpora).

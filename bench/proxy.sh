@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# proxy.sh: spoor proxy against nginx and mitmdump in front of the same
+# origin, on the same machine, in one run.
+#
+# Targets, measured in ROUNDS rounds (the order rotates each round), each
+# for DURATION after a WARMUP:
+#   direct   wrk → origin
+#   nginx    wrk → nginx proxy_pass with the access log → origin
+#   mitmdump wrk → mitmdump --mode reverse saving every flow → origin
+#   spoor    wrk → spoor proxy --no-tui (store, grouping, tagging) → origin
+# The origin (bench/origin) answers 512-byte JSON; before the rounds, its
+# fasthttp and net/http servers are measured directly and the faster one is
+# used, so the origin is not the bottleneck. Load is wrk -t1 -c32 with the
+# request mix of bench/wrk/mix.lua. Every proxy starts afresh each round.
+#
+#   bench/proxy.sh                              # 3 rounds of 10 s
+#   ROUNDS=1 DURATION=1s WARMUP=0 bench/proxy.sh  # smoke
+#
+# It writes proxy.md (the report section) and proxy.env (the figures) to
+# OUT_DIR (default: the current directory) and fails when a run had socket
+# errors or non-2xx answers, or spoor did not store what it captured.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+rounds=${ROUNDS:-3}
+duration=${DURATION:-10s}
+warmup=${WARMUP:-1s}
+conns=${CONNS:-32}
+out_dir=${OUT_DIR:-.}
+mkdir -p "$out_dir"
+out_dir=$(cd "$out_dir" && pwd)
+
+bench_init
+need wrk nginx mitmdump python3
+build_spoor
+build_origin
+lua=$bench_dir/wrk/mix.lua
+wrk_cmd=(wrk -t1 -c"$conns" -d"$duration" -s bench/wrk/mix.lua)
+results=$tmp/results.tsv # target round rps p50_us p99_us sockerr non2xx cpu_us
+clk_tck=$(getconf CLK_TCK)
+load_start=$(loadavg)
+: >"$results"
+failures=()
+
+# load PORT SECONDS LABEL runs wrk against PORT and prints its WRK line.
+load() {
+	local port=$1 d=$2 label=$3 line
+	wrk -t1 -c"$conns" -d"$d" -s "$lua" "http://127.0.0.1:$port/" >"$tmp/wrk-$label.out" 2>&1 ||
+		{ cat "$tmp/wrk-$label.out" >&2; die "wrk failed against $label"; }
+	line=$(grep '^WRK ' "$tmp/wrk-$label.out") || { cat "$tmp/wrk-$label.out" >&2; die "no WRK line from wrk against $label"; }
+	echo "$line"
+}
+
+# measure TARGET ROUND PORT PID warms PORT up, measures it and records the
+# figures, with the CPU time PID (and its children) used per request.
+measure() {
+	local target=$1 round=$2 port=$3 pid=$4 line sockerr non2xx c0 c1 cpu_us
+	[ "$warmup" != 0 ] && load "$port" "$warmup" "$target-warmup" >/dev/null
+	c0=$(cpu_ticks "$pid")
+	line=$(load "$port" "$duration" "$target-$round")
+	c1=$(cpu_ticks "$pid")
+	cpu_us=$(awk -v c=$((c1 - c0)) -v hz="$clk_tck" -v n="$(field requests "$line")" 'BEGIN {printf "%.0f", n ? c / hz * 1e6 / n : 0}')
+	sockerr=$(($(field connect "$line") + $(field read "$line") + $(field write "$line") + $(field timeout "$line")))
+	non2xx=$(field non2xx "$line")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$round" "$(field rps "$line")" \
+		"$(field p50_us "$line")" "$(field p99_us "$line")" "$sockerr" "$non2xx" "$cpu_us" >>"$results"
+	log "round $round $target: $(field rps "$line") req/s, p50 $(field p50_us "$line") µs, p99 $(field p99_us "$line") µs, CPU $cpu_us µs/request, socket errors $sockerr, non-2xx $non2xx"
+	[ "$sockerr" -eq 0 ] && [ "$non2xx" -eq 0 ] || failures+=("$target round $round: $sockerr socket errors, $non2xx non-2xx")
+}
+
+start_origin() {
+	oport=$(free_port)
+	start_bg "$tmp/origin.log" "$origin" -listen "127.0.0.1:$oport" -impl "$1"
+	origin_pid=$bg_pid
+	wait_port "$oport" "$origin_pid" "$tmp/origin.log"
+}
+
+# Pick the faster origin server.
+origin_impl=${ORIGIN_IMPL:-}
+origin_note=""
+if [ -z "$origin_impl" ]; then
+	declare -A origin_rps
+	for impl in fasthttp net/http; do
+		start_origin "$impl"
+		line=$(load "$oport" "${ORIGIN_CHECK:-5s}" "origin-${impl//\//}")
+		origin_rps[$impl]=$(field rps "$line")
+		stop_pid "$origin_pid" || true
+	done
+	origin_impl=fasthttp
+	awk -v a="${origin_rps[fasthttp]}" -v b="${origin_rps[net/http]}" 'BEGIN {exit !(b > a)}' && origin_impl=net/http
+	origin_note="origin check (${ORIGIN_CHECK:-5s} each, direct): fasthttp ${origin_rps[fasthttp]} req/s, net/http ${origin_rps[net/http]} req/s; using $origin_impl"
+	log "$origin_note"
+fi
+start_origin "$origin_impl"
+upstream=http://127.0.0.1:$oport
+
+run_direct() { measure direct "$1" "$oport" "$origin_pid"; }
+
+run_nginx() {
+	local round=$1 dir=$tmp/nginx-$1 port pid lines
+	port=$(free_port)
+	mkdir -p "$dir"
+	sed -e "s#@PREFIX@#$dir#g" -e "s#@LISTEN@#127.0.0.1:$port#" -e "s#@ORIGIN@#127.0.0.1:$oport#" \
+		"$bench_dir/nginx/nginx.conf" >"$dir/nginx.conf"
+	start_bg "$dir/stderr" nginx -p "$dir" -c "$dir/nginx.conf"
+	pid=$bg_pid
+	wait_port "$port" "$pid" "$dir/stderr"
+	measure nginx "$round" "$port" "$pid"
+	stop_pid "$pid" QUIT || die "nginx exited with $?"
+	lines=$(wc -l <"$dir/access.log")
+	log "nginx logged $lines requests"
+	rm -f "$dir/access.log"
+}
+
+run_mitmdump() {
+	local round=$1 dir=$tmp/mitm-$1 port pid rc
+	port=$(free_port)
+	mkdir -p "$dir"
+	start_bg "$dir/stderr" mitmdump -q --mode "reverse:$upstream" --listen-host 127.0.0.1 --listen-port "$port" \
+		-w "$dir/flows" --set confdir="$dir/conf"
+	pid=$bg_pid
+	wait_port "$port" "$pid" "$dir/stderr"
+	measure mitmdump "$round" "$port" "$pid"
+	rc=0
+	stop_pid "$pid" || rc=$?
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 143 ] || { cat "$dir/stderr" >&2; die "mitmdump exited with $rc"; }
+	log "mitmdump saved $(wc -c <"$dir/flows") bytes of flows"
+	rm -f "$dir/flows"
+}
+
+run_spoor() {
+	local round=$1 dir=$tmp/spoor-$1 port pid rc summary captured dropped stored sessions tiers t0 t1
+	port=$(free_port)
+	mkdir -p "$dir"
+	start_bg "$dir/stderr" "$spoor" proxy --no-tui --upstream "$upstream" --listen "127.0.0.1:$port" --db "$dir/spoor.db"
+	pid=$bg_pid
+	wait_port "$port" "$pid" "$dir/stderr"
+	measure spoor "$round" "$port" "$pid"
+	t0=$(date +%s.%N)
+	rc=0
+	stop_pid "$pid" INT || rc=$?
+	t1=$(date +%s.%N)
+	[ "$rc" -eq 0 ] || { cat "$dir/stderr" >&2; die "spoor proxy exited with $rc"; }
+	summary=$(grep '^spoor: captured ' "$dir/stderr") || { cat "$dir/stderr" >&2; die "no summary line from spoor proxy"; }
+	captured=$(sed -E 's/^spoor: captured ([0-9]+) exchanges.*/\1/' <<<"$summary")
+	dropped=$(sed -E 's/.*, dropped ([0-9]+),.*/\1/' <<<"$summary")
+	tiers=$(sed -nE 's/.*tier 1 ([0-9]+), tier 2 ([0-9]+).*/\2 of \1/p' <<<"$summary")
+	read -r stored sessions < <(stored_counts "$dir/spoor.db")
+	printf 'spoor\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$captured" "$dropped" "$stored" "$sessions" \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" "$(wc -c <"$dir/spoor.db")" "${tiers:-n/a}" >>"$tmp/spoor.tsv"
+	log "spoor: $summary; stored $stored requests in $sessions sessions"
+	[ "$stored" -eq "$captured" ] || failures+=("spoor round $round: captured $captured but stored $stored")
+	rm -f "$dir/spoor.db"
+}
+
+targets=(direct nginx mitmdump spoor)
+for round in $(seq "$rounds"); do
+	for i in "${!targets[@]}"; do
+		t=${targets[$(((i + round - 1) % ${#targets[@]}))]}
+		"run_$t" "$round"
+	done
+done
+stop_pid "$origin_pid" || true
+
+# Medians and the report section.
+med() { awk -F'\t' -v t="$1" -v c="$2" '$1 == t {print $c}' "$results" | median; }
+declare -A rps p50 p99 cpu errs
+load_end=$(loadavg)
+for t in "${targets[@]}"; do
+	rps[$t]=$(med "$t" 3)
+	p50[$t]=$(med "$t" 4)
+	p99[$t]=$(med "$t" 5)
+	cpu[$t]=$(med "$t" 8)
+	errs[$t]=$(awk -F'\t' -v t="$t" '$1 == t {s += $6; n += $7} END {print s + 0, n + 0}' "$results")
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
+dropped_total=$(awk -F'\t' '{s += $4} END {print s + 0}' "$tmp/spoor.tsv")
+captured_total=$(awk -F'\t' '{s += $3} END {print s + 0}' "$tmp/spoor.tsv")
+stored_total=$(awk -F'\t' '{s += $5} END {print s + 0}' "$tmp/spoor.tsv")
+
+{
+	echo "SPOOR_RPS=${rps[spoor]}"
+	echo "NGINX_RPS=${rps[nginx]}"
+	echo "MITM_RPS=${rps[mitmdump]}"
+	echo "DIRECT_RPS=${rps[direct]}"
+	echo "SPOOR_P99_US=${p99[spoor]}"
+	echo "NGINX_P99_US=${p99[nginx]}"
+	echo "SPOOR_VS_NGINX=$(ratio "${rps[spoor]}" "${rps[nginx]}")"
+	echo "SPOOR_VS_MITM=$(ratio "${rps[spoor]}" "${rps[mitmdump]}")"
+	echo "SPOOR_VS_DIRECT=$(ratio "${rps[spoor]}" "${rps[direct]}")"
+	echo "P99_VS_NGINX=$(ratio "${p99[spoor]}" "${p99[nginx]}")"
+	echo "SPOOR_CPU_US=${cpu[spoor]}"
+	echo "NGINX_CPU_US=${cpu[nginx]}"
+	echo "MITM_CPU_US=${cpu[mitmdump]}"
+	echo "SPOOR_CAPTURED=$captured_total"
+	echo "SPOOR_DROPPED=$dropped_total"
+	echo "SPOOR_STORED=$stored_total"
+	echo "PROXY_FAILURES=${#failures[@]}"
+} >"$out_dir/proxy.env"
+
+{
+	echo "### Proxy throughput and latency"
+	echo
+	echo "wrk -t1 -c$conns, $duration per run after a $warmup warm-up, $rounds rounds with the target order rotating,"
+	echo "medians over the rounds. Origin: bench/origin ($origin_impl), 512-byte JSON answers."
+	echo "CPU µs/request is the CPU time (user + system, from /proc/PID/stat) the target's processes used"
+	echo "during the measured run divided by its requests — for direct, the origin's own cost. The machine is"
+	echo "shared: its 1-minute load average was $load_start when the run started and $load_end when it ended."
+	[ -n "$origin_note" ] && echo "The origin server was chosen by measurement: $origin_note."
+	echo
+	echo "| target | req/s | p50 ms | p99 ms | CPU µs/request | socket errors | non-2xx |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	for t in "${targets[@]}"; do
+		read -r se nx <<<"${errs[$t]}"
+		echo "| $t | ${rps[$t]} | $(ms "${p50[$t]}") | $(ms "${p99[$t]}") | ${cpu[$t]} | $se | $nx |"
+	done
+	echo
+	echo "Each round (req/s, p99 ms):"
+	echo
+	echo "| round | $(printf '%s | ' "${targets[@]}")"
+	echo "|---|$(printf -- '---:|%.0s' "${targets[@]}")"
+	for round in $(seq "$rounds"); do
+		printf '| %s |' "$round"
+		for t in "${targets[@]}"; do
+			awk -F'\t' -v t="$t" -v r="$round" '$1 == t && $2 == r {printf " %s (%.2f) |", $3, $5 / 1000}' "$results"
+		done
+		echo
+	done
+	echo
+	echo "spoor/nginx $(ratio "${rps[spoor]}" "${rps[nginx]}")× throughput, spoor/mitmdump $(ratio "${rps[spoor]}" "${rps[mitmdump]}")×,"
+	echo "spoor/direct $(ratio "${rps[spoor]}" "${rps[direct]}")×, nginx/direct $(ratio "${rps[nginx]}" "${rps[direct]}")×; p99 spoor/nginx $(ratio "${p99[spoor]}" "${p99[nginx]}")×."
+	echo
+	echo "spoor, per round — from its headless summary line and \`spoor sessions --ndjson\` on the store afterwards:"
+	echo
+	echo "| round | captured | dropped | stored requests | sessions | stop (drain) s | store bytes | Core Rule Set checks (tier 2 of tier 1) |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7, $8, $9}' "$tmp/spoor.tsv"
+	echo
+	echo "Commands (ports are picked free at run time):"
+	echo
+	echo '```sh'
+	echo "bench/origin -listen 127.0.0.1:\$ORIGIN -impl $origin_impl"
+	echo "nginx -p \$DIR -c \$DIR/nginx.conf          # bench/nginx/nginx.conf, worker_processes auto, access_log combined"
+	echo "mitmdump -q --mode reverse:http://127.0.0.1:\$ORIGIN --listen-host 127.0.0.1 --listen-port \$PORT -w \$DIR/flows --set confdir=\$DIR/conf"
+	echo "spoor proxy --no-tui --upstream http://127.0.0.1:\$ORIGIN --listen 127.0.0.1:\$PORT --db \$DIR/spoor.db   # stopped with SIGINT"
+	echo "${wrk_cmd[*]} http://127.0.0.1:\$PORT/   # after a $warmup warm-up run"
+	echo '```'
+	if [ "${#failures[@]}" -gt 0 ]; then
+		echo
+		echo "**Invalid runs:**"
+		printf -- '- %s\n' "${failures[@]}"
+	fi
+} >"$out_dir/proxy.md"
+
+if [ "${#failures[@]}" -gt 0 ]; then
+	printf 'proxy.sh: %s\n' "${failures[@]}" >&2
+	exit 1
+fi

@@ -132,7 +132,7 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 		default: // a refresh is already pending
 		}
 	}})
-	detected := ingest.DetectStage(w.queue.C(), w.attacks, runtime.GOMAXPROCS(0), w.queue.Len)
+	detected := ingest.DetectStage(w.queue.C(), w.attacks, detectWorkers(), w.queue.Len)
 	go func() { w.pipelineDone <- w.pipeline.Run(detected) }()
 	go func() { w.serveDone <- proxy.Serve(ln) }()
 	cfg.log.Info("capture started", "listen", ln.Addr().String(), "upstream", cfg.upstream, "store", cfg.dbPath)
@@ -244,3 +244,8 @@ func parsePrefixes(values []string) ([]netip.Prefix, error) {
 	}
 	return out, nil
 }
+
+// detectWorkers is half the cores, at least one: tier 1 costs microseconds,
+// and the cores the detection stage does not hold stay free for the proxy
+// when an attack flood makes every exchange suspicious.
+func detectWorkers() int { return max(1, runtime.GOMAXPROCS(0)/2) }

@@ -57,6 +57,14 @@ func NewScheduler(opts SchedulerOptions) *Scheduler {
 // 2 should check it too. suspicious is whether tier 1 tagged it; backlog is
 // how many exchanges wait for analysis (the caller's queue length).
 func (s *Scheduler) Tier2(suspicious bool, backlog int) bool {
+	return s.Tier2Within(suspicious, backlog, true)
+}
+
+// Tier2Within is Tier2 for a caller that also budgets tier 2's time:
+// affordable says whether the budget allows checking one more exchange that
+// tier 1 found clean. Suspicious exchanges are checked whatever the budget;
+// a clean one refused by the budget counts as shed.
+func (s *Scheduler) Tier2Within(suspicious bool, backlog int, affordable bool) bool {
 	s.tier1.Add(1)
 	switch {
 	case backlog >= s.shedAt:
@@ -64,7 +72,7 @@ func (s *Scheduler) Tier2(suspicious bool, backlog int) bool {
 	case backlog <= s.resumeAt:
 		s.shedding.Store(false)
 	}
-	if suspicious || !s.shedding.Load() {
+	if suspicious || (!s.shedding.Load() && affordable) {
 		s.tier2.Add(1)
 		return true
 	}

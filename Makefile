@@ -3,7 +3,10 @@
 GO        ?= go
 BIN       := bin/spoor
 PKGS      := ./...
-FUZZTIME  ?= 4s
+# FUZZTIME is a count of executions per target, not a duration: with a
+# duration, Go 1.26's fuzzing coordinator can fail a target with "context
+# deadline exceeded" at the deadline (go.dev/issue/75804, fixed in Go 1.27).
+FUZZTIME  ?= 20000x
 STATICCHECK_VERSION := v0.8.2
 
 .DEFAULT_GOAL := help
@@ -26,7 +29,7 @@ test: ## Run vet and every test with the race detector.
 	$(GO) test -race -count=1 $(PKGS)
 
 .PHONY: fuzz
-fuzz: ## Run every fuzz target for FUZZTIME (default 4s) each.
+fuzz: ## Run every fuzz target for FUZZTIME (default 20000 executions) each.
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
 	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$target"; \

@@ -31,5 +31,12 @@ func excerpt(s string, at, n int) string {
 	for end < len(s) && end > start && !utf8.RuneStart(s[end]) {
 		end--
 	}
-	return strings.ToValidUTF8(strings.Clone(s[start:end]), "\uFFFD")
+	// Replacing an invalid byte with U+FFFD adds two bytes, so the valid
+	// text may outgrow the bound: cut it back at a rune boundary.
+	out := strings.ToValidUTF8(strings.Clone(s[start:end]), "\uFFFD")
+	for len(out) > maxFragment {
+		_, size := utf8.DecodeLastRuneInString(out)
+		out = out[:len(out)-size]
+	}
+	return out
 }

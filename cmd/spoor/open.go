@@ -56,8 +56,9 @@ func tuiExport(st *store.Store) func(sessionID, format string) ([]byte, error) {
 	}
 }
 
-// openReadOnly opens the store for the reading commands. A read-only bbolt
-// handle shares the file with a running capture.
+// openReadOnly opens the store for the reading commands. bbolt's file lock
+// keeps readers out while a capture holds the store, so these commands
+// report it in use (store.ErrLocked) until the capture stops.
 func openReadOnly(g *globalFlags) (*store.Store, error) {
 	path, err := g.storePath()
 	if err != nil {

@@ -86,7 +86,7 @@ func assertExchange(t *testing.T, got, want *engine.Exchange) {
 // compressed, format detected) and checks that every line is accounted
 // for and that exchanges come out in time order.
 func TestAccessLogCorpus(t *testing.T) {
-	path := filepath.Join(corpora(t, "access-logs"), "elastic_examples_apache_logs.log.gz")
+	path := filepath.Join(corpus(t, "access-logs"), "elastic_examples_apache_logs.log.gz")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestAccessLogCorpus(t *testing.T) {
 // BenchmarkImportCombined measures the parser and reorder window on the
 // shared access log, without analysis or storage.
 func BenchmarkImportCombined(b *testing.B) {
-	path := filepath.Join(corpora(b, "access-logs"), "elastic_examples_apache_logs.log.gz")
+	path := filepath.Join(corpus(b, "access-logs"), "elastic_examples_apache_logs.log.gz")
 	f, err := os.Open(path)
 	if err != nil {
 		b.Fatal(err)

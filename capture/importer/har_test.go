@@ -58,7 +58,7 @@ func readExpectedFlows(t *testing.T, path string) []expectedFlow {
 // URL, status, request and response headers, bodies (by length and
 // SHA-256), start and end time.
 func TestHARCorpus(t *testing.T) {
-	dir := corpora(t, "har-mitmproxy")
+	dir := corpus(t, "har-mitmproxy")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.har"))
 	if len(files) < 6 {
 		t.Fatalf("found %d HAR files in %s, want the 6 of the corpus", len(files), dir)

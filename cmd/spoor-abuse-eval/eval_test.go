@@ -2,24 +2,25 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spoorhq/spoor/internal/corpora"
 )
 
-// corpusFiles are the access logs of the shared corpora: SPOOR_CORPORA, or
-// the copy next to the repository. A missing corpus fails the test, never
-// skips it, so that a run without it cannot pass for a run with it.
+// corpusFiles are the access logs of the shared corpora. A missing corpus
+// fails the test, never skips it, so that a run without it cannot pass for
+// a run with it.
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
-	dir := os.Getenv("SPOOR_CORPORA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpora")
+	dir, err := corpora.Path("access-logs")
+	if err != nil {
+		t.Fatal(err)
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "access-logs", "*.log.gz"))
+	files, err := filepath.Glob(filepath.Join(dir, "*.log.gz"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("access-log corpus missing under %s (set SPOOR_CORPORA to the shared corpora directory)", dir)
+		t.Fatalf("no access logs under %s", dir)
 	}
 	return files
 }

@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/spoorhq/spoor/internal/corpora"
 )
 
 func main() {
@@ -32,7 +34,7 @@ func main() {
 }
 
 func run() error {
-	corpora := flag.String("corpora", defaultCorpora(), "corpora directory (default $SPOOR_CORPORA or ../shared/corpora)")
+	corpora := flag.String("corpora", corpora.Dir(), "corpora directory (default $SPOOR_CORPORA or ../shared/corpora)")
 	top := flag.Int("top", 10, "how many of the busiest addresses to list")
 	verbose := flag.Bool("v", false, "list every browser session that drew a verdict")
 	flag.Parse()
@@ -55,25 +57,4 @@ func run() error {
 		os.Exit(1)
 	}
 	return nil
-}
-
-// defaultCorpora is $SPOOR_CORPORA, else ../shared/corpora next to the
-// repository root, found by walking up to go.mod so that `go run` works
-// from any directory of the repository.
-func defaultCorpora() string {
-	if dir := os.Getenv("SPOOR_CORPORA"); dir != "" {
-		return dir
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return filepath.Join("..", "shared", "corpora")
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "..", "shared", "corpora")
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join("..", "shared", "corpora")
-		}
-	}
 }

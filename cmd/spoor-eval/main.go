@@ -17,8 +17,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/spoorhq/spoor/internal/corpora"
 )
 
 func main() {
@@ -30,7 +31,7 @@ func main() {
 
 func run() error {
 	var cfg config
-	flag.StringVar(&cfg.corpora, "corpora", defaultCorpora(), "corpora directory (default $SPOOR_CORPORA or ../shared/corpora)")
+	flag.StringVar(&cfg.corpora, "corpora", corpora.Dir(), "corpora directory (default $SPOOR_CORPORA or ../shared/corpora)")
 	flag.IntVar(&cfg.workers, "workers", 2, "analysis workers running tier 2 concurrently")
 	flag.BoolVar(&cfg.pl4, "pl4", true, "also run the CRS stages at paranoia level 4")
 	flag.BoolVar(&cfg.verbose, "v", false, "list the benign requests that were tagged")
@@ -68,25 +69,4 @@ type config struct {
 	misses  string
 	// tier1Misses lists tier 1's misses rather than both tiers'.
 	tier1Misses bool
-}
-
-// defaultCorpora is $SPOOR_CORPORA, else ../shared/corpora next to the
-// repository root, found by walking up to go.mod so that `go run` works
-// from any directory of the repository.
-func defaultCorpora() string {
-	if dir := os.Getenv("SPOOR_CORPORA"); dir != "" {
-		return dir
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return filepath.Join("..", "shared", "corpora")
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "..", "shared", "corpora")
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join("..", "shared", "corpora")
-		}
-	}
 }

@@ -18,22 +18,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spoorhq/spoor/internal/corpora"
+
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/store"
 )
 
-// corporaDir returns a folder of the shared corpora: $SPOOR_CORPORA, or
-// ../shared/corpora from the repository root. A missing corpus fails the
-// test rather than skipping it.
+// corporaDir returns a folder of the shared corpora. A missing corpus fails
+// the test rather than skipping it.
 func corporaDir(t *testing.T, sub string) string {
 	t.Helper()
-	dir := os.Getenv("SPOOR_CORPORA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpora")
-	}
-	dir = filepath.Join(dir, sub)
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("corpus %s is missing (set SPOOR_CORPORA to the shared corpora directory): %v", sub, err)
+	dir, err := corpora.Path(sub)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }

@@ -6,22 +6,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spoorhq/spoor/internal/corpora"
+
 	"go.yaml.in/yaml/v3"
 )
 
-// corporaDir is the shared corpora directory: SPOOR_CORPORA, or the copy
-// next to the repository. A missing corpus fails the test, never skips it,
-// so that a run without it cannot pass for a run with it.
+// corporaDir is the shared corpora directory. A missing corpus fails the
+// test, never skips it, so that a run without it cannot pass for a run with
+// it.
 func corporaDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("SPOOR_CORPORA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpora")
+	if _, err := corpora.Path("graphql", "parser_query_test.yml"); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "graphql", "parser_query_test.yml")); err != nil {
-		t.Fatalf("GraphQL corpus missing: %v (set SPOOR_CORPORA to the shared corpora directory)", err)
-	}
-	return dir
+	return corpora.Dir()
 }
 
 // parserCase is one case of gqlparser's parser_query_test.yml.

@@ -9,21 +9,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spoorhq/spoor/internal/corpora"
 )
 
-// corporaDir is the shared corpora directory: SPOOR_CORPORA, or the copy
-// next to the repository. A missing corpus fails the test, never skips it,
-// so that a run without it cannot pass for a run with it.
+// corporaDir is the shared corpora directory. A missing corpus fails the
+// test, never skips it, so that a run without it cannot pass for a run with
+// it.
 func corporaDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("SPOOR_CORPORA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpora")
+	if _, err := corpora.Path("mcp", "go-sdk-conformance"); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "mcp", "go-sdk-conformance")); err != nil {
-		t.Fatalf("MCP corpus missing: %v (set SPOOR_CORPORA to the shared corpora directory)", err)
-	}
-	return dir
+	return corpora.Dir()
 }
 
 // sequence is one go-sdk conformance file: the messages the client sends

@@ -24,6 +24,22 @@ type Writer interface {
 	Write(batch []Record) error
 }
 
+// A Preparer is a Writer that can do the part of a write that needs no
+// transaction ahead of it: encoding records, deriving and sorting index
+// keys. The pipeline then calls Prepare on the analysis goroutine, in commit
+// order, so that this work overlaps the previous batch's commit, and commits
+// the result on the committing goroutine. What Prepare returns must not
+// refer to the batch, which the pipeline reuses.
+type Preparer interface {
+	Writer
+	Prepare(batch []Record) (Prepared, error)
+}
+
+// Prepared is a batch ready to commit. Commit is called once.
+type Prepared interface {
+	Commit() error
+}
+
 // Options bound a batch: it is committed when it holds MaxBatch records or
 // when MaxDelay has passed since its first record, whichever comes first.
 type Options struct {
@@ -122,7 +138,15 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 			return nil
 		}
 		last := batch[len(batch)-1].Exchange.Start
-		if err := c.commit(batch); err != nil {
+		req := commitRequest{batch: batch, n: len(batch)}
+		if pw, ok := p.writer.(Preparer); ok {
+			prepared, err := pw.Prepare(batch)
+			if err != nil {
+				return fmt.Errorf("prepare %d exchanges: %w", len(batch), err)
+			}
+			req.prepared = prepared
+		}
+		if err := c.send(req); err != nil {
 			return err
 		}
 		batch = newBatch() // the committer owns the old one now
@@ -185,7 +209,10 @@ type committer struct {
 // ack is closed once everything before it is committed.
 type commitRequest struct {
 	batch []Record
-	ack   chan struct{}
+	n     int
+	// prepared, if set, is batch as the writer's Prepare left it.
+	prepared Prepared
+	ack      chan struct{}
 }
 
 func startCommitter(w Writer, onCommit func(int)) *committer {
@@ -193,13 +220,19 @@ func startCommitter(w Writer, onCommit func(int)) *committer {
 	go func() {
 		defer close(c.done)
 		for req := range c.in {
-			if len(req.batch) > 0 {
-				if err := w.Write(req.batch); err != nil {
-					c.err = fmt.Errorf("write %d exchanges: %w", len(req.batch), err)
+			if req.n > 0 {
+				var err error
+				if req.prepared != nil {
+					err = req.prepared.Commit()
+				} else {
+					err = w.Write(req.batch)
+				}
+				if err != nil {
+					c.err = fmt.Errorf("write %d exchanges: %w", req.n, err)
 					return
 				}
 				if onCommit != nil {
-					onCommit(len(req.batch))
+					onCommit(req.n)
 				}
 				clear(req.batch) // drop the references, so reuse keeps nothing alive
 				select {
@@ -215,7 +248,8 @@ func startCommitter(w Writer, onCommit func(int)) *committer {
 	return c
 }
 
-// send hands req over, or reports why the committer stopped.
+// send hands req over, or reports why the committer stopped; it waits only
+// while the previous batch is still being written.
 func (c *committer) send(req commitRequest) error {
 	select {
 	case c.in <- req:
@@ -224,10 +258,6 @@ func (c *committer) send(req commitRequest) error {
 		return c.err
 	}
 }
-
-// commit hands a batch over; it waits only while the previous batch is
-// still being written.
-func (c *committer) commit(batch []Record) error { return c.send(commitRequest{batch: batch}) }
 
 // wait returns once every batch handed over is committed.
 func (c *committer) wait() error {

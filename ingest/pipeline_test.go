@@ -170,3 +170,68 @@ func TestPipelineStopsOnWriteError(t *testing.T) {
 		t.Errorf("err = %v, want the writer's", err)
 	}
 }
+
+// prepWriter is a Preparer: Prepare copies the batch's exchanges, Commit
+// records them. It notes whether a Prepare ever ran while a Commit did.
+type prepWriter struct {
+	memWriter
+	committing atomic.Bool
+	overlapped atomic.Bool
+	prepared   atomic.Int64
+}
+
+type prepBatch struct {
+	w  *prepWriter
+	xs []Record
+}
+
+func (w *prepWriter) Prepare(b []Record) (Prepared, error) {
+	if w.committing.Load() {
+		w.overlapped.Store(true)
+	}
+	w.prepared.Add(1)
+	return &prepBatch{w: w, xs: append([]Record(nil), b...)}, nil
+}
+
+func (p *prepBatch) Commit() error {
+	p.w.committing.Store(true)
+	defer p.w.committing.Store(false)
+	time.Sleep(p.w.delay)
+	p.w.mu.Lock()
+	defer p.w.mu.Unlock()
+	p.w.batches = append(p.w.batches, p.xs)
+	return nil
+}
+
+// TestPipelinePreparesAheadOfCommits checks that a Preparer's batches are
+// prepared on the analysis goroutine while the previous one commits, and
+// committed whole and in order.
+func TestPipelinePreparesAheadOfCommits(t *testing.T) {
+	w := &prepWriter{memWriter: memWriter{delay: 20 * time.Millisecond}}
+	p := newTestPipeline(w, Options{MaxBatch: 10, MaxDelay: time.Hour})
+	src := make(chan *engine.Exchange)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(src) }()
+	for i := range 100 {
+		src <- testExchange(i)
+	}
+	close(src)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := w.sizes(); len(got) != 10 || w.prepared.Load() != 10 {
+		t.Fatalf("committed batches %v after %d prepares, want 10 of 10", got, w.prepared.Load())
+	}
+	var last time.Time
+	for _, b := range w.batches {
+		for _, r := range b {
+			if !r.Exchange.Start.After(last) {
+				t.Fatalf("exchange at %v committed after one at %v", r.Exchange.Start, last)
+			}
+			last = r.Exchange.Start
+		}
+	}
+	if !w.overlapped.Load() {
+		t.Error("no batch was prepared while another committed")
+	}
+}

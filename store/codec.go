@@ -383,7 +383,12 @@ func appendSessionHeader(b []byte, h sessionHeader) []byte {
 // the exchange's. TestSessionCodecCoversEveryField guards it as
 // TestExchangeCodecCoversEveryField guards the exchange's.
 func appendSession(b []byte, s *engine.Session, h sessionHeader) ([]byte, error) {
-	b = appendSessionHeader(b, h)
+	return appendSessionSummary(appendSessionHeader(b, h), s)
+}
+
+// appendSessionSummary appends what follows the header: the writer encodes
+// it before its transaction, when it does not know the header yet.
+func appendSessionSummary(b []byte, s *engine.Session) ([]byte, error) {
 	for _, f := range [...]string{s.ID, s.KeyID, s.KeyPoint, s.Identity, s.Actor} {
 		b = appendString(b, f)
 	}

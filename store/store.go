@@ -57,6 +57,10 @@ type Store struct {
 	// arenaBlocks pools the writer's arena blocks (write.go) between
 	// commits.
 	arenaBlocks sync.Pool
+	// ids guards nextID, the id the next exchange written gets; zero until
+	// the first write reads it from the file (write.go, reserveIDs).
+	ids    sync.Mutex
+	nextID uint64
 	// regrouping is set while a Regrouping holds maint, so that a second
 	// StartRegroup fails at once instead of waiting for the first to end.
 	regrouping atomic.Bool

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -26,55 +27,141 @@ const commitGranularity = time.Minute
 // session they touched in one transaction, with every index entry they
 // imply. It assigns each exchange its id. It satisfies ingest.Writer.
 func (s *Store) Write(batch []ingest.Record) error {
-	if len(batch) == 0 {
+	p, err := s.Prepare(batch)
+	if err != nil {
+		return err
+	}
+	return p.Commit()
+}
+
+// Prepare does what Write does before its transaction: it gives the
+// exchanges their ids, encodes them, their bodies, assignments and sessions,
+// and derives and sorts every index key, so that the transaction only puts
+// bytes. It satisfies ingest.Preparer: the pipeline calls it on the analysis
+// goroutine, where it overlaps the previous batch's commit, which is what
+// bounds a capture or an import. Batches must be committed in the order
+// they were prepared; one that fails to commit makes the store read its
+// next id from the file again.
+func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
+	if s.readOnly {
+		return nil, ErrReadOnly
+	}
+	first, err := s.reserveIDs(len(batch))
+	if err != nil {
+		return nil, err
+	}
+	w := newGenWriter(s.indexer(), nil)
+	w.blocks = &s.arenaBlocks
+	p := &preparedBatch{s: s, w: w, first: first, n: len(batch)}
+	for i, r := range batch {
+		x := r.Exchange
+		x.ID = first + uint64(i)
+		key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), x.ID))
+		p.exchanges = append(p.exchanges, keyValue{key, w.bytes(appendExchange(w.spare(), x))})
+		if len(x.ReqBody.Data) > 0 || len(x.RespBody.Data) > 0 {
+			p.bodies = append(p.bodies, keyValue{key, w.bytes(appendBodies(w.spare(), x.ReqBody.Data, x.RespBody.Data))})
+		}
+		if err := w.assign(x, assignment{sessionID: x.SessionID, keyPoint: x.KeyPoint}); err != nil {
+			w.release()
+			return nil, err
+		}
+		w.touch(&batch[i].Session, x.ID)
+	}
+	if err := w.encode(); err != nil {
+		w.release()
+		return nil, fmt.Errorf("commit to %s: %w", s.path, err)
+	}
+	return p, nil
+}
+
+// reserveIDs hands out the ids of the next n exchanges. The store is the
+// file's only writer (bbolt locks it), so after the first batch the next id
+// is known without reading the exchanges bucket's sequence.
+func (s *Store) reserveIDs(n int) (uint64, error) {
+	s.ids.Lock()
+	defer s.ids.Unlock()
+	if s.nextID == 0 {
+		err := s.db.View(func(tx *bolt.Tx) error {
+			s.nextID = tx.Bucket([]byte(bucketExchanges)).Sequence() + 1
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("commit to %s: %w", s.path, err)
+		}
+	}
+	first := s.nextID
+	s.nextID += uint64(n)
+	return first, nil
+}
+
+// forgetNextID makes the next reserveIDs read the sequence again, after a
+// batch whose ids were reserved failed to commit.
+func (s *Store) forgetNextID() {
+	s.ids.Lock()
+	s.nextID = 0
+	s.ids.Unlock()
+}
+
+// preparedBatch is a batch Prepare encoded; Commit writes it.
+type preparedBatch struct {
+	s *Store
+	// w holds the arena the keys and values live in, the pending index
+	// keys and the touched sessions; its generation is set in the
+	// transaction.
+	w                 *genWriter
+	first             uint64
+	n                 int
+	exchanges, bodies []keyValue
+	committed         bool
+}
+
+type keyValue struct{ key, value []byte }
+
+// Commit writes the batch in one transaction. It satisfies ingest.Prepared.
+func (p *preparedBatch) Commit() error {
+	if p.committed {
+		return errors.New("batch committed twice")
+	}
+	p.committed = true
+	s, w := p.s, p.w
+	defer w.release()
+	if p.n == 0 {
 		return nil
 	}
-	if s.readOnly {
-		return ErrReadOnly
-	}
 	now := s.now()
-	var w *genWriter
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		g, err := s.indexer().current(tx)
+		g, err := w.ix.current(tx)
 		if err != nil {
 			return err
 		}
-		w = newGenWriter(s.indexer(), g)
-		w.blocks = &s.arenaBlocks
+		w.g = g
 		xs := tx.Bucket([]byte(bucketExchanges))
 		bodies := tx.Bucket([]byte(bucketBodies))
 		appendOnly(xs, bodies)
-		// Ids come from the bucket's sequence, set once for the batch.
-		first := xs.Sequence() + 1
-		if err := xs.SetSequence(xs.Sequence() + uint64(len(batch))); err != nil {
+		if next := xs.Sequence() + 1; next != p.first {
+			return fmt.Errorf("batch starts at exchange %d, the log at %d: %w", p.first, next, ErrCorrupt)
+		}
+		last := p.first + uint64(p.n) - 1
+		if err := xs.SetSequence(last); err != nil {
 			return err
 		}
-		for i, r := range batch {
-			x := r.Exchange
-			x.ID = first + uint64(i)
-			key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), x.ID))
-			if err := xs.Put(key, w.bytes(appendExchange(w.spare(), x))); err != nil {
+		for _, kv := range p.exchanges {
+			if err := xs.Put(kv.key, kv.value); err != nil {
 				return err
 			}
-			if len(x.ReqBody.Data) > 0 || len(x.RespBody.Data) > 0 {
-				if err := bodies.Put(key, w.bytes(appendBodies(w.spare(), x.ReqBody.Data, x.RespBody.Data))); err != nil {
-					return err
-				}
-			}
-			if err := w.assign(x, assignment{sessionID: x.SessionID, keyPoint: x.KeyPoint}); err != nil {
+		}
+		for _, kv := range p.bodies {
+			if err := bodies.Put(kv.key, kv.value); err != nil {
 				return err
 			}
-			w.touch(&batch[i].Session, x.ID)
 		}
 		if err := w.flush(); err != nil {
 			return err
 		}
-		return stampCommit(tx.Bucket([]byte(bucketCommits)), first+uint64(len(batch))-1, now)
+		return stampCommit(tx.Bucket([]byte(bucketCommits)), last, now)
 	})
-	if w != nil {
-		w.release()
-	}
 	if err != nil {
+		s.forgetNextID()
 		return fmt.Errorf("commit to %s: %w", s.path, err)
 	}
 	return nil
@@ -117,9 +204,12 @@ type genWriter struct {
 	// touched collects the sessions of the exchanges assigned so far, for
 	// putSessions.
 	touched map[string]*sessionDelta
-	// pending holds the session-list and request-level index keys of the
-	// exchanges assigned so far, by bucket, for flush.
-	pending map[*bolt.Bucket][][]byte
+	// assigns holds the assignments of the exchanges assigned so far, and
+	// pending their session-list and request-level index keys, by slot
+	// (see pendingBucket), for flush; sorted says pending is in key order.
+	assigns []keyValue
+	pending [][][]byte
+	sorted  bool
 	// blocks, if set, pools arena blocks between transactions; used lists
 	// the blocks this writer took.
 	blocks *sync.Pool
@@ -127,15 +217,27 @@ type genWriter struct {
 }
 
 // sessionDelta is what one transaction adds to a session: its latest
-// summary and the range and number of its new exchanges.
+// summary and the range and number of its new exchanges. encode turns the
+// summary into its index entries and bytes.
 type sessionDelta struct {
 	session     *engine.Session
 	first, last uint64
 	n           uint64
+	entries     []indexEntry
+	summary     []byte
 }
 
 func newGenWriter(ix *indexer, g *generation) *genWriter {
-	return &genWriter{ix: ix, g: g, touched: map[string]*sessionDelta{}, pending: map[*bolt.Bucket][][]byte{}}
+	return &genWriter{ix: ix, g: g, touched: map[string]*sessionDelta{}, pending: make([][][]byte, 1+len(ix.xidx))}
+}
+
+// pendingBucket is the bucket of pending slot i: the session lists, then
+// the request-level indexes in table order.
+func (w *genWriter) pendingBucket(i int) *bolt.Bucket {
+	if i == 0 {
+		return w.g.sessionExchanges
+	}
+	return w.g.xidx[i-1]
 }
 
 // arenaBlock is the size of the arena's blocks, and arenaRoom the room a
@@ -187,34 +289,68 @@ func (w *genWriter) bytes(grown []byte) []byte {
 	return grown[start:len(grown):len(grown)]
 }
 
-// assign records that x belongs to a.sessionID.
+// assign records that x belongs to a.sessionID. It needs no transaction:
+// flush puts what it collects.
 func (w *genWriter) assign(x *engine.Exchange, a assignment) error {
 	key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), x.ID))
-	if err := w.g.assign.Put(key, w.bytes(appendAssignment(w.spare(), a))); err != nil {
-		return err
-	}
-	w.pending[w.g.sessionExchanges] = append(w.pending[w.g.sessionExchanges], w.bytes(appendSessionExchangeKey(w.spare(), a.sessionID, x.ID)))
+	w.assigns = append(w.assigns, keyValue{key, w.bytes(appendAssignment(w.spare(), a))})
+	w.pending[0] = append(w.pending[0], w.bytes(appendSessionExchangeKey(w.spare(), a.sessionID, x.ID)))
+	w.sorted = false
 	var err error
 	w.arena, err = w.ix.exchangeKeys(w.spare(), x, a.sessionID, x.ID, func(i int, key []byte) error {
-		w.pending[w.g.xidx[i]] = append(w.pending[w.g.xidx[i]], key)
+		w.pending[1+i] = append(w.pending[1+i], key)
 		return nil
 	})
 	return err
 }
 
-// flush puts the keys assign collected, sorted. bbolt splits nodes only at
-// commit, so a transaction's inserts pile up in the nodes they land in, and
-// an insert moves every later key of its node: in key order each insert
-// lands at or near the end, which keeps a batch's inserts linear.
+// encode does the part of flush that needs no transaction: it sorts the
+// pending keys and encodes the touched sessions' summaries and entries.
+func (w *genWriter) encode() error {
+	if !w.sorted {
+		for _, keys := range w.pending {
+			slices.SortFunc(keys, bytes.Compare)
+		}
+		w.sorted = true
+	}
+	for _, d := range w.touched {
+		if d.session == nil {
+			continue // encoded already
+		}
+		d.entries = w.ix.sessionEntries(d.session)
+		b, err := appendSessionSummary(w.spare(), d.session)
+		if err != nil {
+			return err
+		}
+		d.summary, d.session = w.bytes(b), nil
+	}
+	return nil
+}
+
+// flush puts the assignments and keys assign collected, sorted, and the
+// touched sessions. bbolt splits nodes only at commit, so a transaction's
+// inserts pile up in the nodes they land in, and an insert moves every
+// later key of its node: in key order each insert lands at or near the end,
+// which keeps a batch's inserts linear.
 func (w *genWriter) flush() error {
-	for b, keys := range w.pending {
-		slices.SortFunc(keys, bytes.Compare)
+	if err := w.encode(); err != nil {
+		return err
+	}
+	slices.SortFunc(w.assigns, func(a, b keyValue) int { return bytes.Compare(a.key, b.key) })
+	for _, kv := range w.assigns {
+		if err := w.g.assign.Put(kv.key, kv.value); err != nil {
+			return err
+		}
+	}
+	w.assigns = w.assigns[:0]
+	for i, keys := range w.pending {
+		b := w.pendingBucket(i)
 		for _, k := range keys {
 			if err := b.Put(k, nil); err != nil {
 				return err
 			}
 		}
-		delete(w.pending, b)
+		w.pending[i] = keys[:0]
 	}
 	return w.putSessions()
 }
@@ -235,7 +371,7 @@ func (w *genWriter) touch(s *engine.Session, id uint64) {
 func (w *genWriter) putSessions() error {
 	ids := slices.Sorted(maps.Keys(w.touched))
 	for _, id := range ids {
-		if err := w.putSession(w.touched[id]); err != nil {
+		if err := w.putSession([]byte(id), w.touched[id]); err != nil {
 			return err
 		}
 		delete(w.touched, id)
@@ -261,16 +397,14 @@ func (w *genWriter) unassign(x *engine.Exchange, a assignment) error {
 // putSession writes a session's record and brings its index entries in line
 // with it: entries of the previous record that no longer hold are deleted,
 // new ones are put, unchanged ones are left alone.
-func (w *genWriter) putSession(d *sessionDelta) error {
-	sess := d.session
-	h := sessionHeader{first: d.first, last: d.last, count: d.n, entries: w.ix.sessionEntries(sess)}
-	id := []byte(sess.ID)
+func (w *genWriter) putSession(id []byte, d *sessionDelta) error {
+	h := sessionHeader{first: d.first, last: d.last, count: d.n, entries: d.entries}
 	seq, v := w.g.session(id)
 	var old sessionHeader
 	if v != nil {
 		var err error
 		if old, _, err = readSessionHeader(v); err != nil {
-			return fmt.Errorf("session %s: %w", sess.ID, err)
+			return fmt.Errorf("session %s: %w", id, err)
 		}
 		h.first, h.last, h.count = min(old.first, d.first), max(old.last, d.last), old.count+d.n
 	} else {
@@ -284,13 +418,9 @@ func (w *genWriter) putSession(d *sessionDelta) error {
 	}
 	key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), seq))
 	if err := w.replaceEntries(old.entries, h.entries, key); err != nil {
-		return fmt.Errorf("session %s: %w", sess.ID, err)
+		return fmt.Errorf("session %s: %w", id, err)
 	}
-	grown, err := appendSession(w.spare(), sess, h)
-	if err != nil {
-		return err
-	}
-	return w.g.sessions.Put(key, w.bytes(grown))
+	return w.g.sessions.Put(key, w.bytes(append(appendSessionHeader(w.spare(), h), d.summary...)))
 }
 
 // replaceEntries deletes the entries of old that are not in next and puts

@@ -61,8 +61,8 @@ func (t *Tracker) observeSession(ss *sessionState, x *engine.Exchange, endpoint 
 	ss.intervals.add(x.Start, t.cfg.Regularity.PauseFactor)
 	if ua := x.UserAgent(); ua != ss.ua || ss.n == 1 {
 		ss.ua = ua
-		if info := t.ua.classify(ua); ss.n == 1 || info.Class > ss.uaInfo.Class {
-			ss.uaInfo, ss.uaNote = info, uaNote(ua, info)
+		if info, note := t.ua.classify(ua); ss.n == 1 || info.Class > ss.uaInfo.Class {
+			ss.uaInfo, ss.uaNote = info, note
 			ss.dirty = true
 		}
 	}

@@ -17,7 +17,7 @@ import (
 // analysis goroutine owns it.
 type Tracker struct {
 	cfg        Config
-	ua         uaClassifier
+	ua         uaMemo
 	userPoints []engine.Point
 
 	sessions map[string]*sessionState // by session id
@@ -46,7 +46,7 @@ func NewTracker(cfg Config) (*Tracker, error) {
 	cfg = cfg.withDefaults()
 	return &Tracker{
 		cfg:        cfg,
-		ua:         newUAClassifier(),
+		ua:         newUAMemo(),
 		userPoints: usernamePoints(),
 		sessions:   map[string]*sessionState{},
 		keys:       map[string]*keyState{},

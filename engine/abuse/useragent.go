@@ -156,6 +156,41 @@ type uaClassifier struct {
 
 func newUAClassifier() uaClassifier { return uaClassifier{tokens: uaTokens()} }
 
+// uaMemoSize bounds uaMemo. A busy API sees a few hundred distinct
+// User-Agent headers among hundreds of thousands of sessions; when more
+// than this come, the memo starts over rather than grow.
+const uaMemoSize = 4096
+
+// uaMemo remembers the class and note of recent User-Agent headers: a
+// session classifies its header when it starts, and scanning the token
+// table for every new session of the same client was a tenth of an
+// access-log import's analysis.
+type uaMemo struct {
+	c    uaClassifier
+	seen map[string]uaVerdict
+}
+
+type uaVerdict struct {
+	info UA
+	note string
+}
+
+func newUAMemo() uaMemo { return uaMemo{c: newUAClassifier(), seen: map[string]uaVerdict{}} }
+
+// classify is uaClassifier.classify with uaNote, remembered.
+func (m *uaMemo) classify(ua string) (UA, string) {
+	if v, ok := m.seen[ua]; ok {
+		return v.info, v.note
+	}
+	info := m.c.classify(ua)
+	v := uaVerdict{info: info, note: uaNote(ua, info)}
+	if len(m.seen) >= uaMemoSize {
+		clear(m.seen)
+	}
+	m.seen[strings.Clone(ua)] = v
+	return v.info, v.note
+}
+
 func (c uaClassifier) classify(ua string) UA {
 	ua = strings.TrimSpace(ua)
 	if ua == "" || ua == "-" {

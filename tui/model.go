@@ -22,6 +22,7 @@ import (
 	"github.com/spoorhq/spoor/tui/stats"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
+	"github.com/spoorhq/spoor/tui/traffic"
 )
 
 // focus names the screen that receives keys the global map does not take.
@@ -64,6 +65,7 @@ type Model struct {
 	focus     focus
 	input     input
 	sessions  sessions.Model
+	traffic   traffic.Model
 	sequence  sequence.Model
 	detail    detail.Model
 	keyeditor keyeditor.Model
@@ -127,6 +129,7 @@ func New(opts Options) Model {
 		keys:      DefaultKeyMap(),
 		help:      help.New(),
 		sessions:  sessions.New(th),
+		traffic:   traffic.New(th, opts.Source),
 		sequence:  sequence.New(th),
 		detail:    detail.New(th),
 		keyeditor: keyeditor.New(th, opts.Keys),
@@ -163,7 +166,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		cmd = m.loadVisibleActivity()
+		cmd = tea.Batch(m.loadVisibleActivity(), m.loadTraffic())
 	case tea.BackgroundColorMsg:
 		m.setTheme(theme.New(msg.IsDark(), m.theme.Plain))
 	case tea.ColorProfileMsg:
@@ -189,6 +192,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.exchangeLoaded(msg)
 	case activityLoadedMsg:
 		cmd = m.activityLoaded(msg)
+	case traffic.LoadedMsg:
+		m.traffic, cmd = m.traffic.Update(msg)
 	case exportedMsg:
 		m.exported(msg)
 	case errMsg:
@@ -206,7 +211,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.sequence, cmd = m.sequence.Update(msg)
 	case sequence.BackMsg:
 		m.focus = focusSessions
-		cmd = m.loadVisibleActivity()
+		cmd = tea.Batch(m.loadVisibleActivity(), m.loadTraffic())
 	case sequence.OpenMsg:
 		cmd = m.openExchange(msg.Exchange)
 	case sequence.CopyMsg:
@@ -422,7 +427,7 @@ func (m *Model) sessionsLoaded(msg sessionsLoadedMsg) tea.Cmd {
 		rerun = m.search.Run(m.sessionsForSearch(), m.endpoints)
 	}
 	if m.focus != focusSequence {
-		return tea.Batch(rerun, m.loadDone(), m.loadVisibleActivity())
+		return tea.Batch(rerun, m.loadDone(), m.loadVisibleActivity(), m.loadTraffic())
 	}
 	open := m.sequence.Session()
 	if i := slices.IndexFunc(list, func(s engine.Session) bool { return s.ID == open.ID }); i >= 0 {
@@ -514,6 +519,16 @@ func (m *Model) loadVisibleActivity() tea.Cmd {
 	return loadActivity(m.src, missing)
 }
 
+// loadTraffic brings the traffic strip up to date with the loaded list
+// while the sessions screen shows it; sessions loads are coalesced, and
+// so are its loads.
+func (m *Model) loadTraffic() tea.Cmd {
+	if m.focus != focusSessions {
+		return nil
+	}
+	return m.traffic.Refresh(m.sessions.Sessions())
+}
+
 func (m *Model) activityLoaded(msg activityLoadedMsg) tea.Cmd {
 	m.activity = false
 	for _, a := range msg.rows {
@@ -584,6 +599,7 @@ func (m *Model) openKeyEditor() tea.Cmd {
 func (m *Model) regrouped() tea.Cmd {
 	m.notice = "grouping keys applied"
 	m.sessions.SetActivityReset()
+	m.traffic.Reset()
 	m.endpoints = map[string][]string{}
 	m.filter.gen++
 	if m.loading {
@@ -639,6 +655,7 @@ func (m *Model) setTheme(th theme.Theme) {
 	m.theme = th
 	m.help.Styles = th.Help
 	m.sessions.SetTheme(th)
+	m.traffic.SetTheme(th)
 	m.sequence.SetTheme(th)
 	m.detail.SetTheme(th)
 	m.keyeditor.SetTheme(th)
@@ -661,7 +678,8 @@ func (m *Model) layout() {
 	m.search.SetSize(m.width)
 	m.filterbar.SetSize(m.width)
 	body := max(m.height-1-lipgloss.Height(m.helpView())-m.inputHeight(), 0)
-	m.sessions.SetSize(m.width, body)
+	m.traffic.SetSize(m.width, body)
+	m.sessions.SetSize(m.width, body-m.traffic.Height())
 	m.sequence.SetSize(m.width, body)
 	m.detail.SetSize(m.width, body)
 	m.keyeditor.SetSize(m.width, body)
@@ -729,6 +747,9 @@ func (m Model) render() string {
 		body = m.keyeditor.View()
 	default:
 		body = m.sessions.View()
+		if m.traffic.Height() > 0 {
+			body += "\n" + m.traffic.View()
+		}
 	}
 	if body != "" {
 		lines = append(lines, strings.Split(body, "\n")...)

@@ -176,9 +176,9 @@ func TestNavigation(t *testing.T) {
 	}{
 		{[]tea.KeyPressMsg{press('G')}, "bot-dv"},
 		{[]tea.KeyPressMsg{press('g')}, "bot-aa"},
-		{[]tea.KeyPressMsg{keyPgDn}, "bot-au"},
-		{[]tea.KeyPressMsg{press('j'), press('k'), press('j')}, "bot-av"},
-		{[]tea.KeyPressMsg{{Code: tea.KeyEnd}, {Code: tea.KeyPgUp}}, "bot-db"},
+		{[]tea.KeyPressMsg{keyPgDn}, "bot-as"},
+		{[]tea.KeyPressMsg{press('j'), press('k'), press('j')}, "bot-at"},
+		{[]tea.KeyPressMsg{{Code: tea.KeyEnd}, {Code: tea.KeyPgUp}}, "bot-dd"},
 	} {
 		hs.keys(tc.keys...)
 		got, _ := hs.m.sessions.Selected()

@@ -343,3 +343,43 @@ func TestCopyAndExport(t *testing.T) {
 		t.Errorf("e did not export:\n%s", hs.view())
 	}
 }
+
+// slowKeys is a KeyEditor whose apply reports some progress and then
+// waits, so that a test can look at the editor mid-regroup.
+type slowKeys struct {
+	fakeKeys
+	release chan struct{}
+}
+
+func (s *slowKeys) Apply(ctx context.Context, configured []string, builtin bool, progress func(done, total int)) error {
+	progress(450, 1200)
+	<-s.release
+	return s.fakeKeys.Apply(ctx, configured, builtin, progress)
+}
+
+// TestKeyEditorProgress pins the regroup's progress bar: the editor shows
+// the bar at the fraction the store reported while the regroup runs.
+func TestKeyEditorProgress(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			keys := &slowKeys{fakeKeys: fakeKeys{configured: []string{"req.jwt.sub"}, builtin: true}, release: make(chan struct{})}
+			hs := newRich(t, sz.w, sz.h, keys)
+			hs.keys(press('K'))
+			// Step by hand: the harness would wait for the regroup to end.
+			next, cmd := hs.m.Update(press('A'))
+			hs.m = next.(Model)
+			next, cmd = hs.m.Update(cmd())
+			hs.m = next.(Model)
+			view := hs.view()
+			if !strings.Contains(view, "regrouping") || !strings.Contains(view, "38%") || !strings.Contains(view, "450/1200 exchanges") {
+				t.Errorf("no progress bar at 38%%:\n%s", view)
+			}
+			hs.golden()
+			close(keys.release)
+			hs.run(cmd)
+			if !strings.Contains(hs.view(), "grouping keys applied") {
+				t.Errorf("the regroup did not finish:\n%s", hs.view())
+			}
+		})
+	}
+}

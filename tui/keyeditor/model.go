@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
-	"github.com/spoorhq/spoor/tui/sparkline"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
 )
@@ -67,6 +68,7 @@ type Model struct {
 	applying   bool
 	done       int
 	total      int
+	bar        progress.Model
 	err        error
 	width      int
 	height     int
@@ -83,11 +85,25 @@ func New(th theme.Theme, backend Backend) Model {
 	in.Prompt = "new key: "
 	in.Placeholder = "req.header.X-Session-Id"
 	in.ShowSuggestions = true
-	return Model{keys: DefaultKeyMap(), theme: th, backend: backend, input: in}
+	m := Model{keys: DefaultKeyMap(), theme: th, backend: backend, input: in}
+	// Full and empty cells differ by glyph, so the bar reads without
+	// colour; it is drawn at the reported fraction (ViewAs), without the
+	// spring animation's timer.
+	m.bar = progress.New(progress.WithFillCharacters('█', '░'))
+	m.SetTheme(th)
+	return m
 }
 
 // SetTheme switches styles.
-func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
+func (m *Model) SetTheme(th theme.Theme) {
+	m.theme = th
+	p := theme.NewPalette(th.Dark)
+	m.bar.FullColor, m.bar.EmptyColor = p.Accent, p.Muted
+	if th.Plain {
+		m.bar.FullColor, m.bar.EmptyColor = lipgloss.NoColor{}, lipgloss.NoColor{}
+	}
+	m.bar.PercentageStyle = th.Muted
+}
 
 // SetSize sets the area.
 func (m *Model) SetSize(w, h int) {
@@ -372,7 +388,7 @@ func (m Model) footer() []string {
 			out = append(out, th.Muted.Render("tab completes: "+table.Sanitize(strings.Join(s[:min(len(s), 5)], "  "))))
 		}
 	case m.applying:
-		out = append(out, "regrouping "+sparkline.Progress(m.done, m.total, min(m.width-12, 40), th.Accent, th.Muted)+th.Muted.Render(fmt.Sprintf(" %d/%d", m.done, m.total)))
+		out = append(out, m.progressLine())
 	case m.previewing:
 		out = append(out, th.Muted.Render("previewing…"))
 	case m.preview != nil:
@@ -385,4 +401,22 @@ func (m Model) footer() []string {
 		out = append(out, th.Danger.Render("error: "+table.Sanitize(m.err.Error())))
 	}
 	return out
+}
+
+// progressLine is the regroup's bar with what it has done: exchanges
+// regrouped out of those stored, the bar taking the width that is left.
+func (m Model) progressLine() string {
+	th := m.theme
+	label := "regrouping "
+	counts := th.Muted.Render(fmt.Sprintf(" %d/%d exchanges", m.done, m.total))
+	if m.total <= 0 {
+		counts = th.Muted.Render(" reading the history…")
+	}
+	frac := 0.0
+	if m.total > 0 {
+		frac = float64(min(max(m.done, 0), m.total)) / float64(m.total)
+	}
+	bar := m.bar
+	bar.SetWidth(min(max(m.width-len(label)-lipgloss.Width(counts), 10), 60))
+	return label + bar.ViewAs(frac) + counts
 }

@@ -77,6 +77,14 @@ func (a *Analyzer) InScope(x *Exchange) bool { return a.scope.contains(x) }
 // exchange may not. Observers (see Use) run last, on the redacted copy and
 // the live session.
 func (a *Analyzer) Process(x *Exchange) Session {
+	return a.Analyze(x).Clone()
+}
+
+// Analyze is Process without the copy: it returns the live session, which
+// later calls keep changing. A caller that keeps the summary past the next
+// call must Clone it; one that only needs the latest summary of each
+// session, as a batch writer does, saves a copy per exchange.
+func (a *Analyzer) Analyze(x *Exchange) *Session {
 	v := &a.view
 	v.reset(x)
 	id := a.sessions.keys.Identify(v, a.hasher)
@@ -120,7 +128,7 @@ func (a *Analyzer) Process(x *Exchange) Session {
 	for _, o := range a.observers {
 		o.Observe(x, s)
 	}
-	return s.Clone()
+	return s
 }
 
 // readContext fills x.Context from the configured parameters, hashing those

@@ -11,10 +11,12 @@ import (
 // ErrStopped is returned by Do once Run has returned.
 var ErrStopped = errors.New("pipeline stopped")
 
-// Record is one analysed exchange and the summary of its session after it.
+// Record is one analysed exchange and its session. In a batch handed to a
+// Writer, Session is the summary after the batch's last exchange: records
+// of one session share it, and the writer stores it once.
 type Record struct {
 	Exchange *engine.Exchange
-	Session  engine.Session
+	Session  *engine.Session
 }
 
 // Writer persists batches of records; the store implements it. Write is
@@ -140,18 +142,25 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 		last := batch[len(batch)-1].Exchange.Start
 		req := commitRequest{batch: batch, n: len(batch)}
 		if pw, ok := p.writer.(Preparer); ok {
+			// Prepare reads the live sessions before the next exchange
+			// changes them.
 			prepared, err := pw.Prepare(batch)
 			if err != nil {
 				return fmt.Errorf("prepare %d exchanges: %w", len(batch), err)
 			}
 			req.prepared = prepared
+		} else {
+			// Write runs while the next batch is analysed: it gets a
+			// copy of each session, made once per batch.
+			snapshot(batch)
 		}
 		if err := c.send(req); err != nil {
 			return err
 		}
 		batch = newBatch() // the committer owns the old one now
-		// The records hold clones of their sessions, so the sessionizer may
-		// forget idle ones before the commit ends.
+		// The batch no longer needs the live sessions (Prepare has read
+		// them, or the records hold copies), so the sessionizer may forget
+		// idle ones before the commit ends.
 		p.analyzer.Sessionizer().Evict(last)
 		return nil
 	}
@@ -167,8 +176,7 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 			if len(batch) == 0 {
 				timer.Reset(p.opts.MaxDelay)
 			}
-			s := p.analyzer.Process(x)
-			batch = append(batch, Record{Exchange: x, Session: s})
+			batch = append(batch, Record{Exchange: x, Session: p.analyzer.Analyze(x)})
 			if len(batch) >= p.opts.MaxBatch {
 				if err := flush(); err != nil {
 					return err
@@ -193,6 +201,21 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 			}
 			j.done <- err
 		}
+	}
+}
+
+// snapshot replaces the live sessions of a batch with copies, one per
+// session.
+func snapshot(batch []Record) {
+	copies := make(map[*engine.Session]*engine.Session)
+	for i, r := range batch {
+		c := copies[r.Session]
+		if c == nil {
+			cl := r.Session.Clone()
+			c = &cl
+			copies[r.Session] = c
+		}
+		batch[i].Session = c
 	}
 }
 

@@ -31,7 +31,8 @@ func analysedT(b testing.TB, s *Store, n int) []ingest.Record {
 	xs := traffic(n, 2000, 7)
 	recs := make([]ingest.Record, n)
 	for i, x := range xs {
-		recs[i] = ingest.Record{Exchange: x, Session: a.Process(x)}
+		sess := a.Process(x)
+		recs[i] = ingest.Record{Exchange: x, Session: &sess}
 	}
 	return recs
 }

@@ -20,7 +20,7 @@ func record(id string, start time.Time, ip, path string, status int, sess engine
 		x.Attacks = []engine.AttackTag{{Type: "sqli", Point: "req.form.user", Rule: "libinjection-sqli"}}
 	}
 	sess.ID, sess.KeyPoint, sess.LastSeen = id, "req.ip", start
-	return ingest.Record{Exchange: x, Session: sess}
+	return ingest.Record{Exchange: x, Session: &sess}
 }
 
 func TestIndexLookups(t *testing.T) {

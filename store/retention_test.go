@@ -53,7 +53,7 @@ func TestRetentionExpiresOldExchanges(t *testing.T) {
 		t.Helper()
 		var recs []ingest.Record
 		for _, x := range xs {
-			recs = append(recs, ingest.Record{Exchange: x, Session: a.Process(x)})
+			recs = append(recs, ingest.Record{Exchange: x, Session: a.Analyze(x)}) // written before the next Analyze
 		}
 		if err := s.Write(recs); err != nil {
 			t.Fatal(err)

@@ -51,7 +51,8 @@ func analyse(s *Store, xs ...*engine.Exchange) []ingest.Record {
 	a := engine.NewAnalyzer(engine.SessionizerOptions{}, engine.NewHasher(s.Secret()))
 	var recs []ingest.Record
 	for _, x := range xs {
-		recs = append(recs, ingest.Record{Exchange: x, Session: a.Process(x)})
+		sess := a.Process(x)
+		recs = append(recs, ingest.Record{Exchange: x, Session: &sess})
 	}
 	return recs
 }

@@ -65,7 +65,7 @@ func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 			w.release()
 			return nil, err
 		}
-		w.touch(&batch[i].Session, x.ID)
+		w.touch(r.Session, x.ID)
 	}
 	if err := w.encode(); err != nil {
 		w.release()

@@ -52,7 +52,7 @@ func benchStore(b *testing.B, exchanges, sessions int) *store.Store {
 				},
 				RespBody: engine.Body{Size: int64(100 + i%5000)},
 			}
-			batch = append(batch, ingest.Record{Exchange: x, Session: a.Process(x)})
+			batch = append(batch, ingest.Record{Exchange: x, Session: a.Analyze(x)}) // written before the next Analyze
 			if len(batch) == cap(batch) {
 				if err := st.Write(batch); err != nil {
 					b.Fatal(err)

@@ -75,12 +75,13 @@ func (s *Store) ExchangeIDsWith(field, value, sessionID string) ([]uint64, error
 			return err
 		}
 		collect := func(c *bolt.Cursor, prefix []byte) error {
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				_, id, ok := splitExchangeIndexKey(k, epochLen+len(valuePrefix(value)))
-				if !ok {
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				if _, _, ok := splitExchangeIndexKey(k, epochLen+len(valuePrefix(value))); !ok {
 					return fmt.Errorf("index %s key %x: %w", field, k, ErrCorrupt)
 				}
-				out = append(out, id)
+				if out, err = appendPostingIDs(out, k, v); err != nil {
+					return fmt.Errorf("index %s: %w", field, err)
+				}
 			}
 			return nil
 		}

@@ -177,14 +177,23 @@ func (s *Store) RequestsPage(sessionID string, after uint64, limit int) ([]engin
 		xs := tx.Bucket([]byte(bucketExchanges))
 		c := g.sessionExchanges.Cursor()
 		// Visit the epochs the session spans, from the one after lands in.
+		var ids []uint64
 		for from := max(after+1, h.first); from <= h.last && len(out) < limit; from = nextEpoch(from) {
 			prefix := sessionEpochPrefix(sessionID, from)
-			for k, _ := c.Seek(sessionExchangeKey(sessionID, from)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
-				x, err := readExchange(xs, g, idOf(k[len(prefix):]))
-				if err != nil {
+			for k, v := seekPosting(c, prefix, from); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Next() {
+				if ids, err = appendPostingIDs(ids[:0], k, v); err != nil {
 					return err
 				}
-				out = append(out, x)
+				for _, id := range ids {
+					if id < from || len(out) == limit {
+						continue
+					}
+					x, err := readExchange(xs, g, id)
+					if err != nil {
+						return err
+					}
+					out = append(out, x)
+				}
 			}
 		}
 		return nil

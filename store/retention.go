@@ -130,6 +130,9 @@ func (s *Store) expireChunk(tx *bolt.Tx, bound uint64) (int, error) {
 		r.n++
 		r.through = x.ID
 	}
+	if err := w.flush(); err != nil {
+		return 0, err
+	}
 	for id, r := range removed {
 		if err := w.forget([]byte(id), r.n, r.through); err != nil {
 			return 0, err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -165,13 +166,38 @@ func (s *Store) CheckIndexes() error {
 			report("%d session ids for %d session records", ids, sessions)
 		}
 
-		// Every index bucket holds exactly the expected keys.
+		// Every index bucket holds exactly the expected keys; a posting
+		// list holds the posting keys of its ids (postings.go).
+		postingBuckets := map[*bolt.Bucket]bool{g.sessionExchanges: true}
+		for _, b := range g.xidx {
+			postingBuckets[b] = true
+		}
 		for b, want := range expected {
 			got := 0
-			err := b.ForEach(func(k, _ []byte) error {
-				got++
-				if !want[string(k)] {
-					report("stray key %q in %s", k, names[b])
+			var ids []uint64
+			err := b.ForEach(func(k, v []byte) error {
+				if !postingBuckets[b] {
+					got++
+					if !want[string(k)] {
+						report("stray key %q in %s", k, names[b])
+					}
+					return nil
+				}
+				var err error
+				if ids, err = appendPostingIDs(ids[:0], k, v); err != nil {
+					report("%s: %v", names[b], err)
+					return nil
+				}
+				prefix := postingPrefix(k)
+				for i, id := range ids {
+					got++
+					pk := binary.BigEndian.AppendUint64(append([]byte(nil), prefix...), id)
+					if !want[string(pk)] {
+						report("stray id %d under %q in %s", id, prefix, names[b])
+					}
+					if i > 0 && epochStart(id) != epochStart(ids[0]) {
+						report("posting list %q in %s crosses an epoch at id %d", k, names[b], id)
+					}
 				}
 				return nil
 			})

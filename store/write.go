@@ -205,11 +205,14 @@ type genWriter struct {
 	// putSessions.
 	touched map[string]*sessionDelta
 	// assigns holds the assignments of the exchanges assigned so far, and
-	// pending their session-list and request-level index keys, by slot
-	// (see pendingBucket), for flush; sorted says pending is in key order.
-	assigns []keyValue
-	pending [][][]byte
-	sorted  bool
+	// pending the posting keys (postings.go) of their session lists and
+	// request-level indexes, by slot (see pendingBucket); encode groups
+	// them into postings, which flush puts. drops holds, by slot, the
+	// posting keys unassign removes.
+	assigns  []keyValue
+	pending  [][][]byte
+	postings [][]keyValue
+	drops    [][][]byte
 	// blocks, if set, pools arena blocks between transactions; used lists
 	// the blocks this writer took.
 	blocks *sync.Pool
@@ -228,7 +231,8 @@ type sessionDelta struct {
 }
 
 func newGenWriter(ix *indexer, g *generation) *genWriter {
-	return &genWriter{ix: ix, g: g, touched: map[string]*sessionDelta{}, pending: make([][][]byte, 1+len(ix.xidx))}
+	n := 1 + len(ix.xidx)
+	return &genWriter{ix: ix, g: g, touched: map[string]*sessionDelta{}, pending: make([][][]byte, n), postings: make([][]keyValue, n), drops: make([][][]byte, n)}
 }
 
 // pendingBucket is the bucket of pending slot i: the session lists, then
@@ -295,7 +299,6 @@ func (w *genWriter) assign(x *engine.Exchange, a assignment) error {
 	key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), x.ID))
 	w.assigns = append(w.assigns, keyValue{key, w.bytes(appendAssignment(w.spare(), a))})
 	w.pending[0] = append(w.pending[0], w.bytes(appendSessionExchangeKey(w.spare(), a.sessionID, x.ID)))
-	w.sorted = false
 	var err error
 	w.arena, err = w.ix.exchangeKeys(w.spare(), x, a.sessionID, x.ID, func(i int, key []byte) error {
 		w.pending[1+i] = append(w.pending[1+i], key)
@@ -304,14 +307,17 @@ func (w *genWriter) assign(x *engine.Exchange, a assignment) error {
 	return err
 }
 
-// encode does the part of flush that needs no transaction: it sorts the
-// pending keys and encodes the touched sessions' summaries and entries.
+// encode does the part of flush that needs no transaction: it groups the
+// pending keys into postings and encodes the touched sessions' summaries
+// and entries.
 func (w *genWriter) encode() error {
-	if !w.sorted {
-		for _, keys := range w.pending {
-			slices.SortFunc(keys, bytes.Compare)
+	for i, keys := range w.pending {
+		if len(keys) == 0 {
+			continue
 		}
-		w.sorted = true
+		slices.SortFunc(keys, bytes.Compare)
+		w.postings[i] = append(w.postings[i], w.groupPostings(keys)...)
+		w.pending[i] = keys[:0]
 	}
 	for _, d := range w.touched {
 		if d.session == nil {
@@ -343,14 +349,23 @@ func (w *genWriter) flush() error {
 		}
 	}
 	w.assigns = w.assigns[:0]
-	for i, keys := range w.pending {
+	for i, lists := range w.postings {
 		b := w.pendingBucket(i)
-		for _, k := range keys {
-			if err := b.Put(k, nil); err != nil {
+		for _, kv := range lists {
+			if err := b.Put(kv.key, kv.value); err != nil {
 				return err
 			}
 		}
-		w.pending[i] = keys[:0]
+		w.postings[i] = lists[:0]
+	}
+	for i, keys := range w.drops {
+		if len(keys) == 0 {
+			continue
+		}
+		if err := w.dropPostings(w.pendingBucket(i), keys); err != nil {
+			return err
+		}
+		w.drops[i] = keys[:0]
 	}
 	return w.putSessions()
 }
@@ -379,17 +394,17 @@ func (w *genWriter) putSessions() error {
 	return nil
 }
 
-// unassign removes what assign recorded.
+// unassign removes what assign recorded; the ids leave their postings when
+// flush runs.
 func (w *genWriter) unassign(x *engine.Exchange, a assignment) error {
 	if err := w.g.assign.Delete(u64(x.ID)); err != nil {
 		return err
 	}
-	if err := w.g.sessionExchanges.Delete(sessionExchangeKey(a.sessionID, x.ID)); err != nil {
-		return err
-	}
+	w.drops[0] = append(w.drops[0], w.bytes(appendSessionExchangeKey(w.spare(), a.sessionID, x.ID)))
 	var err error
 	w.arena, err = w.ix.exchangeKeys(w.spare(), x, a.sessionID, x.ID, func(i int, key []byte) error {
-		return w.g.xidx[i].Delete(key)
+		w.drops[1+i] = append(w.drops[1+i], key)
+		return nil
 	})
 	return err
 }

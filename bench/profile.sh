@@ -69,8 +69,9 @@ declare -a stage=(
 	"attack detection stage (ingest.DetectStage workers)|github.com/spoorhq/spoor/ingest.DetectStage.func2"
 	"— of which tier 2, the Core Rule Set (engine/detect.(*Detector).Tier2)|github.com/spoorhq/spoor/engine/detect.(*Detector).Tier2"
 	"— of which tier 1 (engine/detect.(*Detector).Tier1)|github.com/spoorhq/spoor/engine/detect.(*Detector).Tier1"
-	"analysis: grouping, context, observers (ingest.(*Pipeline).analyse)|github.com/spoorhq/spoor/ingest.(*Pipeline).analyse"
-	"store commits (store.(*Store).Write, bbolt)|github.com/spoorhq/spoor/store.(*Store).Write"
+	"analysis: grouping, context, observers, and encoding each batch for the store (ingest.(*Pipeline).analyse)|github.com/spoorhq/spoor/ingest.(*Pipeline).analyse"
+	"— of which encoding the batch (store.(*Store).Prepare)|github.com/spoorhq/spoor/store.(*Store).Prepare"
+	"store commits (store.(*preparedBatch).Commit, bbolt)|github.com/spoorhq/spoor/store.(*preparedBatch).Commit"
 	"garbage collector (runtime.gcBgMarkWorker)|runtime.gcBgMarkWorker"
 )
 # The import, profiled whole.
@@ -87,9 +88,10 @@ perf report -i "$tmp/import.data" --children --sort symbol --stdio 2>/dev/null |
 perf report -i "$tmp/import.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' >"$tmp/import-self.txt" || true
 [ -s "$tmp/import-children.txt" ] || die "perf report of the import is empty"
 declare -a import_stage=(
-	"store commits (store.(*Store).Write, bbolt)|github.com/spoorhq/spoor/store.(*Store).Write"
+	"store commits (store.(*preparedBatch).Commit, bbolt)|github.com/spoorhq/spoor/store.(*preparedBatch).Commit"
 	"— of which the session records (store.(*genWriter).putSessions)|github.com/spoorhq/spoor/store.(*genWriter).putSessions"
-	"analysis (ingest.(*Pipeline).analyse)|github.com/spoorhq/spoor/ingest.(*Pipeline).analyse"
+	"analysis, and encoding each batch for the store (ingest.(*Pipeline).analyse)|github.com/spoorhq/spoor/ingest.(*Pipeline).analyse"
+	"— of which encoding the batch (store.(*Store).Prepare)|github.com/spoorhq/spoor/store.(*Store).Prepare"
 	"— of which abuse verdicts (engine/abuse.(*Tracker).Observe)|github.com/spoorhq/spoor/engine/abuse.(*Tracker).Observe"
 	"— of which grouping keys (engine.KeyList.Identify)|github.com/spoorhq/spoor/engine.KeyList.Identify"
 	"reading and parsing lines (capture/importer.Import)|github.com/spoorhq/spoor/capture/importer.Import"
@@ -102,9 +104,9 @@ proxying=$(share 'github.com/valyala/fasthttp.(*Server).serveConnCounted')
 {
 	echo "PROFILE_TIER2_PCT=$tier2"
 	echo "PROFILE_PROXYING_PCT=$proxying"
-	echo "PROFILE_STORE_PCT=$(share 'github.com/spoorhq/spoor/store.(*Store).Write')"
+	echo "PROFILE_STORE_PCT=$(share 'github.com/spoorhq/spoor/store.(*preparedBatch).Commit')"
 	echo "PROFILE_GC_PCT=$(share 'runtime.gcBgMarkWorker')"
-	echo "PROFILE_IMPORT_STORE_PCT=$(share 'github.com/spoorhq/spoor/store.(*Store).Write' "$tmp/import-children.txt")"
+	echo "PROFILE_IMPORT_STORE_PCT=$(share 'github.com/spoorhq/spoor/store.(*preparedBatch).Commit' "$tmp/import-children.txt")"
 	echo "PROFILE_IMPORT_ANALYSE_PCT=$(share 'github.com/spoorhq/spoor/ingest.(*Pipeline).analyse' "$tmp/import-children.txt")"
 } >"$out_dir/profile.env"
 {

@@ -6,26 +6,57 @@ import (
 )
 
 // Evict forgets the sessions, keys and addresses idle for longer than the
-// configured times at now, an exchange time. Observe calls it every
-// Memory.SweepEvery of exchange time, so a caller need not; it is exported
-// for a pipeline that wants to sweep on its own schedule. A session that
-// closes ordinary (without a verdict) feeds the baselines as it goes.
+// configured times at now, an exchange time. Observe sweeps on its own
+// schedule (see sweep), so a caller need not; Evict is exported for a
+// pipeline that wants to sweep on its own. A session that closes ordinary
+// (without a verdict) feeds the baselines as it goes.
 func (t *Tracker) Evict(now time.Time) {
-	t.lastSweep = now
+	t.lastSweep, t.lastKeySweep, t.lastIPSweep = now, now, now
+	t.evictSessions(now)
+	t.evictKeys(now)
+	t.evictIPs(now)
+}
+
+// sweep is Observe's eviction, every Memory.SweepEvery of exchange time.
+// Sessions go as soon as they are idle, since closing one feeds the
+// baselines; keys and addresses, kept for hours, are swept every eighth of
+// their idle time, so that an import whose lines are a minute apart does
+// not walk thousands of keys at every other line. They stay at most an
+// eighth longer than configured, and the Max caps bound them meanwhile.
+func (t *Tracker) sweep(now time.Time) {
 	mem := &t.cfg.Memory
+	t.lastSweep = now
+	t.evictSessions(now)
+	if now.Sub(t.lastKeySweep) >= max(mem.KeyIdle/8, mem.SweepEvery) {
+		t.lastKeySweep = now
+		t.evictKeys(now)
+	}
+	if now.Sub(t.lastIPSweep) >= max(mem.IPIdle/8, mem.SweepEvery) {
+		t.lastIPSweep = now
+		t.evictIPs(now)
+	}
+}
+
+func (t *Tracker) evictSessions(now time.Time) {
 	for id, ss := range t.sessions {
-		if now.Sub(ss.lastSeen) > mem.SessionIdle {
+		if now.Sub(ss.lastSeen) > t.cfg.Memory.SessionIdle {
 			t.close(ss)
 			delete(t.sessions, id)
 		}
 	}
+}
+
+func (t *Tracker) evictKeys(now time.Time) {
 	for id, ks := range t.keys {
-		if now.Sub(ks.last) > mem.KeyIdle {
+		if now.Sub(ks.last) > t.cfg.Memory.KeyIdle {
 			delete(t.keys, id)
 		}
 	}
+}
+
+func (t *Tracker) evictIPs(now time.Time) {
 	for addr, ip := range t.ips {
-		if now.Sub(ip.last) > mem.IPIdle {
+		if now.Sub(ip.last) > t.cfg.Memory.IPIdle {
 			delete(t.ips, addr)
 		}
 	}

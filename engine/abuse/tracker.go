@@ -28,6 +28,9 @@ type Tracker struct {
 	// now is the latest exchange time seen; idle state is measured
 	// against it, so that a late exchange cannot age anything out.
 	now, lastSweep time.Time
+	// lastKeySweep and lastIPSweep are when sweep last walked the keys
+	// and the addresses.
+	lastKeySweep, lastIPSweep time.Time
 
 	// scratch holds one session's measures while it is scored.
 	scratch [numDetectors]measure
@@ -100,7 +103,7 @@ func (t *Tracker) Observe(x *engine.Exchange, s *engine.Session) {
 	}
 	s.Abuse = ss.verdicts
 	if t.now.Sub(t.lastSweep) >= t.cfg.Memory.SweepEvery {
-		t.Evict(t.now)
+		t.sweep(t.now)
 	}
 }
 

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"maps"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -43,13 +45,16 @@ const (
 	Cancelled
 )
 
-// Model is the search input and the generation of the newest query.
+// Model is the search input, the generation of the newest query and the
+// index of the list it searches.
 type Model struct {
 	keys  KeyMap
 	theme theme.Theme
 	input textinput.Model
 	gen   uint64
 	width int
+	// index is kept from query to query and replaced when the list is.
+	index *Index
 }
 
 // New returns an empty search.
@@ -92,14 +97,21 @@ func (m Model) Query() string { return m.input.Value() }
 func (m Model) Current(r ResultMsg) bool { return r.Gen == m.gen }
 
 // Run starts matching the current query over list. It is also how the
-// root re-runs a query after the list reloads.
+// root re-runs a query after the list reloads. The index of list is built
+// by the first query that needs it, inside the command.
 func (m *Model) Run(list []engine.Session, endpoints map[string][]string) tea.Cmd {
 	m.gen++
 	gen, q := m.gen, m.input.Value()
 	if q == "" {
 		return func() tea.Msg { return ResultMsg{Gen: gen} }
 	}
-	return func() tea.Msg { return ResultMsg{Gen: gen, Query: q, Matches: Find(q, list, endpoints)} }
+	if !m.index.For(list) {
+		m.index = NewIndex(list)
+	}
+	// The root keeps learning endpoints while the command runs: it gets
+	// a copy. The lists in it are replaced, never appended to.
+	x, eps := m.index, maps.Clone(endpoints)
+	return func() tea.Msg { return ResultMsg{Gen: gen, Query: q, Matches: x.Find(q, eps)} }
 }
 
 // Update edits the query. On Changed the root calls Run with the sessions

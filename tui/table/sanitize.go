@@ -14,11 +14,19 @@ import (
 // there, so they are shown escaped: control characters and invalid bytes
 // as \xNN, invisible format characters as \uNNNN.
 func Sanitize(s string) string {
-	if !strings.ContainsFunc(s, needsEscape) {
+	// Printable ASCII, which nearly all captured text is, needs no rune
+	// decoding: lists and search sanitize hundreds of thousands of
+	// strings, and returning them as they are allocates nothing.
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+		i++
+	}
+	if i == len(s) || !strings.ContainsFunc(s[i:], needsEscape) {
 		return s
 	}
 	var b strings.Builder
-	for i := 0; i < len(s); {
+	b.WriteString(s[:i])
+	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:

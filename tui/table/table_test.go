@@ -63,6 +63,10 @@ func TestSanitize(t *testing.T) {
 		"c1\u009bcontrol":     `c1\x9bcontrol`,
 		"admin\u202egnp.exe":  `admin\u202egnp.exe`,
 		"snowman ☃ stays put": "snowman ☃ stays put",
+		"del\x7f":             `del\x7f`,
+		"tab\tafter ascii":    `tab\x09after ascii`,
+		"genuine \ufffd":      "genuine \ufffd",
+		"":                    "",
 	} {
 		if got := Sanitize(in); got != want {
 			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)

@@ -70,3 +70,30 @@ func BenchmarkAnalyzeTypical(b *testing.B) {
 		b.Fatalf("unexpected analysis: key %s, context %v", x.KeyPoint, x.Context)
 	}
 }
+
+// BenchmarkIdentifyLogLine groups an exchange read from an access log
+// (address, user agent, referer, no credentials) by the built-in keys: it
+// tries every one of them before the address and user agent answer.
+func BenchmarkIdentifyLogLine(b *testing.B) {
+	keys, err := NewKeyList(nil, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := testHasher()
+	x := &Exchange{
+		Start: t0, ClientIP: "198.51.100.23", Method: "GET", Path: "/images/kibana-search.png",
+		ReqHeaders: []Header{
+			{Name: "User-Agent", Value: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0 Safari/537.36"},
+			{Name: "Referer", Value: "http://semicomplete.com/presentations/logstash-monitorama-2013/"},
+		},
+		Status: 200,
+	}
+	var v View
+	b.ReportAllocs()
+	for b.Loop() {
+		v.reset(x)
+		if id := keys.Identify(&v, h); id.Key.String() != "req.ip+req.ua" {
+			b.Fatalf("identified by %s", id.Key)
+		}
+	}
+}

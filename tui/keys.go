@@ -19,29 +19,32 @@ type KeyMap struct {
 	Range24h     key.Binding
 	RangeAll     key.Binding
 	KeyEditor    key.Binding
-	MCPTab       key.Binding
-	ExportHAR    key.Binding
-	ExportJSON   key.Binding
+	// ContextEditor is on C: c is free, but the editors pair as capitals.
+	ContextEditor key.Binding
+	MCPTab        key.Binding
+	ExportHAR     key.Binding
+	ExportJSON    key.Binding
 }
 
 // DefaultKeyMap returns the global default bindings. The key editor is on
 // K because k is the vi "up" every list shares.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:         key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		Interrupt:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Search:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
-		Filter:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
-		ToggleFilter: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "filter on/off")),
-		Range15m:     key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "last 15m")),
-		Range1h:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "last 1h")),
-		Range24h:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "last 24h")),
-		RangeAll:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "all time")),
-		KeyEditor:    key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "grouping keys")),
-		MCPTab:       key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "MCP sessions")),
-		ExportHAR:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export HAR")),
-		ExportJSON:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export JSON")),
+		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:          key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Interrupt:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Search:        key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Filter:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
+		ToggleFilter:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "filter on/off")),
+		Range15m:      key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "last 15m")),
+		Range1h:       key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "last 1h")),
+		Range24h:      key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "last 24h")),
+		RangeAll:      key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "all time")),
+		KeyEditor:     key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "grouping keys")),
+		ContextEditor: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "context params")),
+		MCPTab:        key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "MCP sessions")),
+		ExportHAR:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export HAR")),
+		ExportJSON:    key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export JSON")),
 	}
 }
 
@@ -55,7 +58,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Search, k.Filter, k.ToggleFilter, k.Range15m, k.Range1h, k.Range24h, k.RangeAll},
-		{k.MCPTab, k.KeyEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
+		{k.MCPTab, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
 	}
 }
 
@@ -73,6 +76,7 @@ func (k *KeyMap) setEnabled(list, session, export, keys, mcp bool) {
 	k.ExportHAR.SetEnabled(session && export)
 	k.ExportJSON.SetEnabled(session && export)
 	k.KeyEditor.SetEnabled(keys)
+	k.ContextEditor.SetEnabled(keys)
 }
 
 // helpKeys joins the focused component's keys with the global ones, so the

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/contexteditor"
 	"github.com/spoorhq/spoor/tui/detail"
 	"github.com/spoorhq/spoor/tui/filterbar"
 	"github.com/spoorhq/spoor/tui/keyeditor"
@@ -33,6 +34,7 @@ const (
 	focusSequence
 	focusDetail
 	focusKeys
+	focusContext
 )
 
 // input names the text input that has the keyboard, if any. A focused
@@ -52,6 +54,7 @@ type Model struct {
 	stats  func() Stats
 	title  string
 	editor KeyEditor
+	ctx    ContextEditor
 	export func(sessionID, format string) ([]byte, error)
 	now    func() time.Time
 	// noColor is NO_COLOR as read at start; a colour profile message must
@@ -69,6 +72,7 @@ type Model struct {
 	sequence  sequence.Model
 	detail    detail.Model
 	keyeditor keyeditor.Model
+	ctxeditor contexteditor.Model
 	search    search.Model
 	filterbar filterbar.Model
 	filter    filterState
@@ -123,6 +127,7 @@ func New(opts Options) Model {
 		stats:     opts.Stats,
 		title:     opts.Title,
 		editor:    opts.Keys,
+		ctx:       opts.Context,
 		export:    opts.Export,
 		now:       now,
 		noColor:   noColor,
@@ -133,6 +138,7 @@ func New(opts Options) Model {
 		sequence:  sequence.New(th),
 		detail:    detail.New(th),
 		keyeditor: keyeditor.New(th, opts.Keys),
+		ctxeditor: contexteditor.New(th, opts.Context),
 		search:    search.New(th),
 		filterbar: filterbar.New(th, now),
 		loading:   true,
@@ -224,9 +230,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.focus = focusSessions
 	case keyeditor.AppliedMsg:
 		cmd = m.regrouped()
+	case contexteditor.CloseMsg:
+		m.focus = focusSessions
+		cmd = m.loadTraffic()
+	case contexteditor.SavedMsg:
+		m.notice = "context parameters saved: they apply to newly captured exchanges"
 	default:
-		if m.focus == focusKeys {
+		switch m.focus {
+		case focusKeys:
 			m.keyeditor, cmd = m.keyeditor.Update(msg)
+		case focusContext:
+			m.ctxeditor, cmd = m.ctxeditor.Update(msg)
 		}
 	}
 	m.syncKeys()
@@ -278,7 +292,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = false
 		return nil
 	}
-	if m.focus != focusKeys || !m.keyeditor.Typing() {
+	if !m.typing() {
 		switch {
 		case key.Matches(k, m.keys.Quit):
 			return tea.Quit
@@ -298,6 +312,8 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		m.detail, cmd = m.detail.Update(k)
 	case focusKeys:
 		m.keyeditor, cmd = m.keyeditor.Update(k)
+	case focusContext:
+		m.ctxeditor, cmd = m.ctxeditor.Update(k)
 	default:
 		m.sessions, cmd = m.sessions.Update(k)
 		cmd = tea.Batch(cmd, m.grow(), m.loadVisibleActivity())
@@ -327,6 +343,8 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.setRange(""), true
 	case key.Matches(k, m.keys.KeyEditor):
 		return m.openKeyEditor(), true
+	case key.Matches(k, m.keys.ContextEditor):
+		return m.openContextEditor(), true
 	case key.Matches(k, m.keys.MCPTab):
 		m.sessions.SetMCP(!m.sessions.MCP())
 		return m.loadVisibleActivity(), true
@@ -586,12 +604,35 @@ func (m *Model) openKeyEditor() tea.Cmd {
 		return nil
 	}
 	m.focus = focusKeys
+	return m.keyeditor.Open(m.seenPoints())
+}
+
+// openContextEditor opens the context-parameter editor, or says why it
+// cannot.
+func (m *Model) openContextEditor() tea.Cmd {
+	if m.ctx == nil {
+		m.notice = "the context editor needs a writable store (spoor proxy or spoor demo)"
+		return nil
+	}
+	m.focus = focusContext
+	return m.ctxeditor.Open(m.seenPoints())
+}
+
+// seenPoints are the points learnt from loaded requests, sorted, which
+// the editors offer as completions.
+func (m *Model) seenPoints() []string {
 	points := make([]string, 0, len(m.points))
 	for p := range m.points {
 		points = append(points, p)
 	}
 	slices.Sort(points)
-	return m.keyeditor.Open(points)
+	return points
+}
+
+// typing reports whether an editor's text input has the keyboard, which
+// then receives q and ? too.
+func (m *Model) typing() bool {
+	return (m.focus == focusKeys && m.keyeditor.Typing()) || (m.focus == focusContext && m.ctxeditor.Typing())
 }
 
 // regrouped reloads everything after the grouping changed: the open
@@ -659,6 +700,7 @@ func (m *Model) setTheme(th theme.Theme) {
 	m.sequence.SetTheme(th)
 	m.detail.SetTheme(th)
 	m.keyeditor.SetTheme(th)
+	m.ctxeditor.SetTheme(th)
 	m.search.SetTheme(th)
 	m.filterbar.SetTheme(th)
 }
@@ -683,6 +725,7 @@ func (m *Model) layout() {
 	m.sequence.SetSize(m.width, body)
 	m.detail.SetSize(m.width, body)
 	m.keyeditor.SetSize(m.width, body)
+	m.ctxeditor.SetSize(m.width, body)
 }
 
 func (m Model) inputHeight() int {
@@ -708,6 +751,8 @@ func (m Model) local() help.KeyMap {
 		return m.detail
 	case m.focus == focusKeys:
 		return m.keyeditor
+	case m.focus == focusContext:
+		return m.ctxeditor
 	}
 	return m.sessions
 }
@@ -745,6 +790,8 @@ func (m Model) render() string {
 		body = m.detail.View()
 	case m.focus == focusKeys:
 		body = m.keyeditor.View()
+	case m.focus == focusContext:
+		body = m.ctxeditor.View()
 	default:
 		body = m.sessions.View()
 		if m.traffic.Height() > 0 {

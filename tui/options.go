@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/contexteditor"
 	"github.com/spoorhq/spoor/tui/keyeditor"
 )
 
@@ -26,6 +27,11 @@ type SessionSource interface {
 // the store; calls do I/O and run inside tea.Cmds.
 type KeyEditor = keyeditor.Backend
 
+// ContextEditor reads and saves the context parameters. cmd implements it
+// over the store and the running capture; calls do I/O and run inside
+// tea.Cmds.
+type ContextEditor = contexteditor.Backend
+
 // Preview is what a change of grouping keys would do to the sessions.
 type Preview = keyeditor.Preview
 
@@ -46,6 +52,9 @@ type Options struct {
 	// Keys edits the grouping keys; nil disables the key editor, which
 	// then says why in the status bar.
 	Keys KeyEditor
+	// Context edits the context parameters; nil disables the context
+	// editor, which then says why in the status bar.
+	Context ContextEditor
 	// Export renders a session as a file in a format ("har" or "json");
 	// nil disables export. The TUI writes the result to the current
 	// directory.

@@ -44,6 +44,8 @@ func (k keyEditor) Preview(configured []string, builtin bool) (tui.Preview, erro
 // Apply regroups the stored history with these keys, saves them, and
 // analyses later traffic with them.
 func (k keyEditor) Apply(ctx context.Context, configured []string, builtin bool, progress func(done, total int)) error {
+	k.w.configMu.Lock()
+	defer k.w.configMu.Unlock()
 	cfg, err := k.config(configured, builtin)
 	if err != nil {
 		return err

@@ -36,6 +36,10 @@ type workstation struct {
 	pipeline     *ingest.Pipeline
 	maint        *maintenance // retention and regroups (maintenance.go)
 	attacks      *attackDetector
+	// configMu serialises the TUI's configuration changes (a regroup, a
+	// context save), each of which reads the saved configuration, changes
+	// one part and switches the capture: one must not undo the other.
+	configMu sync.Mutex
 }
 
 type workstationConfig struct {
@@ -181,7 +185,7 @@ func (w *workstation) summary(out io.Writer, path string) {
 // commit notifications at most 20 times a second so a busy API cannot flood
 // the UI.
 func (w *workstation) runTUI(ctx context.Context, title string) error {
-	m := tui.New(tui.Options{Source: w.store, Stats: w.stats, Title: title, Export: tuiExport(w.store), Keys: keyEditor{w}})
+	m := tui.New(tui.Options{Source: w.store, Stats: w.stats, Title: title, Export: tuiExport(w.store), Keys: keyEditor{w}, Context: contextEditor{w}})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	var wg sync.WaitGroup
 	done := make(chan struct{})

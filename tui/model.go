@@ -567,16 +567,14 @@ func (m *Model) searched(msg search.ResultMsg) {
 		return
 	}
 	if msg.Query == "" {
-		m.sessions.SetMatches(nil, nil)
+		m.sessions.SetMatches(nil)
 		return
 	}
-	order := make([]string, len(msg.Matches))
-	matches := make(map[string]sessions.Match, len(msg.Matches))
+	matches := make([]sessions.Match, len(msg.Matches))
 	for i, mt := range msg.Matches {
-		order[i] = mt.SessionID
-		matches[mt.SessionID] = sessions.Match{Field: mt.Field, Text: mt.Text, Marks: mt.Marks}
+		matches[i] = sessions.Match{SessionID: mt.SessionID, Index: mt.Index, Field: mt.Field, Text: mt.Text, Marks: mt.Marks}
 	}
-	m.sessions.SetMatches(order, matches)
+	m.sessions.SetMatches(matches)
 	m.sessions.SetEmptyText("no session matches “" + table.Sanitize(msg.Query) + "”")
 }
 
@@ -585,7 +583,7 @@ func (m *Model) searchDone(cancel bool) tea.Cmd {
 	m.closeInput()
 	if cancel {
 		m.search.Reset()
-		m.sessions.SetMatches(nil, nil)
+		m.sessions.SetMatches(nil)
 		m.sessions.SetEmptyText(m.emptyText())
 	}
 	return m.loadVisibleActivity()

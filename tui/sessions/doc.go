@@ -4,6 +4,10 @@
 // sessions that spoke the Model Context Protocol, with what each agent
 // called: methods, primitives and MCP errors.
 //
+// A frame redraws only the rows whose session, search match or cursor
+// changed since the last one; the others come from a cache of rendered
+// rows that reloads, resizes and theme changes invalidate.
+//
 // It renders what it is given (SetSessions) and asks for nothing: it never
 // reads the store, and it opens a session by returning an OpenMsg for the
 // root model to act on.

@@ -23,6 +23,7 @@ func (m *Model) SetMCP(on bool) {
 		return
 	}
 	m.mcp = on
+	m.rows = newRowCache()
 	m.SetSessions(m.list)
 }
 
@@ -73,7 +74,7 @@ func (m Model) mcpColumns() []table.Column {
 		mcpAttacks:    {Title: "ATTACKS", Min: 8, Want: max(w.attacks, 8), Drop: 1, Grow: 1},
 		mcpMatch:      {Title: "MATCH", Min: 12, Want: max(m.want.match, 5)},
 	}
-	if m.matches == nil {
+	if m.found == nil {
 		cols[mcpMatch] = table.Column{Drop: 20}
 	}
 	if w.user == 0 {
@@ -83,29 +84,29 @@ func (m Model) mcpColumns() []table.Column {
 }
 
 // mcpCells renders one MCP session's values.
-func (m Model) mcpCells(s *engine.Session, _ int) []table.Cell {
-	th := m.theme
-	errs := table.Cell{Text: "0", Style: th.Muted}
+func (m Model) mcpCells(s *engine.Session, mt *Match, _ int) []table.Cell {
+	p := m.paint
+	errs := table.Cell{Text: "0", Paint: p.muted}
 	if n := errorCount(s); n > 0 {
-		errs = table.Cell{Text: strconv.Itoa(n), Style: th.Danger}
+		errs = table.Cell{Text: strconv.Itoa(n), Paint: p.danger}
 	}
-	attacks := table.Cell{Text: "·", Style: th.Muted}
+	attacks := table.Cell{Text: "·", Paint: p.muted}
 	if t := attackText(s); t != "" {
-		attacks = table.Cell{Text: t, Style: th.Danger}
+		attacks = table.Cell{Text: t, Paint: p.danger}
 	}
 	cells := []table.Cell{
-		mcpLastSeen:   {Text: s.LastSeen.Format("15:04:05"), Style: th.Muted},
-		mcpClient:     {Text: mcpClientText(s), Style: th.Accent},
-		mcpSession:    {Text: shortKey(s.KeyID), Style: th.Muted},
+		mcpLastSeen:   {Text: s.LastSeen.Format("15:04:05"), Paint: p.muted},
+		mcpClient:     {Text: mcpClientText(s), Paint: p.accent},
+		mcpSession:    {Text: shortKey(s.KeyID), Paint: p.muted},
 		mcpUser:       {Text: table.Sanitize(s.User)},
 		mcpMethods:    {Text: counts(methodsOf(s))},
-		mcpPrimitives: {Text: counts(primitivesOf(s)), Style: th.Muted},
+		mcpPrimitives: {Text: counts(primitivesOf(s)), Paint: p.muted},
 		mcpErrors:     errs,
 		mcpAttacks:    attacks,
 		mcpMatch:      {},
 	}
-	if mt, ok := m.matches[s.ID]; ok {
-		cells[mcpMatch] = table.Cell{Text: mt.Field + " " + mt.Text, Style: th.Muted, MarkStyle: th.Mark, Marks: shift(mt.Marks, len(mt.Field)+1)}
+	if mt != nil {
+		cells[mcpMatch] = m.matchCell(mt)
 	}
 	return cells
 }

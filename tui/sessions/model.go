@@ -26,6 +26,10 @@ type OpenMsg struct {
 // Match is what a search found in one session: the text it matched in and
 // the byte offsets of the matched characters, for highlighting.
 type Match struct {
+	SessionID string
+	// Index is where the session was in the list the search ran over. It
+	// is a hint, checked against SessionID, that spares a lookup by ID.
+	Index int
 	Field string
 	Text  string
 	Marks []int
@@ -48,14 +52,42 @@ type Model struct {
 	// follow keeps the cursor on the newest session as sessions arrive;
 	// paused is set when the user moves away and cleared by Resume.
 	follow, paused bool
-	matches        map[string]Match
-	activity       map[string]sparkline.Series
-	empty          string
+	// found are the search's matches, best first, or nil when no search
+	// is on; row k of order shows found[rowMatch[k]].
+	found    []Match
+	rowMatch []int
+	activity map[string]sparkline.Series
+	empty    string
 	// want holds the widths the widest values need, measured once per
 	// reload so that columns do not jitter while the cursor scrolls.
 	want widths
 	// mcp shows only the sessions that spoke MCP, with MCP columns.
 	mcp bool
+	// rows keeps rendered rows between frames (see rowCache). A change
+	// that redraws every row gives the model a new cache rather than
+	// clearing a shared one, so that a copy of the model never draws
+	// from entries made for another state.
+	rows *rowCache
+	// paint is the theme's styles made cheap to apply.
+	paint paints
+}
+
+// paints are the theme styles the rows use, made cheap to apply (see
+// table.NewPaint): a redrawn page styles hundreds of cells.
+type paints struct {
+	muted, accent, danger, warn, status4xx, status5xx, cursor *table.Paint
+}
+
+func newPaints(th theme.Theme) paints {
+	return paints{
+		muted:     table.NewPaint(th.Muted),
+		accent:    table.NewPaint(th.Accent),
+		danger:    table.NewPaint(th.Danger),
+		warn:      table.NewPaint(th.Warn),
+		status4xx: table.NewPaint(th.Status(400)),
+		status5xx: table.NewPaint(th.Status(500)),
+		cursor:    table.NewPaint(th.Cursor),
+	}
 }
 
 // widths are the content widths of the columns whose size depends on data.
@@ -66,14 +98,18 @@ type widths struct {
 
 // New returns an empty list.
 func New(th theme.Theme) Model {
-	m := Model{keys: DefaultKeyMap(), theme: th, empty: waitingText}
+	m := Model{keys: DefaultKeyMap(), theme: th, empty: waitingText, rows: newRowCache(), paint: newPaints(th)}
 	m.keys.setEnabled(false)
 	m.keys.Resume.SetEnabled(false)
 	return m
 }
 
 // SetTheme switches styles, as when the terminal background is known.
-func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
+func (m *Model) SetTheme(th theme.Theme) {
+	m.theme = th
+	m.rows = newRowCache()
+	m.paint = newPaints(th)
+}
 
 // SetSize sets the area the list renders into, its header row included.
 func (m *Model) SetSize(w, h int) {
@@ -95,14 +131,22 @@ func (m *Model) SetSessions(list []engine.Session) {
 	cur, had := m.Selected()
 	index := m.cursor.Index()
 	m.list = list
-	m.order = m.sorted()
-	if m.matches != nil {
+	m.order, m.rowMatch = m.sorted(), nil
+	if m.found != nil {
 		// Keep showing only the search's sessions until the search runs
 		// again over the new list.
-		m.order = slices.DeleteFunc(m.order, func(i int) bool {
-			_, ok := m.matches[list[i].ID]
-			return !ok
-		})
+		byID := make(map[string]int, len(m.found))
+		for k := range m.found {
+			byID[m.found[k].SessionID] = k
+		}
+		order := m.order[:0]
+		for _, i := range m.order {
+			if k, ok := byID[list[i].ID]; ok {
+				order = append(order, i)
+				m.rowMatch = append(m.rowMatch, k)
+			}
+		}
+		m.order = order
 	}
 	if had {
 		if i := slices.IndexFunc(m.order, func(j int) bool { return list[j].ID == cur.ID }); i >= 0 {
@@ -117,29 +161,53 @@ func (m *Model) SetSessions(list []engine.Session) {
 	m.want = m.measure()
 }
 
-// SetMatches shows search results: only the sessions in order, each with
-// its highlighted match. A nil order ends the search.
-func (m *Model) SetMatches(order []string, matches map[string]Match) {
-	m.matches = nil
-	m.SetSessions(m.list)
-	m.matches = matches
-	if order == nil {
-		m.matches = nil
+// SetMatches shows search results: only the matched sessions, best first,
+// each with its highlighted match, and the cursor on the best. Nil ends
+// the search. The root applies a result on the UI goroutine for every
+// query typed, so this costs a pass over the matches and no lookup by ID
+// unless a match's Index is stale.
+func (m *Model) SetMatches(matches []Match) {
+	if matches == nil {
+		m.found = nil
+		m.SetSessions(m.list)
+		return
 	}
-	if order != nil {
-		pos := make(map[string]int, len(m.list))
-		for i := range m.list {
-			pos[m.list[i].ID] = i
-		}
-		m.order = m.order[:0]
-		for _, id := range order {
-			if i, ok := pos[id]; ok && (!m.mcp || m.list[i].MCP != nil) {
-				m.order = append(m.order, i)
+	m.found = matches
+	var byID map[string]int
+	order := make([]int, 0, len(matches))
+	rowMatch := make([]int, 0, len(matches))
+	for k := range matches {
+		i := matches[k].Index
+		if i < 0 || i >= len(m.list) || m.list[i].ID != matches[k].SessionID {
+			if byID == nil {
+				byID = make(map[string]int, len(m.list))
+				for j := range m.list {
+					byID[m.list[j].ID] = j
+				}
+			}
+			var ok bool
+			if i, ok = byID[matches[k].SessionID]; !ok {
+				continue
 			}
 		}
-		m.cursor.SetLen(len(m.order), 0)
-		m.want = m.measure()
+		if m.mcp && m.list[i].MCP == nil {
+			continue
+		}
+		order = append(order, i)
+		rowMatch = append(rowMatch, k)
 	}
+	m.order, m.rowMatch = order, rowMatch
+	m.cursor.SetLen(len(m.order), 0)
+	m.keys.setEnabled(len(m.list) > 0)
+	m.want = m.measure()
+}
+
+// match returns the search match shown on row k, or nil.
+func (m Model) match(k int) *Match {
+	if m.found == nil {
+		return nil
+	}
+	return &m.found[m.rowMatch[k]]
 }
 
 // SetActivity gives a session's requests over time for its sparkline.
@@ -148,6 +216,7 @@ func (m *Model) SetActivity(id string, s sparkline.Series) {
 		m.activity = map[string]sparkline.Series{}
 	}
 	m.activity[id] = s
+	m.rows.forget(id)
 }
 
 // HasActivity reports whether a session's sparkline is known.
@@ -291,11 +360,12 @@ func (m Model) View() string {
 	if !m.mcp {
 		spark = ws[colActivity]
 	}
+	rows := m.rows.frame(m.width, ws, m.sort)
 	lines := make([]string, 0, m.height)
-	lines = append(lines, table.Line(table.Header(cols, ws, m.theme.Header), m.width))
+	lines = append(lines, rows.header(func() string { return table.Line(table.Header(cols, ws, m.theme.Header), m.width) }))
 	if len(m.order) == 0 && m.height > 2 {
 		empty := m.empty
-		if m.mcp && m.matches == nil && len(m.list) > 0 {
+		if m.mcp && m.found == nil && len(m.list) > 0 {
 			empty = noMCPText
 		}
 		pad := max((m.width-lipgloss.Width(empty))/2, 0)
@@ -303,12 +373,14 @@ func (m Model) View() string {
 	}
 	from, to := m.cursor.Window()
 	for i := from; i < to; i++ {
-		selected := i == m.cursor.Index()
-		line := table.Row(cols, ws, cells(&m.list[m.order[i]], spark), selected)
-		if selected {
-			line = m.theme.Cursor.Render(table.Fit(line, m.width, table.Left))
-		}
-		lines = append(lines, table.Line(line, m.width))
+		s, mt, selected := &m.list[m.order[i]], m.match(i), i == m.cursor.Index()
+		lines = append(lines, rows.row(s, mt, selected, func() string {
+			line := table.Row(cols, ws, cells(s, mt, spark), selected)
+			if selected {
+				line = m.paint.cursor.Render(table.Fit(line, m.width, table.Left))
+			}
+			return table.Line(line, m.width)
+		}))
 	}
 	for len(lines) < m.height {
 		lines = append(lines, "")
@@ -363,7 +435,7 @@ func (m Model) columns() []table.Column {
 		colActivity: {Title: "ACTIVITY", Min: 16, Want: 24, Drop: 10, Grow: 3},
 		colMatch:    {Title: "MATCH", Min: 12, Want: max(w.match, 5), Grow: 0},
 	}
-	if m.matches == nil {
+	if m.found == nil {
 		cols[colMatch] = table.Column{Title: "", Min: 0, Want: 0, Drop: 20}
 	}
 	// A column no loaded session has a value for goes before any that
@@ -378,44 +450,66 @@ func (m Model) columns() []table.Column {
 
 // cells renders one session's values; zero counts are muted so that the
 // eye lands on the rows that have something.
-func (m Model) cells(s *engine.Session, sparkWidth int) []table.Cell {
-	th := m.theme
-	count := func(n int, hot lipgloss.Style) table.Cell {
+func (m Model) cells(s *engine.Session, mt *Match, sparkWidth int) []table.Cell {
+	th, p := m.theme, m.paint
+	count := func(n int, hot *table.Paint) table.Cell {
 		if n == 0 {
-			return table.Cell{Text: "0", Style: th.Muted}
+			return table.Cell{Text: "0", Paint: p.muted}
 		}
-		return table.Cell{Text: strconv.Itoa(n), Style: hot}
+		return table.Cell{Text: strconv.Itoa(n), Paint: hot}
 	}
-	attacks := table.Cell{Text: "·", Style: th.Muted}
+	attacks := table.Cell{Text: "·", Paint: p.muted}
 	if t := attackText(s); t != "" {
-		attacks = table.Cell{Text: t, Style: th.Danger}
+		attacks = table.Cell{Text: t, Paint: p.danger}
 	}
-	abuse := table.Cell{Text: "·", Style: th.Muted}
+	abuse := table.Cell{Text: "·", Paint: p.muted}
 	if len(s.Abuse) > 0 {
-		abuse = table.Cell{Text: abuseText(s), Style: th.Warn}
+		abuse = table.Cell{Text: abuseText(s), Paint: p.warn}
 	}
 	cells := []table.Cell{
-		colLastSeen: {Text: s.LastSeen.Format("15:04:05"), Style: th.Muted},
-		colDur:      {Text: Span(s.Duration()), Style: th.Muted},
-		colActor:    {Text: actor(s), Style: th.Accent},
+		colLastSeen: {Text: s.LastSeen.Format("15:04:05"), Paint: p.muted},
+		colDur:      {Text: Span(s.Duration()), Paint: p.muted},
+		colActor:    {Text: actor(s), Paint: p.accent},
 		colRole:     {Text: table.Sanitize(s.Role)},
 		colIP:       {Text: ips(s)},
 		colReqs:     {Text: strconv.Itoa(s.Requests)},
-		col4xx:      count(s.ClassCount(4), th.Status(400)),
-		col5xx:      count(s.ClassCount(5)+s.ClassCount(0), th.Status(500)),
+		col4xx:      count(s.ClassCount(4), p.status4xx),
+		col5xx:      count(s.ClassCount(5)+s.ClassCount(0), p.status5xx),
 		colAttacks:  attacks,
 		colAbuse:    abuse,
-		colFlows:    {Text: flows(s), Style: th.Muted},
-		colKey:      {Text: table.Sanitize(s.KeyPoint), Style: th.Muted},
+		colFlows:    {Text: flows(s), Paint: p.muted},
+		colKey:      {Text: table.Sanitize(s.KeyPoint), Paint: p.muted},
 		colMatch:    {},
 	}
 	if a, ok := m.activity[s.ID]; ok && sparkWidth > 0 {
 		cells[colActivity] = table.Cell{Text: sparkline.Render(a, sparkWidth, th.Muted, th.Danger)}
 	}
-	if mt, ok := m.matches[s.ID]; ok {
-		cells[colMatch] = table.Cell{Text: mt.Field + " " + mt.Text, Style: th.Muted, MarkStyle: th.Mark, Marks: shift(mt.Marks, len(mt.Field)+1)}
+	if mt != nil {
+		cells[colMatch] = m.matchCell(mt)
 	}
 	return cells
+}
+
+// matchCell shows what a search matched, its matched characters marked.
+func (m Model) matchCell(mt *Match) table.Cell {
+	return table.Cell{Text: mt.Field + " " + mt.Text, Paint: m.paint.muted, MarkStyle: m.theme.Mark, Marks: shift(mt.Marks, len(mt.Field)+1)}
+}
+
+// matchWidth is the width of a match's cell.
+func matchWidth(mt *Match) int {
+	if ascii(mt.Text) {
+		return len(mt.Field) + 1 + len(mt.Text)
+	}
+	return table.Width(mt.Field + " " + mt.Text)
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func shift(marks []int, by int) []int {
@@ -513,7 +607,7 @@ func pad2(n int) string {
 
 func (m Model) measure() widths {
 	var w widths
-	for _, i := range m.order {
+	for k, i := range m.order {
 		s := &m.list[i]
 		w.actor = max(w.actor, table.Width(actor(s)))
 		w.role = max(w.role, table.Width(table.Sanitize(s.Role)))
@@ -528,8 +622,8 @@ func (m Model) measure() widths {
 			w.abuse = max(w.abuse, table.Width(abuseText(s)))
 		}
 		w.flows = max(w.flows, table.Width(flows(s)))
-		if mt, ok := m.matches[s.ID]; ok {
-			w.match = max(w.match, table.Width(mt.Field+" "+mt.Text))
+		if mt := m.match(k); mt != nil {
+			w.match = max(w.match, matchWidth(mt))
 		}
 		if m.mcp {
 			w.mcp.add(s)
@@ -539,5 +633,9 @@ func (m Model) measure() widths {
 }
 
 // SetActivityReset forgets every sparkline, as after a regroup, when the
-// sessions they drew may no longer exist.
-func (m *Model) SetActivityReset() { m.activity = nil }
+// sessions they drew may no longer exist; a session ID may then stand for
+// other requests, so every row is drawn again.
+func (m *Model) SetActivityReset() {
+	m.activity = nil
+	m.rows = newRowCache()
+}

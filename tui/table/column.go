@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -137,10 +138,21 @@ func Fit(s string, w int, a Align) string {
 type Cell struct {
 	Text  string
 	Style lipgloss.Style
+	// Paint, when set, stands for Style: the same style, cheaper to apply
+	// (see NewPaint).
+	Paint *Paint
 	// Marks are byte offsets into Text to draw in MarkStyle, such as the
 	// characters a fuzzy search matched.
 	Marks     []int
 	MarkStyle lipgloss.Style
+}
+
+// render styles text in the cell's style.
+func (c *Cell) render(text string) string {
+	if c.Paint != nil {
+		return c.Paint.Render(text)
+	}
+	return c.Style.Render(text)
 }
 
 // Row lays cells into columns of the given widths, skipping dropped
@@ -163,9 +175,9 @@ func Row(cols []Column, widths []int, cells []Cell, plain bool) string {
 		switch {
 		case plain:
 		case len(cells[i].Marks) > 0 && c.Align == Left:
-			text = Mark(text, cells[i].Marks, cells[i].Style, cells[i].MarkStyle)
+			text = markWith(text, cells[i].Marks, cells[i].render, renderer(cells[i].MarkStyle))
 		default:
-			text = styleKeepingPad(cells[i].Style, text)
+			text = styleKeepingPad(cells[i].render, text)
 		}
 		b.WriteString(text)
 	}
@@ -174,7 +186,7 @@ func Row(cols []Column, widths []int, cells []Cell, plain bool) string {
 
 // styleKeepingPad styles the text of a fitted cell but not its padding, so
 // that a background colour does not bleed into the gap.
-func styleKeepingPad(st lipgloss.Style, s string) string {
+func styleKeepingPad(render func(string) string, s string) string {
 	trimmed := strings.TrimLeft(s, " ")
 	lead := s[:len(s)-len(trimmed)]
 	body := strings.TrimRight(trimmed, " ")
@@ -182,7 +194,7 @@ func styleKeepingPad(st lipgloss.Style, s string) string {
 	if body == "" {
 		return s
 	}
-	return lead + st.Render(body) + trail
+	return lead + render(body) + trail
 }
 
 // Header renders the column titles in the header style.
@@ -196,6 +208,9 @@ func Header(cols []Column, widths []int, st lipgloss.Style) string {
 
 // Line fits one finished line to the width, so no line ever wraps.
 func Line(s string, w int) string {
+	if !strings.Contains(s, "\n") && Width(s) <= w {
+		return s
+	}
 	if lipgloss.Width(s) <= w {
 		return s
 	}
@@ -206,6 +221,14 @@ func Line(s string, w int) string {
 // with base. Offsets past a truncation point are simply not found, so a
 // fitted cell can be marked with the offsets of its full text.
 func Mark(s string, marks []int, base, mark lipgloss.Style) string {
+	return markWith(s, marks, renderer(base), renderer(mark))
+}
+
+func renderer(st lipgloss.Style) func(string) string {
+	return func(s string) string { return st.Render(s) }
+}
+
+func markWith(s string, marks []int, base, mark func(string) string) string {
 	set := make(map[int]bool, len(marks))
 	for _, i := range marks {
 		set[i] = true
@@ -217,9 +240,9 @@ func Mark(s string, marks []int, base, mark lipgloss.Style) string {
 			return
 		}
 		if marked {
-			b.WriteString(mark.Render(run))
+			b.WriteString(mark(run))
 		} else {
-			b.WriteString(base.Render(run))
+			b.WriteString(base(run))
 		}
 		run = ""
 	}
@@ -234,15 +257,56 @@ func Mark(s string, marks []int, base, mark lipgloss.Style) string {
 	return b.String()
 }
 
-// Width is the display width of s. Plain ASCII, which most captured text
-// is, is measured by its length; anything else, styled text included, by
-// lipgloss.Width. Lists measure thousands of cells a frame, and the fast
-// path keeps that off the frame budget.
+// Width is the display width of s. Lists measure thousands of cells a
+// frame and the root fits every line it draws, so the common case is
+// measured here: printable ASCII, the SGR sequences styles write, and the
+// few one-cell symbols the lists print (ellipsis, middle dot, sparkline
+// blocks...), none of which joins a neighbour into one grapheme. Anything
+// else goes to lipgloss.Width, which this equals.
 func Width(s string) int {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x7f || c < 0x20 {
+	n := 0
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c >= 0x20 && c < 0x7f:
+			n++
+			i++
+		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
+			// CSI: parameter bytes, intermediate bytes, one final byte.
+			j := i + 2
+			for j < len(s) && s[j] >= 0x30 && s[j] <= 0x3f {
+				j++
+			}
+			for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+				j++
+			}
+			if j == len(s) || s[j] < 0x40 || s[j] > 0x7e {
+				return lipgloss.Width(s)
+			}
+			i = j + 1
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !oneCell(r) {
+				return lipgloss.Width(s)
+			}
+			n++
+			i += size
+		default:
 			return lipgloss.Width(s)
 		}
 	}
-	return len(s)
+	return n
+}
+
+// oneCell reports whether r is one of the symbols the TUI draws that take
+// one cell and never combine with what is next to them.
+func oneCell(r rune) bool {
+	switch {
+	case r >= '▁' && r <= '█', r >= '░' && r <= '▓', r >= '←' && r <= '↓':
+		return true
+	}
+	switch r {
+	case '…', '·', '×', '•', '–', '—', '“', '”', '‘', '’', '│', '─', '✓', '✗':
+		return true
+	}
+	return false
 }

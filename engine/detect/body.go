@@ -79,10 +79,18 @@ func classifyBody(x *engine.Exchange, body []byte) (bodyKind, string) {
 	if ct == "" {
 		return sniffBody(body), ""
 	}
-	media, params, err := mime.ParseMediaType(ct)
-	if err != nil {
-		media, _, _ = strings.Cut(strings.ToLower(ct), ";")
-		media = strings.TrimSpace(media)
+	// Without parameters, ParseMediaType's answer is the lower-cased,
+	// trimmed value (or an error, after which the same is used): the
+	// common "application/json" is read without its allocations.
+	var params map[string]string
+	media := strings.TrimSpace(strings.ToLower(ct))
+	if strings.IndexByte(ct, ';') >= 0 {
+		var err error
+		media, params, err = mime.ParseMediaType(ct)
+		if err != nil {
+			media, _, _ = strings.Cut(strings.ToLower(ct), ";")
+			media = strings.TrimSpace(media)
+		}
 	}
 	switch {
 	case media == "application/x-www-form-urlencoded":

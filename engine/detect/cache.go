@@ -19,7 +19,20 @@ const cacheSlots = 4096
 // finding. It is safe for concurrent use.
 type headerCache struct {
 	seed  maphash.Seed
-	slots [cacheSlots]atomic.Pointer[cachedHeader]
+	slots [cacheSlots]cacheSlot
+}
+
+// cacheSlot holds one clean value and its hash. The hash sits in the slot
+// itself so that a lookup of a value never seen, which usually finds
+// another value there, is answered without following the pointer to it
+// and reading its bytes (two cache misses a header on a busy proxy). The
+// two are stored separately, so a reader may see the hash of one value
+// and the entry of another: the hash only ever rejects, and a match is
+// always confirmed on the entry, so a torn slot costs a re-check, never a
+// wrong answer.
+type cacheSlot struct {
+	hash  atomic.Uint64
+	entry atomic.Pointer[cachedHeader]
 }
 
 // cachedHeader is one clean value.
@@ -32,24 +45,28 @@ func newHeaderCache() *headerCache {
 	return &headerCache{seed: maphash.MakeSeed()}
 }
 
-func (c *headerCache) slot(ua bool, v string) *atomic.Pointer[cachedHeader] {
-	h := maphash.String(c.seed, v)
+// lookup reports whether v is known clean, and returns its slot and hash,
+// with which remember records it if the checks find it clean: the value
+// is hashed once.
+func (c *headerCache) lookup(ua bool, v string) (clean bool, slot *cacheSlot, h uint64) {
+	h = maphash.String(c.seed, v)
 	if ua {
 		h = ^h
 	}
-	return &c.slots[h%cacheSlots]
+	slot = &c.slots[h%cacheSlots]
+	if slot.hash.Load() != h {
+		return false, slot, h
+	}
+	e := slot.entry.Load()
+	return e != nil && e.ua == ua && e.value == v, slot, h
 }
 
-// clean reports whether v is known clean.
-func (c *headerCache) clean(ua bool, v string) bool {
-	e := c.slot(ua, v).Load()
-	return e != nil && e.ua == ua && e.value == v
-}
-
-// remember records that v was found clean.
-func (c *headerCache) remember(ua bool, v string) {
+// remember records in slot that v, whose hash is h (both from lookup), was
+// found clean.
+func (c *headerCache) remember(slot *cacheSlot, h uint64, ua bool, v string) {
 	if len(v) > 1024 {
 		return // rare and costly to compare; not worth a slot
 	}
-	c.slot(ua, v).Store(&cachedHeader{ua: ua, value: v})
+	slot.entry.Store(&cachedHeader{ua: ua, value: v})
+	slot.hash.Store(h)
 }

@@ -88,3 +88,20 @@ func TestXSSGate(t *testing.T) {
 		}
 	}
 }
+
+// TestHexDashedMatchesNothing checks what lets tier 1 skip a value of hex
+// digits and dashes: no literal marker, scanner agent or shell command
+// consists of those bytes alone, so none can occur in such a value.
+func TestHexDashedMatchesNothing(t *testing.T) {
+	var words []string
+	for _, m := range literalMarkers() {
+		words = append(words, m.word)
+	}
+	words = append(words, scannerAgents()...)
+	words = append(words, shellCommands()...)
+	for _, w := range words {
+		if strings.Trim(w, "0123456789abcdefABCDEF-") == "" {
+			t.Errorf("%q is made of hex digits and dashes: a hex-dashed value could contain it", w)
+		}
+	}
+}

@@ -74,7 +74,11 @@ func (s *scan) tag(typ string, p *point, rule, v string, at, n int, msg string) 
 // injections too (CRS checks ARGS_NAMES), but never read as URLs.
 func (s *scan) value(p *point, v string, name bool) {
 	m := s.d.classes.of(v)
-	if m == 0 {
+	if m == 0 || m == classSQL && hexDashed(v) {
+		// Nothing to find: a value of hex digits and dashes (a UUID, a
+		// hash) has no byte any check but SQLi needs, contains no marker
+		// (TestHexDashedMatchesNothing), and is spared the SQLi check
+		// (injection).
 		return
 	}
 	s.injection(p, v, m)
@@ -172,8 +176,15 @@ func (s *scan) headers() {
 		p := point{kind: pointHeader, name: h.Name}
 		switch s.d.headerRole(h.Name) {
 		case headerChecked:
+			if hexDashed(h.Value) {
+				// A request or trace id: value would find nothing, and
+				// caching ids that never repeat would evict the agents
+				// and referrers that do.
+				continue
+			}
 			ua := strings.EqualFold(h.Name, "User-Agent")
-			if s.d.clean.clean(ua, h.Value) {
+			clean, slot, hash := s.d.clean.lookup(ua, h.Value)
+			if clean {
 				continue
 			}
 			found := len(s.set.tags)
@@ -187,7 +198,7 @@ func (s *scan) headers() {
 				s.scanner(&p, v)
 			}
 			if len(s.set.tags) == found {
-				s.d.clean.remember(ua, h.Value)
+				s.d.clean.remember(slot, hash, ua, h.Value)
 			}
 			continue
 		case headerScanner:

@@ -1,6 +1,10 @@
 package detect
 
-import "github.com/spoorhq/spoor/engine"
+import (
+	"strings"
+
+	"github.com/spoorhq/spoor/engine"
+)
 
 // traversalAt returns where s climbs out of a directory, or -1: a ".."
 // (or a longer run of dots, which some filters reduce to "..") followed by
@@ -9,9 +13,11 @@ import "github.com/spoorhq/spoor/engine"
 // dots and does not count.
 func traversalAt(s string) int {
 	for i := 0; i+1 < len(s); i++ {
-		if s[i] != '.' || s[i+1] != '.' {
-			continue
+		k := strings.Index(s[i:], "..")
+		if k < 0 {
+			return -1
 		}
+		i += k
 		j := i + 2
 		for j < len(s) && s[j] == '.' {
 			j++

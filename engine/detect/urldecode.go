@@ -1,6 +1,9 @@
 package detect
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // maxDecodePasses bounds how often a value is URL-decoded. Attackers encode
 // twice ("%252e%252e%252f") to slip past a filter that decodes once and an
@@ -36,15 +39,16 @@ func (d *decoder) decode(s string, plus bool) string {
 	return string(d.a)
 }
 
-// needsDecoding reports whether decode would change s.
+// needsDecoding reports whether decode would change s. The escapes are
+// looked for with IndexByte, which compares many bytes at a time; the lead
+// bytes of overlong and fullwidth forms are all at or above 0xc0, which the
+// last loop tests with one comparison a byte.
 func needsDecoding(s string, plus bool) bool {
+	if strings.IndexByte(s, '%') >= 0 || plus && strings.IndexByte(s, '+') >= 0 {
+		return true
+	}
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '%':
-			return true
-		case c == '+' && plus:
-			return true
-		case c == 0xc0 || c == 0xc1 || c == 0xef:
+		if c := s[i]; c >= 0xc0 && (c <= 0xc1 || c == 0xef) {
 			return true
 		}
 	}

@@ -8,6 +8,9 @@
 #   nginx    wrk → nginx proxy_pass with the access log → origin
 #   mitmdump wrk → mitmdump --mode reverse saving every flow → origin
 #   spoor    wrk → spoor proxy --no-tui (store, grouping, tagging) → origin
+#   spoor-nodetect  the same with --no-detect (store and grouping, no attack
+#            tagging), so that the ratio spoor/spoor-nodetect is what tagging
+#            costs the proxy
 # The origin (bench/origin) answers 512-byte JSON; before the rounds, its
 # fasthttp and net/http servers are measured directly and the faster one is
 # used, so the origin is not the bottleneck. Load is wrk -t1 -c32 with the
@@ -128,14 +131,18 @@ run_mitmdump() {
 	rm -f "$dir/flows"
 }
 
+# run_spoor ROUND [TARGET FLAG...] measures spoor proxy, named TARGET
+# (default spoor) and started with the extra FLAGs.
 run_spoor() {
-	local round=$1 dir=$tmp/spoor-$1 port pid rc summary captured dropped stored sessions tiers t0 t1
+	local round=$1 target=${2:-spoor} dir port pid rc summary captured dropped stored sessions tiers t0 t1
+	shift $(($# < 2 ? $# : 2))
+	dir=$tmp/$target-$round
 	port=$(free_port)
 	mkdir -p "$dir"
-	start_bg "$dir/stderr" "$spoor" proxy --no-tui --upstream "$upstream" --listen "127.0.0.1:$port" --db "$dir/spoor.db"
+	start_bg "$dir/stderr" "$spoor" proxy --no-tui --upstream "$upstream" --listen "127.0.0.1:$port" --db "$dir/spoor.db" "$@"
 	pid=$bg_pid
 	wait_port "$port" "$pid" "$dir/stderr"
-	measure spoor "$round" "$port" "$pid"
+	measure "$target" "$round" "$port" "$pid"
 	t0=$(date +%s.%N)
 	rc=0
 	stop_pid "$pid" INT || rc=$?
@@ -146,18 +153,20 @@ run_spoor() {
 	dropped=$(sed -E 's/.*, dropped ([0-9]+),.*/\1/' <<<"$summary")
 	tiers=$(sed -nE 's/.*tier 1 ([0-9]+), tier 2 ([0-9]+).*/\2 of \1/p' <<<"$summary")
 	read -r stored sessions < <(stored_counts "$dir/spoor.db")
-	printf 'spoor\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$captured" "$dropped" "$stored" "$sessions" \
-		"$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" "$(wc -c <"$dir/spoor.db")" "${tiers:-n/a}" >>"$tmp/spoor.tsv"
-	log "spoor: $summary; stored $stored requests in $sessions sessions"
-	[ "$stored" -eq "$captured" ] || failures+=("spoor round $round: captured $captured but stored $stored")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$round" "$captured" "$dropped" "$stored" "$sessions" \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" "$(wc -c <"$dir/spoor.db")" "${tiers:-off}" >>"$tmp/spoor.tsv"
+	log "$target: $summary; stored $stored requests in $sessions sessions"
+	[ "$stored" -eq "$captured" ] || failures+=("$target round $round: captured $captured but stored $stored")
 	rm -f "$dir/spoor.db"
 }
 
-targets=(direct nginx mitmdump spoor)
+run_spoor_nodetect() { run_spoor "$1" spoor-nodetect --no-detect; }
+
+targets=(direct nginx mitmdump spoor spoor-nodetect)
 for round in $(seq "$rounds"); do
 	for i in "${!targets[@]}"; do
 		t=${targets[$(((i + round - 1) % ${#targets[@]}))]}
-		"run_$t" "$round"
+		"run_${t//-/_}" "$round"
 	done
 done
 stop_pid "$origin_pid" || true
@@ -175,9 +184,9 @@ for t in "${targets[@]}"; do
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
-dropped_total=$(awk -F'\t' '{s += $4} END {print s + 0}' "$tmp/spoor.tsv")
-captured_total=$(awk -F'\t' '{s += $3} END {print s + 0}' "$tmp/spoor.tsv")
-stored_total=$(awk -F'\t' '{s += $5} END {print s + 0}' "$tmp/spoor.tsv")
+dropped_total=$(awk -F'\t' '$1 == "spoor" {s += $4} END {print s + 0}' "$tmp/spoor.tsv")
+captured_total=$(awk -F'\t' '$1 == "spoor" {s += $3} END {print s + 0}' "$tmp/spoor.tsv")
+stored_total=$(awk -F'\t' '$1 == "spoor" {s += $5} END {print s + 0}' "$tmp/spoor.tsv")
 
 {
 	echo "SPOOR_RPS=${rps[spoor]}"
@@ -190,6 +199,11 @@ stored_total=$(awk -F'\t' '{s += $5} END {print s + 0}' "$tmp/spoor.tsv")
 	echo "SPOOR_VS_MITM=$(ratio "${rps[spoor]}" "${rps[mitmdump]}")"
 	echo "SPOOR_VS_DIRECT=$(ratio "${rps[spoor]}" "${rps[direct]}")"
 	echo "P99_VS_NGINX=$(ratio "${p99[spoor]}" "${p99[nginx]}")"
+	echo "NODETECT_RPS=${rps[spoor-nodetect]}"
+	echo "NODETECT_P99_US=${p99[spoor-nodetect]}"
+	echo "NODETECT_CPU_US=${cpu[spoor-nodetect]}"
+	echo "SPOOR_VS_NODETECT=$(ratio "${rps[spoor]}" "${rps[spoor-nodetect]}")"
+	echo "P99_VS_NODETECT=$(ratio "${p99[spoor]}" "${p99[spoor-nodetect]}")"
 	echo "SPOOR_CPU_US=${cpu[spoor]}"
 	echo "NGINX_CPU_US=${cpu[nginx]}"
 	echo "MITM_CPU_US=${cpu[mitmdump]}"
@@ -230,12 +244,14 @@ stored_total=$(awk -F'\t' '{s += $5} END {print s + 0}' "$tmp/spoor.tsv")
 	echo
 	echo "spoor/nginx $(ratio "${rps[spoor]}" "${rps[nginx]}")× throughput, spoor/mitmdump $(ratio "${rps[spoor]}" "${rps[mitmdump]}")×,"
 	echo "spoor/direct $(ratio "${rps[spoor]}" "${rps[direct]}")×, nginx/direct $(ratio "${rps[nginx]}" "${rps[direct]}")×; p99 spoor/nginx $(ratio "${p99[spoor]}" "${p99[nginx]}")×."
+	echo "Attack tagging: spoor/spoor-nodetect $(ratio "${rps[spoor]}" "${rps[spoor-nodetect]}")× throughput, p99 $(ratio "${p99[spoor]}" "${p99[spoor-nodetect]}")×,"
+	echo "CPU per request $(ratio "${cpu[spoor]}" "${cpu[spoor-nodetect]}")× (spoor-nodetect is spoor proxy --no-detect: stored and grouped, not tagged)."
 	echo
 	echo "spoor, per round — from its headless summary line and \`spoor sessions --ndjson\` on the store afterwards:"
 	echo
-	echo "| round | captured | dropped | stored requests | sessions | stop (drain) s | store bytes | Core Rule Set checks (tier 2 of tier 1) |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-	awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7, $8, $9}' "$tmp/spoor.tsv"
+	echo "| target | round | captured | dropped | stored requests | sessions | stop (drain) s | store bytes | Core Rule Set checks (tier 2 of tier 1) |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}' "$tmp/spoor.tsv"
 	echo
 	echo "Commands (ports are picked free at run time):"
 	echo
@@ -244,6 +260,7 @@ stored_total=$(awk -F'\t' '{s += $5} END {print s + 0}' "$tmp/spoor.tsv")
 	echo "nginx -p \$DIR -c \$DIR/nginx.conf          # bench/nginx/nginx.conf, worker_processes auto, access_log combined"
 	echo "mitmdump -q --mode reverse:http://127.0.0.1:\$ORIGIN --listen-host 127.0.0.1 --listen-port \$PORT -w \$DIR/flows --set confdir=\$DIR/conf"
 	echo "spoor proxy --no-tui --upstream http://127.0.0.1:\$ORIGIN --listen 127.0.0.1:\$PORT --db \$DIR/spoor.db   # stopped with SIGINT"
+	echo "spoor proxy --no-tui --upstream http://127.0.0.1:\$ORIGIN --listen 127.0.0.1:\$PORT --db \$DIR/spoor.db --no-detect   # spoor-nodetect"
 	echo "${wrk_cmd[*]} http://127.0.0.1:\$PORT/   # after a $warmup warm-up run"
 	echo '```'
 	if [ "${#failures[@]}" -gt 0 ]; then

@@ -33,20 +33,26 @@ func newAnalyzer(cfg engine.Config, secret []byte) (*engine.Analyzer, error) {
 
 // attackDetector runs both detection tiers on each clear exchange: tier 1
 // (libinjection and spoor's fast checks) on all of them, tier 2 (the Core
-// Rule Set) on the suspicious ones always and on the others while analysis
-// keeps up. It satisfies ingest.Detector.
+// Rule Set) on as many as its share of the CPU allows, suspicious ones
+// first. It satisfies ingest.Detector.
 type attackDetector struct {
 	detector *detect.Detector
 	schedule *detect.Scheduler
 	budget   *rateBudget
+	cpu      *timeBudget
 	log      *slog.Logger
 }
 
+// noDetectHelp is the help of --no-detect, which spoor proxy and spoor demo
+// share.
+const noDetectHelp = "turn attack tagging off: no libinjection, no Core Rule Set, no attack tags; exchanges are still stored, grouped into sessions and judged for abuse"
+
 // cleanChecksPerSecond bounds how many exchanges that tier 1 found clean
-// the Core Rule Set checks each second. A check costs 2–5 ms of CPU, so
-// checking every clean request of a busy API would take the cores the proxy
-// needs (measured: 0.07× nginx's throughput with no budget); at this rate
-// tier 2 uses about a quarter of one core on clean traffic.
+// the Core Rule Set checks each second, whatever their cost: checking
+// every clean request of a busy API would take the cores the proxy needs
+// (measured: 0.07× nginx's throughput with no bound). The CPU share
+// (crsCoreShare) is the tighter bound when checks cost more than a
+// millisecond; this one holds when they cost less.
 const cleanChecksPerSecond = 60
 
 // rateBudget is a token bucket refilled at perSec tokens a second, holding
@@ -75,6 +81,56 @@ func (b *rateBudget) take(now time.Time) bool {
 	return true
 }
 
+// crsCoreShare is the share of one core the Core Rule Set may take, over
+// all exchanges, suspicious ones included. A check costs 1–5 ms of CPU (2
+// ms for a GET with a small JSON body), so without a bound an attack flood,
+// or the one request in fifty of the benchmark mix that carries an attack,
+// makes tier 2 take the CPU the proxy needs (measured: 0.57× the
+// throughput of spoor proxy --no-detect). At 5% of a core, tier 2 checks
+// some 25 exchanges a second; tier 1, which tags every attack on its own,
+// still runs on all of them.
+const crsCoreShare = 0.05
+
+// timeBudget is a token bucket of tier-2 time: it refills at share
+// seconds a second, holds at most one second's worth, and each check is
+// charged what it took (its wall time, which is at least its CPU time and
+// more when the machine is busy, so the budget tightens under load). A
+// check that starts with budget left may overdraw it; the debt delays the
+// next ones.
+type timeBudget struct {
+	mu     sync.Mutex
+	share  float64
+	tokens float64 // seconds
+	last   time.Time
+}
+
+// allows reports whether a check may start now: a suspicious exchange
+// while the budget is not overdrawn, a clean one while more than half of
+// it is left, so that clean traffic never takes the time attacks need.
+func (b *timeBudget) allows(now time.Time, suspicious bool) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.last.IsZero() {
+		b.tokens = b.share
+	} else if now.After(b.last) {
+		b.tokens = min(b.share, b.tokens+now.Sub(b.last).Seconds()*b.share)
+	}
+	if now.After(b.last) {
+		b.last = now
+	}
+	if suspicious {
+		return b.tokens > 0
+	}
+	return b.tokens > b.share/2
+}
+
+// charge spends d of the budget.
+func (b *timeBudget) charge(d time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tokens -= d.Seconds()
+}
+
 // newAttackDetector builds the detector once (the Core Rule Set takes a
 // fraction of a second to load). partialHeaders is for imported logs, which
 // carry only some request headers.
@@ -87,19 +143,24 @@ func newAttackDetector(log *slog.Logger, partialHeaders bool) (*attackDetector, 
 		detector: d,
 		schedule: detect.NewScheduler(detect.SchedulerOptions{}),
 		budget:   &rateBudget{perSec: cleanChecksPerSecond},
+		cpu:      &timeBudget{share: crsCoreShare},
 		log:      log,
 	}, nil
 }
 
-// Detect tags x: tier 1 always; tier 2 on suspicious exchanges, and on
-// clean ones while the backlog is small and the budget allows. A tier-2 failure keeps the tier-1 tags and is logged:
-// detection must never cost the capture an exchange.
+// Detect tags x: tier 1 always; tier 2 while its share of the CPU allows
+// (suspicious exchanges first) and, for clean exchanges, while the backlog
+// is small and the clean-check rate allows. A tier-2 failure keeps the
+// tier-1 tags and is logged: detection must never cost the capture an
+// exchange.
 func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 	tags := a.detector.Tier1(x)
 	suspicious := len(tags) > 0
-	affordable := suspicious || a.budget.take(time.Now())
+	now := time.Now()
+	affordable := a.cpu.allows(now, suspicious) && (suspicious || a.budget.take(now))
 	if a.schedule.Tier2Within(suspicious, backlog, affordable) {
 		deep, err := a.detector.Tier2(x, tags)
+		a.cpu.charge(time.Since(now))
 		if err != nil {
 			a.log.Warn("core rule set check failed", "path", x.Path, "err", err)
 		} else {

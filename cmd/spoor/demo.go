@@ -19,6 +19,7 @@ import (
 func newDemoCommand(g *globalFlags) *cobra.Command {
 	var (
 		noTUI     bool
+		noDetect  bool
 		runFor    time.Duration
 		retention time.Duration
 		listen    string
@@ -58,7 +59,7 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 			// The actors send X-Forwarded-For as clients behind a load
 			// balancer would, so the proxy trusts it from loopback only.
 			loopback, _ := parsePrefixes([]string{"127.0.0.0/8", "::1/128"})
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, fallbackConfig: demo.Config(), retention: retention, log: log})
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, fallbackConfig: demo.Config(), retention: retention, noDetect: noDetect, log: log})
 			if err != nil {
 				return err
 			}
@@ -99,5 +100,6 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 	f.DurationVar(&retention, "retention", engine.DefaultRetention, "delete captured traffic older than this, in the background (0: keep everything)")
 	f.StringVar(&listen, "listen", "127.0.0.1:0", "address of the capture proxy (port 0 picks a free one)")
 	f.Float64Var(&speed, "speed", 1, "how fast the simulated actors act (1: human pacing)")
+	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
 	return cmd
 }

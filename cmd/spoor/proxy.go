@@ -14,7 +14,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		upstream, listen  string
 		configFile        string
 		trust             []string
-		noTUI             bool
+		noTUI, noDetect   bool
 		runFor, retention time.Duration
 	)
 	cmd := &cobra.Command{
@@ -38,7 +38,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, configFile: configFile, retention: retention, log: log})
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, configFile: configFile, retention: retention, noDetect: noDetect, log: log})
 			if err != nil {
 				return err
 			}
@@ -66,5 +66,6 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.BoolVar(&noTUI, "no-tui", false, "capture without the interface")
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")
 	f.DurationVar(&retention, "retention", engine.DefaultRetention, "delete captured traffic older than this, in the background (0: keep everything)")
+	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
 	return cmd
 }

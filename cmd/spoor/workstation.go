@@ -54,7 +54,10 @@ type workstationConfig struct {
 	// retention is --retention: how long captured traffic is kept; zero
 	// keeps it forever.
 	retention time.Duration
-	log       *slog.Logger
+	// noDetect is --no-detect: exchanges are stored, grouped and judged
+	// without attack tags, and neither detection tier runs.
+	noDetect bool
+	log      *slog.Logger
 }
 
 // startWorkstation opens the store, starts the pipeline and the proxy. Every
@@ -98,11 +101,13 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 		notify:       make(chan struct{}, 1),
 	}
 
-	w.attacks, err = newAttackDetector(cfg.log, false)
-	if err != nil {
-		ln.Close()
-		st.Close()
-		return nil, err
+	if !cfg.noDetect {
+		w.attacks, err = newAttackDetector(cfg.log, false)
+		if err != nil {
+			ln.Close()
+			st.Close()
+			return nil, err
+		}
 	}
 	analysisCfg, _, err := effectiveConfig(cfg.configFile, st, cfg.fallbackConfig)
 	if err == nil {
@@ -136,7 +141,10 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 		default: // a refresh is already pending
 		}
 	}})
-	detected := ingest.DetectStage(w.queue.C(), w.attacks, detectWorkers(), w.queue.Len)
+	detected := w.queue.C()
+	if w.attacks != nil {
+		detected = ingest.DetectStage(detected, w.attacks, detectWorkers(), w.queue.Len)
+	}
 	go func() { w.pipelineDone <- w.pipeline.Run(detected) }()
 	go func() { w.serveDone <- proxy.Serve(ln) }()
 	cfg.log.Info("capture started", "listen", ln.Addr().String(), "upstream", cfg.upstream, "store", cfg.dbPath)
@@ -176,6 +184,11 @@ func (w *workstation) stats() tui.Stats {
 
 // summary is the line printed when a headless run ends.
 func (w *workstation) summary(out io.Writer, path string) {
+	if w.attacks == nil {
+		fmt.Fprintf(out, "spoor: captured %d exchanges, dropped %d, stored in %s; attack checks: off (--no-detect)\n",
+			w.queue.Accepted(), w.queue.Dropped(), path)
+		return
+	}
 	d := w.attacks.Stats()
 	fmt.Fprintf(out, "spoor: captured %d exchanges, dropped %d, stored in %s; attack checks: tier 1 %d, tier 2 %d, tier 2 shed %d\n",
 		w.queue.Accepted(), w.queue.Dropped(), path, d.Tier1, d.Tier2, d.Shed)

@@ -35,7 +35,7 @@ type SchedulerStats struct {
 	// Tier2 is how many exchanges tier 2 checked.
 	Tier2 uint64 `json:"tier2"`
 	// Shed is how many exchanges tier 2 skipped because analysis was
-	// behind.
+	// behind or the caller's budget was spent.
 	Shed uint64 `json:"shed"`
 	// Shedding says whether tier 2 is checking suspicious exchanges only.
 	Shedding bool `json:"shedding"`
@@ -61,9 +61,11 @@ func (s *Scheduler) Tier2(suspicious bool, backlog int) bool {
 }
 
 // Tier2Within is Tier2 for a caller that also budgets tier 2's time:
-// affordable says whether the budget allows checking one more exchange that
-// tier 1 found clean. Suspicious exchanges are checked whatever the budget;
-// a clean one refused by the budget counts as shed.
+// affordable says whether the budget allows one more check. An exchange
+// the budget refuses is not checked, suspicious or not, and counts as
+// shed; within the budget, suspicious exchanges are checked even while
+// shedding, clean ones only while analysis keeps up. A caller that wants
+// suspicious exchanges served first reserves part of its budget for them.
 func (s *Scheduler) Tier2Within(suspicious bool, backlog int, affordable bool) bool {
 	s.tier1.Add(1)
 	switch {
@@ -72,7 +74,7 @@ func (s *Scheduler) Tier2Within(suspicious bool, backlog int, affordable bool) b
 	case backlog <= s.resumeAt:
 		s.shedding.Store(false)
 	}
-	if suspicious || (!s.shedding.Load() && affordable) {
+	if affordable && (suspicious || !s.shedding.Load()) {
 		s.tier2.Add(1)
 		return true
 	}

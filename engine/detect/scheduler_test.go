@@ -31,6 +31,32 @@ func TestScheduler(t *testing.T) {
 	}
 }
 
+// TestSchedulerWithin checks that a spent budget refuses suspicious
+// exchanges too, and that a budget left lets them through while shedding.
+func TestSchedulerWithin(t *testing.T) {
+	s := NewScheduler(SchedulerOptions{ShedAt: 100, ResumeAt: 10})
+	steps := []struct {
+		suspicious, affordable bool
+		backlog                int
+		want                   bool
+	}{
+		{false, true, 0, true},
+		{false, false, 0, false},  // clean, budget spent
+		{true, false, 0, false},   // suspicious, budget spent
+		{true, true, 500, true},   // shedding, budget left: suspicious checked
+		{false, true, 500, false}, // shedding: clean shed whatever the budget
+	}
+	for i, st := range steps {
+		if got := s.Tier2Within(st.suspicious, st.backlog, st.affordable); got != st.want {
+			t.Errorf("step %d: Tier2Within(%v, %d, %v) = %v, want %v", i, st.suspicious, st.backlog, st.affordable, got, st.want)
+		}
+	}
+	want := SchedulerStats{Tier1: 5, Tier2: 2, Shed: 3, Shedding: true}
+	if got := s.Stats(); got != want {
+		t.Errorf("stats %+v, want %+v", got, want)
+	}
+}
+
 func TestSchedulerDefaults(t *testing.T) {
 	s := NewScheduler(SchedulerOptions{})
 	if s.shedAt != 1000 || s.resumeAt != 250 {

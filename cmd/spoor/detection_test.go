@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestNoDetect sends the same attack through a real spoor proxy with and
+// without --no-detect: with the flag the exchange is stored, in its
+// session, without a tag; without it, it is tagged. The summary line says
+// which.
+func TestNoDetect(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"items":[]}`)
+	}))
+	defer upstream.Close()
+	for _, tt := range []struct {
+		name    string
+		flags   []string
+		tagged  bool
+		summary string
+	}{
+		{"tagging", nil, true, "attack checks: tier 1 2,"},
+		{"no-detect", []string{"--no-detect"}, false, "attack checks: off"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "capture.db")
+			addr := freePort(t)
+			args := append([]string{"proxy", "--no-tui", "--upstream", upstream.URL, "--listen", addr, "--db", db}, tt.flags...)
+			cmd := exec.Command(spoorBin, args...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cmd.Process.Kill() })
+			waitListening(t, addr)
+			client := &http.Client{Timeout: 5 * time.Second}
+			for _, target := range []string{"/items?q=1%27%20UNION%20SELECT%20password%20FROM%20users--", "/items?q=shoes"} {
+				resp, err := client.Get("http://" + addr + target)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("spoor exited with %v; stderr: %s", err, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.summary) {
+				t.Errorf("summary %q does not say %q", stderr.String(), tt.summary)
+			}
+			out, errOut, code := spoor(t, 10*time.Second, "requests", "--db", db, "--session", sessionOf(t, db), "--json")
+			if code != 0 {
+				t.Fatalf("requests: %s", errOut)
+			}
+			var xs []requestJSON
+			if err := json.Unmarshal([]byte(out), &xs); err != nil {
+				t.Fatal(err)
+			}
+			if len(xs) != 2 {
+				t.Fatalf("stored %d requests, want 2: %s", len(xs), out)
+			}
+			for _, x := range xs {
+				attack := strings.Contains(x.Query, "UNION")
+				if got := len(x.Attacks) > 0; got != (attack && tt.tagged) {
+					t.Errorf("%s ?%s: attacks %v", x.Path, x.Query, x.Attacks)
+				}
+			}
+		})
+	}
+}
+
+// TestTimeBudget checks the CPU share of tier 2: a suspicious exchange may
+// start while the budget is not overdrawn, a clean one only while more than
+// half is left, and a check's cost is paid back at the share's rate.
+func TestTimeBudget(t *testing.T) {
+	b := &timeBudget{share: 0.05} // 50 ms a second
+	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	if !b.allows(t0, false) {
+		t.Fatal("a full budget refused a clean check")
+	}
+	b.charge(30 * time.Millisecond) // 20 ms left
+	if b.allows(t0, false) {
+		t.Error("a clean check allowed with less than half the budget left")
+	}
+	if !b.allows(t0, true) {
+		t.Error("a suspicious check refused with budget left")
+	}
+	b.charge(40 * time.Millisecond) // overdrawn by 20 ms
+	if b.allows(t0, true) {
+		t.Error("a suspicious check allowed on an overdrawn budget")
+	}
+	// 20 ms of debt is paid back in 400 ms at 50 ms a second.
+	if b.allows(t0.Add(300*time.Millisecond), true) {
+		t.Error("the debt was forgiven early")
+	}
+	if !b.allows(t0.Add(500*time.Millisecond), true) {
+		t.Error("a suspicious check refused after the debt was paid")
+	}
+	if b.allows(t0.Add(500*time.Millisecond), false) {
+		t.Error("a clean check allowed with 5 ms left")
+	}
+	if !b.allows(t0.Add(2*time.Second), false) {
+		t.Error("a clean check refused after the budget refilled")
+	}
+	if b.tokens > b.share {
+		t.Errorf("the budget holds %v s, more than a second's worth", b.tokens)
+	}
+}

@@ -148,7 +148,11 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 			if err != nil {
 				return fmt.Errorf("prepare %d exchanges: %w", len(batch), err)
 			}
-			req.prepared = prepared
+			// The prepared batch holds its own bytes: the records can go
+			// now rather than when the commit ends, which halves the
+			// exchanges held during a commit.
+			req.prepared, req.batch = prepared, nil
+			clear(batch)
 		} else {
 			// Write runs while the next batch is analysed: it gets a
 			// copy of each session, made once per batch.
@@ -157,7 +161,11 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 		if err := c.send(req); err != nil {
 			return err
 		}
-		batch = newBatch() // the committer owns the old one now
+		if req.batch == nil {
+			batch = batch[:0]
+		} else {
+			batch = newBatch() // the committer owns the old one now
+		}
 		// The batch no longer needs the live sessions (Prepare has read
 		// them, or the records hold copies), so the sessionizer may forget
 		// idle ones before the commit ends.
@@ -257,10 +265,12 @@ func startCommitter(w Writer, onCommit func(int)) *committer {
 				if onCommit != nil {
 					onCommit(req.n)
 				}
-				clear(req.batch) // drop the references, so reuse keeps nothing alive
-				select {
-				case c.free <- req.batch[:0]:
-				default:
+				if req.batch != nil {
+					clear(req.batch) // drop the references, so reuse keeps nothing alive
+					select {
+					case c.free <- req.batch[:0]:
+					default:
+					}
 				}
 			}
 			if req.ack != nil {

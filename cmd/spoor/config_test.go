@@ -146,3 +146,43 @@ context:
 		}
 	}
 }
+
+// TestRetentionFromConfig checks which retention a capture applies: the
+// configuration's retention: when --retention is not given, the flag's
+// when it is, the default when neither says.
+func TestRetentionFromConfig(t *testing.T) {
+	api := httptest.NewServer(demo.NewAPI(demo.APIOptions{Seed: 1}))
+	defer api.Close()
+	dir := t.TempDir()
+	withRetention := filepath.Join(dir, "keep.yaml")
+	if err := os.WriteFile(withRetention, []byte("retention: 90m\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	without := filepath.Join(dir, "plain.yaml")
+	if err := os.WriteFile(without, []byte("grouping:\n  builtin: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--config", withRetention}, "keep=1h30m0s"},
+		{[]string{"--config", withRetention, "--retention", "0"}, "keep=0s"},
+		{[]string{"--config", withRetention, "--retention", "48h"}, "keep=48h0m0s"},
+		{[]string{"--config", without}, "keep=168h0m0s"},
+	} {
+		logPath := filepath.Join(dir, fmt.Sprintf("spoor-%d.log", i))
+		args := append([]string{"proxy", "--no-tui", "--for", "300ms", "--upstream", api.URL, "--listen", freePort(t),
+			"--db", filepath.Join(dir, fmt.Sprintf("r%d.db", i)), "--log", logPath}, c.args...)
+		if out, err := exec.Command(spoorBin, args...).CombinedOutput(); err != nil {
+			t.Fatalf("spoor %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		logged, err := os.ReadFile(logPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(logged, []byte("msg=retention "+c.want)) {
+			t.Errorf("with %v the capture logged:\n%s\nwant retention %s", c.args, logged, c.want)
+		}
+	}
+}

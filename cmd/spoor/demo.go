@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spoorhq/spoor/demo"
-	"github.com/spoorhq/spoor/engine"
 )
 
 func newDemoCommand(g *globalFlags) *cobra.Command {
@@ -59,7 +58,7 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 			// The actors send X-Forwarded-For as clients behind a load
 			// balancer would, so the proxy trusts it from loopback only.
 			loopback, _ := parsePrefixes([]string{"127.0.0.0/8", "::1/128"})
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, fallbackConfig: demo.Config(), retention: retention, noDetect: noDetect, log: log})
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, fallbackConfig: demo.Config(), retention: retentionFlag(cmd, retention), noDetect: noDetect, log: log})
 			if err != nil {
 				return err
 			}
@@ -97,7 +96,7 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 	f := cmd.Flags()
 	f.BoolVar(&noTUI, "no-tui", false, "run without the interface")
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until quit)")
-	f.DurationVar(&retention, "retention", engine.DefaultRetention, "delete captured traffic older than this, in the background (0: keep everything)")
+	f.DurationVar(&retention, "retention", 0, retentionHelp())
 	f.StringVar(&listen, "listen", "127.0.0.1:0", "address of the capture proxy (port 0 picks a free one)")
 	f.Float64Var(&speed, "speed", 1, "how fast the simulated actors act (1: human pacing)")
 	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)

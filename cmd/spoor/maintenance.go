@@ -9,12 +9,27 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/ingest"
 	"github.com/spoorhq/spoor/store"
 )
+
+// retentionHelp documents --retention for the commands that capture.
+func retentionHelp() string {
+	return fmt.Sprintf("delete captured traffic older than this, in the background (0: keep everything; default: the configuration's retention:, %s unless set)", engine.DefaultRetention)
+}
+
+// retentionFlag is --retention if the command line gives it, else nil: the
+// configuration's retention then holds.
+func retentionFlag(cmd *cobra.Command, value time.Duration) *time.Duration {
+	if !cmd.Flags().Changed("retention") {
+		return nil
+	}
+	return &value
+}
 
 // retentionInterval is how often a capture looks for data past retention.
 const retentionInterval = time.Minute
@@ -37,6 +52,7 @@ type maintenance struct {
 func startMaintenance(st *store.Store, keep time.Duration, log *slog.Logger) *maintenance {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &maintenance{st: st, log: log, ctx: ctx, cancel: cancel}
+	log.Info("retention", "keep", keep)
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()

@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/spoorhq/spoor/engine"
 )
 
 func newProxyCommand(g *globalFlags) *cobra.Command {
@@ -38,7 +36,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, configFile: configFile, retention: retention, noDetect: noDetect, log: log})
+			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, configFile: configFile, retention: retentionFlag(cmd, retention), noDetect: noDetect, log: log})
 			if err != nil {
 				return err
 			}
@@ -65,7 +63,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.StringSliceVar(&trust, "trust-forwarded", nil, "peers (CIDR or address) whose X-Forwarded-For names the client")
 	f.BoolVar(&noTUI, "no-tui", false, "capture without the interface")
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")
-	f.DurationVar(&retention, "retention", engine.DefaultRetention, "delete captured traffic older than this, in the background (0: keep everything)")
+	f.DurationVar(&retention, "retention", 0, retentionHelp())
 	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
 	return cmd
 }

@@ -51,9 +51,10 @@ type workstationConfig struct {
 	// the store has one (the demo's embedded configuration).
 	configFile     string
 	fallbackConfig []byte
-	// retention is --retention: how long captured traffic is kept; zero
-	// keeps it forever.
-	retention time.Duration
+	// retention is --retention, nil without the flag: how long captured
+	// traffic is kept; zero keeps it forever. Without the flag, the
+	// analysis configuration's retention holds.
+	retention *time.Duration
 	// noDetect is --no-detect: exchanges are stored, grouped and judged
 	// without attack tags, and neither detection tier runs.
 	noDetect bool
@@ -133,7 +134,11 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 	for _, s := range previous {
 		analyzer.Sessionizer().Restore(s)
 	}
-	w.maint = startMaintenance(st, cfg.retention, cfg.log)
+	keep := analysisCfg.Retention
+	if cfg.retention != nil {
+		keep = *cfg.retention
+	}
+	w.maint = startMaintenance(st, keep, cfg.log)
 	w.pipeline = ingest.NewPipeline(analyzer, st, ingest.Options{OnCommit: func(n int) {
 		w.maint.logCommit(n, w.queue.Dropped())
 		select {

@@ -18,6 +18,7 @@ type generation struct {
 	root             *bolt.Bucket
 	sessions         *bolt.Bucket
 	sessionIDs       *bolt.Bucket
+	recentIDs        *bolt.Bucket // nil in a read of a generation made before it
 	sessionExchanges *bolt.Bucket
 	lastSeen         *bolt.Bucket
 	assign           *bolt.Bucket
@@ -28,7 +29,7 @@ type generation struct {
 
 // genBucketNames lists the buckets of a generation.
 func (ix *indexer) genBucketNames() []string {
-	names := []string{genSessions, genSessionIDs, genSessionExchanges, genLastSeen, genAssign}
+	names := []string{genSessions, genSessionIDs, genRecentIDs, genSessionExchanges, genLastSeen, genAssign}
 	for _, idx := range ix.xidx {
 		names = append(names, exchangeIndexBucket(idx.field))
 	}
@@ -76,6 +77,10 @@ func (ix *indexer) openGeneration(tx *bolt.Tx, id uint64) (*generation, error) {
 	if missing {
 		return nil, fmt.Errorf("generation %d lacks a bucket: %w", id, ErrCorrupt)
 	}
+	var err error
+	if g.recentIDs, err = openRecentIDs(tx, root); err != nil {
+		return nil, fmt.Errorf("generation %d: %w", id, err)
+	}
 	if tx.Writable() {
 		appendOnly(g.assign)
 	}
@@ -113,7 +118,7 @@ func (ix *indexer) createGeneration(tx *bolt.Tx) (*generation, error) {
 // session returns the sequence number and record of session id, or 0 and
 // nil if there is none.
 func (g *generation) session(id []byte) (uint64, []byte) {
-	seq := g.sessionIDs.Get(id)
+	seq := g.sessionSeq(id)
 	if len(seq) != 8 {
 		return 0, nil
 	}

@@ -147,6 +147,9 @@ type indexer struct {
 	xidx []exchangeIndex
 	sidx []sessionIndex
 	vals []string
+	// mergeRecentAt overrides the size at which new session ids are
+	// merged (sessionids.go); zero means the default. Tests lower it.
+	mergeRecentAt int
 }
 
 // exchangeKeys calls fn with each index (by position in xidx) and key of

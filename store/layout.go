@@ -46,8 +46,10 @@ const (
 	// the end of the bucket; keyed by their ids, which are hashes, every
 	// batch rewrote pages all over it.
 	genSessions = "sessions"
-	// genSessionIDs maps a session id to its sequence number.
+	// genSessionIDs maps a session id to its sequence number, with
+	// genRecentIDs holding the newest sessions' (sessionids.go).
 	genSessionIDs = "session_ids"
+	genRecentIDs  = "session_ids_recent"
 	// genSessionExchanges holds session id, NUL, exchange id: a prefix scan
 	// lists one session's exchanges in order.
 	genSessionExchanges = "session_exchanges"

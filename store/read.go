@@ -255,7 +255,7 @@ func (s *Store) Count() (exchanges, sessions int, err error) {
 		if err != nil {
 			return err
 		}
-		sessions = g.sessionIDs.Stats().KeyN
+		sessions = g.sessionCount()
 		return nil
 	})
 	return exchanges, sessions, err

@@ -61,6 +61,8 @@ type Store struct {
 	// the first write reads it from the file (write.go, reserveIDs).
 	ids    sync.Mutex
 	nextID uint64
+	// mergeRecentAt is indexer.mergeRecentAt; tests set it.
+	mergeRecentAt int
 	// regrouping is set while a Regrouping holds maint, so that a second
 	// StartRegroup fails at once instead of waiting for the first to end.
 	regrouping atomic.Bool
@@ -218,7 +220,7 @@ func (s *Store) layout(tx *bolt.Tx) error {
 // indexer returns fresh index scratch over the store's tables, for one
 // transaction's worth of writes.
 func (s *Store) indexer() *indexer {
-	return &indexer{xidx: s.xidx, sidx: s.sidx}
+	return &indexer{xidx: s.xidx, sidx: s.sidx, mergeRecentAt: s.mergeRecentAt}
 }
 
 // Path is the file the store was opened from.

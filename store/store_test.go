@@ -19,7 +19,12 @@ import (
 // checks bbolt's consistency and that the indexes agree with the log.
 func openTemp(t testing.TB, opts Options) *Store {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "spoor.db")
+	return openAt(t, filepath.Join(t.TempDir(), "spoor.db"), opts)
+}
+
+// openAt is openTemp on a given path.
+func openAt(t testing.TB, path string, opts Options) *Store {
+	t.Helper()
 	s, err := Open(path, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -124,7 +124,10 @@ func (s *Store) CheckIndexes() error {
 				report("session %s: %v", k, err)
 				return nil
 			}
-			if seq := g.sessionIDs.Get([]byte(sess.ID)); !bytes.Equal(seq, k) {
+			if g.recentIDs != nil && g.recentIDs.Get([]byte(sess.ID)) != nil && g.sessionIDs.Get([]byte(sess.ID)) != nil {
+				report("session %s is in both id buckets", sess.ID)
+			}
+			if seq := g.sessionSeq([]byte(sess.ID)); !bytes.Equal(seq, k) {
 				report("session %s is record %d, but its id maps to %x", sess.ID, idOf(k), seq)
 			}
 			h, _, _ := readSessionHeader(v)
@@ -162,7 +165,7 @@ func (s *Store) CheckIndexes() error {
 				report("exchanges are assigned to session %s, which does not exist", id)
 			}
 		}
-		if ids := g.sessionIDs.Stats().KeyN; ids != sessions {
+		if ids := g.sessionCount(); ids != sessions {
 			report("%d session ids for %d session records", ids, sessions)
 		}
 

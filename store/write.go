@@ -427,7 +427,7 @@ func (w *genWriter) putSession(id []byte, d *sessionDelta) error {
 		if seq, err = w.g.sessions.NextSequence(); err != nil {
 			return err
 		}
-		if err := w.g.sessionIDs.Put(w.bytes(append(w.spare(), id...)), u64(seq)); err != nil {
+		if err := w.putSessionID(id, seq); err != nil {
 			return err
 		}
 	}
@@ -480,7 +480,7 @@ func (w *genWriter) forget(id []byte, n, through uint64) error {
 		if err := w.replaceEntries(h.entries, nil, key); err != nil {
 			return fmt.Errorf("session %s: %w", id, err)
 		}
-		if err := w.g.sessionIDs.Delete(id); err != nil {
+		if err := w.deleteSessionID(id); err != nil {
 			return err
 		}
 		return w.g.sessions.Delete(key)

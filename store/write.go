@@ -34,12 +34,12 @@ func (s *Store) Write(batch []ingest.Record) error {
 	return p.Commit()
 }
 
-// Prepare does what Write does before its transaction: it gives the
-// exchanges their ids, encodes them, their bodies, assignments and sessions,
-// and derives and sorts every index key, so that the transaction only puts
-// bytes. It satisfies ingest.Preparer: the pipeline calls it on the analysis
-// goroutine, where it overlaps the previous batch's commit, which is what
-// bounds a capture or an import. Batches must be committed in the order
+// Prepare does what Write must do before the next exchange is analysed: it
+// gives the exchanges their ids, encodes them, their bodies, assignments
+// and sessions, and derives every index key, so that the batch no longer
+// needs its records. It satisfies ingest.Preparer: the pipeline calls it on
+// the analysis goroutine, where it overlaps the previous batch's commit.
+// Commit sorts the keys, then puts bytes. Batches must be committed in the order
 // they were prepared; one that fails to commit makes the store read its
 // next id from the file again.
 func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
@@ -128,6 +128,10 @@ func (p *preparedBatch) Commit() error {
 	if p.n == 0 {
 		return nil
 	}
+	// Sorting the keys is the costliest part of encoding a batch; the
+	// analysis goroutine, which prepares, is the busier of the two, so it
+	// happens here, before the write lock is taken.
+	w.group()
 	now := s.now()
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		g, err := w.ix.current(tx)
@@ -307,10 +311,9 @@ func (w *genWriter) assign(x *engine.Exchange, a assignment) error {
 	return err
 }
 
-// encode does the part of flush that needs no transaction: it groups the
-// pending keys into postings and encodes the touched sessions' summaries
-// and entries.
-func (w *genWriter) encode() error {
+// group sorts the pending keys and groups them into postings: part of
+// flush that needs no transaction, nor the records the keys came from.
+func (w *genWriter) group() {
 	for i, keys := range w.pending {
 		if len(keys) == 0 {
 			continue
@@ -319,6 +322,11 @@ func (w *genWriter) encode() error {
 		w.postings[i] = append(w.postings[i], w.groupPostings(keys)...)
 		w.pending[i] = keys[:0]
 	}
+}
+
+// encode encodes the touched sessions' summaries and entries: the part of
+// flush that needs no transaction but reads the sessions.
+func (w *genWriter) encode() error {
 	for _, d := range w.touched {
 		if d.session == nil {
 			continue // encoded already
@@ -339,6 +347,7 @@ func (w *genWriter) encode() error {
 // later key of its node: in key order each insert lands at or near the end,
 // which keeps a batch's inserts linear.
 func (w *genWriter) flush() error {
+	w.group()
 	if err := w.encode(); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spoorhq/spoor/engine"
@@ -41,7 +42,39 @@ type attackDetector struct {
 	budget   *rateBudget
 	cpu      *timeBudget
 	log      *slog.Logger
+	// tagged counts the exchanges that left with at least one tag, and
+	// unchecked the suspicious ones tier 2 had no time for.
+	tagged, unchecked atomic.Uint64
 }
+
+// detectPolicy is how much of the Core Rule Set a run can afford.
+type detectPolicy struct {
+	// partialHeaders is for imported logs, which carry only some request
+	// headers: the rules about missing headers are left out.
+	partialHeaders bool
+	// crsShare is the share of one core tier 2 may take; cleanPerSecond
+	// bounds its checks of exchanges tier 1 found clean.
+	crsShare       float64
+	cleanPerSecond float64
+}
+
+// captureDetection protects the proxy: tier 2 within crsCoreShare of a core
+// and cleanChecksPerSecond clean checks.
+func captureDetection() detectPolicy {
+	return detectPolicy{crsShare: crsCoreShare, cleanPerSecond: cleanChecksPerSecond}
+}
+
+// importDetection is for a file: nothing to protect but the user's wait.
+// Tier 2 checks what tier 1 finds suspicious within half a core (in the
+// benign shared log, one line in a thousand; a file of attacks sheds the
+// rest, counted), and no clean exchange: at 1–5 ms a check, the Core Rule
+// Set on every line would make an import of a million lines take an hour.
+func importDetection() detectPolicy {
+	return detectPolicy{partialHeaders: true, crsShare: importCRSShare}
+}
+
+// importCRSShare is the share of one core tier 2 may take in an import.
+const importCRSShare = 0.5
 
 // noDetectHelp is the help of --no-detect, which spoor proxy and spoor demo
 // share.
@@ -134,16 +167,16 @@ func (b *timeBudget) charge(d time.Duration) {
 // newAttackDetector builds the detector once (the Core Rule Set takes a
 // fraction of a second to load). partialHeaders is for imported logs, which
 // carry only some request headers.
-func newAttackDetector(log *slog.Logger, partialHeaders bool) (*attackDetector, error) {
-	d, err := detect.New(detect.Options{Paranoia: 1, PartialHeaders: partialHeaders})
+func newAttackDetector(log *slog.Logger, p detectPolicy) (*attackDetector, error) {
+	d, err := detect.New(detect.Options{Paranoia: 1, PartialHeaders: p.partialHeaders})
 	if err != nil {
 		return nil, fmt.Errorf("attack detection: %w", err)
 	}
 	return &attackDetector{
 		detector: d,
 		schedule: detect.NewScheduler(detect.SchedulerOptions{}),
-		budget:   &rateBudget{perSec: cleanChecksPerSecond},
-		cpu:      &timeBudget{share: crsCoreShare},
+		budget:   &rateBudget{perSec: p.cleanPerSecond},
+		cpu:      &timeBudget{share: p.crsShare},
 		log:      log,
 	}, nil
 }
@@ -158,7 +191,11 @@ func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 	suspicious := len(tags) > 0
 	now := time.Now()
 	affordable := a.cpu.allows(now, suspicious) && (suspicious || a.budget.take(now))
-	if a.schedule.Tier2Within(suspicious, backlog, affordable) {
+	checked := a.schedule.Tier2Within(suspicious, backlog, affordable)
+	if suspicious && !checked {
+		a.unchecked.Add(1)
+	}
+	if checked {
 		deep, err := a.detector.Tier2(x, tags)
 		a.cpu.charge(time.Since(now))
 		if err != nil {
@@ -168,6 +205,9 @@ func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 		}
 	}
 	x.Attacks = tags
+	if len(tags) > 0 {
+		a.tagged.Add(1)
+	}
 }
 
 // Stats are how many exchanges each tier checked.

@@ -24,6 +24,7 @@ import (
 func newImportCommand(g *globalFlags) *cobra.Command {
 	var (
 		format, logFormat, configFile string
+		noDetect                      bool
 		mapping                       []string
 	)
 	cmd := &cobra.Command{
@@ -61,6 +62,16 @@ It reads HAR 1.2, combined and common access logs, any nginx log_format (--log-f
 				return err
 			}
 			imp := &fileImporter{store: st, analyzer: analyzer, opts: opts, stderr: cmd.ErrOrStderr(), stdin: cmd.InOrStdin()}
+			if !noDetect {
+				log, closeLog, err := g.logger()
+				if err != nil {
+					return err
+				}
+				defer closeLog()
+				if imp.attacks, err = newAttackDetector(log, importDetection()); err != nil {
+					return err
+				}
+			}
 			for _, name := range args {
 				if err := imp.importFile(cmd.Context(), name); err != nil {
 					return err
@@ -74,6 +85,7 @@ It reads HAR 1.2, combined and common access logs, any nginx log_format (--log-f
 	f.StringVar(&logFormat, "log-format", "", "nginx log_format string the lines were written with")
 	f.StringSliceVar(&mapping, "map", nil, "JSON lines fields: time=FIELD,ip=FIELD,method=,path=,url=,query=,host=,status=,ua=,referer=,bytes=,duration=FIELD[:s|ms],header.NAME=FIELD")
 	f.StringVar(&configFile, "config", "", "analysis configuration (YAML) to group with; saved in the store")
+	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
 	return cmd
 }
 
@@ -138,9 +150,11 @@ func importAnalyzer(st *store.Store, configFile string) (*engine.Analyzer, error
 type fileImporter struct {
 	store    *store.Store
 	analyzer *engine.Analyzer
-	opts     importer.Options
-	stderr   io.Writer
-	stdin    io.Reader
+	// attacks tags the exchanges, as a capture does; nil with --no-detect.
+	attacks *attackDetector
+	opts    importer.Options
+	stderr  io.Writer
+	stdin   io.Reader
 }
 
 // importFile imports one file, or standard input for "-", unless a file
@@ -158,6 +172,10 @@ func (fi *fileImporter) importFile(ctx context.Context, name string) error {
 		return nil
 	}
 	var committed atomic.Int64
+	var tier2, tagged, unchecked uint64
+	if fi.attacks != nil {
+		tier2, tagged, unchecked = fi.attacks.Stats().Tier2, fi.attacks.tagged.Load(), fi.attacks.unchecked.Load()
+	}
 	stopProgress := startProgress(fi.stderr, src.name, src.size, src.read.Load, committed.Load)
 	stats, err := fi.run(ctx, src, &committed)
 	stopProgress()
@@ -177,7 +195,11 @@ func (fi *fileImporter) importFile(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(fi.stderr, importSummary(src.name, stats, int(committed.Load())))
+	line := importSummary(src.name, stats, int(committed.Load()))
+	if fi.attacks != nil {
+		line += attackSummary(fi.attacks.tagged.Load()-tagged, fi.attacks.Stats().Tier2-tier2, fi.attacks.unchecked.Load()-unchecked)
+	}
+	fmt.Fprintln(fi.stderr, line)
 	return nil
 }
 
@@ -199,17 +221,30 @@ func (fi *fileImporter) run(ctx context.Context, src *importSource, committed *a
 	// every second.
 	opts := ingest.Options{MaxBatch: importBatch, MaxDelay: time.Second, OnCommit: func(n int) { committed.Add(int64(n)) }}
 	pipeline := ingest.NewPipeline(fi.analyzer, fi.store, opts)
+	// Detection runs between the reader and the analysis, on its own
+	// workers, as in a capture; without a queue before it, the reader
+	// waits for it.
+	var analysed <-chan *engine.Exchange = ch
+	if fi.attacks != nil {
+		analysed = ingest.DetectStage(ch, fi.attacks, detectWorkers(), nil)
+	}
 	var pipelineErr error
-	stopped := make(chan struct{})
+	ran := make(chan struct{})     // the pipeline returned
+	stopped := make(chan struct{}) // and the detection stage is drained
 	go func() {
 		defer close(stopped)
-		pipelineErr = pipeline.Run(ch)
+		pipelineErr = pipeline.Run(analysed)
+		close(ran)
+		// A pipeline that failed leaves the stage's output unread: drain
+		// it, so that its workers end once the reader stops.
+		for range analysed {
+		}
 	}()
 	stats, err := importer.Import(ctx, src, fi.opts, func(x *engine.Exchange) error {
 		select {
 		case ch <- x:
 			return nil
-		case <-stopped:
+		case <-ran:
 			return errors.New("the store stopped accepting exchanges")
 		case <-ctx.Done():
 			return ctx.Err()
@@ -221,6 +256,24 @@ func (fi *fileImporter) run(ctx context.Context, src *importSource, committed *a
 		return stats, pipelineErr
 	}
 	return stats, err
+}
+
+// attackSummary is what detection adds to an import's line: nothing when
+// tier 1 found nothing. Tier 2 checks only what tier 1 found suspicious in
+// an import; unchecked counts those its time budget left out.
+func attackSummary(tagged, tier2, unchecked uint64) string {
+	var b strings.Builder
+	if tagged > 0 {
+		fmt.Fprintf(&b, ", %d with attack tags", tagged)
+	}
+	if tier2 > 0 || unchecked > 0 {
+		fmt.Fprintf(&b, " (Core Rule Set: %d checked", tier2)
+		if unchecked > 0 {
+			fmt.Fprintf(&b, ", %d left to tier 1 alone", unchecked)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
 }
 
 // importSummary is the line printed for each imported file.

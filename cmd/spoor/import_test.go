@@ -271,7 +271,9 @@ func TestImportAccessLogSessions(t *testing.T) {
 	want := expectedParts(lines)
 	db := filepath.Join(t.TempDir(), "log.db")
 	_, stderr, code := spoor(t, 60*time.Second, "import", "--db", db, path)
-	if code != 0 || stderr != fmt.Sprintf("import %s: %d requests\n", path, len(lines)) {
+	// The benign log has a few lines tier 1 finds suspicious; the summary
+	// counts them after the requests.
+	if code != 0 || !strings.HasPrefix(stderr, fmt.Sprintf("import %s: %d requests, ", path, len(lines))) || strings.Count(stderr, "\n") != 1 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	_, sessions, _ := storedExchanges(t, db)
@@ -428,5 +430,61 @@ func TestImportProgressLine(t *testing.T) {
 	}
 	if line := progressLine(strings.Repeat("x", 200), 1000, 10, 1, time.Second, 60); len(line) >= 60 {
 		t.Errorf("long name not cut: %d columns", len(line))
+	}
+}
+
+// TestImportTagsAttacks imports log lines carrying attacks: they are tagged
+// as a capture tags them, with the point and the detector, and counted in
+// the summary; --no-detect stores them untagged.
+func TestImportTagsAttacks(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "attacks.log")
+	lines := `198.51.100.7 - - [24/Nov/2026:10:00:00 +0000] "GET /search?q=1%27%20OR%201=1-- HTTP/1.1" 200 512 "-" "Mozilla/5.0"
+198.51.100.7 - - [24/Nov/2026:10:00:01 +0000] "GET /files/..%2f..%2f..%2fetc%2fpasswd HTTP/1.1" 404 12 "-" "Mozilla/5.0"
+198.51.100.7 - - [24/Nov/2026:10:00:02 +0000] "GET /products/42 HTTP/1.1" 200 900 "-" "Mozilla/5.0"
+`
+	if err := os.WriteFile(log, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args  []string
+		line  string
+		wants map[string]string // path -> "type point rule" of one tag
+	}{
+		{nil, "3 requests, 2 with attack tags (Core Rule Set: 2 checked)", map[string]string{
+			"/search": "sqli req.query.q libinjection-sqli", "/files/..%2f..%2f..%2fetc%2fpasswd": "path_traversal req.path spoor-traversal", "/products/42": ""}},
+		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/..%2f..%2f..%2fetc%2fpasswd": "", "/products/42": ""}},
+	} {
+		db := filepath.Join(dir, fmt.Sprintf("a%d.db", len(c.args)))
+		_, stderr, code := spoor(t, 60*time.Second, append([]string{"import", "--db", db, log}, c.args...)...)
+		if want := "import " + log + ": " + c.line + "\n"; code != 0 || stderr != want {
+			t.Fatalf("%v: exit %d, stderr %q; want %q", c.args, code, stderr, want)
+		}
+		out, _, code := spoor(t, 20*time.Second, "requests", "--db", db, "--json")
+		if code != 0 {
+			t.Fatalf("requests: exit %d", code)
+		}
+		var reqs []struct {
+			Path    string `json:"path"`
+			Attacks []struct {
+				Type, Point, Rule string
+			} `json:"attacks"`
+		}
+		if err := json.Unmarshal([]byte(out), &reqs); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reqs {
+			want, ok := c.wants[r.Path]
+			if !ok {
+				t.Fatalf("%v: unexpected request %s", c.args, r.Path)
+			}
+			var got []string
+			for _, a := range r.Attacks {
+				got = append(got, a.Type+" "+a.Point+" "+a.Rule)
+			}
+			if want == "" && len(got) > 0 || want != "" && !slices.Contains(got, want) {
+				t.Errorf("%v: %s tagged %q, want %q", c.args, r.Path, got, want)
+			}
+		}
 	}
 }

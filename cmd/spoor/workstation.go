@@ -103,7 +103,7 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 	}
 
 	if !cfg.noDetect {
-		w.attacks, err = newAttackDetector(cfg.log, false)
+		w.attacks, err = newAttackDetector(cfg.log, captureDetection())
 		if err != nil {
 			ln.Close()
 			st.Close()

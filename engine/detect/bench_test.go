@@ -1,11 +1,15 @@
 package detect
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
+	"github.com/spoorhq/spoor/capture/importer"
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/internal/corpora"
 )
 
 // typicalExchange is the exchange the tier-1 target is stated for: a GET
@@ -87,15 +91,16 @@ func newTier1(tb testing.TB) *Detector {
 	return d
 }
 
-// BenchmarkTier1TypicalCold is BenchmarkTier1Typical with a User-Agent,
-// Referer and request id never seen before on each exchange, so that the
-// clean-header cache never hits: the cost of a new client.
+// BenchmarkTier1TypicalCold is BenchmarkTier1Typical with a path,
+// User-Agent, Referer and request id never seen before on each exchange,
+// so that the clean-value caches never hit: the cost of a new client.
 func BenchmarkTier1TypicalCold(b *testing.B) {
 	d := newTier1(b)
 	const n = 4 * cacheSlots
 	xs := make([]*engine.Exchange, n)
 	for i := range xs {
 		x := typicalExchange()
+		x.Path = fmt.Sprintf("/api/v1/products/%d/reviews", 48213+i)
 		x.ReqHeaders[1].Value += fmt.Sprintf(" Build/%d", i)
 		x.ReqHeaders[4].Value += fmt.Sprintf("&page=%d", i)
 		x.ReqHeaders[7].Value = fmt.Sprintf("7c1e0f4a-9b2d-4e8a-a1f3-%012x", i)
@@ -109,4 +114,43 @@ func BenchmarkTier1TypicalCold(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkTier1LogLine measures tier 1 on lines of the shared access log,
+// as spoor import checks them: paths, user agents and referrers repeat, as
+// they do in any log, and the clean-value caches see them as they come.
+func BenchmarkTier1LogLine(b *testing.B) {
+	d := newTier1(b)
+	xs := accessLogExchanges(b, 10000)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d.Tier1(xs[i%len(xs)])
+		i++
+	}
+}
+
+// accessLogExchanges reads up to n lines of the shared access log.
+func accessLogExchanges(tb testing.TB, n int) []*engine.Exchange {
+	tb.Helper()
+	path, err := corpora.Path("access-logs", "elastic_examples_apache_logs.log.gz")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var xs []*engine.Exchange
+	_, err = importer.Import(context.Background(), f, importer.Options{Format: importer.FormatCombined}, func(x *engine.Exchange) error {
+		if len(xs) < n {
+			xs = append(xs, x)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return xs
 }

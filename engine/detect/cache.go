@@ -11,7 +11,8 @@ const cacheSlots = 4096
 
 // headerCache remembers header values tier 1 found clean, so that the
 // User-Agent and Referer a client repeats on every request are parsed by
-// libinjection once rather than on each exchange. It is direct-mapped and
+// libinjection once rather than on each exchange; a second one remembers
+// clean paths. It is direct-mapped and
 // lock-free: a slot holds the last clean value hashed to it, a lookup
 // compares the whole value, and a collision only costs a re-check. Only
 // clean verdicts are kept, and a value's checks depend on nothing but the

@@ -51,6 +51,9 @@ type Detector struct {
 	sessionNames    *wordSet
 	headerRoles     map[string]headerRole
 	clean           *headerCache
+	// paths remembers clean paths the same way: static files and listings
+	// repeat on every page a client loads.
+	paths *headerCache
 
 	crs   *crs
 	scans sync.Pool
@@ -129,6 +132,7 @@ func New(opts Options) (*Detector, error) {
 		sessionNames:   newWordSet(sessionIDNames()),
 		headerRoles:    headerRoles(),
 		clean:          newHeaderCache(),
+		paths:          newHeaderCache(),
 	}
 	files, err := restrictedFiles()
 	if err != nil {

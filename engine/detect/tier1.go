@@ -114,6 +114,20 @@ func (s *scan) scans(p *point, v string, m class, name bool) {
 // each of its segments as a value. Capture has decoded the path once;
 // decoding it again undoes double encoding.
 func (s *scan) path() {
+	// The checks of a path depend on nothing but the path, so a path found
+	// clean once is clean again.
+	clean, slot, hash := s.d.paths.lookup(false, s.x.Path)
+	if clean {
+		return
+	}
+	found := len(s.set.tags)
+	s.pathChecks()
+	if len(s.set.tags) == found {
+		s.d.paths.remember(slot, hash, false, s.x.Path)
+	}
+}
+
+func (s *scan) pathChecks() {
 	p := point{kind: pointPath}
 	v := s.dec.decode(s.x.Path, false)
 	m := s.d.classes.of(v)

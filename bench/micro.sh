@@ -29,6 +29,19 @@ log "${cmd[*]}"
 "${cmd[@]}" >"$out_dir/micro.txt" 2>&1 || { tail -30 "$out_dir/micro.txt" >&2; die "the micro-benchmarks failed"; }
 grep -q '^Benchmark' "$out_dir/micro.txt" || die "no benchmark result in the output"
 
+# median NAME prints the median ns/op of BenchmarkNAME over the counts, or
+# n/a when it did not run.
+median() {
+	{ grep -E "^Benchmark$1-[0-9]+ " "$out_dir/micro.txt" || true; } | awk '{print $3}' | sort -g |
+		awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+{
+	echo "MICRO_TIER1_NS=$(median Tier1Typical)"
+	echo "MICRO_TIER1_COLD_NS=$(median Tier1TypicalCold)"
+	echo "MICRO_TIER1_LOG_NS=$(median Tier1LogLine)"
+	echo "MICRO_TIER2_NS=$(median Tier2)"
+} >"$out_dir/micro.env"
+
 benchstat=(go run golang.org/x/perf/cmd/benchstat@latest -confidence 0.9)
 if [ -f "$baseline" ] && [ -z "${UPDATE_BASELINE:-}" ]; then
 	args=("baseline=$baseline" "this-run=$out_dir/micro.txt")

@@ -111,6 +111,11 @@ na() { [ "$1" = n/a ] || [ -z "$1" ]; }
 	echo "| proxy throughput vs mitmdump | ≥ 20× | ${SPOOR_VS_MITM}× ($SPOOR_RPS vs $MITM_RPS req/s) | $(verdict "$SPOOR_VS_MITM >= 20") |"
 	echo "| proxy p99 vs nginx | ≤ 1.1× | ${P99_VS_NGINX}× ($(awk -v a="$SPOOR_P99_US" -v b="$NGINX_P99_US" 'BEGIN {printf "%.1f vs %.1f ms", a / 1000, b / 1000}')) | $(verdict "$P99_VS_NGINX <= 1.1") |"
 	echo "| import vs GoAccess, every request stored | ≤ 1.0× wall time | ${IMPORT_RATIO}× ($IMPORT_SPOOR_S vs $IMPORT_GOACCESS_S s; CPU time ${IMPORT_CPU_RATIO}×), $IMPORT_STORED of $IMPORT_LINES stored | $(verdict "$IMPORT_RATIO <= 1.0 && $IMPORT_STORED >= $IMPORT_LINES") |"
+	echo "| proxy throughput, attack tagging on vs off | ≥ 0.9× | ${SPOOR_VS_NODETECT}× ($SPOOR_RPS vs $NODETECT_RPS req/s; p99 ${P99_VS_NODETECT}×) | $(verdict "$SPOOR_VS_NODETECT >= 0.9") |"
+	if ! na "$MICRO_TIER1_COLD_NS"; then
+		echo "| tier 1 per typical exchange | ≤ 5 µs | $(awk -v c="$MICRO_TIER1_COLD_NS" -v w="$MICRO_TIER1_NS" -v l="$MICRO_TIER1_LOG_NS" 'BEGIN {printf "%.2f µs for a new client (every value unseen), %.2f µs for a known one, %.2f µs a line of the shared access log", c / 1000, w / 1000, l / 1000}') | $(verdict "$MICRO_TIER1_COLD_NS <= 5000") |"
+		echo "| tier 2 (Core Rule Set) per core | measured | $(awk -v t="$MICRO_TIER2_NS" 'BEGIN {printf "%.0f exchanges a second (%.2f ms each, typical exchange with a JSON body)", 1e9 / t, t / 1e6}') | — |"
+	fi
 	if na "$TUI_KEY_P99_MS"; then
 		echo "| keystroke → frame p99 at 1M exchanges | ≤ 16 ms | not measured (no benchmark in tui/) | — |"
 	else

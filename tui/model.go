@@ -61,8 +61,11 @@ type Model struct {
 	// not turn colours back on against the user's wish.
 	noColor bool
 
-	keys      KeyMap
-	help      help.Model
+	keys KeyMap
+	help help.Model
+	// helpText is the short help line as layout last drew it: the frame
+	// reuses it rather than render the key maps again, twice.
+	helpText  string
 	showHelp  bool
 	theme     theme.Theme
 	focus     focus
@@ -717,7 +720,8 @@ func (m *Model) layout() {
 	m.help.SetWidth(m.width)
 	m.search.SetSize(m.width)
 	m.filterbar.SetSize(m.width)
-	body := max(m.height-1-lipgloss.Height(m.helpView())-m.inputHeight(), 0)
+	m.helpText = m.helpView()
+	body := max(m.height-1-lipgloss.Height(m.helpText)-m.inputHeight(), 0)
 	m.traffic.SetSize(m.width, body)
 	m.sessions.SetSize(m.width, body-m.traffic.Height())
 	m.sequence.SetSize(m.width, body)
@@ -807,7 +811,11 @@ func (m Model) render() string {
 	}
 	// Help is fitted again because bubbles/help lets the last short-help
 	// item overflow when not even its ellipsis fits.
-	for _, l := range strings.Split(m.helpView(), "\n") {
+	help := m.helpText
+	if help == "" {
+		help = m.helpView() // a model drawn before its first layout
+	}
+	for _, l := range strings.Split(help, "\n") {
 		lines = append(lines, table.Line(l, m.width))
 	}
 	lines = append(lines, m.statusBar())
@@ -816,7 +824,7 @@ func (m Model) render() string {
 	}
 	// Pad a short body (the help screen) so the bars stay at the bottom.
 	for len(lines) < m.height {
-		lines = slices.Insert(lines, len(lines)-1-lipgloss.Height(m.helpView())-m.inputHeight(), "")
+		lines = slices.Insert(lines, len(lines)-1-lipgloss.Height(help)-m.inputHeight(), "")
 	}
 	// A terminal too short for the help keeps the status line, which
 	// carries errors.

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -95,5 +97,35 @@ func BenchmarkIdentifyLogLine(b *testing.B) {
 		if id := keys.Identify(&v, h); id.Key.String() != "req.ip+req.ua" {
 			b.Fatalf("identified by %s", id.Key)
 		}
+	}
+}
+
+// BenchmarkJSONMissingMember looks up a member a 16 KiB JSON answer lacks,
+// as the well-known secret fields (resp.json.token, ...) are looked up on
+// every exchange: with the search for the name first (lookup) and by
+// scanning the body alone (scan).
+func BenchmarkJSONMissingMember(b *testing.B) {
+	var body strings.Builder
+	body.WriteString(`{"items":[`)
+	for i := 0; body.Len() < 16<<10; i++ {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		fmt.Fprintf(&body, `{"id":%d,"sku":"A-%04d","name":"Trail shoe %d","price":%d.99,"tags":["outdoor","running"]}`, i, i, i, 40+i%60)
+	}
+	body.WriteString(`],"next":"/products?page=2"}`)
+	data := []byte(body.String())
+	for _, c := range []struct {
+		name string
+		find func([]byte, string, bool) ([]byte, bool)
+	}{{"lookup", jsonLookup}, {"scan", jsonScan}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, ok := c.find(data, "access_token", false); ok {
+					b.Fatal("found a member the body lacks")
+				}
+			}
+		})
 	}
 }

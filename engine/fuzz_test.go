@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -133,10 +134,18 @@ func FuzzJSONPath(f *testing.F) {
 	f.Add(`{"a":1,"a":2}`, "a")
 	f.Add(`{"a":"x","b":`, "b")
 	f.Add(`{"a" 1}`, "a")
+	f.Add(`{"pass\u0077ord":"s"}`, "password")
 	f.Fuzz(func(t *testing.T, body, path string) {
 		raw, ok := jsonLookup([]byte(body), path, false)
+		// The search for the member names must never hide a value.
+		for _, whole := range []bool{false, true} {
+			got, gotOK := jsonLookup([]byte(body), path, whole)
+			want, wantOK := jsonScan([]byte(body), path, whole)
+			if gotOK != wantOK || !bytes.Equal(got, want) {
+				t.Fatalf("lookup of %q (whole %v) in %q: %q, %v; the scan alone finds %q, %v", path, whole, body, got, gotOK, want, wantOK)
+			}
+		}
 		if !ok {
-			jsonLookup([]byte(body), path, true)
 			return
 		}
 		if json.Valid([]byte(body)) && !json.Valid(raw) {

@@ -39,9 +39,9 @@ func (s *Store) Write(batch []ingest.Record) error {
 // and sessions, and derives every index key, so that the batch no longer
 // needs its records. It satisfies ingest.Preparer: the pipeline calls it on
 // the analysis goroutine, where it overlaps the previous batch's commit.
-// Commit sorts the keys, then puts bytes. Batches must be committed in the order
-// they were prepared; one that fails to commit makes the store read its
-// next id from the file again.
+// Commit sorts the keys, then puts bytes. Batches must be committed in the
+// order they were prepared; one that fails to commit makes the store read
+// its next id from the file again.
 func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 	if s.readOnly {
 		return nil, ErrReadOnly

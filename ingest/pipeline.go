@@ -60,9 +60,13 @@ type Options struct {
 // store's only writer of exchanges.
 //
 // While a batch is being committed, the next one gathers; if it fills
-// before the commit ends, analysis waits for the commit rather than queue a
-// third, so at most two batches are ever uncommitted: the one being written
-// and the one gathering.
+// before the commit ends, it waits in a queue of one while a third
+// gathers, and analysis waits only when that one fills too. So at most
+// three batches are ever uncommitted: the one being written, the one
+// queued and the one gathering. The queue absorbs a commit slower than
+// the rest (a merge of session ids, a larger batch), which otherwise
+// stalled analysis and left a core idle; a prepared batch no longer holds
+// its records, so queueing one costs only its encoded bytes.
 type Pipeline struct {
 	analyzer *engine.Analyzer
 	writer   Writer
@@ -247,7 +251,7 @@ type commitRequest struct {
 }
 
 func startCommitter(w Writer, onCommit func(int)) *committer {
-	c := &committer{in: make(chan commitRequest), free: make(chan []Record, 2), done: make(chan struct{})}
+	c := &committer{in: make(chan commitRequest, 1), free: make(chan []Record, 3), done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
 		for req := range c.in {

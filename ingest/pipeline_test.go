@@ -235,3 +235,32 @@ func TestPipelinePreparesAheadOfCommits(t *testing.T) {
 		t.Error("no batch was prepared while another committed")
 	}
 }
+
+// TestPipelineBoundsUncommittedBatches feeds a writer slower than analysis
+// and checks that analysis runs at most three batches ahead: the one being
+// written, one queued and one gathering.
+func TestPipelineBoundsUncommittedBatches(t *testing.T) {
+	for _, w := range []Writer{&memWriter{delay: 20 * time.Millisecond}, &prepWriter{memWriter: memWriter{delay: 20 * time.Millisecond}}} {
+		var committed atomic.Int64
+		const batch = 10
+		p := newTestPipeline(w, Options{MaxBatch: batch, MaxDelay: time.Hour, OnCommit: func(n int) { committed.Add(int64(n)) }})
+		src := make(chan *engine.Exchange)
+		done := make(chan error, 1)
+		go func() { done <- p.Run(src) }()
+		most := int64(0)
+		for i := range 300 {
+			src <- testExchange(i) // accepted by analysis once the send returns
+			most = max(most, int64(i+1)-committed.Load())
+		}
+		close(src)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if most > 3*batch {
+			t.Errorf("%T: analysis ran %d exchanges ahead of the commits, want at most %d", w, most, 3*batch)
+		}
+		if most <= 2*batch {
+			t.Errorf("%T: analysis never ran more than %d ahead: the queue is not used", w, most)
+		}
+	}
+}

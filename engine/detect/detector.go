@@ -54,6 +54,8 @@ type Detector struct {
 	// paths remembers clean paths the same way: static files and listings
 	// repeat on every page a client loads.
 	paths *headerCache
+	// memo remembers tier 2's answers to repeated requests.
+	memo *tier2Memo
 
 	crs   *crs
 	scans sync.Pool
@@ -133,6 +135,7 @@ func New(opts Options) (*Detector, error) {
 		headerRoles:    headerRoles(),
 		clean:          newHeaderCache(),
 		paths:          newHeaderCache(),
+		memo:           newTier2Memo(),
 	}
 	files, err := restrictedFiles()
 	if err != nil {
@@ -188,15 +191,21 @@ func (d *Detector) Tier1(x *engine.Exchange) []engine.AttackTag {
 // Tier2 runs the Core Rule Set on x's request and returns tags with the
 // rules' findings appended, skipping any whose type and point tags already
 // holds. Pass Tier1's result as tags to merge the tiers. Without the Core
-// Rule Set (Options.NoCRS) it returns tags unchanged.
+// Rule Set (Options.NoCRS) it returns tags unchanged. A request repeated
+// byte for byte gets the remembered answer (see tier2Memo).
 func (d *Detector) Tier2(x *engine.Exchange, tags []engine.AttackTag) ([]engine.AttackTag, error) {
 	if d.crs == nil {
 		return tags, nil
+	}
+	k := d.memo.key(x, tags)
+	if remembered, ok := d.memo.get(k); ok {
+		return remembered, nil
 	}
 	set := tagSet{tags: tags}
 	if err := d.crs.check(x, &set); err != nil {
 		return set.tags, fmt.Errorf("core rule set: %w", err)
 	}
+	d.memo.put(k, set.tags)
 	return set.tags, nil
 }
 

@@ -59,6 +59,21 @@ func newAnalyzer(z *Sessionizer, h Hasher, cc compiledConfig) *Analyzer {
 	}
 }
 
+// SetContext makes later exchanges read and store cfg's context
+// parameters and secret hashing, compiled as NewAnalyzerFromConfig
+// compiles them. The grouping, flows, scope and every observer's state are
+// kept: a context parameter changes what is recorded of an exchange, not
+// which session it joins, so the open sessions and their verdicts carry
+// on.
+func (a *Analyzer) SetContext(cfg Config) error {
+	cc, err := compileConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	a.context, a.hashSecrets = cc.context, cc.hashSecrets
+	return nil
+}
+
 // Sessionizer exposes the grouping state, for restore and eviction.
 func (a *Analyzer) Sessionizer() *Sessionizer { return a.sessions }
 

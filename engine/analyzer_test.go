@@ -314,3 +314,35 @@ func TestNewAnalyzerFromConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSetContext changes the context parameters of a running analyzer: the
+// next exchange records the new ones and joins the same session, whose
+// part and count carry on; a bad configuration is refused and changes
+// nothing.
+func TestSetContext(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Grouping.Keys = []string{"req.cookie.sid"}
+	a := mustAnalyzer(t, cfg)
+	first := exchangeAt(0, "GET", "/", "192.0.2.1", "Cookie", "sid=S", "X-Tenant", "acme")
+	s := a.Process(first)
+	if len(first.Context) != 0 {
+		t.Fatalf("context before: %v", first.Context)
+	}
+	bad := cfg
+	bad.Context = []ContextParam{{Point: "req.nonsense.x"}}
+	if err := a.SetContext(bad); err == nil {
+		t.Fatal("a bad point was accepted")
+	}
+	cfg.Context = []ContextParam{{Point: "req.header.X-Tenant", Type: ParamContext}}
+	if err := a.SetContext(cfg); err != nil {
+		t.Fatal(err)
+	}
+	second := exchangeAt(time.Second, "GET", "/", "192.0.2.1", "Cookie", "sid=S", "X-Tenant", "acme")
+	s2 := a.Process(second)
+	if want := map[string]string{"req.header.X-Tenant": "acme"}; !mapsEqual(second.Context, want) {
+		t.Errorf("context after: %v, want %v", second.Context, want)
+	}
+	if s2.ID != s.ID || s2.Requests != 2 {
+		t.Errorf("session %s with %d requests, want %s with 2", s2.ID, s2.Requests, s.ID)
+	}
+}

@@ -3,16 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/ingest"
 )
-
-// contextCatchUp is how far back a context switch re-reads sessions
-// between two commits: those that changed since the snapshot it took
-// before, give or take a request's duration.
-const contextCatchUp = 5 * time.Minute
 
 // contextEditor lets the TUI's context editor read and save the context
 // parameters of a running capture. A save records them in the store's
@@ -51,47 +45,19 @@ func (c contextEditor) Save(params []engine.ContextParam, hashSecrets bool) erro
 	return c.w.reconfigure(cfg)
 }
 
-// reconfigure switches the capture to cfg without touching stored
-// exchanges: a new analyzer continues every stored session, as after a
-// restart, and takes over between two commits, when the configuration is
-// saved too. Sessions are read in two steps so the pipeline waits only for
-// the recent ones: all of them before the switch, for part numbers, and
-// those active since shortly before that read, during it.
-//
-// Like a restart, the switch starts the abuse, MCP and GraphQL observers
-// afresh: their verdicts so far stay on the stored sessions.
+// reconfigure switches the capture to cfg's context parameters between
+// two commits, and saves cfg then: exchanges captured from then on carry
+// the new context, stored ones keep theirs. The analyzer is changed in
+// place (Analyzer.SetContext), so open sessions, their part numbers and
+// every detector's state (abuse, MCP, GraphQL) carry on.
 func (w *workstation) reconfigure(cfg engine.Config) error {
-	a, err := newAnalyzer(cfg, w.store.Secret())
-	if err != nil {
-		return err
-	}
-	since := time.Now().Add(-contextCatchUp)
-	previous, err := w.store.Sessions(0)
-	if err != nil {
-		return err
-	}
-	err = w.pipeline.Do(func(*engine.Analyzer) (*engine.Analyzer, error) {
-		recent, err := w.store.ActiveSince(since)
-		if err != nil {
-			return nil, err
-		}
-		fresh := make(map[string]bool, len(recent))
-		for _, s := range recent {
-			fresh[s.ID] = true
-		}
-		z := a.Sessionizer()
-		for _, s := range previous {
-			if !fresh[s.ID] {
-				z.Restore(s)
-			}
-		}
-		for _, s := range recent {
-			z.Restore(s)
-		}
+	err := w.pipeline.Do(func(a *engine.Analyzer) (*engine.Analyzer, error) {
+		// Saved first: if the store refuses it, the capture keeps the
+		// context it had.
 		if err := saveConfig(w.store, cfg); err != nil {
 			return nil, err
 		}
-		return a, nil
+		return nil, a.SetContext(cfg)
 	})
 	if errors.Is(err, ingest.ErrStopped) {
 		return fmt.Errorf("save context: the capture stopped first")

@@ -1,7 +1,6 @@
 package sparkline
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -138,17 +137,4 @@ func Bar(parts []Part, width int) string {
 		}
 	}
 	return b.String()
-}
-
-// Progress draws done out of total as a bar of width cells followed by a
-// percentage.
-func Progress(done, total, width int, fill, empty lipgloss.Style) string {
-	if total <= 0 {
-		total = 1
-	}
-	done = min(max(done, 0), total)
-	bar := max(width-5, 1)
-	n := done * bar / total
-	pct := done * 100 / total
-	return fill.Render(strings.Repeat("█", n)) + empty.Render(strings.Repeat("░", bar-n)) + " " + fmt.Sprintf("%3d%%", pct)
 }

@@ -52,6 +52,52 @@ func jsonLeaves(v any, out []string) []string {
 	return out
 }
 
+// duplicateMembers reports whether an object of the valid document doc
+// names a member twice.
+func duplicateMembers(doc string) bool {
+	dec := json.NewDecoder(strings.NewReader(doc))
+	type level struct {
+		object  bool
+		wantKey bool
+		names   map[string]bool
+	}
+	var stack []level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		top := len(stack) - 1
+		switch tok := tok.(type) {
+		case json.Delim:
+			if tok == '{' || tok == '[' {
+				if top >= 0 && stack[top].object {
+					stack[top].wantKey = true
+				}
+				stack = append(stack, level{object: tok == '{', wantKey: tok == '{', names: map[string]bool{}})
+				continue
+			}
+			stack = stack[:top]
+			if top > 0 && stack[top-1].object {
+				stack[top-1].wantKey = true
+			}
+			continue
+		case string:
+			if top >= 0 && stack[top].object && stack[top].wantKey {
+				if stack[top].names[tok] {
+					return true
+				}
+				stack[top].names[tok] = true
+				stack[top].wantKey = false
+				continue
+			}
+		}
+		if top >= 0 && stack[top].object {
+			stack[top].wantKey = true
+		}
+	}
+}
+
 // FuzzJSONWalk checks the JSON walker against encoding/json: on a valid
 // document within the limits it reports the same string leaves, and on
 // any input it never panics.
@@ -77,7 +123,11 @@ func FuzzJSONWalk(f *testing.F) {
 		// of encoding/json is looked for as a suffix.
 		want := jsonLeaves(v, nil)
 		got := c.leaves
-		if len(got) != len(want) {
+		// With a member name repeated in one object, encoding/json keeps
+		// the last value and the walker checks them all, as it must: a
+		// server may read either. Then the walker's leaves include
+		// encoding/json's.
+		if dup := duplicateMembers(doc); len(got) != len(want) && (!dup || len(got) < len(want)) {
 			t.Fatalf("walk(%q): %d leaves, encoding/json %d", doc, len(got), len(want))
 		}
 		for _, w := range want {

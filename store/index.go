@@ -45,7 +45,9 @@ type exchangeIndex struct {
 
 // sessionIndex is a session-level index.
 type sessionIndex struct {
-	field  string
+	field string
+	// bucket is sessionIndexBucket(field), spelled once.
+	bucket string
 	values func(dst []string, s *engine.Session) []string
 }
 
@@ -77,19 +79,23 @@ func exchangeIndexes() []exchangeIndex {
 // verdicts, which change as a session grows: each write replaces the
 // session's entries (genWriter.putSession).
 func sessionIndexes() []sessionIndex {
-	return []sessionIndex{
-		{"user", func(dst []string, s *engine.Session) []string { return append(dst, s.User) }},
-		{"role", func(dst []string, s *engine.Session) []string { return append(dst, s.Role) }},
-		{"attack", func(dst []string, s *engine.Session) []string {
+	idx := []sessionIndex{
+		{field: "user", values: func(dst []string, s *engine.Session) []string { return append(dst, s.User) }},
+		{field: "role", values: func(dst []string, s *engine.Session) []string { return append(dst, s.Role) }},
+		{field: "attack", values: func(dst []string, s *engine.Session) []string {
 			return append(dst, slices.Sorted(maps.Keys(s.Attacks))...)
 		}},
-		{"abuse", func(dst []string, s *engine.Session) []string {
+		{field: "abuse", values: func(dst []string, s *engine.Session) []string {
 			for _, v := range s.Abuse {
 				dst = append(dst, v.Type)
 			}
 			return dst
 		}},
 	}
+	for i := range idx {
+		idx[i].bucket = sessionIndexBucket(idx[i].field)
+	}
+	return idx
 }
 
 // statusClassName spells a status class as the filter language does: 4xx.
@@ -173,14 +179,26 @@ func (ix *indexer) exchangeKeys(arena []byte, x *engine.Exchange, sessionID stri
 // sessionEntries lists the index entries a session owns: its place in the
 // last-seen order and its session-level values.
 func (ix *indexer) sessionEntries(s *engine.Session) []indexEntry {
-	entries := []indexEntry{{bucket: genLastSeen, key: lastSeenKey(s.LastSeen, s.ID)}}
+	entries, _ := ix.appendSessionEntries(nil, nil, s)
+	return entries
+}
+
+// appendSessionEntries appends s's entries to dst, with their keys appended
+// to arena; it returns both. Handing out keys from the arena is safe for the
+// reason exchangeKeys gives.
+func (ix *indexer) appendSessionEntries(dst []indexEntry, arena []byte, s *engine.Session) ([]indexEntry, []byte) {
+	start := len(arena)
+	arena = appendLastSeenKey(arena, s.LastSeen, s.ID)
+	dst = append(dst, indexEntry{bucket: genLastSeen, key: arena[start:len(arena):len(arena)]})
 	for _, idx := range ix.sidx {
 		ix.vals = uniqueValues(idx.values(ix.vals[:0], s))
 		for _, v := range ix.vals {
-			entries = append(entries, indexEntry{bucket: sessionIndexBucket(idx.field), key: appendSessionIndexKey(nil, v, s.ID)})
+			start := len(arena)
+			arena = appendSessionIndexKey(arena, v, s.ID)
+			dst = append(dst, indexEntry{bucket: idx.bucket, key: arena[start:len(arena):len(arena)]})
 		}
 	}
-	return entries
+	return dst, arena
 }
 
 // uniqueValues drops empty and repeated values in place; a value set is

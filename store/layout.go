@@ -136,9 +136,12 @@ func sessionEpochPrefix(sessionID string, id uint64) []byte {
 // lastSeenKey orders sessions by last activity, oldest first, ties broken by
 // id; the sessions list reads it backwards.
 func lastSeenKey(t time.Time, sessionID string) []byte {
-	k := make([]byte, 0, 8+len(sessionID))
-	k = binary.BigEndian.AppendUint64(k, sortableTime(t))
-	return append(k, sessionID...)
+	return appendLastSeenKey(make([]byte, 0, 8+len(sessionID)), t, sessionID)
+}
+
+func appendLastSeenKey(b []byte, t time.Time, sessionID string) []byte {
+	b = binary.BigEndian.AppendUint64(b, sortableTime(t))
+	return append(b, sessionID...)
 }
 
 // sortableTime maps t to an unsigned integer that sorts like t. Times outside

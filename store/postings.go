@@ -65,11 +65,11 @@ func appendGaps(b []byte, ids []uint64) []byte {
 	return b
 }
 
-// groupPostings turns sorted posting keys into lists: each run of keys
-// with one prefix (up to maxPosting) becomes the run's first key, with the
-// gaps to the others as its value, taken from w's arena.
-func (w *genWriter) groupPostings(keys [][]byte) []keyValue {
-	out := make([]keyValue, 0, len(keys)/2+1)
+// appendPostings turns sorted posting keys into lists, appended to out:
+// each run of keys with one prefix (up to maxPosting) becomes the run's
+// first key, with the gaps to the others as its value, taken from w's
+// arena.
+func (w *genWriter) appendPostings(out []keyValue, keys [][]byte) []keyValue {
 	for i := 0; i < len(keys); {
 		prefix := postingPrefix(keys[i])
 		j := i + 1

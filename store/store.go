@@ -54,9 +54,9 @@ type Store struct {
 	// maint serialises the maintenance jobs that rewrite what the writer
 	// does not own: retention, regrouping and dropping stale generations.
 	maint sync.Mutex
-	// arenaBlocks pools the writer's arena blocks (write.go) between
-	// commits.
-	arenaBlocks sync.Pool
+	// writers keeps Prepare's writers, with their arenas, between
+	// batches (write.go).
+	writers writerPool
 	// ids guards nextID, the id the next exchange written gets; zero until
 	// the first write reads it from the file (write.go, reserveIDs).
 	ids    sync.Mutex

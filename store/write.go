@@ -50,25 +50,24 @@ func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := newGenWriter(s.indexer(), nil)
-	w.blocks = &s.arenaBlocks
+	w := s.writers.get(s.indexer)
 	p := &preparedBatch{s: s, w: w, first: first, n: len(batch)}
 	for i, r := range batch {
 		x := r.Exchange
 		x.ID = first + uint64(i)
 		key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), x.ID))
-		p.exchanges = append(p.exchanges, keyValue{key, w.bytes(appendExchange(w.spare(), x))})
+		w.exchanges = append(w.exchanges, keyValue{key, w.bytes(appendExchange(w.spare(), x))})
 		if len(x.ReqBody.Data) > 0 || len(x.RespBody.Data) > 0 {
-			p.bodies = append(p.bodies, keyValue{key, w.bytes(appendBodies(w.spare(), x.ReqBody.Data, x.RespBody.Data))})
+			w.bodies = append(w.bodies, keyValue{key, w.bytes(appendBodies(w.spare(), x.ReqBody.Data, x.RespBody.Data))})
 		}
 		if err := w.assign(x, assignment{sessionID: x.SessionID, keyPoint: x.KeyPoint}); err != nil {
-			w.release()
+			s.writers.put(w)
 			return nil, err
 		}
 		w.touch(r.Session, x.ID)
 	}
 	if err := w.encode(); err != nil {
-		w.release()
+		s.writers.put(w)
 		return nil, fmt.Errorf("commit to %s: %w", s.path, err)
 	}
 	return p, nil
@@ -105,26 +104,27 @@ func (s *Store) forgetNextID() {
 // preparedBatch is a batch Prepare encoded; Commit writes it.
 type preparedBatch struct {
 	s *Store
-	// w holds the arena the keys and values live in, the pending index
-	// keys and the touched sessions; its generation is set in the
-	// transaction.
-	w                 *genWriter
-	first             uint64
-	n                 int
-	exchanges, bodies []keyValue
-	committed         bool
+	// w holds the encoded log records, the arena the keys and values live
+	// in, the pending index keys and the touched sessions; its generation
+	// is set in the transaction. Commit returns it to the store's pool and
+	// clears it.
+	w     *genWriter
+	first uint64
+	n     int
 }
 
 type keyValue struct{ key, value []byte }
 
 // Commit writes the batch in one transaction. It satisfies ingest.Prepared.
 func (p *preparedBatch) Commit() error {
-	if p.committed {
+	s, w := p.s, p.w
+	if w == nil {
 		return errors.New("batch committed twice")
 	}
-	p.committed = true
-	s, w := p.s, p.w
-	defer w.release()
+	p.w = nil
+	// Once the transaction has ended bbolt holds no slice of the arena,
+	// and the writer may serve the next batch.
+	defer s.writers.put(w)
 	if p.n == 0 {
 		return nil
 	}
@@ -149,12 +149,12 @@ func (p *preparedBatch) Commit() error {
 		if err := xs.SetSequence(last); err != nil {
 			return err
 		}
-		for _, kv := range p.exchanges {
+		for _, kv := range w.exchanges {
 			if err := xs.Put(kv.key, kv.value); err != nil {
 				return err
 			}
 		}
-		for _, kv := range p.bodies {
+		for _, kv := range w.bodies {
 			if err := bodies.Put(kv.key, kv.value); err != nil {
 				return err
 			}
@@ -203,8 +203,11 @@ type genWriter struct {
 	// transaction: bbolt keeps the slices until commit, so nothing in the
 	// arena is overwritten once taken; when a block runs short, the next
 	// record starts a new one and the old block stays with the slices that
-	// point into it.
-	arena []byte
+	// point into it. blocks lists the blocks taken, and next the first of
+	// them reset left free for reuse.
+	arena  []byte
+	blocks [][]byte
+	next   int
 	// touched collects the sessions of the exchanges assigned so far, for
 	// putSessions.
 	touched map[string]*sessionDelta
@@ -217,10 +220,13 @@ type genWriter struct {
 	pending  [][][]byte
 	postings [][]keyValue
 	drops    [][][]byte
-	// blocks, if set, pools arena blocks between transactions; used lists
-	// the blocks this writer took.
-	blocks *sync.Pool
-	used   [][]byte
+	// exchanges and bodies are the log records of the batch Prepare
+	// encoded, for Commit; only Prepare's writers use them.
+	exchanges, bodies []keyValue
+	// free holds cleared deltas for touch, and ids is putSessions'
+	// scratch: a reused writer (writerPool) allocates neither again.
+	free []*sessionDelta
+	ids  []string
 }
 
 // sessionDelta is what one transaction adds to a session: its latest
@@ -232,6 +238,12 @@ type sessionDelta struct {
 	n           uint64
 	entries     []indexEntry
 	summary     []byte
+}
+
+// clear empties d for reuse, keeping its entries' room.
+func (d *sessionDelta) clear() *sessionDelta {
+	*d = sessionDelta{entries: d.entries[:0]}
+	return d
 }
 
 func newGenWriter(ix *indexer, g *generation) *genWriter {
@@ -260,33 +272,67 @@ const (
 // spare returns the arena with at least arenaRoom bytes of room.
 func (w *genWriter) spare() []byte {
 	if cap(w.arena)-len(w.arena) < arenaRoom {
-		var block []byte
-		if w.blocks != nil {
-			if b, ok := w.blocks.Get().(*[]byte); ok {
-				block = (*b)[:0]
-			}
+		if w.next < len(w.blocks) {
+			w.arena = w.blocks[w.next][:0]
+		} else {
+			w.arena = make([]byte, 0, arenaBlock)
+			w.blocks = append(w.blocks, w.arena)
 		}
-		if block == nil {
-			block = make([]byte, 0, arenaBlock)
-		}
-		w.arena = block
-		w.used = append(w.used, block)
+		w.next++
 	}
 	return w.arena
 }
 
-// release returns the arena's blocks to the pool. It is called once the
-// transaction has ended, when bbolt no longer holds any slice of them.
-func (w *genWriter) release() {
-	if w.blocks == nil {
-		return
+// reset readies the writer for another transaction, keeping what it grew:
+// arena blocks, scratch slices and deltas. It must be called only once the
+// transaction has ended, when bbolt no longer holds any slice of the arena.
+func (w *genWriter) reset() {
+	w.g, w.arena, w.next = nil, nil, 0
+	for _, d := range w.touched {
+		w.free = append(w.free, d.clear())
 	}
-	for _, b := range w.used {
-		if cap(b) == arenaBlock {
-			w.blocks.Put(&b)
-		}
+	clear(w.touched)
+	w.assigns = w.assigns[:0]
+	for i := range w.pending {
+		w.pending[i], w.postings[i], w.drops[i] = w.pending[i][:0], w.postings[i][:0], w.drops[i][:0]
 	}
-	w.used, w.arena = nil, nil
+	w.exchanges, w.bodies = w.exchanges[:0], w.bodies[:0]
+}
+
+// writerPool keeps Prepare's writers between batches, with what they grew:
+// a batch of ten thousand exchanges otherwise allocates megabytes of arena
+// and scratch afresh for the collector to sweep, and the collector's cost
+// grows with what is allocated. A sync.Pool would not do: it is emptied by
+// every other collection, and an import collects about once a batch. The
+// pipeline holds at most three batches uncommitted, so the pool keeps a
+// few writers.
+type writerPool struct {
+	mu   sync.Mutex
+	free []*genWriter
+}
+
+const pooledWriters = 4
+
+// get returns a cleared writer, or a new one with an indexer from newIndexer.
+func (p *writerPool) get(newIndexer func() *indexer) *genWriter {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		w := p.free[n-1]
+		p.free = p.free[:n-1]
+		return w
+	}
+	return newGenWriter(newIndexer(), nil)
+}
+
+// put clears w and keeps it for a later get, unless the pool is full.
+func (p *writerPool) put(w *genWriter) {
+	w.reset()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free) < pooledWriters {
+		p.free = append(p.free, w)
+	}
 }
 
 // bytes takes what was appended to the arena since the previous take. It is
@@ -319,7 +365,7 @@ func (w *genWriter) group() {
 			continue
 		}
 		slices.SortFunc(keys, bytes.Compare)
-		w.postings[i] = append(w.postings[i], w.groupPostings(keys)...)
+		w.postings[i] = w.appendPostings(w.postings[i], keys)
 		w.pending[i] = keys[:0]
 	}
 }
@@ -331,7 +377,7 @@ func (w *genWriter) encode() error {
 		if d.session == nil {
 			continue // encoded already
 		}
-		d.entries = w.ix.sessionEntries(d.session)
+		d.entries, w.arena = w.ix.appendSessionEntries(d.entries[:0], w.spare(), d.session)
 		b, err := appendSessionSummary(w.spare(), d.session)
 		if err != nil {
 			return err
@@ -383,7 +429,12 @@ func (w *genWriter) flush() error {
 func (w *genWriter) touch(s *engine.Session, id uint64) {
 	d := w.touched[s.ID]
 	if d == nil {
-		d = &sessionDelta{first: id}
+		if n := len(w.free); n > 0 {
+			d, w.free = w.free[n-1], w.free[:n-1]
+		} else {
+			d = new(sessionDelta)
+		}
+		d.first = id
 		w.touched[s.ID] = d
 	}
 	d.session, d.last = s, id
@@ -393,13 +444,17 @@ func (w *genWriter) touch(s *engine.Session, id uint64) {
 // putSessions writes the sessions touched since the last call, in id order
 // for the reason flush sorts.
 func (w *genWriter) putSessions() error {
-	ids := slices.Sorted(maps.Keys(w.touched))
-	for _, id := range ids {
-		if err := w.putSession([]byte(id), w.touched[id]); err != nil {
+	w.ids = slices.AppendSeq(w.ids[:0], maps.Keys(w.touched))
+	slices.Sort(w.ids)
+	for _, id := range w.ids {
+		d := w.touched[id]
+		if err := w.putSession(w.bytes(append(w.spare(), id...)), d); err != nil {
 			return err
 		}
 		delete(w.touched, id)
+		w.free = append(w.free, d.clear())
 	}
+	clear(w.ids) // the ids are the sessions' own strings
 	return nil
 }
 

@@ -13,36 +13,41 @@ type reorder struct {
 	emit   func(*engine.Exchange) error
 	held   pending
 	seq    uint64
-	last   *engine.Exchange // the exchange released last
-	late   int
+	// lastAt is the start of the last exchange released in order, in Unix
+	// nanoseconds as the keys hold it, so that releasing never reads the
+	// exchange itself: that read, long after the line was parsed, missed
+	// the cache every time.
+	lastAt   int64
+	released bool
+	late     int
 }
 
 func newReorder(window int, emit func(*engine.Exchange) error) *reorder {
-	return &reorder{window: window, emit: emit}
+	return &reorder{window: window, emit: emit, held: newPending(window)}
 }
 
 func (r *reorder) push(x *engine.Exchange) error {
 	r.seq++
-	r.held.push(held{x: x, at: x.Start.UnixNano(), seq: r.seq})
-	if len(r.held) <= r.window {
+	r.held.push(x, r.seq)
+	if r.held.len() <= r.window {
 		return nil
 	}
 	return r.release()
 }
 
 func (r *reorder) release() error {
-	x := r.held.pop().x
-	if r.last != nil && x.Start.Before(r.last.Start) {
+	x, at := r.held.pop()
+	if r.released && at < r.lastAt {
 		r.late++
 	} else {
-		r.last = x
+		r.lastAt, r.released = at, true
 	}
 	return r.emit(x)
 }
 
 // flush releases everything held, in order.
 func (r *reorder) flush() error {
-	for len(r.held) > 0 {
+	for r.held.len() > 0 {
 		if err := r.release(); err != nil {
 			return err
 		}
@@ -50,60 +55,121 @@ func (r *reorder) flush() error {
 	return nil
 }
 
-// held is an exchange with its start time, read once, and arrival number.
-type held struct {
-	x   *engine.Exchange
-	at  int64
-	seq uint64
+// pending holds exchanges and gives back the earliest by start time, then
+// arrival. The exchanges sit in slots; the heap orders keys that name a
+// slot, so that it holds no pointers: moving a key costs no write barrier
+// while the collector runs, which it does for much of an import.
+type pending struct {
+	slots []*engine.Exchange
+	free  []int32 // indexes of empty slots
+	keys  keyHeap
 }
 
-func (h held) before(o held) bool {
-	if h.at != o.at {
-		return h.at < o.at
+// newPending makes room for a full window up front, as the window fills
+// anyway and growing there step by step allocated five times as much; a
+// huge window grows from a few thousand as it fills.
+func newPending(window int) pending {
+	size := min(window, 1<<12) + 1 // a push comes before the release
+	return pending{
+		slots: make([]*engine.Exchange, 0, size),
+		free:  make([]int32, 0, size),
+		keys:  make(keyHeap, 0, size),
 	}
-	return h.seq < o.seq
 }
 
-// pending is a min-heap of held exchanges by start time, then arrival. It
-// is written out rather than built on container/heap, whose interface
-// boxed every exchange pushed: that was half the reader's time on a
-// million-line log.
-type pending []held
+func (p *pending) len() int { return len(p.keys) }
 
-func (p *pending) push(h held) {
-	*p = append(*p, h)
-	q := *p
-	for i := len(q) - 1; i > 0; {
+func (p *pending) push(x *engine.Exchange, seq uint64) {
+	var slot int32
+	if n := len(p.free); n > 0 {
+		slot, p.free = p.free[n-1], p.free[:n-1]
+		p.slots[slot] = x
+	} else {
+		slot = int32(len(p.slots))
+		p.slots = append(p.slots, x)
+	}
+	p.keys.push(key{at: x.Start.UnixNano(), seq: seq, slot: slot})
+}
+
+// pop returns the earliest exchange and its start time in nanoseconds;
+// pending must not be empty.
+func (p *pending) pop() (*engine.Exchange, int64) {
+	k := p.keys.pop()
+	x := p.slots[k.slot]
+	p.slots[k.slot] = nil
+	p.free = append(p.free, k.slot)
+	return x, k.at
+}
+
+// key is a held exchange's start time, read once, its arrival number and
+// its slot.
+type key struct {
+	at   int64
+	seq  uint64
+	slot int32
+}
+
+func (k key) before(o key) bool {
+	if k.at != o.at {
+		return k.at < o.at
+	}
+	return k.seq < o.seq
+}
+
+// keyHeap is a binary min-heap of keys. It is written out rather than built
+// on container/heap, whose interface boxed every key pushed.
+type keyHeap []key
+
+func (h *keyHeap) push(k key) {
+	*h = append(*h, k)
+	q := *h
+	i := len(q) - 1
+	for i > 0 {
 		parent := (i - 1) / 2
-		if !q[i].before(q[parent]) {
+		if !k.before(q[parent]) {
 			break
 		}
-		q[i], q[parent] = q[parent], q[i]
+		q[i] = q[parent]
 		i = parent
 	}
+	q[i] = k
 }
 
-func (p *pending) pop() held {
-	q := *p
+// pop removes the smallest key. It walks the hole at the root down to a
+// leaf along the smaller children, then lets the last key rise from there
+// (Floyd's method): the last key nearly always belongs near the bottom, so
+// this takes one comparison a level where sifting it down from the root
+// takes two.
+func (h *keyHeap) pop() key {
+	q := *h
 	top := q[0]
-	last := len(q) - 1
-	q[0] = q[last]
-	q[last] = held{}
-	q = q[:last]
-	for i := 0; ; {
-		l, small := 2*i+1, i
-		if l < len(q) && q[l].before(q[small]) {
-			small = l
-		}
-		if r := l + 1; r < len(q) && q[r].before(q[small]) {
-			small = r
-		}
-		if small == i {
+	n := len(q) - 1
+	last := q[n]
+	q = q[:n]
+	*h = q
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		child := 2*i + 1
+		if child >= n {
 			break
 		}
-		q[i], q[small] = q[small], q[i]
-		i = small
+		if r := child + 1; r < n && q[r].before(q[child]) {
+			child = r
+		}
+		q[i] = q[child]
+		i = child
 	}
-	*p = q
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !last.before(q[parent]) {
+			break
+		}
+		q[i] = q[parent]
+		i = parent
+	}
+	q[i] = last
 	return top
 }

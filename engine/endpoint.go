@@ -12,6 +12,19 @@ func Endpoint(path string) string {
 	if path == "" {
 		return "/"
 	}
+	// Most paths name a resource by words alone (/, /blog/, /style.css)
+	// and template to themselves: return them without building a copy.
+	rest := path
+	for {
+		seg, after, more := strings.Cut(rest, "/")
+		if templateSegment(seg) != seg {
+			break
+		}
+		if !more {
+			return path
+		}
+		rest = after
+	}
 	var b strings.Builder
 	b.Grow(len(path))
 	first := true

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 )
@@ -23,10 +24,16 @@ type Key struct {
 	Origin KeyOrigin
 	// Why explains a built-in key in `spoor keys`.
 	Why string
+	// spelling is String, computed once by ParseKey: the sessionizer
+	// names the key of every session part it opens.
+	spelling string
 }
 
 // String spells the key as it is written in configuration.
 func (k Key) String() string {
+	if k.spelling != "" {
+		return k.spelling
+	}
 	names := make([]string, len(k.Parts))
 	for i, p := range k.Parts {
 		names[i] = p.String()
@@ -50,27 +57,25 @@ func ParseKey(s string, origin KeyOrigin) (Key, error) {
 		k.Parts = append(k.Parts, p)
 	}
 	k.Origin = origin
+	k.spelling = k.String()
 	return k, nil
 }
 
-// value returns the key's value in v, or "" if any part is empty. Parts are
-// joined with a unit separator, which no header or cookie can carry.
-func (k Key) value(v *View) string {
-	if len(k.Parts) == 1 {
-		return v.Value(k.Parts[0])
-	}
-	var b strings.Builder
+// appendValue appends the key's value in v to dst, and reports false if
+// any part is empty. Parts are joined with a unit separator, which no
+// header or cookie can carry.
+func (k Key) appendValue(dst []byte, v *View) ([]byte, bool) {
 	for i, p := range k.Parts {
 		val := v.Value(p)
 		if val == "" {
-			return ""
+			return dst, false
 		}
 		if i > 0 {
-			b.WriteByte(0x1f)
+			dst = append(dst, 0x1f)
 		}
-		b.WriteString(val)
+		dst = append(dst, val...)
 	}
-	return b.String()
+	return dst, len(k.Parts) > 0
 }
 
 // displayable reports whether the key's clear value may be shown and stored:
@@ -190,20 +195,85 @@ type Identity struct {
 // value. The fallback req.ip always applies to a captured exchange; an
 // exchange with no address at all is grouped under the empty identity.
 func (l KeyList) Identify(v *View, h Hasher) Identity {
+	var stack [256]byte
+	buf := stack[:0]
 	for _, k := range l {
-		val := k.value(v)
-		if val == "" {
+		var ok bool
+		if buf, ok = k.appendValue(buf[:0], v); ok {
+			return k.identity(string(buf), h)
+		}
+	}
+	return unidentified(h)
+}
+
+// identity is the identity of the key's value val.
+func (k Key) identity(val string, h Hasher) Identity {
+	id := Identity{Key: k, Value: h.Hash(val)}
+	if k.displayable() && !IsHashed(val) {
+		id.Display = strings.ReplaceAll(val, "\x1f", " ")
+	} else {
+		id.Display = k.String() + " " + shortHash(id.Value)
+	}
+	return id
+}
+
+// unidentified is the identity of an exchange no key applies to.
+func unidentified(h Hasher) Identity {
+	return Identity{Value: h.Hash(""), Display: "(unidentified)"}
+}
+
+// identityMemoSize bounds identityMemo. An access log of a million lines
+// names a few thousand actors; when more than this come, the memo starts
+// over rather than grow.
+const identityMemoSize = 8192
+
+// identityMemo is KeyList.Identify remembering the identities of recent key
+// values. Most requests come from an actor seen moments before (every line
+// of an access log names one by address and user agent), and hashing its
+// value again, and spelling it for display, was a quarter of the analysis
+// of an import. The memo holds clear key values in memory only, as the
+// exchange it read them from does; what is stored is the identity, hashed.
+type identityMemo struct {
+	keys   KeyList
+	hasher Hasher
+	// buf holds the key's index, as a uvarint, then its value: the memo's
+	// lookup key, built without allocating.
+	buf  []byte
+	seen map[string]memoIdentity
+}
+
+type memoIdentity struct {
+	value, display string
+}
+
+func newIdentityMemo(keys KeyList, h Hasher) identityMemo {
+	return identityMemo{keys: keys, hasher: h, seen: map[string]memoIdentity{}}
+}
+
+// identify is m.keys.Identify(v, m.hasher).
+func (m *identityMemo) identify(v *View) Identity {
+	for i, k := range m.keys {
+		buf := binary.AppendUvarint(m.buf[:0], uint64(i))
+		n := len(buf)
+		buf, ok := k.appendValue(buf, v)
+		m.buf = buf
+		if !ok {
 			continue
 		}
-		id := Identity{Key: k, Value: h.Hash(val)}
-		if k.displayable() && !IsHashed(val) {
-			id.Display = strings.ReplaceAll(val, "\x1f", " ")
-		} else {
-			id.Display = k.String() + " " + shortHash(id.Value)
+		if e, ok := m.seen[string(buf)]; ok {
+			return Identity{Key: k, Value: e.value, Display: e.display}
 		}
+		// The lookup key owns the value's bytes; the identity reads them
+		// from it rather than copying them again.
+		key := string(buf)
+		id := k.identity(key[n:], m.hasher)
+		if len(m.seen) >= identityMemoSize {
+			clear(m.seen)
+		}
+		m.seen[key] = memoIdentity{value: id.Value, display: id.Display}
 		return id
 	}
-	return Identity{Value: h.Hash(""), Display: "(unidentified)"}
+	return unidentified(m.hasher)
 }
 
 // shortHash is the first 8 hex digits of a hashed value, enough to tell

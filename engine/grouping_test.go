@@ -209,3 +209,37 @@ func TestRegroupStoredJWT(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentityMemo checks that the memo the sessionizer identifies with
+// answers what KeyList.Identify does, when it first meets a value and when
+// it remembers it, and keeps apart one value under two keys: the hash is
+// the same, but the key and what is displayed are not.
+func TestIdentityMemo(t *testing.T) {
+	list, err := NewKeyList([]string{"req.header.X-Tenant+req.header.X-User", "req.header.X-Name"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := testHasher()
+	xs := []*Exchange{
+		exchangeAt(0, "GET", "/", "192.0.2.1", "X-Tenant", "t1", "X-User", "u1"),
+		exchangeAt(0, "GET", "/", "192.0.2.1", "X-Name", "t1\x1fu1"),
+		exchangeAt(0, "GET", "/", "192.0.2.1", "Cookie", "sid=secret"),
+		exchangeAt(0, "GET", "/", "192.0.2.1", "Authorization", "Bearer secret"),
+		exchangeAt(0, "GET", "/", "192.0.2.1", "Authorization", "Bearer "+h.Hash("secret")),
+		exchangeAt(0, "GET", "/", "192.0.2.1", "User-Agent", "ua/1"),
+		exchangeAt(0, "GET", "/", "192.0.2.2", "User-Agent", "ua/1"),
+		exchangeAt(0, "GET", "/", "192.0.2.1"),
+		{},
+	}
+	m := newIdentityMemo(list, h)
+	for round := range 2 {
+		for i, x := range xs {
+			want := list.Identify(NewView(x), h)
+			got := m.identify(NewView(x))
+			if got.Key.String() != want.Key.String() || got.Value != want.Value || got.Display != want.Display {
+				t.Errorf("round %d, exchange %d: memo %q %q %q, want %q %q %q", round, i,
+					got.Key, got.Value, got.Display, want.Key, want.Value, want.Display)
+			}
+		}
+	}
+}

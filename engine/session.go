@@ -1,8 +1,8 @@
 package engine
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -160,4 +160,4 @@ func keyIDOf(identity string) string {
 }
 
 // SessionID is the id of part n (from 1) of the key with the given key id.
-func SessionID(keyID string, part int) string { return fmt.Sprintf("%s-%d", keyID, part) }
+func SessionID(keyID string, part int) string { return keyID + "-" + strconv.Itoa(part) }

@@ -17,7 +17,7 @@ type SessionizerOptions struct {
 // safe for concurrent use: one analysis goroutine owns it.
 type Sessionizer struct {
 	keys       KeyList
-	hasher     Hasher
+	ids        identityMemo // the keys, remembering recent actors
 	inactivity time.Duration
 	open       map[string]*Session // by identity hash
 	parts      map[string]int      // last part number by identity hash
@@ -33,7 +33,7 @@ func NewSessionizer(opts SessionizerOptions, h Hasher) *Sessionizer {
 	}
 	return &Sessionizer{
 		keys:       opts.Keys,
-		hasher:     h,
+		ids:        newIdentityMemo(opts.Keys, h),
 		inactivity: opts.Inactivity,
 		open:       map[string]*Session{},
 		parts:      map[string]int{},
@@ -47,7 +47,7 @@ func (z *Sessionizer) Keys() KeyList { return z.keys }
 // returns the updated session. The returned pointer stays owned by the
 // Sessionizer: clone it before handing it to another goroutine.
 func (z *Sessionizer) Assign(x *Exchange) *Session {
-	return z.assign(x, z.keys.Identify(NewView(x), z.hasher))
+	return z.assign(x, z.ids.identify(NewView(x)))
 }
 
 // assign adds x to the open part of identity id, opening a new part when

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spoorhq/spoor/engine"
 )
@@ -45,8 +46,20 @@ func ParseCombinedLine(line []byte) (*engine.Exchange, error) {
 		return nil, errors.New(`no quoted "request" field`)
 	}
 	status, bytesSent := p.word(), p.word()
-	x := &engine.Exchange{Start: start, ClientIP: string(ip)}
-	if err := setRequestLine(x, unescapeLog(request)); err != nil {
+	rawReferer, hasReferer := p.quoted()
+	var rawUA []byte
+	if hasReferer {
+		rawUA, _ = p.quoted()
+	}
+	// The fields become strings two at a time, each pair one allocation:
+	// the address with the user agent, which sessions keep, and the
+	// request line with the referer, which they do not. A string per
+	// field cost an allocation each; one string for the whole line would
+	// keep all of it alive for as long as a session remembers an address.
+	clientIP, ua := joinPair(field{b: ip}, field{b: rawUA, quoted: true})
+	requestLine, referer := joinPair(field{b: request, quoted: true}, field{b: rawReferer, quoted: true})
+	x := &engine.Exchange{Start: start, ClientIP: clientIP}
+	if err := setRequestLine(x, requestLine); err != nil {
 		return nil, err
 	}
 	if x.Status, err = parseStatus(status); err != nil {
@@ -55,13 +68,54 @@ func ParseCombinedLine(line []byte) (*engine.Exchange, error) {
 	if x.RespBody.Size, err = parseBytes(bytesSent); err != nil {
 		return nil, err
 	}
-	if referer, ok := p.quoted(); ok {
-		x.ReqHeaders = addHeader(x.ReqHeaders, "Referer", unescapeLog(referer))
-		if ua, ok := p.quoted(); ok {
-			x.ReqHeaders = addHeader(x.ReqHeaders, "User-Agent", unescapeLog(ua))
+	x.ReqHeaders = requestHeaders(referer, ua)
+	return x, nil
+}
+
+// field is a piece of a line that becomes a string; a quoted field is
+// unescaped on the way.
+type field struct {
+	b      []byte
+	quoted bool
+}
+
+// joinPair copies two fields into one new string and returns each as a
+// slice of it: one allocation where there were two.
+func joinPair(a, b field) (string, string) {
+	var sb strings.Builder
+	sb.Grow(len(a.b) + len(b.b)) // unescaping only shortens
+	a.writeTo(&sb)
+	mid := sb.Len()
+	b.writeTo(&sb)
+	s := sb.String()
+	return s[:mid], s[mid:]
+}
+
+func (f field) writeTo(sb *strings.Builder) {
+	// Most fields hold no escapes: copy them straight in.
+	if !f.quoted || bytes.IndexByte(f.b, '\\') < 0 {
+		sb.Write(f.b)
+		return
+	}
+	var buf [256]byte
+	sb.Write(appendUnescaped(buf[:0], f.b))
+}
+
+// requestHeaders returns the Referer and User-Agent headers a line holds,
+// in a slice of the right size.
+func requestHeaders(referer, ua string) []engine.Header {
+	n := 0
+	for _, v := range [...]string{referer, ua} {
+		if hasHeader(v) {
+			n++
 		}
 	}
-	return x, nil
+	if n == 0 {
+		return nil
+	}
+	hs := make([]engine.Header, 0, n)
+	hs = addHeader(hs, "Referer", referer)
+	return addHeader(hs, "User-Agent", ua)
 }
 
 // parseStatus reads a three-digit status code.
@@ -132,15 +186,23 @@ func (p *lineScanner) quoted() ([]byte, bool) {
 }
 
 // closingQuote returns the index of the first unescaped '"' at or after
-// start, or -1.
+// start, or -1. It finds quotes and backslashes with bytes.IndexByte,
+// which reads many bytes at a time, rather than looking at every byte:
+// quoted fields are most of a log line. Each byte is searched at most
+// twice, however many backslashes there are.
 func closingQuote(b []byte, start int) int {
-	for i := start; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i
+	i, quote := start, -1
+	for {
+		if quote < i {
+			if quote = bytes.IndexByte(b[i:], '"'); quote < 0 {
+				return -1
+			}
+			quote += i
 		}
+		esc := bytes.IndexByte(b[i:quote], '\\')
+		if esc < 0 {
+			return quote
+		}
+		i += esc + 2 // past the backslash and the byte it escapes
 	}
-	return -1
 }

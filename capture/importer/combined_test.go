@@ -143,3 +143,32 @@ func BenchmarkImportCombined(b *testing.B) {
 		b.ReportMetric(float64(n), "exchanges/op")
 	}
 }
+
+// BenchmarkParseCombinedLine measures the parser alone on the lines of the
+// shared access log.
+func BenchmarkParseCombinedLine(b *testing.B) {
+	path := filepath.Join(corpus(b, "access-logs"), "elastic_examples_apache_logs.log.gz")
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+	b.SetBytes(int64(len(data)) / int64(len(lines)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ParseCombinedLine(lines[i])
+		if i++; i == len(lines) {
+			i = 0
+		}
+	}
+}

@@ -228,6 +228,7 @@ func (f *LogFormat) ParseLine(line []byte) (*engine.Exchange, error) {
 	}
 	rest := line[len(f.lead):]
 	vals := lfValues{x: &engine.Exchange{}}
+	var unescaped []byte // reused: set copies what it keeps
 	for i := range f.fields {
 		fl := &f.fields[i]
 		var end int
@@ -245,7 +246,8 @@ func (f *LogFormat) ParseLine(line []byte) (*engine.Exchange, error) {
 		}
 		value := rest[:end]
 		if fl.quoted {
-			value = []byte(unescapeLog(value))
+			unescaped = appendUnescaped(unescaped[:0], value)
+			value = unescaped
 		}
 		if err := vals.set(fl, value); err != nil {
 			return nil, err

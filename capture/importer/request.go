@@ -34,19 +34,32 @@ func setRequestLine(x *engine.Exchange, line string) error {
 // (/a?b), absolute form (http://host/a?b, sent to proxies), or anything else
 // (*, host:443) as the path.
 func setTarget(x *engine.Exchange, target string) {
-	if scheme, rest, ok := strings.Cut(target, "://"); ok && scheme != "" && !strings.ContainsAny(scheme, "/?") {
-		end := strings.IndexAny(rest, "/?#")
-		if end < 0 {
-			end = len(rest)
-		}
-		x.Scheme, x.Host = strings.ToLower(scheme), rest[:end]
-		target = rest[end:]
-		if target == "" || target[0] != '/' {
-			target = "/" + target
-		}
+	// Nearly every target is in origin form, which has no scheme to look
+	// for: "://" in /a?u=http://b belongs to the query.
+	if target == "" || target[0] != '/' {
+		target = cutAbsolute(x, target)
 	}
 	target, _, _ = strings.Cut(target, "#")
 	x.Path, x.Query, _ = strings.Cut(target, "?")
+}
+
+// cutAbsolute fills scheme and host from a target in absolute form and
+// returns the rest, from the path on; it returns any other target as it is.
+func cutAbsolute(x *engine.Exchange, target string) string {
+	scheme, rest, ok := strings.Cut(target, "://")
+	if !ok || scheme == "" || strings.ContainsAny(scheme, "/?") {
+		return target
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	x.Scheme, x.Host = strings.ToLower(scheme), rest[:end]
+	target = rest[end:]
+	if target == "" || target[0] != '/' {
+		target = "/" + target
+	}
+	return target
 }
 
 // isToken reports whether s is an HTTP token (RFC 9110), as a method is.
@@ -65,11 +78,14 @@ func isToken(s string) bool {
 
 // addHeader appends a request header unless the log said "-" or nothing.
 func addHeader(hs []engine.Header, name, value string) []engine.Header {
-	if value == "" || value == "-" {
+	if !hasHeader(value) {
 		return hs
 	}
 	return append(hs, engine.Header{Name: name, Value: value})
 }
+
+// hasHeader reports whether a log's header value says the header was sent.
+func hasHeader(value string) bool { return value != "" && value != "-" }
 
 // month maps an abbreviation of the common log time to its month.
 func month(b []byte) (time.Month, bool) {
@@ -130,37 +146,37 @@ func parseSeconds(s string) (time.Duration, error) {
 	return time.Duration(f*1e6+0.5) * time.Microsecond, nil
 }
 
-// unescapeLog undoes the escaping Apache and nginx apply inside quoted log
-// fields: \" and \\, and \xHH for bytes that are not printable. Bytes that
-// do not form UTF-8 (a referer in a legacy code page) keep their escaped
-// spelling, which reads better than replacement characters and loses
-// nothing.
-func unescapeLog(b []byte) string {
+// appendUnescaped appends b to dst with the escaping Apache and nginx
+// apply inside quoted log fields undone: \" and \\, and \xHH for bytes
+// that are not printable. Bytes that do not form UTF-8 (a referer in a
+// legacy code page) keep their escaped spelling, which reads better than
+// replacement characters and loses nothing.
+func appendUnescaped(dst, b []byte) []byte {
 	if bytes.IndexByte(b, '\\') < 0 {
-		return string(b)
+		return append(dst, b...)
 	}
-	out := make([]byte, 0, len(b))
+	start := len(dst)
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if c != '\\' || i+1 == len(b) {
-			out = append(out, c)
+			dst = append(dst, c)
 			continue
 		}
 		switch n := b[i+1]; {
 		case n == 'x' && i+3 < len(b) && isHex(b[i+2]) && isHex(b[i+3]):
-			out = append(out, unhex(b[i+2])<<4|unhex(b[i+3]))
+			dst = append(dst, unhex(b[i+2])<<4|unhex(b[i+3]))
 			i += 3
 		case n == '"' || n == '\\':
-			out = append(out, n)
+			dst = append(dst, n)
 			i++
 		default:
-			out = append(out, c)
+			dst = append(dst, c)
 		}
 	}
-	if !utf8.Valid(out) && utf8.Valid(b) {
-		return string(b)
+	if !utf8.Valid(dst[start:]) && utf8.Valid(b) {
+		return append(dst[:start], b...)
 	}
-	return string(out)
+	return dst
 }
 
 func isHex(c byte) bool {

@@ -22,6 +22,10 @@ const (
 type sketch struct {
 	counts [sketchBuckets]uint32
 	n      uint32
+	// median caches quantile(0.5) until the next add: every scoring reads
+	// the medians, and sessions close, changing them, far less often.
+	median    float64
+	medianSet bool
 }
 
 // logRatio is ln(sketchRatio); TestSketchConstants keeps the two in step.
@@ -46,6 +50,7 @@ func bucketValue(b int) float64 {
 
 // add counts v.
 func (k *sketch) add(v float64) {
+	k.medianSet = false
 	k.counts[bucketOf(v)]++
 	k.n++
 	if k.n >= sketchHalfLife {
@@ -92,5 +97,8 @@ func (b *baselines) median(k *sketch, def float64) float64 {
 	if k.n < b.minSessions {
 		return def
 	}
-	return k.quantile(0.5)
+	if !k.medianSet {
+		k.median, k.medianSet = k.quantile(0.5), true
+	}
+	return k.median
 }

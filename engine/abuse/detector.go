@@ -117,6 +117,11 @@ type measure struct {
 	// what names the measurement in the explanation; note adds what a
 	// number cannot say (which IP, which template, which product).
 	what, note string
+	// subject, when set, ends what: the template or address measured. It
+	// is kept apart because a session is scored at most of its requests
+	// and its explanation written only when a verdict shows it, so that
+	// scoring joins no strings.
+	subject string
 }
 
 // reading sets the measure of a detector with a numeric threshold and
@@ -184,12 +189,13 @@ func (m *measure) result(d detector) engine.DetectorResult {
 // threshold: "request rate 12.4 req/s, 25× above the baseline 0.5 req/s
 // (fires at ≥ 2.5 req/s)".
 func (m *measure) explain() string {
+	what := m.what + m.subject
 	if m.yesno {
-		return m.what + ": " + m.note
+		return what + ": " + m.note
 	}
-	s := m.what + " " + formatValue(m.value, m.unit)
+	s := what + " " + formatValue(m.value, m.unit)
 	if m.approx {
-		s = m.what + " ~" + formatValue(m.value, m.unit)
+		s = what + " ~" + formatValue(m.value, m.unit)
 	}
 	switch {
 	case m.baseline <= 0:

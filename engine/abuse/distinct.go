@@ -43,6 +43,10 @@ func (d *distinct) add(h uint64) bool {
 	return d.setBit(h)
 }
 
+// emptied returns an empty counter that reuses d's exact storage; d must
+// not be used afterwards.
+func (d *distinct) emptied() distinct { return distinct{exact: d.exact[:0]} }
+
 func (d *distinct) setBit(h uint64) bool {
 	// The low bits of FNV-1a mix poorly for short inputs; fold the high
 	// half in before picking the bit.

@@ -126,7 +126,8 @@ func (t *Tracker) measureEnumeration(ss *sessionState, m *[numDetectors]measure)
 	}
 	ids := tp.ids.count()
 	base := t.base.median(&t.base.objectIDs, c.Default)
-	m[dObjectIDs].reading("distinct ids on "+tp.endpoint, unitCount, float64(ids), base, above(float64(c.MinIDs), 5, base), false)
+	m[dObjectIDs].reading("distinct ids on ", unitCount, float64(ids), base, above(float64(c.MinIDs), 5, base), false)
+	m[dObjectIDs].subject = tp.endpoint
 	m[dObjectIDs].approx = tp.ids.estimated()
 
 	seq := 0.0
@@ -137,7 +138,8 @@ func (t *Tracker) measureEnumeration(ss *sessionState, m *[numDetectors]measure)
 	m[dSequentialIDs].fired = m[dSequentialIDs].fired && tp.steps >= c.MinIDs/2
 
 	errShare := float64(tp.errors) / float64(tp.requests)
-	m[dObjectErrors].reading("share of 403/404 answers on "+tp.endpoint, unitShare, errShare, 0, c.ErrorShare, false)
+	m[dObjectErrors].reading("share of 403/404 answers on ", unitShare, errShare, 0, c.ErrorShare, false)
+	m[dObjectErrors].subject = tp.endpoint
 	m[dObjectErrors].fired = m[dObjectErrors].fired && tp.errors > 0
 
 	coll := collectionOf(tp.endpoint)
@@ -145,8 +147,12 @@ func (t *Tracker) measureEnumeration(ss *sessionState, m *[numDetectors]measure)
 	if coll != "" {
 		listed = int(ss.endpointCounts[coll])
 	}
-	m[dUnlistedIDs].flag("ids never listed", "the session read ids on "+tp.endpoint+
-		" without ever requesting the listing "+coll+", so it was never shown them", coll != "" && listed == 0)
+	unlisted, note := coll != "" && listed == 0, ""
+	if unlisted {
+		// Only a detector that fires is ever explained.
+		note = "the session read ids on " + tp.endpoint + " without ever requesting the listing " + coll + ", so it was never shown them"
+	}
+	m[dUnlistedIDs].flag("ids never listed", note, unlisted)
 	if ss.n > 0 {
 		cover = float64(tp.requests) / float64(ss.n)
 	}

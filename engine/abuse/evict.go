@@ -40,8 +40,8 @@ func (t *Tracker) sweep(now time.Time) {
 func (t *Tracker) evictSessions(now time.Time) {
 	for id, ss := range t.sessions {
 		if now.Sub(ss.lastSeen) > t.cfg.Memory.SessionIdle {
-			t.close(ss)
 			delete(t.sessions, id)
+			t.forget(ss)
 		}
 	}
 }
@@ -97,6 +97,17 @@ func trim[T any](m map[string]*T, capacity int, last func(*T) time.Time, drop fu
 				delete(m, k)
 			}
 		}
+	}
+}
+
+// forget closes a session the tracker no longer holds and keeps its state
+// for reuse. Nothing refers to a forgotten state: the verdicts it handed
+// out are never edited, only replaced.
+func (t *Tracker) forget(ss *sessionState) {
+	t.close(ss)
+	if len(t.free) < maxFreeSessions {
+		ss.reset()
+		t.free = append(t.free, ss)
 	}
 }
 

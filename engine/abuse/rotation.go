@@ -44,7 +44,8 @@ func (t *Tracker) measureRotation(ss *sessionState, m *[numDetectors]measure) {
 	}
 	if ip := ss.ip; ip != nil {
 		n := ip.keys.count()
-		m[dSessionRotation].reading("keys from "+ss.ipAddr, unitCount, float64(n), 1, float64(c.IPKeys), false)
+		m[dSessionRotation].reading("keys from ", unitCount, float64(n), 1, float64(c.IPKeys), false)
+		m[dSessionRotation].subject = ss.ipAddr
 		m[dSessionRotation].approx = ip.keys.estimated()
 		share := float64(n) / float64(max(ip.requests, 1))
 		m[dSessionRotation].fired = m[dSessionRotation].fired && share >= c.KeysPerRequest

@@ -49,6 +49,21 @@ type sessionState struct {
 	since int
 }
 
+// reset empties the state for a new session, keeping the storage of its
+// distinct counters, endpoint counts and template list.
+func (ss *sessionState) reset() {
+	counts := ss.endpointCounts
+	clear(counts)
+	clear(ss.templates)
+	*ss = sessionState{
+		endpoints:      ss.endpoints.emptied(),
+		resources:      ss.resources.emptied(),
+		harvested:      ss.harvested.emptied(),
+		endpointCounts: counts,
+		templates:      ss.templates[:0],
+	}
+}
+
 // observeSession folds one exchange into the session's counters.
 func (t *Tracker) observeSession(ss *sessionState, x *engine.Exchange, endpoint string) {
 	if ss.n == 0 || x.Start.Before(ss.firstSeen) {

@@ -38,29 +38,12 @@ func (t *Tracker) sweep(now time.Time) {
 }
 
 func (t *Tracker) evictSessions(now time.Time) {
-	for id, ss := range t.sessions {
-		if now.Sub(ss.lastSeen) > t.cfg.Memory.SessionIdle {
-			delete(t.sessions, id)
-			t.forget(ss)
-		}
-	}
+	t.idleSessions.expire(now, t.cfg.Memory.SessionIdle, t.forget)
 }
 
-func (t *Tracker) evictKeys(now time.Time) {
-	for id, ks := range t.keys {
-		if now.Sub(ks.last) > t.cfg.Memory.KeyIdle {
-			delete(t.keys, id)
-		}
-	}
-}
+func (t *Tracker) evictKeys(now time.Time) { t.idleKeys.expire(now, t.cfg.Memory.KeyIdle, nil) }
 
-func (t *Tracker) evictIPs(now time.Time) {
-	for addr, ip := range t.ips {
-		if now.Sub(ip.last) > t.cfg.Memory.IPIdle {
-			delete(t.ips, addr)
-		}
-	}
-}
+func (t *Tracker) evictIPs(now time.Time) { t.idleIPs.expire(now, t.cfg.Memory.IPIdle, nil) }
 
 // Len returns how many sessions, keys and addresses the tracker holds.
 func (t *Tracker) Len() (sessions, keys, ips int) {

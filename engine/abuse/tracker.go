@@ -25,6 +25,11 @@ type Tracker struct {
 	ips      map[string]*ipState      // by client address
 	base     baselines
 
+	// idleSessions, idleKeys and idleIPs find what a sweep evicts.
+	idleSessions expiry[sessionState]
+	idleKeys     expiry[keyState]
+	idleIPs      expiry[ipState]
+
 	// now is the latest exchange time seen; idle state is measured
 	// against it, so that a late exchange cannot age anything out.
 	now, lastSweep time.Time
@@ -56,7 +61,7 @@ func NewTracker(cfg Config) (*Tracker, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return &Tracker{
+	t := &Tracker{
 		cfg:        cfg,
 		ua:         newUAMemo(),
 		userPoints: usernamePoints(),
@@ -64,7 +69,11 @@ func NewTracker(cfg Config) (*Tracker, error) {
 		keys:       map[string]*keyState{},
 		ips:        map[string]*ipState{},
 		base:       baselines{minSessions: uint32(cfg.Baseline.MinSessions)},
-	}, nil
+	}
+	t.idleSessions = newExpiry(t.sessions, func(ss *sessionState) time.Time { return ss.lastSeen })
+	t.idleKeys = newExpiry(t.keys, func(ks *keyState) time.Time { return ks.last })
+	t.idleIPs = newExpiry(t.ips, func(ip *ipState) time.Time { return ip.last })
+	return t, nil
 }
 
 // Config returns the effective configuration, defaults filled in.
@@ -82,7 +91,7 @@ func (t *Tracker) Observe(x *engine.Exchange, s *engine.Session) {
 	if t.lastSweep.IsZero() {
 		t.lastSweep = x.Start
 	}
-	ss := t.session(s.ID)
+	ss := t.session(s.ID, x.Start)
 	ks, keyHash := t.key(s, x.Start)
 	ip := t.ip(x.ClientIP, x.Start)
 	ks.requests++
@@ -159,8 +168,9 @@ func (t *Tracker) assess(ss *sessionState, s *engine.Session) {
 }
 
 // session returns the state of the session with the given id, creating it
-// (and making room for it first when the cap is reached).
-func (t *Tracker) session(id string) *sessionState {
+// (and making room for it first when the cap is reached) for an exchange
+// at at.
+func (t *Tracker) session(id string, at time.Time) *sessionState {
 	ss := t.sessions[id]
 	if ss == nil {
 		if len(t.sessions) >= t.cfg.Memory.MaxSessions {
@@ -174,6 +184,8 @@ func (t *Tracker) session(id string) *sessionState {
 			ss = &sessionState{}
 		}
 		t.sessions[id] = ss
+		// Observe makes at the session's last activity.
+		t.idleSessions.push(at, id, ss)
 	}
 	return ss
 }
@@ -197,6 +209,7 @@ func (t *Tracker) key(s *engine.Session, at time.Time) (*keyState, uint64) {
 		}
 		ks = &keyState{}
 		t.keys[id] = ks
+		t.idleKeys.push(at, id, ks)
 	}
 	ks.last = later(ks.last, at)
 	return ks, hashString(id)
@@ -211,6 +224,7 @@ func (t *Tracker) ip(addr string, at time.Time) *ipState {
 		}
 		ip = &ipState{}
 		t.ips[addr] = ip
+		t.idleIPs.push(at, addr, ip)
 	}
 	ip.last = later(ip.last, at)
 	return ip

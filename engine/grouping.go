@@ -64,7 +64,7 @@ func ParseKey(s string, origin KeyOrigin) (Key, error) {
 // appendValue appends the key's value in v to dst, and reports false if
 // any part is empty. Parts are joined with a unit separator, which no
 // header or cookie can carry.
-func (k Key) appendValue(dst []byte, v *View) ([]byte, bool) {
+func (k *Key) appendValue(dst []byte, v *View) ([]byte, bool) {
 	for i, p := range k.Parts {
 		val := v.Value(p)
 		if val == "" {
@@ -197,7 +197,8 @@ type Identity struct {
 func (l KeyList) Identify(v *View, h Hasher) Identity {
 	var stack [256]byte
 	buf := stack[:0]
-	for _, k := range l {
+	for i := range l {
+		k := &l[i]
 		var ok bool
 		if buf, ok = k.appendValue(buf[:0], v); ok {
 			return k.identity(string(buf), h)
@@ -252,7 +253,8 @@ func newIdentityMemo(keys KeyList, h Hasher) identityMemo {
 
 // identify is m.keys.Identify(v, m.hasher).
 func (m *identityMemo) identify(v *View) Identity {
-	for i, k := range m.keys {
+	for i := range m.keys {
+		k := &m.keys[i] // a Key is large enough that copying it shows
 		buf := binary.AppendUvarint(m.buf[:0], uint64(i))
 		n := len(buf)
 		buf, ok := k.appendValue(buf, v)
@@ -261,7 +263,7 @@ func (m *identityMemo) identify(v *View) Identity {
 			continue
 		}
 		if e, ok := m.seen[string(buf)]; ok {
-			return Identity{Key: k, Value: e.value, Display: e.display}
+			return Identity{Key: *k, Value: e.value, Display: e.display}
 		}
 		// The lookup key owns the value's bytes; the identity reads them
 		// from it rather than copying them again.

@@ -1,5 +1,7 @@
 package engine
 
+import "strings"
+
 // View reads request points out of one exchange. Each part that needs work
 // (inflating a body, reading a multipart form, decoding a JWT, an MCP or a
 // GraphQL request) is done at
@@ -16,7 +18,23 @@ type View struct {
 	formDone  bool
 	jwts      []jwtEntry
 	proto     protoCache
+
+	carried     headerBits
+	carriedDone bool
 }
+
+// headerBits are the headers that many points read (the cookie keys, the
+// bearer and Basic keys), found in one pass over an exchange's headers:
+// grouping tries a dozen of those keys on every request, and a request
+// that sends no Cookie skips them all at once instead of scanning its
+// headers for each.
+type headerBits uint8
+
+const (
+	carriesCookie headerBits = 1 << iota
+	carriesAuthorization
+	carriesSetCookie
+)
 
 // bodyView is a body as points read it: inflated when it was compressed.
 type bodyView struct {
@@ -47,6 +65,28 @@ func (v *View) reset(x *Exchange) {
 	v.formKind, v.formText, v.formDone = formNone, "", false
 	v.jwts = v.jwts[:0]
 	v.proto = protoCache{}
+	v.carried, v.carriedDone = 0, false
+}
+
+// carries reports whether the exchange has one of the headers in b.
+func (v *View) carries(b headerBits) bool {
+	if !v.carriedDone {
+		v.carriedDone = true
+		for _, h := range v.x.ReqHeaders {
+			switch {
+			case strings.EqualFold(h.Name, "Cookie"):
+				v.carried |= carriesCookie
+			case strings.EqualFold(h.Name, "Authorization"):
+				v.carried |= carriesAuthorization
+			}
+		}
+		for _, h := range v.x.RespHeaders {
+			if strings.EqualFold(h.Name, "Set-Cookie") {
+				v.carried |= carriesSetCookie
+			}
+		}
+	}
+	return v.carried&b != 0
 }
 
 func (b *bodyView) reset() {
@@ -76,17 +116,25 @@ func (v *View) Value(p Point) string {
 	case PointRespHeader:
 		return x.RespHeader(p.Name)
 	case PointReqCookie:
-		return cookieValue(x.ReqHeaders, p.Name)
+		if v.carries(carriesCookie) {
+			return cookieValue(x.ReqHeaders, p.Name)
+		}
 	case PointRespCookie:
-		return setCookieValue(x.RespHeaders, p.Name)
+		if v.carries(carriesSetCookie) {
+			return setCookieValue(x.RespHeaders, p.Name)
+		}
 	case PointReqQuery:
 		return queryValue(x.Query, p.Name)
 	case PointReqForm:
 		return v.formValue(p.Name)
 	case PointReqBearer:
-		return bearerToken(x.ReqHeader("Authorization"))
+		if v.carries(carriesAuthorization) {
+			return bearerToken(x.ReqHeader("Authorization"))
+		}
 	case PointReqBasic:
-		return basicUser(x.ReqHeader("Authorization"))
+		if v.carries(carriesAuthorization) {
+			return basicUser(x.ReqHeader("Authorization"))
+		}
 	case PointReqJSON:
 		if raw, ok := jsonLookup(v.body(false), p.Name, false); ok {
 			return jsonText(raw)

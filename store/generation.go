@@ -22,6 +22,8 @@ type generation struct {
 	sessionExchanges *bolt.Bucket
 	lastSeen         *bolt.Bucket
 	assign           *bolt.Bucket
+	// assigned reads assign, keeping the block it read last.
+	assigned *assignReader
 	// xidx and sidx are parallel to the indexer's tables.
 	xidx []*bolt.Bucket
 	sidx []*bolt.Bucket
@@ -92,6 +94,15 @@ func (ix *indexer) openGeneration(tx *bolt.Tx, id uint64) (*generation, error) {
 		appendOnly(g.assign, g.sessions, g.lastSeen)
 	}
 	return g, nil
+}
+
+// assignments reads the generation's assignments; reads in id order decode
+// each block once.
+func (g *generation) assignments() *assignReader {
+	if g.assigned == nil {
+		g.assigned = newAssignReader(g.assign)
+	}
+	return g.assigned
 }
 
 // current opens the generation readers use.

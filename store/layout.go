@@ -8,12 +8,19 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// schemaVersion is bumped whenever the layout below changes incompatibly.
-// Version 1 kept JSON exchanges and one set of session buckets at the top
-// level; version 2 keeps binary exchanges and puts everything that depends on
-// the grouping into a generation (see generation.go). Open migrates a
-// version-1 file.
-const schemaVersion = 2
+// schemaVersion is bumped whenever the layout below changes in a way an
+// older spoor would misread. Version 1 kept JSON exchanges and one set of
+// session buckets at the top level; version 2 keeps binary exchanges and
+// puts everything that depends on the grouping into a generation (see
+// generation.go); version 3 stores assignments in blocks (assign.go). Open
+// migrates a version-1 file. Versions from readableSchema on are read as
+// they are: what came after only added encodings the reader tells apart
+// from the old ones, so upgrading one only records the new version, which
+// keeps an older spoor from reading what it would misread.
+const (
+	schemaVersion  = 3
+	readableSchema = 2
+)
 
 // Top-level buckets. Exchanges are keyed by their id, allocated from the
 // bucket's sequence in arrival order, so the log is time-ordered and

@@ -134,19 +134,15 @@ func (s *Store) migrateSessions(tx *bolt.Tx) error {
 	}
 	// The header's range and count come from the assignments, which the
 	// exchange chunks recorded.
-	err = g.assign.ForEach(func(k, v []byte) error {
-		a, err := decodeAssignment(v)
-		if err != nil {
-			return err
-		}
+	err = forEachAssignment(g.assign, func(id uint64, a assignment) error {
 		d := w.touched[a.sessionID]
 		if d == nil {
-			return fmt.Errorf("exchange %d: session %s: %w", idOf(k), a.sessionID, ErrNotFound)
+			return fmt.Errorf("exchange %d: session %s: %w", id, a.sessionID, ErrNotFound)
 		}
 		if d.n == 0 {
-			d.first = idOf(k)
+			d.first = id
 		}
-		d.last = idOf(k)
+		d.last = id
 		d.n++
 		return nil
 	})

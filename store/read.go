@@ -215,11 +215,11 @@ func readExchange(xs *bolt.Bucket, g *generation, id uint64) (engine.Exchange, e
 	if err != nil {
 		return x, err
 	}
-	if av := g.assign.Get(key); av != nil {
-		a, err := decodeAssignment(av)
-		if err != nil {
-			return x, fmt.Errorf("exchange %d: %w", id, err)
-		}
+	a, ok, err := g.assignments().get(id)
+	if err != nil {
+		return x, err
+	}
+	if ok {
 		x.SessionID, x.KeyPoint = a.sessionID, a.keyPoint
 	}
 	return x, nil

@@ -353,10 +353,14 @@ func (s *Store) PreviewRegroup(ctx context.Context, g Grouper) (Preview, error) 
 				return err
 			}
 			olds = make([]string, len(xs))
+			assigned := newAssignReader(gen.assign)
 			for i := range xs {
-				a, err := decodeAssignment(gen.assign.Get(u64(xs[i].ID)))
+				a, ok, err := assigned.get(xs[i].ID)
 				if err != nil {
-					return fmt.Errorf("exchange %d: %w", xs[i].ID, err)
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("exchange %d has no assignment: %w", xs[i].ID, ErrCorrupt)
 				}
 				olds[i] = a.sessionID
 			}

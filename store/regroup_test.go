@@ -112,10 +112,9 @@ func assignments(t *testing.T, s *Store) map[uint64]assignment {
 		if err != nil {
 			return err
 		}
-		return g.assign.ForEach(func(k, v []byte) error {
-			a, err := decodeAssignment(v)
-			out[idOf(k)] = a
-			return err
+		return forEachAssignment(g.assign, func(id uint64, a assignment) error {
+			out[id] = a
+			return nil
 		})
 	})
 	if err != nil {

@@ -102,16 +102,16 @@ func (s *Store) expireChunk(tx *bolt.Tx, bound uint64) (int, error) {
 	// of them.
 	type removal struct{ n, through uint64 }
 	removed := make(map[string]*removal)
+	assigned := newAssignReader(g.assign)
 	for i := range victims {
 		x := &victims[i]
 		key := u64(x.ID)
-		av := g.assign.Get(key)
-		if av == nil {
-			return 0, fmt.Errorf("exchange %d has no assignment: %w", x.ID, ErrCorrupt)
-		}
-		a, err := decodeAssignment(av)
+		a, ok, err := assigned.get(x.ID)
 		if err != nil {
 			return 0, err
+		}
+		if !ok {
+			return 0, fmt.Errorf("exchange %d has no assignment: %w", x.ID, ErrCorrupt)
 		}
 		if err := w.unassign(x, a); err != nil {
 			return 0, err

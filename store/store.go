@@ -150,6 +150,12 @@ func (s *Store) init(readOnly bool) error {
 		return err
 	case version == schemaVersion:
 		return nil
+	case version >= readableSchema && readOnly:
+		return nil
+	case version >= readableSchema:
+		return s.db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte(bucketMeta)).Put([]byte(metaSchema), u64(schemaVersion))
+		})
 	case version == 0 && readOnly:
 		return fmt.Errorf("%w: the file is empty", ErrNotStore)
 	case version == 0:

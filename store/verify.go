@@ -56,6 +56,7 @@ func (s *Store) CheckIndexes() error {
 
 		// The log, with each exchange's assignment and request-level keys.
 		xs := tx.Bucket([]byte(bucketExchanges))
+		assigned := newAssignReader(g.assign)
 		// members tracks, per session, its exchanges' count and range.
 		type span struct{ n, first, last uint64 }
 		members := map[string]*span{}
@@ -75,14 +76,13 @@ func (s *Store) CheckIndexes() error {
 				report("%v", err)
 				return nil
 			}
-			av := g.assign.Get(k)
-			if av == nil {
-				report("exchange %d has no assignment", id)
+			a, ok, err := assigned.get(id)
+			if err != nil {
+				report("%v", err)
 				return nil
 			}
-			a, err := decodeAssignment(av)
-			if err != nil {
-				report("exchange %d: %v", id, err)
+			if !ok {
+				report("exchange %d has no assignment", id)
 				return nil
 			}
 			m := members[a.sessionID]
@@ -102,7 +102,14 @@ func (s *Store) CheckIndexes() error {
 		if err != nil {
 			return err
 		}
-		if got := g.assign.Stats().KeyN; got != n {
+		got := 0
+		err = forEachAssignment(g.assign, func(uint64, assignment) error {
+			got++
+			return nil
+		})
+		if err != nil {
+			report("%v", err)
+		} else if got != n {
 			report("%d assignments for %d exchanges", got, n)
 		}
 		err = tx.Bucket([]byte(bucketBodies)).ForEach(func(k, _ []byte) error {

@@ -211,15 +211,18 @@ type genWriter struct {
 	// touched collects the sessions of the exchanges assigned so far, for
 	// putSessions.
 	touched map[string]*sessionDelta
-	// assigns holds the assignments of the exchanges assigned so far, and
-	// pending the posting keys (postings.go) of their session lists and
+	// run gathers the assignments of consecutive exchanges into a
+	// block, assigns holds the finished blocks, unassigned the ids whose
+	// assignments go, and pending the posting keys (postings.go) of their session lists and
 	// request-level indexes, by slot (see pendingBucket); encode groups
 	// them into postings, which flush puts. drops holds, by slot, the
 	// posting keys unassign removes.
-	assigns  []keyValue
-	pending  [][][]byte
-	postings [][]keyValue
-	drops    [][][]byte
+	run        blockBuilder
+	assigns    []keyValue
+	unassigned []uint64
+	pending    [][][]byte
+	postings   [][]keyValue
+	drops      [][][]byte
 	// exchanges and bodies are the log records of the batch Prepare
 	// encoded, for Commit; only Prepare's writers use them.
 	exchanges, bodies []keyValue
@@ -292,7 +295,8 @@ func (w *genWriter) reset() {
 		w.free = append(w.free, d.clear())
 	}
 	clear(w.touched)
-	w.assigns = w.assigns[:0]
+	w.run = blockBuilder{body: w.run.body[:0]}
+	w.assigns, w.unassigned = w.assigns[:0], w.unassigned[:0]
 	for i := range w.pending {
 		w.pending[i], w.postings[i], w.drops[i] = w.pending[i][:0], w.postings[i][:0], w.drops[i][:0]
 	}
@@ -344,10 +348,13 @@ func (w *genWriter) bytes(grown []byte) []byte {
 }
 
 // assign records that x belongs to a.sessionID. It needs no transaction:
-// flush puts what it collects.
+// flush puts what it collects. Consecutive exchanges share an assignment
+// block (assign.go).
 func (w *genWriter) assign(x *engine.Exchange, a assignment) error {
-	key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), x.ID))
-	w.assigns = append(w.assigns, keyValue{key, w.bytes(appendAssignment(w.spare(), a))})
+	if !w.run.add(x.ID, a) {
+		w.finishRun()
+		w.run.add(x.ID, a)
+	}
 	w.pending[0] = append(w.pending[0], w.bytes(appendSessionExchangeKey(w.spare(), a.sessionID, x.ID)))
 	var err error
 	w.arena, err = w.ix.exchangeKeys(w.spare(), x, a.sessionID, x.ID, func(i int, key []byte) error {
@@ -355,6 +362,16 @@ func (w *genWriter) assign(x *engine.Exchange, a assignment) error {
 		return nil
 	})
 	return err
+}
+
+// finishRun turns the assignments gathered so far into a block to put.
+func (w *genWriter) finishRun() {
+	first, value, ok := w.run.finish(w.spare())
+	if !ok {
+		return
+	}
+	value = w.bytes(value)
+	w.assigns = append(w.assigns, keyValue{w.bytes(binary.BigEndian.AppendUint64(w.spare(), first)), value})
 }
 
 // group sorts the pending keys and groups them into postings: part of
@@ -397,6 +414,7 @@ func (w *genWriter) flush() error {
 	if err := w.encode(); err != nil {
 		return err
 	}
+	w.finishRun()
 	slices.SortFunc(w.assigns, func(a, b keyValue) int { return bytes.Compare(a.key, b.key) })
 	for _, kv := range w.assigns {
 		if err := w.g.assign.Put(kv.key, kv.value); err != nil {
@@ -404,6 +422,13 @@ func (w *genWriter) flush() error {
 		}
 	}
 	w.assigns = w.assigns[:0]
+	if len(w.unassigned) > 0 {
+		slices.Sort(w.unassigned)
+		if err := w.unassignIDs(w.unassigned); err != nil {
+			return err
+		}
+		w.unassigned = w.unassigned[:0]
+	}
 	for i, lists := range w.postings {
 		b := w.pendingBucket(i)
 		for _, kv := range lists {
@@ -458,12 +483,10 @@ func (w *genWriter) putSessions() error {
 	return nil
 }
 
-// unassign removes what assign recorded; the ids leave their postings when
-// flush runs.
+// unassign removes what assign recorded; the ids leave their postings and
+// their assignment blocks when flush runs.
 func (w *genWriter) unassign(x *engine.Exchange, a assignment) error {
-	if err := w.g.assign.Delete(u64(x.ID)); err != nil {
-		return err
-	}
+	w.unassigned = append(w.unassigned, x.ID)
 	w.drops[0] = append(w.drops[0], w.bytes(appendSessionExchangeKey(w.spare(), a.sessionID, x.ID)))
 	var err error
 	w.arena, err = w.ix.exchangeKeys(w.spare(), x, a.sessionID, x.ID, func(i int, key []byte) error {

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"sync"
 	"testing"
 
@@ -141,7 +142,7 @@ func TestTier2Concurrent(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 15; i++ {
 				x := xs[i%len(xs)]
-				tags, err := d.Tier2(x, d.Tier1(x))
+				tags, err := d.Tier2(x, nil)
 				if err != nil {
 					t.Error(err)
 					return
@@ -165,5 +166,22 @@ func TestRulesReadingXMLText(t *testing.T) {
 	got := rulesReadingXMLText(conf)
 	if len(got) != 1 || got[0] != 942100 {
 		t.Errorf("rulesReadingXMLText = %v, want [942100]", got)
+	}
+}
+
+// TestTier2LoadsInBackground checks that New returns before the rules are
+// loaded and that Tier2 waits for them rather than skipping them.
+func TestTier2LoadsInBackground(t *testing.T) {
+	d := newCRSDetector(t, Options{LoadInBackground: true})
+	x := get("/search?q=1%27%20or%20%271%27%3D%271")
+	tags, err := d.Tier2(x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(tags, func(a engine.AttackTag) bool { return a.Rule == "crs-942100" }) {
+		t.Errorf("tags %+v lack crs-942100", tags)
+	}
+	if d.Paranoia() != 1 {
+		t.Errorf("paranoia %d, want 1", d.Paranoia())
 	}
 }

@@ -17,6 +17,12 @@ type Options struct {
 	// NoCRS leaves tier 2 out: New returns at once and Tier2 adds nothing.
 	// Tools and tests that need only tier 1 set it.
 	NoCRS bool
+	// LoadInBackground makes New return before the Core Rule Set is
+	// loaded, which takes a third of a second of CPU: tier 1 is ready at
+	// once, and the first Tier2 waits for the rules, returning their load
+	// error if there was one. A capture then serves, and an import reads,
+	// while the rules load.
+	LoadInBackground bool
 	// PartialHeaders says the exchanges carry only some of their request
 	// headers, as exchanges imported from an access log do (User-Agent and
 	// Referer at most). The Core Rule Set rules that fire on a header's
@@ -57,8 +63,12 @@ type Detector struct {
 	// memo remembers tier 2's answers to repeated requests.
 	memo *tier2Memo
 
-	crs   *crs
-	scans sync.Pool
+	// crs is the Core Rule Set, nil without it, and crsErr why it failed
+	// to load; both are set before crsLoaded is closed.
+	crs       *crs
+	crsErr    error
+	crsLoaded chan struct{}
+	scans     sync.Pool
 }
 
 // headerRole says how tier 1 reads a request header.
@@ -143,14 +153,35 @@ func New(opts Options) (*Detector, error) {
 	}
 	d.restrictedFiles = newFoldSet(files...)
 	d.scans.New = func() any { return &scan{d: d} }
-	if !opts.NoCRS {
-		c, err := newCRS(opts)
-		if err != nil {
-			return nil, err
+	d.crsLoaded = make(chan struct{})
+	load := func() {
+		defer close(d.crsLoaded)
+		if !opts.NoCRS {
+			d.crs, d.crsErr = newCRS(opts)
 		}
-		d.crs = c
+	}
+	if opts.LoadInBackground {
+		go load()
+		return d, nil
+	}
+	if load(); d.crsErr != nil {
+		return nil, d.crsErr
 	}
 	return d, nil
+}
+
+// Loaded waits until the Core Rule Set is loaded (at once without
+// Options.LoadInBackground) and returns why it failed to load, if it did.
+func (d *Detector) Loaded() error {
+	_, err := d.coreRuleSet()
+	return err
+}
+
+// coreRuleSet waits until the Core Rule Set is loaded and returns it, nil
+// without it.
+func (d *Detector) coreRuleSet() (*crs, error) {
+	<-d.crsLoaded
+	return d.crs, d.crsErr
 }
 
 // headerRole looks a header's role up by its lower-cased name, without
@@ -194,7 +225,11 @@ func (d *Detector) Tier1(x *engine.Exchange) []engine.AttackTag {
 // Rule Set (Options.NoCRS) it returns tags unchanged. A request repeated
 // byte for byte gets the remembered answer (see tier2Memo).
 func (d *Detector) Tier2(x *engine.Exchange, tags []engine.AttackTag) ([]engine.AttackTag, error) {
-	if d.crs == nil {
+	c, err := d.coreRuleSet()
+	if err != nil {
+		return tags, err
+	}
+	if c == nil {
 		return tags, nil
 	}
 	k := d.memo.key(x, tags)
@@ -202,17 +237,19 @@ func (d *Detector) Tier2(x *engine.Exchange, tags []engine.AttackTag) ([]engine.
 		return remembered, nil
 	}
 	set := tagSet{tags: tags}
-	if err := d.crs.check(x, &set); err != nil {
+	if err := c.check(x, &set); err != nil {
 		return set.tags, fmt.Errorf("core rule set: %w", err)
 	}
 	d.memo.put(k, set.tags)
 	return set.tags, nil
 }
 
-// Paranoia returns the Core Rule Set paranoia level in use, 0 without it.
+// Paranoia returns the Core Rule Set paranoia level in use, 0 without it
+// or if it failed to load. It waits for the rules to load.
 func (d *Detector) Paranoia() int {
-	if d.crs == nil {
+	c, _ := d.coreRuleSet()
+	if c == nil {
 		return 0
 	}
-	return d.crs.paranoia
+	return c.paranoia
 }

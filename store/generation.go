@@ -150,7 +150,7 @@ func (g *generation) bucket(ix *indexer, name string) *bolt.Bucket {
 		return g.lastSeen
 	}
 	for i, idx := range ix.sidx {
-		if sessionIndexBucket(idx.field) == name {
+		if idx.bucket == name {
 			return g.sidx[i]
 		}
 	}

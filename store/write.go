@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,6 +71,17 @@ func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 		s.writers.put(w)
 		return nil, fmt.Errorf("commit to %s: %w", s.path, err)
 	}
+	w.finishRun()
+	// Sorting the index keys is the costliest part of encoding a batch and
+	// needs neither the sessions nor a transaction, so it runs beside both
+	// the analysis of the next batch and the commit of the previous one:
+	// on the analysis goroutine or the committing one, it lengthened
+	// whichever of the two was the busier.
+	p.grouped = make(chan struct{})
+	go func() {
+		defer close(p.grouped)
+		w.group()
+	}()
 	return p, nil
 }
 
@@ -111,6 +123,9 @@ type preparedBatch struct {
 	w     *genWriter
 	first uint64
 	n     int
+	// grouped is closed once the writer's keys are sorted; until then the
+	// writer is the sorting goroutine's.
+	grouped chan struct{}
 }
 
 type keyValue struct{ key, value []byte }
@@ -122,16 +137,13 @@ func (p *preparedBatch) Commit() error {
 		return errors.New("batch committed twice")
 	}
 	p.w = nil
+	<-p.grouped
 	// Once the transaction has ended bbolt holds no slice of the arena,
 	// and the writer may serve the next batch.
 	defer s.writers.put(w)
 	if p.n == 0 {
 		return nil
 	}
-	// Sorting the keys is the costliest part of encoding a batch; the
-	// analysis goroutine, which prepares, is the busier of the two, so it
-	// happens here, before the write lock is taken.
-	w.group()
 	now := s.now()
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		g, err := w.ix.current(tx)
@@ -223,6 +235,9 @@ type genWriter struct {
 	pending    [][][]byte
 	postings   [][]keyValue
 	drops      [][][]byte
+	// entryPuts holds the session entries putSessions puts last, in key
+	// order.
+	entryPuts []entryPut
 	// exchanges and bodies are the log records of the batch Prepare
 	// encoded, for Commit; only Prepare's writers use them.
 	exchanges, bodies []keyValue
@@ -301,6 +316,8 @@ func (w *genWriter) reset() {
 		w.pending[i], w.postings[i], w.drops[i] = w.pending[i][:0], w.postings[i][:0], w.drops[i][:0]
 	}
 	w.exchanges, w.bodies = w.exchanges[:0], w.bodies[:0]
+	clear(w.entryPuts)
+	w.entryPuts = w.entryPuts[:0]
 }
 
 // writerPool keeps Prepare's writers between batches, with what they grew:
@@ -480,7 +497,7 @@ func (w *genWriter) putSessions() error {
 		w.free = append(w.free, d.clear())
 	}
 	clear(w.ids) // the ids are the sessions' own strings
-	return nil
+	return w.putEntries()
 }
 
 // unassign removes what assign recorded; the ids leave their postings and
@@ -525,9 +542,9 @@ func (w *genWriter) putSession(id []byte, d *sessionDelta) error {
 	return w.g.sessions.Put(key, w.bytes(append(appendSessionHeader(w.spare(), h), d.summary...)))
 }
 
-// replaceEntries deletes the entries of old that are not in next and puts
+// replaceEntries deletes the entries of old that are not in next and queues
 // those of next that are not in old, with the session's sequence number as
-// their value.
+// their value, for putEntries.
 func (w *genWriter) replaceEntries(old, next []indexEntry, seq []byte) error {
 	for _, e := range old {
 		if b := w.g.bucket(w.ix, e.bucket); b != nil && !containsEntry(next, e) {
@@ -542,11 +559,38 @@ func (w *genWriter) replaceEntries(old, next []indexEntry, seq []byte) error {
 			return fmt.Errorf("no bucket %s: %w", e.bucket, ErrCorrupt)
 		}
 		if !containsEntry(old, e) {
-			if err := b.Put(e.key, seq); err != nil {
-				return err
-			}
+			w.entryPuts = append(w.entryPuts, entryPut{name: e.bucket, bucket: b, key: e.key, value: seq})
 		}
 	}
+	return nil
+}
+
+// entryPut is a session entry replaceEntries queued.
+type entryPut struct {
+	name       string
+	bucket     *bolt.Bucket
+	key, value []byte
+}
+
+// putEntries puts the queued entries in key order. Sessions are written in
+// id order, which is no order of their last-seen keys, and a batch's
+// last-seen keys all land at the end of that bucket: put in session order,
+// each shifted half the growing last node, and those shifts cost more than
+// the rest of the puts.
+func (w *genWriter) putEntries() error {
+	slices.SortFunc(w.entryPuts, func(a, b entryPut) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.key, b.key)
+	})
+	for _, e := range w.entryPuts {
+		if err := e.bucket.Put(e.key, e.value); err != nil {
+			return err
+		}
+	}
+	clear(w.entryPuts) // they point into the transaction's buckets
+	w.entryPuts = w.entryPuts[:0]
 	return nil
 }
 
@@ -566,6 +610,9 @@ func (w *genWriter) forget(id []byte, n, through uint64) error {
 	if h.count <= n {
 		if err := w.replaceEntries(h.entries, nil, key); err != nil {
 			return fmt.Errorf("session %s: %w", id, err)
+		}
+		if err := w.putEntries(); err != nil {
+			return err
 		}
 		if err := w.deleteSessionID(id); err != nil {
 			return err

@@ -62,15 +62,18 @@ samples=$(perf report -i "$tmp/perf.data" --stdio 2>/dev/null | sed -n 's/^# Sam
 
 # share PATTERN [FILE] prints the inclusive share of the first symbol
 # matching PATTERN (a fixed string) in FILE (the proxy's report), or 0.
+# perf pads the symbol column with spaces, so a pattern ending in a space
+# matches that symbol only, not the closures named after it.
 share() { { grep -F -- "$1" "${2:-$tmp/children.txt}" || true; } | head -1 | awk '{v = $1 + 0} END {print v + 0}'; }
 declare -a stage=(
 	"proxying: fasthttp server connections (capture's handler, the upstream round trip, socket I/O)|github.com/valyala/fasthttp.(*Server).serveConnCounted"
 	"— of which capture.(*Proxy).serveHTTP (building the exchange, headers, forwarding)|github.com/spoorhq/spoor/capture.(*Proxy).serveHTTP"
-	"attack detection stage (ingest.DetectStage workers)|github.com/spoorhq/spoor/ingest.DetectStage.func2"
+	"attack detection stage (ingest.DetectStage workers)|github.com/spoorhq/spoor/ingest.(*detectStage).detect "
 	"— of which tier 2, the Core Rule Set (engine/detect.(*Detector).Tier2)|github.com/spoorhq/spoor/engine/detect.(*Detector).Tier2"
 	"— of which tier 1 (engine/detect.(*Detector).Tier1)|github.com/spoorhq/spoor/engine/detect.(*Detector).Tier1"
 	"analysis: grouping, context, observers, and encoding each batch for the store (ingest.(*Pipeline).analyse)|github.com/spoorhq/spoor/ingest.(*Pipeline).analyse"
-	"— of which encoding the batch (store.(*Store).Prepare)|github.com/spoorhq/spoor/store.(*Store).Prepare"
+	"— of which encoding the batch (store.(*Store).Prepare)|github.com/spoorhq/spoor/store.(*Store).Prepare "
+	"sorting each batch's index keys, beside analysis and commits (store.(*Store).Prepare.func1)|github.com/spoorhq/spoor/store.(*Store).Prepare.func1"
 	"store commits (store.(*preparedBatch).Commit, bbolt)|github.com/spoorhq/spoor/store.(*preparedBatch).Commit"
 	"garbage collector (runtime.gcBgMarkWorker)|runtime.gcBgMarkWorker"
 )
@@ -91,9 +94,11 @@ declare -a import_stage=(
 	"store commits (store.(*preparedBatch).Commit, bbolt)|github.com/spoorhq/spoor/store.(*preparedBatch).Commit"
 	"— of which the session records (store.(*genWriter).putSessions)|github.com/spoorhq/spoor/store.(*genWriter).putSessions"
 	"analysis, and encoding each batch for the store (ingest.(*Pipeline).analyse)|github.com/spoorhq/spoor/ingest.(*Pipeline).analyse"
-	"— of which encoding the batch (store.(*Store).Prepare)|github.com/spoorhq/spoor/store.(*Store).Prepare"
+	"— of which encoding the batch (store.(*Store).Prepare)|github.com/spoorhq/spoor/store.(*Store).Prepare "
 	"— of which abuse verdicts (engine/abuse.(*Tracker).Observe)|github.com/spoorhq/spoor/engine/abuse.(*Tracker).Observe"
-	"— of which grouping keys (engine.KeyList.Identify)|github.com/spoorhq/spoor/engine.KeyList.Identify"
+	"— of which grouping keys (engine.(*identityMemo).identify)|github.com/spoorhq/spoor/engine.(*identityMemo).identify"
+	"sorting each batch's index keys, beside analysis and commits (store.(*Store).Prepare.func1)|github.com/spoorhq/spoor/store.(*Store).Prepare.func1"
+	"attack detection (ingest.DetectStage workers)|github.com/spoorhq/spoor/ingest.(*detectStage).detect "
 	"reading and parsing lines (capture/importer.Import)|github.com/spoorhq/spoor/capture/importer.Import"
 	"hashing the file to recognise a repeated import (main.openImportSource)|main.openImportSource"
 	"garbage collector (runtime.gcBgMarkWorker)|runtime.gcBgMarkWorker"

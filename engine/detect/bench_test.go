@@ -1,15 +1,12 @@
 package detect
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/spoorhq/spoor/capture/importer"
 	"github.com/spoorhq/spoor/engine"
-	"github.com/spoorhq/spoor/internal/corpora"
+	"github.com/spoorhq/spoor/internal/accesslog"
 )
 
 // typicalExchange is the exchange the tier-1 target is stated for: a GET
@@ -129,36 +126,11 @@ func BenchmarkTier1TypicalCold(b *testing.B) {
 // they do in any log, and the clean-value caches see them as they come.
 func BenchmarkTier1LogLine(b *testing.B) {
 	d := newTier1(b)
-	xs := accessLogExchanges(b, 10000)
+	xs := accesslog.Exchanges(b, 10000)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		d.Tier1(xs[i%len(xs)])
 		i++
 	}
-}
-
-// accessLogExchanges reads up to n lines of the shared access log.
-func accessLogExchanges(tb testing.TB, n int) []*engine.Exchange {
-	tb.Helper()
-	path, err := corpora.Path("access-logs", "elastic_examples_apache_logs.log.gz")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var xs []*engine.Exchange
-	_, err = importer.Import(context.Background(), f, importer.Options{Format: importer.FormatCombined}, func(x *engine.Exchange) error {
-		if len(xs) < n {
-			xs = append(xs, x)
-		}
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return xs
 }

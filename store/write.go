@@ -306,6 +306,11 @@ func (w *genWriter) spare() []byte {
 // transaction has ended, when bbolt no longer holds any slice of the arena.
 func (w *genWriter) reset() {
 	w.g, w.arena, w.next = nil, nil, 0
+	// A batch of large bodies can grow the arena to hundreds of blocks;
+	// the pool keeps what a typical batch needs, not what the largest one
+	// did, so that a burst does not hold its memory for good.
+	clear(w.blocks[min(len(w.blocks), keptBlocks):])
+	w.blocks = w.blocks[:min(len(w.blocks), keptBlocks)]
 	for _, d := range w.touched {
 		w.free = append(w.free, d.clear())
 	}
@@ -333,6 +338,10 @@ type writerPool struct {
 }
 
 const pooledWriters = 4
+
+// keptBlocks bounds the arena blocks a pooled writer keeps: 16 MiB, twice
+// what a batch of ten thousand log lines takes.
+const keptBlocks = 16
 
 // get returns a cleared writer, or a new one with an indexer from newIndexer.
 func (p *writerPool) get(newIndexer func() *indexer) *genWriter {

@@ -173,6 +173,11 @@ func newAttackDetector(log *slog.Logger, p detectPolicy) (*attackDetector, error
 	if err != nil {
 		return nil, fmt.Errorf("attack detection: %w", err)
 	}
+	go func() {
+		if err := d.Loaded(); err != nil {
+			log.Error("the Core Rule Set failed to load: tier 2 is off, tier 1 still tags", "err", err)
+		}
+	}()
 	return &attackDetector{
 		detector: d,
 		schedule: detect.NewScheduler(detect.SchedulerOptions{}),
@@ -193,13 +198,16 @@ func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 	now := time.Now()
 	affordable := a.cpu.allows(now, suspicious) && (suspicious || a.budget.take(now))
 	checked := a.schedule.Tier2Within(suspicious, backlog, affordable)
+	// The rules load in the background: the first check waits for them
+	// (the wait is not the check's cost), and if they failed to load, which
+	// newAttackDetector reports once, tier 1's tags stand.
+	if checked && a.detector.Loaded() != nil {
+		checked = false
+	}
 	if suspicious && !checked {
 		a.unchecked.Add(1)
 	}
 	if checked {
-		// The rules load in the background; the wait for them is not the
-		// check's cost.
-		_ = a.detector.Loaded() // Tier2 reports a failure to load
 		start := time.Now()
 		deep, err := a.detector.Tier2(x, tags)
 		a.cpu.charge(time.Since(start))

@@ -228,6 +228,12 @@ func unidentified(h Hasher) Identity {
 // over rather than grow.
 const identityMemoSize = 8192
 
+// maxMemoValue bounds the values identityMemo keeps, so that its memory is
+// bounded in bytes too: an address and a user agent fit, while a key that
+// reads a body member or a token of kilobytes is hashed each time, as
+// before the memo, and not held in memory in the clear.
+const maxMemoValue = 512
+
 // identityMemo is KeyList.Identify remembering the identities of recent key
 // values. Most requests come from an actor seen moments before (every line
 // of an access log names one by address and user agent), and hashing its
@@ -269,6 +275,9 @@ func (m *identityMemo) identify(v *View) Identity {
 		// from it rather than copying them again.
 		key := string(buf)
 		id := k.identity(key[n:], m.hasher)
+		if len(key)-n > maxMemoValue {
+			return id
+		}
 		if len(m.seen) >= identityMemoSize {
 			clear(m.seen)
 		}

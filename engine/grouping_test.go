@@ -242,4 +242,12 @@ func TestIdentityMemo(t *testing.T) {
 			}
 		}
 	}
+	long := exchangeAt(0, "GET", "/", "192.0.2.1", "X-Name", strings.Repeat("n", maxMemoValue+1))
+	held := len(m.seen)
+	if got, want := m.identify(NewView(long)), list.Identify(NewView(long), h); got.Value != want.Value || got.Display != want.Display {
+		t.Errorf("long value: memo %q %q, want %q %q", got.Value, got.Display, want.Value, want.Display)
+	}
+	if len(m.seen) != held {
+		t.Errorf("the memo kept a value of %d bytes, past maxMemoValue", maxMemoValue+1)
+	}
 }

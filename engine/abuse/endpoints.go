@@ -1,5 +1,7 @@
 package abuse
 
+import "strings"
+
 // maxEndpointCounts bounds the per-endpoint request counts a session keeps
 // (for finding the listing of a walked template); breadth past it is still
 // counted by the distinct counter.
@@ -14,7 +16,9 @@ func (ss *sessionState) observeEndpoint(endpoint, path, query, method string, st
 		if ss.endpointCounts == nil {
 			ss.endpointCounts = map[string]int32{}
 		}
-		ss.endpointCounts[endpoint] = 0
+		// A copy: an endpoint may be a slice of the exchange's request
+		// line, which the session would otherwise keep whole.
+		ss.endpointCounts[strings.Clone(endpoint)] = 0
 	}
 	if n, ok := ss.endpointCounts[endpoint]; ok {
 		ss.endpointCounts[endpoint] = n + 1

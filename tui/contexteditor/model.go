@@ -1,14 +1,14 @@
 package contexteditor
 
 import (
+	"errors"
 	"slices"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/specinput"
 	"github.com/spoorhq/spoor/tui/theme"
 )
 
@@ -38,9 +38,7 @@ type Model struct {
 	loaded      bool
 	rows        []Row
 	cursor      int
-	adding      bool
-	input       textinput.Model
-	inputErr    string
+	input       specinput.Model
 	// note is a one-off explanation of the last key (why a default row
 	// cannot be removed, what changed); the next key clears it.
 	note string
@@ -54,14 +52,7 @@ type Model struct {
 // New returns an editor over backend, which may be nil (the root then
 // never opens it).
 func New(th theme.Theme, backend Backend) Model {
-	in := textinput.New()
-	// A steady cursor needs no blink timer: no wakeups while idle.
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.Prompt = "new point: "
-	in.Placeholder = "req.json.username"
-	in.ShowSuggestions = true
+	in := specinput.New("new point: ", "req.json.username")
 	return Model{keys: DefaultKeyMap(), theme: th, backend: backend, input: in}
 }
 
@@ -71,17 +62,18 @@ func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
 // SetSize sets the area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.input.SetWidth(max(w-14, 1))
+	m.input.SetWidth(w - 14)
 }
 
 // Typing reports whether the new-point input has the keyboard, so that
 // the root lets it have q and ?.
-func (m Model) Typing() bool { return m.adding }
+func (m Model) Typing() bool { return m.input.Active() }
 
 // Open reads the parameters; points are completions for a new one.
 func (m *Model) Open(points []string) tea.Cmd {
 	m.input.SetSuggestions(points)
-	m.loaded, m.err, m.adding, m.dirty, m.confirmClose, m.saved, m.note = false, nil, false, false, false, false, ""
+	m.input.Stop()
+	m.loaded, m.err, m.dirty, m.confirmClose, m.saved, m.note = false, nil, false, false, false, ""
 	b := m.backend
 	return func() tea.Msg {
 		p, h, err := b.Context()
@@ -111,7 +103,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, func() tea.Msg { return SavedMsg{} }
 		}
 	case tea.KeyPressMsg:
-		if m.adding {
+		if m.input.Active() {
 			return m.updateInput(msg)
 		}
 		return m.handleKey(msg)
@@ -140,10 +132,7 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.cursor = min(m.cursor+1, max(len(m.rows)-1, 0))
 	case !m.loaded:
 	case key.Matches(k, m.keys.Add):
-		m.adding = true
-		m.inputErr = ""
-		m.input.SetValue("")
-		return m, m.input.Focus()
+		return m, m.input.Start()
 	case key.Matches(k, m.keys.Delete):
 		if m.cursor >= len(m.params) {
 			m.note = "a default row cannot be removed; h keeps credentials in the clear instead"
@@ -172,36 +161,31 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// updateInput edits a new point; enter validates it with engine.ParsePoint.
+// updateInput edits a new point; enter adds it after the cursor once
+// checkPoint passes.
 func (m Model) updateInput(k tea.KeyPressMsg) (Model, tea.Cmd) {
-	switch {
-	case key.Matches(k, m.keys.Cancel):
-		m.adding = false
-		m.input.Blur()
-		return m, nil
-	case key.Matches(k, m.keys.Accept):
-		spec := strings.TrimSpace(m.input.Value())
-		p, err := engine.ParsePoint(spec)
-		if err != nil {
-			m.inputErr = err.Error()
-			return m, nil
-		}
-		if slices.ContainsFunc(m.params, func(cp engine.ContextParam) bool { return samePoint(cp.Point, p) }) {
-			m.inputErr = spec + " is already a context parameter"
-			return m, nil
-		}
+	in, cmd, spec, ok := m.input.Update(k, specinput.Keys{Accept: m.keys.Accept, Cancel: m.keys.Cancel}, m.checkPoint)
+	m.input = in
+	if ok {
 		at := min(m.cursor+1, len(m.params))
 		m.params = slices.Insert(m.params, at, engine.ContextParam{Point: spec})
 		m.cursor = at
-		m.adding = false
-		m.input.Blur()
 		m.edited()
-		return m, nil
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(k)
-	m.inputErr = ""
 	return m, cmd
+}
+
+// checkPoint accepts a point engine.ParsePoint reads that is not a
+// parameter already.
+func (m Model) checkPoint(spec string) error {
+	p, err := engine.ParsePoint(spec)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(m.params, func(cp engine.ContextParam) bool { return samePoint(cp.Point, p) }) {
+		return errors.New(spec + " is already a context parameter")
+	}
+	return nil
 }
 
 // samePoint compares points as the engine does, so that header names
@@ -230,7 +214,7 @@ func (m *Model) save() tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m Model) ShortHelp() []key.Binding {
-	if m.adding {
+	if m.input.Active() {
 		return []key.Binding{m.keys.Accept, m.keys.Complete, m.keys.Cancel}
 	}
 	return []key.Binding{m.keys.Add, m.keys.Delete, m.keys.Type, m.keys.Hash, m.keys.Save, m.keys.Close}

@@ -79,13 +79,8 @@ func (m Model) footer() []string {
 	th := m.theme
 	var out []string
 	switch {
-	case m.adding:
-		out = append(out, m.input.View())
-		if m.inputErr != "" {
-			out = append(out, th.Danger.Render(table.Sanitize(m.inputErr)))
-		} else if s := m.input.MatchedSuggestions(); len(s) > 0 {
-			out = append(out, th.Muted.Render("tab completes: "+table.Sanitize(strings.Join(s[:min(len(s), 5)], "  "))))
-		}
+	case m.input.Active():
+		out = append(out, m.input.Lines(th)...)
 	case m.confirmClose:
 		out = append(out, th.Warn.Render("unsaved changes: s saves them, esc again leaves without saving"))
 	case m.saving:

@@ -2,17 +2,18 @@ package keyeditor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/tui/specinput"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
 )
@@ -56,9 +57,7 @@ type Model struct {
 	loaded     bool
 	rows       []engine.KeyInfo
 	cursor     int
-	adding     bool
-	input      textinput.Model
-	inputErr   string
+	input      specinput.Model
 	points     []string
 	// gen counts edits: a preview is only shown for the keys it was
 	// computed for.
@@ -77,14 +76,7 @@ type Model struct {
 // New returns an editor over backend, which may be nil (the root then
 // never opens it).
 func New(th theme.Theme, backend Backend) Model {
-	in := textinput.New()
-	// A steady cursor needs no blink timer: no wakeups while idle.
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
-	in.Prompt = "new key: "
-	in.Placeholder = "req.header.X-Session-Id"
-	in.ShowSuggestions = true
+	in := specinput.New("new key: ", "req.header.X-Session-Id")
 	m := Model{keys: DefaultKeyMap(), theme: th, backend: backend, input: in}
 	// Full and empty cells differ by glyph, so the bar reads without
 	// colour; it is drawn at the reported fraction (ViewAs), without the
@@ -108,18 +100,19 @@ func (m *Model) SetTheme(th theme.Theme) {
 // SetSize sets the area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.input.SetWidth(max(w-12, 1))
+	m.input.SetWidth(w - 12)
 }
 
 // Typing reports whether the new-key input has the keyboard, so that the
 // root lets it have q and ?.
-func (m Model) Typing() bool { return m.adding }
+func (m Model) Typing() bool { return m.input.Active() }
 
 // Open reads the keys; points are completions for a new key.
 func (m *Model) Open(points []string) tea.Cmd {
 	m.points = points
 	m.input.SetSuggestions(points)
-	m.loaded, m.preview, m.err, m.adding = false, nil, nil, false
+	m.input.Stop()
+	m.loaded, m.preview, m.err = false, nil, nil
 	b := m.backend
 	return func() tea.Msg {
 		c, bi, err := b.Keys()
@@ -157,7 +150,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, func() tea.Msg { return AppliedMsg{} }
 		}
 	case tea.KeyPressMsg:
-		if m.adding {
+		if m.input.Active() {
 			return m.updateInput(msg)
 		}
 		return m.handleKey(msg)
@@ -198,10 +191,7 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.builtin = !m.builtin
 		m.edited()
 	case key.Matches(k, m.keys.Add):
-		m.adding = true
-		m.inputErr = ""
-		m.input.SetValue("")
-		return m, m.input.Focus()
+		return m, m.input.Start()
 	case key.Matches(k, m.keys.Preview):
 		return m, m.runPreview()
 	case key.Matches(k, m.keys.Apply):
@@ -210,35 +200,30 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// updateInput edits a new key; enter validates it with engine.ParseKey.
+// updateInput edits a new key; enter adds it after the cursor once
+// checkKey passes.
 func (m Model) updateInput(k tea.KeyPressMsg) (Model, tea.Cmd) {
-	switch {
-	case key.Matches(k, m.keys.Cancel):
-		m.adding = false
-		m.input.Blur()
-		return m, nil
-	case key.Matches(k, m.keys.Accept):
-		spec := strings.TrimSpace(m.input.Value())
-		if _, err := engine.ParseKey(spec, engine.OriginConfig); err != nil {
-			m.inputErr = err.Error()
-			return m, nil
-		}
-		if slices.ContainsFunc(m.configured, func(s string) bool { return strings.EqualFold(s, spec) }) {
-			m.inputErr = spec + " is already in the list"
-			return m, nil
-		}
+	in, cmd, spec, ok := m.input.Update(k, specinput.Keys{Accept: m.keys.Accept, Cancel: m.keys.Cancel}, m.checkKey)
+	m.input = in
+	if ok {
 		at := min(m.cursor+1, len(m.configured))
 		m.configured = slices.Insert(m.configured, at, spec)
 		m.cursor = at
-		m.adding = false
-		m.input.Blur()
 		m.edited()
-		return m, nil
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(k)
-	m.inputErr = ""
 	return m, cmd
+}
+
+// checkKey accepts a key engine.ParseKey reads that is not in the list
+// already.
+func (m Model) checkKey(spec string) error {
+	if _, err := engine.ParseKey(spec, engine.OriginConfig); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(m.configured, func(s string) bool { return strings.EqualFold(s, spec) }) {
+		return errors.New(spec + " is already in the list")
+	}
+	return nil
 }
 
 // edited rebuilds the effective list and forgets a preview of old keys.
@@ -308,7 +293,7 @@ func wait(ch <-chan tea.Msg) tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m Model) ShortHelp() []key.Binding {
-	if m.adding {
+	if m.input.Active() {
 		return []key.Binding{m.keys.Accept, m.keys.Complete, m.keys.Cancel}
 	}
 	return []key.Binding{m.keys.MoveUp, m.keys.MoveDown, m.keys.Add, m.keys.Delete, m.keys.Preview, m.keys.Apply, m.keys.Close}
@@ -380,13 +365,8 @@ func (m Model) footer() []string {
 	th := m.theme
 	var out []string
 	switch {
-	case m.adding:
-		out = append(out, m.input.View())
-		if m.inputErr != "" {
-			out = append(out, th.Danger.Render(table.Sanitize(m.inputErr)))
-		} else if s := m.input.MatchedSuggestions(); len(s) > 0 {
-			out = append(out, th.Muted.Render("tab completes: "+table.Sanitize(strings.Join(s[:min(len(s), 5)], "  "))))
-		}
+	case m.input.Active():
+		out = append(out, m.input.Lines(th)...)
 	case m.applying:
 		out = append(out, m.progressLine())
 	case m.previewing:

@@ -151,6 +151,12 @@ func (t *Tracker) observeLogin(ss *sessionState, at attempt) {
 			ss.dirty = true
 		}
 	}
+	if len(ss.verdicts) > 0 {
+		// A verdict states the failures it rests on: keep the count
+		// current while the attack goes on, at the cost of one scoring
+		// per attempt of a session already judged.
+		ss.dirty = true
+	}
 	if at.out == authFailure && at.why == failShape && at.ep.shapes[at.shape].count == c.ShapeRepeats {
 		// The endpoint has just learnt its failure shape: the attempts
 		// it answered so far become failures.

@@ -31,7 +31,9 @@ func page(title string, n int) opt {
 
 // respHeader adds a response header.
 func respHeader(name, value string) opt {
-	return func(x *engine.Exchange) { x.RespHeaders = append(x.RespHeaders, engine.Header{Name: name, Value: value}) }
+	return func(x *engine.Exchange) {
+		x.RespHeaders = append(x.RespHeaders, engine.Header{Name: name, Value: value})
+	}
 }
 
 // logOnly strips what an access log does not have: request and response

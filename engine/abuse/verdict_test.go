@@ -182,8 +182,10 @@ func TestVerdictsLive(t *testing.T) {
 	if got := detectorValue(first[0], "failed_logins"); got != 10 {
 		t.Errorf("first verdict's failed_logins changed to %v after it was published", got)
 	}
-	if got := detectorValue(s.Abuse[0], "failed_logins"); got != 96 {
-		t.Errorf("latest failed_logins = %v, want 96 (scored every 16 requests)", got)
+	// A session already judged is rescored at every further attempt, so
+	// that the evidence its verdict states is current.
+	if got := detectorValue(s.Abuse[0], "failed_logins"); got != 100 || s.Abuse[0].Evidence != 100 {
+		t.Errorf("latest failed_logins = %v, evidence %d, want 100", got, s.Abuse[0].Evidence)
 	}
 }
 

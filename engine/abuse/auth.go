@@ -52,8 +52,9 @@ type attempt struct {
 	known bool
 	ua    uint64
 	at    time.Time
-	// endpoint and reason say where the attempt went and why it is one.
-	endpoint, reason string
+	// method, path and reason say where the attempt went and why it is
+	// one.
+	method, path, reason string
 }
 
 // authOf says whether x was a login attempt, how it ended, and hashes the
@@ -67,8 +68,7 @@ func (t *Tracker) authOf(x *engine.Exchange) (attempt, bool) {
 	if o.out == authNone {
 		return attempt{}, false
 	}
-	a := attempt{outcome: o, ua: hashString(x.UserAgent()), at: x.Start, reason: reason}
-	a.endpoint = x.Method + " " + x.Path
+	a := attempt{outcome: o, ua: hashString(x.UserAgent()), at: x.Start, method: x.Method, path: x.Path, reason: reason}
 	v := engine.NewView(x)
 	for _, p := range t.userPoints {
 		if name := v.Value(p); name != "" {
@@ -120,7 +120,7 @@ func (a *authCounters) fail(at attempt) {
 		a.last = at.at
 	}
 	if a.endpoint == "" {
-		a.endpoint, a.reason = strings.Clone(at.endpoint), strings.Clone(at.reason)
+		a.endpoint, a.reason = at.method+" "+at.path, strings.Clone(at.reason)
 	}
 	a.attempts++
 	if a.runUA != at.ua {
@@ -267,10 +267,10 @@ func (t *Tracker) measureAuth(ss *sessionState, m *[numDetectors]measure) int {
 	if failed && ev.logOnly && a.rate() < c.LogMinRate {
 		m[dFailedLogins].fired, failed = false, false
 	}
+	m[dFailedLogins].note = note
 	if failed {
-		m[dFailedLogins].note = a.explain(ev, note)
-	} else {
-		m[dFailedLogins].note = note
+		// The sentence is written only if a verdict shows it (explain).
+		m[dFailedLogins].auth, m[dFailedLogins].ev = a, ev
 	}
 
 	users := a.users.count()

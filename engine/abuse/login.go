@@ -242,6 +242,9 @@ const (
 	maxShapes         = 8
 )
 
+// loginKey names a login endpoint: its method and path template.
+type loginKey struct{ method, endpoint string }
+
 // loginEndpoint learns the shapes of one login endpoint's answers that
 // neither a status nor a redirect judged.
 type loginEndpoint struct {
@@ -275,14 +278,14 @@ func (t *Tracker) loginEndpoint(x *engine.Exchange) *loginEndpoint {
 	if endpoint == "" {
 		endpoint = engine.Endpoint(x.Path)
 	}
-	key := x.Method + " " + endpoint
-	ep := t.loginEPs[key]
+	ep := t.loginEPs[loginKey{x.Method, endpoint}]
 	if ep == nil {
 		if len(t.loginEPs) >= maxLoginEndpoints {
 			return nil
 		}
-		ep = &loginEndpoint{name: strings.Clone(key)}
-		t.loginEPs[ep.name] = ep
+		key := loginKey{strings.Clone(x.Method), strings.Clone(endpoint)}
+		ep = &loginEndpoint{name: key.method + " " + key.endpoint}
+		t.loginEPs[key] = ep
 	}
 	return ep
 }

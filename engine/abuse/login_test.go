@@ -147,6 +147,7 @@ func TestLoginsFromAccessLog(t *testing.T) {
 				t.Errorf("explanation lacks %q:\n%s", want, text)
 			}
 		}
+		t.Log(text)
 		if v.Evidence != 250 {
 			t.Errorf("evidence %d, want 250", v.Evidence)
 		}

@@ -22,7 +22,7 @@ type Tracker struct {
 	userPoints []engine.Point
 	logins     *engine.LoginTable
 	// loginEPs learns the answer shapes of each login endpoint.
-	loginEPs map[string]*loginEndpoint
+	loginEPs map[loginKey]*loginEndpoint
 
 	sessions map[string]*sessionState // by session id
 	keys     map[string]*keyState     // by identity hash
@@ -74,7 +74,7 @@ func NewTracker(cfg Config) (*Tracker, error) {
 		ua:         newUAMemo(),
 		userPoints: usernamePoints(),
 		logins:     logins,
-		loginEPs:   map[string]*loginEndpoint{},
+		loginEPs:   map[loginKey]*loginEndpoint{},
 		sessions:   map[string]*sessionState{},
 		keys:       map[string]*keyState{},
 		ips:        map[string]*ipState{},

@@ -102,11 +102,10 @@ type authCounters struct {
 	topUser                       int              // the most attempts on one user name
 	first, last                   time.Time
 	endpoint, reason              string
-	// run is the attempts since the last success with one user agent
-	// (runUA): a long run ended by a success from the same client is an
-	// account takeover.
-	run   int
-	runUA uint64
+	// runs are the attempts since the last success, per user agent: a long
+	// run ended by a success from the same client is an account takeover,
+	// and clients that interleave behind one address keep their own.
+	runs [maxRuns]uaRun
 	// shape is the failure shape of the latest attempt judged by it.
 	shape *loginShape
 }
@@ -123,10 +122,7 @@ func (a *authCounters) fail(at attempt) {
 		a.endpoint, a.reason = at.method+" "+at.path, strings.Clone(at.reason)
 	}
 	a.attempts++
-	if a.runUA != at.ua {
-		a.run, a.runUA = 0, at.ua
-	}
-	a.run++
+	a.runOf(at.ua).n++
 	switch {
 	case at.out == authPending:
 		a.addPending(at.ep, at.shape)
@@ -168,15 +164,42 @@ func (a *authCounters) addPending(ep *loginEndpoint, shape int) {
 	}
 }
 
-// succeed ends the current run of failures and returns its length when
-// the success came from the client that failed.
-func (a *authCounters) succeed(ua uint64) int {
-	run := a.run
-	a.run = 0
-	if a.runUA != ua {
-		return 0
+// maxRuns bounds the user agents whose runs one scope follows.
+const maxRuns = 4
+
+// uaRun is one client's run of attempts that did not succeed.
+type uaRun struct {
+	ua uint64
+	n  int
+}
+
+// runOf returns ua's run, taking over the shortest when all are in use.
+func (a *authCounters) runOf(ua uint64) *uaRun {
+	low := &a.runs[0]
+	for i := range a.runs {
+		r := &a.runs[i]
+		if r.ua == ua && (r.n > 0 || ua == 0) {
+			return r
+		}
+		if r.n < low.n {
+			low = r
+		}
 	}
-	return run
+	*low = uaRun{ua: ua}
+	return low
+}
+
+// succeed ends the run of the client that succeeded and returns its
+// length.
+func (a *authCounters) succeed(ua uint64) int {
+	for i := range a.runs {
+		if r := &a.runs[i]; r.ua == ua && r.n > 0 {
+			n := r.n
+			*r = uaRun{}
+			return n
+		}
+	}
+	return 0
 }
 
 // evidence is what a scope's failures rest on, with undecided attempts

@@ -201,3 +201,30 @@ func TestLoginOutcome(t *testing.T) {
 		t.Errorf("Basic credentials: reason %q", r)
 	}
 }
+
+// TestMistypeBehindAnAttacker checks that a person who mistypes once from
+// the address of a credential stuffer (a shared NAT, or a demo run without
+// forwarded addresses) is not an account takeover, while the stuffer's own
+// lucky guess from that address still is.
+func TestMistypeBehindAnAttacker(t *testing.T) {
+	const nat, stufferUA = "192.0.2.80", "python-requests/2.32.3"
+	steps := in("stuffer", spaced(30, 200*time.Millisecond, func(i int, at time.Duration) *engine.Exchange {
+		return get(at, "", login("u"+strconv.Itoa(i)), status(401), from(nat), ua(stufferUA))
+	})...)
+	steps = append(steps, in("shopper",
+		get(7*time.Second, "", login("carol"), status(401), from(nat)),
+		get(9*time.Second, "", login("carol"), from(nat), respHeader("Set-Cookie", "sid=c4r0l; HttpOnly")),
+		get(12*time.Second, "/products", from(nat)), get(15*time.Second, "/cart", from(nat)), get(19*time.Second, "/checkout", from(nat)),
+	)...)
+	steps = append(steps, in("lucky", get(20*time.Second, "", login("u99"), from(nat), ua(stufferUA), respHeader("Set-Cookie", "sid=l0cky")))...)
+	tr, sessions := run(t, DefaultConfig(), steps)
+	for _, id := range []string{"shopper", "lucky"} {
+		tr.Refresh(sessions[id])
+	}
+	if s := sessions["shopper"]; len(s.Abuse) > 0 {
+		t.Errorf("shopper behind the stuffer's address drew %s", explainAll(s.Abuse))
+	}
+	if v := verdictOf(sessions["lucky"], engine.AbuseAccountTakeover); v == nil || v.Evidence != 30 {
+		t.Errorf("the stuffer's lucky guess: %s, want account_takeover on the 30 failures from its address", explainAll(sessions["lucky"].Abuse))
+	}
+}

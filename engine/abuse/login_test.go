@@ -228,3 +228,35 @@ func TestMistypeBehindAnAttacker(t *testing.T) {
 		t.Errorf("the stuffer's lucky guess: %s, want account_takeover on the 30 failures from its address", explainAll(sessions["lucky"].Abuse))
 	}
 }
+
+// FuzzLoginOutcome feeds arbitrary request and response bodies, content
+// types, statuses and redirects to login recognition and outcome
+// inference: nothing may panic, and a fingerprint must not depend on more
+// than the first maxFingerprint bytes.
+func FuzzLoginOutcome(f *testing.F) {
+	f.Add("application/x-www-form-urlencoded", "user=a&pwd=b", 200, "", `<html><form><input name="p"></form></html>`)
+	f.Add("application/json", `{"login":{"password":"x"}}`, 302, "/login?error=1", `{"token":"t"}`)
+	f.Add("", "passwd=", 303, "%zz", `"a":"b"`)
+	f.Fuzz(func(t *testing.T, contentType, reqBody string, code int, location, respBody string) {
+		tr, err := NewTracker(DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := get(0, "/any/path", func(x *engine.Exchange) {
+			x.Method = "POST"
+			x.Status = code
+			x.ReqBody = engine.Body{Data: []byte(reqBody), Size: int64(len(reqBody))}
+			x.RespBody = engine.Body{Data: []byte(respBody), Size: int64(len(respBody))}
+			setHeader(x, "Content-Type", contentType)
+		}, respHeader("Location", location))
+		for range 6 {
+			tr.authOf(x)
+		}
+		fp, _ := bodyFingerprint([]byte(respBody))
+		if long := respBody + strings.Repeat("<x>", maxFingerprint); len(respBody) >= maxFingerprint {
+			if fp2, _ := bodyFingerprint([]byte(long)); fp2 != fp {
+				t.Fatal("fingerprint read past maxFingerprint")
+			}
+		}
+	})
+}

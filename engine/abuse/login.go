@@ -143,15 +143,22 @@ func (t *Tracker) outcomeOf(x *engine.Exchange, reason string) outcome {
 		}
 		return outcome{}
 	}
+	if ep.refusesByStatus > 0 && x.Status < 300 {
+		// An endpoint that refuses with a 401 or 403 accepts with a 2xx,
+		// however alike its answers are.
+		return outcome{out: authSuccess}
+	}
 	i := ep.observe(x, cred)
 	switch {
 	case i >= 0 && ep.isFailure(i, t.cfg.Auth.ShapeRepeats):
+		// A credential the endpoint hands out with its usual refusal (a
+		// PHP session cookie to every new client) is no success.
 		return outcome{out: authFailure, why: failShape, ep: ep, shape: i}
 	case cred:
 		return outcome{out: authSuccess}
-	case ep.refusesByStatus > 0 || ep.hasFailureShape(t.cfg.Auth.ShapeRepeats):
-		// An endpoint that says no in another way (a 401, its failure
-		// page) says yes with this answer.
+	case ep.hasFailureShape(t.cfg.Auth.ShapeRepeats):
+		// An endpoint that refuses with its failure page says yes with
+		// another answer.
 		return outcome{out: authSuccess}
 	case i < 0:
 		return outcome{}

@@ -260,3 +260,27 @@ func FuzzLoginOutcome(f *testing.F) {
 		}
 	})
 }
+
+// TestSuccessesAlikeAreNoFailureShape checks that an endpoint that refuses
+// with 401 does not take its many identical successes (200, a session
+// cookie, the same size) for its failure shape.
+func TestSuccessesAlikeAreNoFailureShape(t *testing.T) {
+	var steps []step
+	for i := range 20 {
+		at := time.Duration(i) * 10 * time.Second
+		steps = append(steps, in("p"+strconv.Itoa(i),
+			get(at, "", login("user"+strconv.Itoa(i)), status(401), from("203.0.113."+strconv.Itoa(i))),
+			get(at+2*time.Second, "", login("user"+strconv.Itoa(i)), respBytes(399), respHeader("Set-Cookie", "sid=s"+strconv.Itoa(i)), from("203.0.113."+strconv.Itoa(i))),
+		)...)
+	}
+	tr, sessions := run(t, DefaultConfig(), steps)
+	for id, s := range sessions {
+		tr.Refresh(s)
+		if len(s.Abuse) > 0 {
+			t.Errorf("%s drew %s", id, explainAll(s.Abuse))
+		}
+		if ss := tr.sessions[id]; ss.auth.attempts != 1 {
+			t.Errorf("%s: %d attempts that did not succeed, want the one 401", id, ss.auth.attempts)
+		}
+	}
+}

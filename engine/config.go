@@ -39,6 +39,10 @@ type Config struct {
 	// Secrets is SecretsHashed (or empty) to store Authorization, Cookie and
 	// Set-Cookie values hashed, SecretsClear to keep them as captured.
 	Secrets SecretPolicy
+	// Logins lists login endpoints beyond the built-in ones
+	// (DefaultLoginEndpoints), for the abuse detectors; `spoor logins`
+	// prints the effective list.
+	Logins []LoginEndpoint
 }
 
 // GroupingConfig orders the grouping keys and sets the session split.
@@ -109,6 +113,9 @@ func compileConfig(c Config) (compiledConfig, error) {
 		return compiledConfig{}, err
 	}
 	if cc.scope, err = compileScope(c.Scope); err != nil {
+		return compiledConfig{}, err
+	}
+	if _, err := NewLoginTable(c.Logins); err != nil {
 		return compiledConfig{}, err
 	}
 	switch c.Secrets {

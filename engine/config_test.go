@@ -82,7 +82,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"grouping:\n  keys: [[req.ip]]\n", `spoor.yaml:2: grouping.keys: want a single value`},
 		{"grouping: [a]\n", `spoor.yaml:1: want a mapping in grouping with keys, builtin, inactivity`},
 		{"grouping: {}\ngrouping: {}\n", `spoor.yaml:2: field "grouping" is set twice`},
-		{"color: blue\n", `spoor.yaml:1: unknown field "color" (want grouping, context, flows, scope, retention, secrets)`},
+		{"color: blue\n", `spoor.yaml:1: unknown field "color" (want grouping, context, flows, scope, retention, secrets, logins)`},
 		{"context:\n  - {point: req.json.a, type: boss}\n", `spoor.yaml:2: unknown context type "boss" (want user, role, context or plain)`},
 		{"context:\n  - {type: user}\n", `spoor.yaml:2: context entry without a point`},
 		{"context:\n  - {point: req.jsn.a}\n", `spoor.yaml:2: unknown request point "req.jsn.a"`},
@@ -99,7 +99,10 @@ func TestParseConfigErrors(t *testing.T) {
 		{"secrets: plain\n", `spoor.yaml:1: unknown secrets policy "plain" (want hashed or clear)`},
 		{"grouping:\n  keys: [a\n", `spoor.yaml:1: did not find expected ',' or ']'`},
 		{"a: b: c\n", `spoor.yaml: mapping values are not allowed in this context`},
-		{"- a\n", `spoor.yaml:1: want a mapping with grouping, context, flows, scope, retention, secrets`},
+		{"- a\n", `spoor.yaml:1: want a mapping with grouping, context, flows, scope, retention, secrets, logins`},
+		{"logins:\n  - {reason: x}\n", `spoor.yaml:2: login endpoint without a match pattern`},
+		{"logins:\n  - {match: \"POST admin\"}\n", `spoor.yaml:2: bad flow pattern "POST admin": path must start with "/"`},
+		{"logins:\n  - {match: /a, colour: red}\n", `spoor.yaml:2: unknown field "colour" in logins (want match, body, reason)`},
 	}
 	for _, tt := range tests {
 		_, err := ParseConfig([]byte(tt.in), "spoor.yaml")
@@ -197,6 +200,9 @@ func configsEqual(a, b Config) bool {
 		}
 		if len(c.Flows) == 0 {
 			c.Flows = nil
+		}
+		if len(c.Logins) == 0 {
+			c.Logins = nil
 		}
 		return c
 	}

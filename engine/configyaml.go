@@ -98,9 +98,11 @@ func (d configDecoder) wrap(n *yaml.Node, err error) error {
 }
 
 func (d configDecoder) config(n *yaml.Node, cfg *Config) error {
-	return d.fields(n, "", []string{"grouping", "context", "flows", "scope", "retention", "secrets"}, func(name string, v *yaml.Node) error {
+	return d.fields(n, "", []string{"grouping", "context", "flows", "scope", "retention", "secrets", "logins"}, func(name string, v *yaml.Node) error {
 		var err error
 		switch name {
+		case "logins":
+			cfg.Logins, err = d.logins(v)
 		case "grouping":
 			err = d.grouping(v, &cfg.Grouping)
 		case "context":
@@ -231,6 +233,43 @@ func (d configDecoder) flows(n *yaml.Node) ([]Flow, error) {
 		flows = append(flows, f)
 	}
 	return flows, nil
+}
+
+// logins reads the login endpoints added to the built-in ones.
+func (d configDecoder) logins(n *yaml.Node) ([]LoginEndpoint, error) {
+	items, err := d.list(n, "logins")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LoginEndpoint, 0, len(items))
+	for _, item := range items {
+		var e LoginEndpoint
+		err := d.fields(item, "logins", []string{"match", "body", "reason"}, func(name string, v *yaml.Node) error {
+			var err error
+			switch name {
+			case "match":
+				if e.Match, err = d.scalar(v, "login match"); err == nil {
+					if _, perr := compileLogin(e); perr != nil {
+						err = d.wrap(v, perr)
+					}
+				}
+			case "body":
+				e.Body, err = d.scalar(v, "login body")
+			case "reason":
+				e.Reason, err = d.scalar(v, "login reason")
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(e.Match) == "" {
+			return nil, d.errorf(item, "login endpoint without a match pattern")
+		}
+		e.Match = strings.TrimSpace(e.Match)
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // patterns reads a flow's match list; a single pattern may stand alone.
@@ -450,14 +489,30 @@ func (c Config) MarshalYAML() (any, error) {
 	if secrets == "" {
 		secrets = SecretsHashed
 	}
-	return mapNode(false,
-		member{"grouping", grouping},
-		member{"context", emptyFlow(context)},
-		member{"flows", emptyFlow(flows)},
-		member{"scope", scope},
-		member{"retention", strNode(formatDuration(c.Retention))},
-		member{"secrets", strNode(string(secrets))},
-	), nil
+	members := []member{
+		{"grouping", grouping},
+		{"context", emptyFlow(context)},
+		{"flows", emptyFlow(flows)},
+		{"scope", scope},
+		{"retention", strNode(formatDuration(c.Retention))},
+		{"secrets", strNode(string(secrets))},
+	}
+	if len(c.Logins) > 0 {
+		logins := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range c.Logins {
+			ms := []member{{"match", strNode(e.Match)}}
+			ms[0].value.Style = yaml.DoubleQuotedStyle
+			if e.Body != "" {
+				ms = append(ms, member{"body", strNode(e.Body)})
+			}
+			if e.Reason != "" {
+				ms = append(ms, member{"reason", strNode(e.Reason)})
+			}
+			logins.Content = append(logins.Content, mapNode(true, ms...))
+		}
+		members = append(members, member{"logins", logins})
+	}
+	return mapNode(false, members...), nil
 }
 
 // orDefault returns d, or def when d is zero (the code's spelling of

@@ -1,6 +1,10 @@
 package engine
 
-import "strings"
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
 
 // secretPoints are body fields that carry credentials in most APIs: the
 // tokens a login or refresh answers with, and the password a login sends.
@@ -22,11 +26,148 @@ func secretPoints() []Point {
 }
 
 // scrubSecrets registers the values of the well-known secret fields of the
-// exchange v reads for scrubbing.
+// exchange v reads for scrubbing, and the value of every password-like
+// field of its request body, at any nesting.
 func (a *Analyzer) scrubSecrets(v *View) {
 	for _, p := range a.secrets {
 		if val := v.Value(p); val != "" {
 			a.scrub.add(val, a.hasher.Hash(val))
+		}
+	}
+	v.passwordFields(func(_, val string) bool {
+		a.scrub.add(val, a.hasher.Hash(val))
+		return true
+	})
+}
+
+// maxPasswordScan bounds the request body searched for password fields:
+// a login form is small, and an upload need not be walked for one.
+const maxPasswordScan = 64 << 10
+
+// IsPasswordField reports whether a form or JSON field name names a
+// password: password, passwd, pwd, pass or pin, alone or as the last word
+// of a longer name after a separator (j_password, user[password],
+// new-password, card_pin).
+func IsPasswordField(name string) bool {
+	if i := strings.LastIndexByte(name, '['); i >= 0 {
+		name = strings.TrimSuffix(name[i+1:], "]")
+	}
+	name = strings.ToLower(name)
+	if strings.Contains(name, "password") || strings.Contains(name, "passwd") {
+		return true
+	}
+	for _, w := range [...]string{"pwd", "pass", "pin"} {
+		if name == w {
+			return true
+		}
+		if rest, ok := strings.CutSuffix(name, w); ok && rest != "" {
+			if c := rest[len(rest)-1]; c == '_' || c == '-' || c == '.' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// PasswordField returns the name of the first password-like field of the
+// request body (form or JSON, any nesting), or "". It reads names only, so
+// it answers the same on a stored copy, whose values are hashes.
+func (v *View) PasswordField() string {
+	var found string
+	v.passwordFields(func(name, _ string) bool {
+		found = name
+		return false
+	})
+	return found
+}
+
+// passwordFields calls fn with the name and value of each password-like
+// field of the request body until fn returns false. JSON is walked at any
+// depth; a form is read field by field (urlencoded or multipart).
+func (v *View) passwordFields(fn func(name, value string) bool) {
+	x := v.x
+	if len(x.ReqBody.Data) == 0 {
+		return
+	}
+	body := v.body(false)
+	if len(body) > maxPasswordScan {
+		body = body[:maxPasswordScan]
+	}
+	if looksLikeJSON(body) {
+		jsonPasswords(body, fn)
+		return
+	}
+	kind, boundary := requestFormKind(x.ReqHeaders, body)
+	switch kind {
+	case formURLEncoded:
+		for raw := string(body); raw != ""; {
+			var pair string
+			pair, raw, _ = strings.Cut(raw, "&")
+			key, val, _ := strings.Cut(pair, "=")
+			name, ok := queryUnescape(key)
+			if !ok || !IsPasswordField(name) {
+				continue
+			}
+			if val, ok = queryUnescape(val); ok && val != "" && !fn(name, val) {
+				return
+			}
+		}
+	case formMultipart:
+		for _, f := range multipartFields(body, boundary, nil) {
+			if IsPasswordField(f.name) && f.value != "" && !fn(f.name, f.value) {
+				return
+			}
+		}
+	}
+}
+
+// jsonPasswords walks a JSON document and calls fn with each scalar whose
+// member name is password-like, at any depth, until fn returns false. A
+// malformed or truncated document yields what came before the fault.
+func jsonPasswords(data []byte, fn func(name, value string) bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	// inObject[i] says whether the container at depth i is an object,
+	// whose tokens alternate between member names and values.
+	var inObject []bool
+	var expectKey []bool
+	key := ""
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return
+		}
+		depth := len(inObject)
+		isKey := depth > 0 && inObject[depth-1] && expectKey[depth-1]
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if depth > 0 && inObject[depth-1] {
+					expectKey[depth-1] = true
+				}
+				inObject = append(inObject, t == '{')
+				expectKey = append(expectKey, t == '{')
+			default:
+				inObject, expectKey = inObject[:depth-1], expectKey[:depth-1]
+			}
+			continue
+		case string:
+			if isKey {
+				key = t
+				expectKey[depth-1] = false
+				continue
+			}
+			if depth > 0 && inObject[depth-1] && IsPasswordField(key) && t != "" && !fn(key, t) {
+				return
+			}
+		case json.Number:
+			if depth > 0 && inObject[depth-1] && !isKey && IsPasswordField(key) && !fn(key, t.String()) {
+				return
+			}
+		}
+		if depth > 0 && inObject[depth-1] {
+			expectKey[depth-1] = true
 		}
 	}
 }

@@ -11,6 +11,10 @@ type Verdict struct {
 	Type string `json:"type"`
 	// Confidence is from 0 to 1: how strongly the detectors listed agree.
 	Confidence float64 `json:"confidence"`
+	// Evidence is how many requests the verdict rests on: the failed
+	// logins of a brute force, the requests of a scraping session. No
+	// verdict is given on less than the configured minimum.
+	Evidence int `json:"evidence,omitempty"`
 	// Detectors are the measurements the verdict rests on, strongest first.
 	Detectors []DetectorResult `json:"detectors"`
 }
@@ -44,6 +48,9 @@ const (
 	AbuseEnumeration         = "enumeration"
 	AbuseResourceConsumption = "resource_consumption"
 	AbuseSuspicious          = "suspicious"
+	// AbuseDeclaredCrawler is a class, not abuse: a known search engine
+	// that says who it is in its user agent. abuse:any does not match it.
+	AbuseDeclaredCrawler = "declared_crawler"
 )
 
 // AbuseTypes lists the verdict types in the order the product documents
@@ -52,8 +59,13 @@ func AbuseTypes() []string {
 	return []string{
 		AbuseCredentialStuffing, AbuseBruteForce, AbuseAccountTakeover, AbuseScraping,
 		AbuseSecurityCrawler, AbuseEnumeration, AbuseResourceConsumption, AbuseSuspicious,
+		AbuseDeclaredCrawler,
 	}
 }
+
+// IsAbuse reports whether a verdict type is abuse rather than a class of
+// client (declared_crawler), which is what abuse:any selects.
+func IsAbuse(typ string) bool { return typ != AbuseDeclaredCrawler }
 
 // cloneVerdicts deep-copies verdicts, detector lists included.
 func cloneVerdicts(vs []Verdict) []Verdict {

@@ -2,51 +2,57 @@ package main
 
 import (
 	"bytes"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/spoorhq/spoor/internal/corpora"
+	"github.com/spoorhq/spoor/engine"
 )
 
-// corpusFiles are the access logs of the shared corpora. A missing corpus
-// fails the test, never skips it, so that a run without it cannot pass for
-// a run with it.
-func corpusFiles(t *testing.T) []string {
-	t.Helper()
-	dir, err := corpora.Path("access-logs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.log.gz"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no access logs under %s", dir)
-	}
-	return files
-}
-
-// TestEvaluate runs the evaluation on the corpus and holds it to its
-// floors: every declared crawler named, browsers left alone.
+// TestEvaluate runs the evaluation on a small log in testdata: a Googlebot
+// visit of six requests and one of two, a single bingbot request, an SEO
+// crawler, two people (one logging in once) and a script's brute
+// force on wp-login.php answered 200 with the form again.
 func TestEvaluate(t *testing.T) {
-	rep, err := evaluate(t.Context(), corpusFiles(t))
+	rep, err := evaluate(t.Context(), []string{"testdata/access.log"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.exchanges < 9000 {
-		t.Fatalf("only %d exchanges imported", rep.exchanges)
+	if rep.exchanges != 93 {
+		t.Fatalf("%d exchanges imported, want 93", rep.exchanges)
 	}
 	for _, f := range rep.floors() {
 		t.Error(f)
 	}
+	count := map[string]int{}
+	for _, s := range rep.sessions {
+		for _, v := range s.Abuse {
+			count[v.Type]++
+		}
+	}
+	want := map[string]int{engine.AbuseBruteForce: 1, engine.AbuseDeclaredCrawler: 2, engine.AbuseScraping: 1}
+	for _, typ := range engine.AbuseTypes() {
+		if count[typ] != want[typ] {
+			t.Errorf("%d sessions with %s, want %d", count[typ], typ, want[typ])
+		}
+	}
+	f := rep.figures()
+	if f.shortAbuse != 0 || f.crawlers != 2 || f.crawlersNamed != 2 || f.crawlersAll != 4 || f.classedAll != 3 ||
+		f.browsers != 2 || f.browsersFlagged != 0 || f.browserIPs != 2 || f.browserIPsFlagged != 0 {
+		t.Errorf("figures %+v", f)
+	}
 	var out bytes.Buffer
-	rep.print(&out, 3, false)
-	for _, want := range []string{"crawler-UA sessions named", "browser-UA sessions with any verdict", "66.249.73.135", "crawler_user_agent = 1 vs 0"} {
+	rep.print(&out, 3, true)
+	for _, want := range []string{
+		"verdicts              sessions  as first  with < 5 requests",
+		"  declared_crawler            2         2         1",
+		"sessions of < 5 requests with an abuse verdict:        0 (ceiling 0)",
+		"crawler-UA sessions of 5+ requests classed:             2 of 2",
+		"203.0.113.66", "brute_force", "answered 200 with 4,150 bytes (the failure shape of this endpoint",
+	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
 	}
-	f := rep.figures()
-	t.Logf("crawlers named %d/%d, browsers flagged %d/%d", f.crawlersNamed, f.crawlers, f.browsersFlagged, f.browsers)
 }
 
 func TestKindOf(t *testing.T) {

@@ -2,11 +2,15 @@
 // ../shared/corpora/access-logs for bots and abuse: it groups every
 // *.log.gz (Apache combined) by client address and user agent with 30-minute
 // splits, as `spoor import` does, runs the abuse tracker, and prints the
-// verdict counts per type, the busiest addresses with their verdicts and
-// detector values, and two figures: the share of sessions with a crawler's
-// user agent called scraping or security_crawler, and the share of
-// sessions with a browser's user agent given any verdict. It exits non-zero
-// when either figure crosses its floor, so that CI keeps the scoring honest.
+// verdict counts per type with how many of those sessions have fewer than
+// five requests, the busiest addresses with their verdicts and detector
+// values, and the figures it is judged by: no abuse verdict on a session
+// of fewer than five requests, the share of crawler sessions of five or
+// more requests given a crawler's class (declared_crawler, scraping or
+// security_crawler), and the share of browser sessions given an abuse
+// verdict (with, for information, the share of browser addresses). It exits
+// non-zero when a figure crosses its floor, so that CI keeps the scoring
+// honest.
 //
 // Usage:
 //

@@ -24,7 +24,9 @@ func newAnalyzer(cfg engine.Config, secret []byte) (*engine.Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	verdicts, err := abuse.NewTracker(abuse.DefaultConfig())
+	abuseCfg := abuse.DefaultConfig()
+	abuseCfg.Logins = cfg.Logins
+	verdicts, err := abuse.NewTracker(abuseCfg)
 	if err != nil {
 		return nil, fmt.Errorf("abuse detection: %w", err)
 	}

@@ -38,6 +38,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newSessionsCommand(g),
 		newRequestsCommand(g),
 		newKeysCommand(g),
+		newLoginsCommand(g),
 		newImportCommand(g),
 		newExportCommand(g),
 	)

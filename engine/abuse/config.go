@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/spoorhq/spoor/engine"
 )
 
 // Config holds every threshold the detectors apply. A zero field means "use
@@ -27,6 +29,14 @@ type Config struct {
 	MinConfidence float64 `yaml:"min_confidence"`
 	// AuthFlow is the business flow whose requests are logins.
 	AuthFlow string `yaml:"auth_flow"`
+	// MinEvidence is the fewest requests a verdict may rest on: the failed
+	// logins of a brute force, the requests of a scraping session. Below
+	// it no verdict is given, however the detectors read.
+	MinEvidence int `yaml:"min_evidence"`
+	// Logins are login endpoints beyond the built-in ones
+	// (engine.DefaultLoginEndpoints); the engine configuration's logins
+	// section fills it.
+	Logins []engine.LoginEndpoint `yaml:"-"`
 
 	Memory      MemoryConfig      `yaml:"memory"`
 	Baseline    BaselineConfig    `yaml:"baseline"`
@@ -144,6 +154,16 @@ type AuthConfig struct {
 	// stuffer that drops its session after each guess leaves only
 	// fragments, while a person behind the same NAT does not.
 	FragmentShare float64 `yaml:"fragment_share"`
+	// ShapeRepeats is how often a login endpoint must give one answer
+	// (status, size, body fingerprint, no new credential), and that answer
+	// be at least half of its answers, for the answer to be its failure
+	// shape: the 200 with the form again that most web logins give a wrong
+	// password.
+	ShapeRepeats int `yaml:"shape_repeats"`
+	// LogMinRate is the login attempts per second below which failures
+	// known only from an access log's response sizes are not counted: a
+	// repeated size is a failure only at a machine's pace.
+	LogMinRate float64 `yaml:"log_min_rate"`
 }
 
 // EnumerationConfig sets the enumeration (BOLA) detectors, measured on the
@@ -190,6 +210,7 @@ func DefaultConfig() Config {
 		RecomputeEvery: 16,
 		MinConfidence:  0.5,
 		AuthFlow:       "Auth",
+		MinEvidence:    5,
 		Memory: MemoryConfig{
 			SessionIdle: 30 * time.Minute,
 			KeyIdle:     24 * time.Hour,
@@ -214,6 +235,7 @@ func DefaultConfig() Config {
 		Auth: AuthConfig{
 			MinFailures: 10, StuffingUsernames: 5, StuffingUsernameShare: 0.3,
 			BruteForceShare: 0.6, TakeoverFailures: 5, FragmentShare: 0.5,
+			ShapeRepeats: 5, LogMinRate: 0.2,
 		},
 		Enumeration: EnumerationConfig{MinIDs: 20, SequentialShare: 0.6, ErrorShare: 0.2, Default: 3},
 		Rotation:    RotationConfig{KeyIPs: 5, IPsPerRequest: 0.2, IPKeys: 10, KeysPerRequest: 0.3},

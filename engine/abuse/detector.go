@@ -122,6 +122,10 @@ type measure struct {
 	// and its explanation written only when a verdict shows it, so that
 	// scoring joins no strings.
 	subject string
+	// auth and ev, when set, are the login attempts a failed-login reading
+	// rests on, written out as a sentence by explain for the same reason.
+	auth *authCounters
+	ev   evidence
 }
 
 // reading sets the measure of a detector with a numeric threshold and
@@ -214,7 +218,10 @@ func (m *measure) explain() string {
 		op = "≤"
 	}
 	s += " (fires at " + op + " " + formatValue(m.threshold, m.unit) + ")"
-	if m.note != "" {
+	switch {
+	case m.auth != nil:
+		s += "; " + m.auth.explain(m.ev, m.note)
+	case m.note != "":
 		s += "; " + m.note
 	}
 	return s

@@ -103,7 +103,7 @@ func (t *Tracker) close(ss *sessionState) {
 	m := &t.scratch
 	var f findings
 	t.score(ss, m, &f)
-	if f.emitted(t.cfg.MinConfidence) {
+	if f.emitted(t.cfg.MinConfidence, t.cfg.MinEvidence) {
 		return
 	}
 	b := &t.base

@@ -1,6 +1,7 @@
 package abuse
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spoorhq/spoor/engine"
@@ -19,6 +20,9 @@ type Tracker struct {
 	cfg        Config
 	ua         uaMemo
 	userPoints []engine.Point
+	logins     *engine.LoginTable
+	// loginEPs learns the answer shapes of each login endpoint.
+	loginEPs map[loginKey]*loginEndpoint
 
 	sessions map[string]*sessionState // by session id
 	keys     map[string]*keyState     // by identity hash
@@ -61,10 +65,16 @@ func NewTracker(cfg Config) (*Tracker, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	logins, err := engine.NewLoginTable(cfg.Logins)
+	if err != nil {
+		return nil, fmt.Errorf("abuse: %w", err)
+	}
 	t := &Tracker{
 		cfg:        cfg,
 		ua:         newUAMemo(),
 		userPoints: usernamePoints(),
+		logins:     logins,
+		loginEPs:   map[loginKey]*loginEndpoint{},
 		sessions:   map[string]*sessionState{},
 		keys:       map[string]*keyState{},
 		ips:        map[string]*ipState{},
@@ -110,8 +120,8 @@ func (t *Tracker) Observe(x *engine.Exchange, s *engine.Session) {
 		endpoint = engine.Endpoint(x.Path)
 	}
 	t.observeSession(ss, x, endpoint)
-	if out, user, known := t.authOf(x); out != authNone {
-		t.observeLogin(ss, out, user, known)
+	if at, ok := t.authOf(x); ok {
+		t.observeLogin(ss, at)
 	}
 
 	ss.since++
@@ -128,18 +138,29 @@ func (t *Tracker) Observe(x *engine.Exchange, s *engine.Session) {
 // observeLogin counts a login attempt and asks for rescoring when a count
 // reaches the threshold it is compared with, so that a verdict appears at
 // the request that earns it rather than up to RecomputeEvery later.
-func (t *Tracker) observeLogin(ss *sessionState, out authOutcome, user uint64, known bool) {
+func (t *Tracker) observeLogin(ss *sessionState, at attempt) {
 	c := &t.cfg.Auth
 	before := ss.takeover.run
-	ss.observeAuth(out, user, known, ss.key, ss.ip)
-	if out == authSuccess {
+	ss.observeAuth(at, ss.key, ss.ip)
+	if at.out == authSuccess {
 		ss.dirty = ss.dirty || (ss.takeover.run != before && ss.takeover.run >= c.TakeoverFailures)
 		return
 	}
 	for _, a := range [...]*authCounters{&ss.auth, &ss.key.auth, &ss.ip.auth} {
-		if a.failures == c.MinFailures || (known && a.users.count() == c.StuffingUsernames) {
+		if a.attempts == c.MinFailures || (at.known && a.users.count() == c.StuffingUsernames) {
 			ss.dirty = true
 		}
+	}
+	if len(ss.verdicts) > 0 {
+		// A verdict states the failures it rests on: keep the count
+		// current while the attack goes on, at the cost of one scoring
+		// per attempt of a session already judged.
+		ss.dirty = true
+	}
+	if at.out == authFailure && at.why == failShape && at.ep.shapes[at.shape].count == c.ShapeRepeats {
+		// The endpoint has just learnt its failure shape: the attempts
+		// it answered so far become failures.
+		ss.dirty = true
 	}
 }
 
@@ -163,7 +184,7 @@ func (t *Tracker) assess(ss *sessionState, s *engine.Session) {
 	m := &t.scratch
 	var f findings
 	t.score(ss, m, &f)
-	ss.verdicts = f.render(m, t.cfg.MinConfidence)
+	ss.verdicts = f.render(m, t.cfg.MinConfidence, t.cfg.MinEvidence)
 	ss.dirty, ss.since = false, 0
 }
 

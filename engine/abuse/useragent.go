@@ -65,6 +65,23 @@ type UA struct {
 	Product string
 }
 
+// SearchEngine reports whether the agent declares a search engine's
+// crawler: the class spoor calls declared_crawler, not abuse. Archives, SEO
+// tools, link previews and AI crawlers declare themselves too but copy
+// content for their own ends, so they stay scraping.
+func (u UA) SearchEngine() bool {
+	if u.Class != UACrawler {
+		return false
+	}
+	switch u.Product {
+	case "Googlebot", "AdsBot-Google", "Mediapartners-Google", "Google Web Preview", "bingbot", "msnbot",
+		"BingPreview", "Baiduspider", "YandexBot", "Yandex", "Yahoo! Slurp", "DuckDuckBot", "Sogou spider",
+		"Exabot", "SeznamBot", "Applebot", "PetalBot", "360Spider":
+		return true
+	}
+	return false
+}
+
 // uaToken maps a lower-case substring to the class and canonical name it
 // reveals.
 type uaToken struct {

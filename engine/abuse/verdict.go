@@ -22,8 +22,10 @@ type weighted struct {
 type finding struct {
 	typ  string
 	conf float64
-	dets [maxFindingDetectors]weighted
-	n    int
+	// evidence is how many requests the verdict rests on.
+	evidence int
+	dets     [maxFindingDetectors]weighted
+	n        int
 }
 
 // findings are the verdicts one scoring produced, in a fixed array so that
@@ -36,12 +38,12 @@ type findings struct {
 // add scores a verdict type whose gate passed. Confidence combines the
 // fired detectors as independent votes, 1 − Π(1 − weight × strength), so
 // that each added detector raises it and none alone reaches 1.
-func (f *findings) add(typ string, m *[numDetectors]measure, primary, support []weighted) {
+func (f *findings) add(typ string, evidence int, m *[numDetectors]measure, primary, support []weighted) {
 	if f.n == len(f.list) {
 		return
 	}
 	fd := &f.list[f.n]
-	*fd = finding{typ: typ}
+	*fd = finding{typ: typ, evidence: evidence}
 	miss := 1.0
 	for _, group := range [...][]weighted{primary, support} {
 		for _, w := range group {
@@ -60,24 +62,37 @@ func (f *findings) add(typ string, m *[numDetectors]measure, primary, support []
 	f.n++
 }
 
-// has reports whether a verdict of type typ reaches minConf.
-func (f *findings) has(typ string, minConf float64) bool {
-	for _, fd := range f.list[:f.n] {
-		if fd.typ == typ && fd.conf >= minConf {
+// shown reports whether a finding is written out: confident enough, and
+// resting on enough requests.
+func (fd *finding) shown(minConf float64, minEvidence int) bool {
+	return fd.conf >= minConf && fd.evidence >= minEvidence
+}
+
+// has reports whether a verdict of type typ is shown.
+func (f *findings) has(typ string, minConf float64, minEvidence int) bool {
+	for i := range f.list[:f.n] {
+		if fd := &f.list[i]; fd.typ == typ && fd.shown(minConf, minEvidence) {
 			return true
 		}
 	}
 	return false
 }
 
-// emitted reports whether any verdict reaches minConf.
-func (f *findings) emitted(minConf float64) bool {
-	for _, fd := range f.list[:f.n] {
-		if fd.conf >= minConf {
+// emitted reports whether any verdict is shown.
+func (f *findings) emitted(minConf float64, minEvidence int) bool {
+	for i := range f.list[:f.n] {
+		if f.list[i].shown(minConf, minEvidence) {
 			return true
 		}
 	}
 	return false
+}
+
+// support is the evidence counts of one scoring: the session's requests,
+// its key's across parts, the failed logins its auth verdicts rest on.
+type support struct {
+	requests, keyRequests, failures, takeoverRun int
+	searchEngine                                 bool
 }
 
 // score measures every detector on the session and decides its verdicts.
@@ -85,13 +100,17 @@ func (t *Tracker) score(ss *sessionState, m *[numDetectors]measure, f *findings)
 	t.measureRate(ss, m)
 	t.measureRegularity(ss, m)
 	t.measureEndpoints(ss, m)
-	t.measureAuth(ss, m)
+	failures := t.measureAuth(ss, m)
 	cover := t.measureEnumeration(ss, m)
 	t.measureRotation(ss, m)
 	t.measureUA(ss, m)
 	t.measureResources(ss, m)
 	m[dAttackTags].reading("attack tags on the session's requests", unitCount, float64(ss.attacks), 0, float64(t.cfg.Attacks.MinTags), false)
-	t.decide(m, cover, f)
+	sup := support{requests: ss.n, keyRequests: ss.n, failures: failures, takeoverRun: ss.takeover.run, searchEngine: ss.uaInfo.SearchEngine()}
+	if ss.key != nil {
+		sup.keyRequests = max(ss.n, ss.key.requests)
+	}
+	t.decide(m, cover, sup, f)
 }
 
 // uaNote explains a user-agent class, quoting the header that earned it.
@@ -126,65 +145,74 @@ func (t *Tracker) measureUA(ss *sessionState, m *[numDetectors]measure) {
 // without which it is never given, and a list of detectors whose votes make
 // its confidence. The gates are what the documentation of each verdict
 // promises; the weights only rank.
-func (t *Tracker) decide(m *[numDetectors]measure, cover float64, f *findings) {
+func (t *Tracker) decide(m *[numDetectors]measure, cover float64, sup support, f *findings) {
 	// support are the detectors that strengthen most verdicts without
 	// deciding any: a tool's user agent, a machine's rate and rhythm.
 	support := []weighted{{dAutomationUA, 0.2}, {dRate, 0.15}, {dRegularity, 0.15}}
 	fired := func(d detector) bool { return m[d].fired }
-	minConf := t.cfg.MinConfidence
+	minConf, minEvidence := t.cfg.MinConfidence, t.cfg.MinEvidence
+	n := sup.requests
 
 	// Credential stuffing: many failed logins over many user names, few
 	// tries each. Brute force: many failed logins on one user name.
 	if fired(dFailedLogins) && fired(dUsernames) {
-		f.add(engine.AbuseCredentialStuffing, m,
+		f.add(engine.AbuseCredentialStuffing, sup.failures, m,
 			[]weighted{{dFailedLogins, 0.6}, {dUsernames, 0.5}, {dIPRotation, 0.2}, {dSessionRotation, 0.2}}, support)
 	}
 	if fired(dFailedLogins) && fired(dUsernameFocus) && !fired(dUsernames) {
-		f.add(engine.AbuseBruteForce, m, []weighted{{dFailedLogins, 0.6}, {dUsernameFocus, 0.5}, {dIPRotation, 0.2}}, support)
+		f.add(engine.AbuseBruteForce, sup.failures, m, []weighted{{dFailedLogins, 0.6}, {dUsernameFocus, 0.5}, {dIPRotation, 0.2}}, support)
 	}
 	// Account takeover: a run of failures that a success ended.
 	if fired(dTakeover) {
-		f.add(engine.AbuseAccountTakeover, m,
+		f.add(engine.AbuseAccountTakeover, sup.takeoverRun, m,
 			[]weighted{{dTakeover, 0.6}, {dSameUsername, 0.3}, {dAutomationUA, 0.2}}, nil)
 	}
 	// Enumeration: many ids on one template, with errors or as a blind
 	// sequential walk.
 	if fired(dObjectIDs) && (fired(dObjectErrors) || (fired(dSequentialIDs) && fired(dUnlistedIDs))) {
-		f.add(engine.AbuseEnumeration, m,
+		f.add(engine.AbuseEnumeration, n, m,
 			[]weighted{{dObjectIDs, 0.5}, {dSequentialIDs, 0.3}, {dObjectErrors, 0.3}, {dUnlistedIDs, 0.2}}, support)
 	}
 	// Security crawler: a security tool's user agent, or forced browsing
 	// that is broad or tagged as attacks.
 	if fired(dScannerUA) || (fired(dNotFound) && (fired(dBreadth) || fired(dAttackTags))) ||
 		(fired(dAttackTags) && (fired(dAutomationUA) || fired(dRate) || fired(dNotFound) || fired(dClientErrors))) {
-		f.add(engine.AbuseSecurityCrawler, m,
+		f.add(engine.AbuseSecurityCrawler, n, m,
 			[]weighted{{dScannerUA, 0.8}, {dAttackTags, 0.4}, {dNotFound, 0.35}, {dBreadth, 0.3}, {dClientErrors, 0.2}, {dUniqueShare, 0.15}}, support)
 	}
 	// Scraping: a declared crawler or scraping framework, or a harvest of
 	// many distinct resources by a client that is a machine on at least two
 	// counts. An enumeration already explains a walk that fills most of the
-	// session, so it is not called scraping too.
+	// session, so it is not called scraping too. A search engine that says
+	// who it is is a class of its own, declared_crawler, unless it also
+	// harvests past the scraping threshold; its evidence is what its key
+	// sent across its session parts, since a crawler's visits are short
+	// and many.
 	automated := 0
 	for _, d := range [...]detector{dAutomationUA, dRate, dRegularity} {
 		if fired(d) {
 			automated++
 		}
 	}
-	declared := fired(dCrawlerUA) || fired(dScraperUA)
+	searchEngine := fired(dCrawlerUA) && sup.searchEngine
+	if searchEngine && !fired(dHarvest) {
+		f.add(engine.AbuseDeclaredCrawler, sup.keyRequests, m, []weighted{{dCrawlerUA, 0.9}}, nil)
+	}
+	declared := (fired(dCrawlerUA) && !searchEngine) || fired(dScraperUA) || (searchEngine && fired(dHarvest))
 	harvest := fired(dHarvest) && automated >= 2
-	if declared || (harvest && !(f.has(engine.AbuseEnumeration, minConf) && cover >= 0.5)) {
-		f.add(engine.AbuseScraping, m,
+	if declared || (harvest && !(f.has(engine.AbuseEnumeration, minConf, minEvidence) && cover >= 0.5)) {
+		f.add(engine.AbuseScraping, n, m,
 			[]weighted{{dScraperUA, 0.7}, {dCrawlerUA, 0.6}, {dHarvest, 0.4}, {dUniqueShare, 0.2}}, support)
 	}
 	// Resource consumption: responses or server time far above the median
 	// session's, per request.
 	if fired(dResponseBytes) || fired(dServerTime) {
-		f.add(engine.AbuseResourceConsumption, m, []weighted{{dResponseBytes, 0.5}, {dServerTime, 0.5}, {dRate, 0.2}}, nil)
+		f.add(engine.AbuseResourceConsumption, n, m, []weighted{{dResponseBytes, 0.5}, {dServerTime, 0.5}, {dRate, 0.2}}, nil)
 	}
 	// Suspicious: nothing specific, but at least two independent signs of
 	// a machine or of probing. The error detectors count as one sign, and
 	// so do the two rotations.
-	if !f.emitted(minConf) {
+	if !f.emitted(minConf, minEvidence) {
 		signs := 0
 		for _, on := range [...]bool{
 			fired(dAutomationUA), fired(dRate), fired(dRegularity), fired(dFailedLogins),
@@ -195,7 +223,7 @@ func (t *Tracker) decide(m *[numDetectors]measure, cover float64, f *findings) {
 			}
 		}
 		if signs >= 2 {
-			f.add(engine.AbuseSuspicious, m, []weighted{
+			f.add(engine.AbuseSuspicious, n, m, []weighted{
 				{dAutomationUA, 0.45}, {dRate, 0.45}, {dRegularity, 0.45}, {dFailedLogins, 0.45},
 				{dClientErrors, 0.45}, {dNotFound, 0.45}, {dIPRotation, 0.45}, {dSessionRotation, 0.45},
 			}, nil)
@@ -206,8 +234,8 @@ func (t *Tracker) decide(m *[numDetectors]measure, cover float64, f *findings) {
 // render writes out the findings that reach minConf, strongest first, each
 // with its detectors strongest first. It returns nil when there are none,
 // and otherwise a new slice, never one handed out before.
-func (f *findings) render(m *[numDetectors]measure, minConf float64) []engine.Verdict {
-	if !f.emitted(minConf) {
+func (f *findings) render(m *[numDetectors]measure, minConf float64, minEvidence int) []engine.Verdict {
+	if !f.emitted(minConf, minEvidence) {
 		return nil
 	}
 	list := f.list[:f.n]
@@ -221,7 +249,7 @@ func (f *findings) render(m *[numDetectors]measure, minConf float64) []engine.Ve
 	var out []engine.Verdict
 	for i := range list {
 		fd := &list[i]
-		if fd.conf < minConf {
+		if !fd.shown(minConf, minEvidence) {
 			continue
 		}
 		dets := fd.dets[:fd.n]
@@ -230,7 +258,7 @@ func (f *findings) render(m *[numDetectors]measure, minConf float64) []engine.Ve
 				dets[b], dets[b-1] = dets[b-1], dets[b]
 			}
 		}
-		v := engine.Verdict{Type: fd.typ, Confidence: round(fd.conf, 2), Detectors: make([]engine.DetectorResult, len(dets))}
+		v := engine.Verdict{Type: fd.typ, Confidence: round(fd.conf, 2), Evidence: fd.evidence, Detectors: make([]engine.DetectorResult, len(dets))}
 		for k, w := range dets {
 			v.Detectors[k] = m[w.d].result(w.d)
 		}

@@ -26,6 +26,11 @@ func person(id, ip, agent string, n int, seed uint64) []step {
 	return steps
 }
 
+const (
+	googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+	sqlmapUA  = "sqlmap/1.8#stable (https://sqlmap.org)"
+)
+
 // TestVerdicts checks the verdicts of one typical session per behaviour.
 func TestVerdicts(t *testing.T) {
 	const curl = "curl/8.5.0"
@@ -68,10 +73,20 @@ func TestVerdicts(t *testing.T) {
 		{"a harvest by a regular script", in("s", spaced(80, 400*time.Millisecond, func(i int, at time.Duration) *engine.Exchange {
 			return get(at, "/articles?page="+strconv.Itoa(i), ua(curl))
 		})...), []string{engine.AbuseScraping}},
-		{"a declared crawler, one request", in("s", get(0, "/robots.txt", ua("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"))),
-			[]string{engine.AbuseScraping}},
-		{"a scanner by its user agent", in("s", get(0, "/.env", status(404), ua("sqlmap/1.8#stable (https://sqlmap.org)"))),
-			[]string{engine.AbuseSecurityCrawler}},
+		{"a declared search engine, one request: too little to say", in("s", get(0, "/robots.txt", ua(googlebot))), nil},
+		{"a declared search engine, five requests", in("s", spaced(5, 3*time.Second, func(i int, at time.Duration) *engine.Exchange {
+			return get(at, "/articles/"+strconv.Itoa(i), ua(googlebot))
+		})...), []string{engine.AbuseDeclaredCrawler}},
+		{"a declared search engine harvesting", in("s", spaced(80, 400*time.Millisecond, func(i int, at time.Duration) *engine.Exchange {
+			return get(at, "/articles?page="+strconv.Itoa(i), ua(googlebot))
+		})...), []string{engine.AbuseScraping}},
+		{"an SEO crawler", in("s", spaced(5, 3*time.Second, func(i int, at time.Duration) *engine.Exchange {
+			return get(at, "/articles/"+strconv.Itoa(i), ua("Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)"))
+		})...), []string{engine.AbuseScraping}},
+		{"a scanner by its user agent, one request: too little to say", in("s", get(0, "/.env", status(404), ua(sqlmapUA))), nil},
+		{"a scanner by its user agent", in("s", spaced(5, time.Second, func(i int, at time.Duration) *engine.Exchange {
+			return get(at, "/.env"+strconv.Itoa(i), status(404), ua(sqlmapUA))
+		})...), []string{engine.AbuseSecurityCrawler}},
 		{"forced browsing without a telling user agent", in("s", spaced(40, 150*time.Millisecond, func(i int, at time.Duration) *engine.Exchange {
 			return get(at, "/probe"+strconv.Itoa(i), status(pick(i%2 == 0, 200, 404)))
 		})...), []string{engine.AbuseSecurityCrawler}},
@@ -167,8 +182,10 @@ func TestVerdictsLive(t *testing.T) {
 	if got := detectorValue(first[0], "failed_logins"); got != 10 {
 		t.Errorf("first verdict's failed_logins changed to %v after it was published", got)
 	}
-	if got := detectorValue(s.Abuse[0], "failed_logins"); got != 96 {
-		t.Errorf("latest failed_logins = %v, want 96 (scored every 16 requests)", got)
+	// A session already judged is rescored at every further attempt, so
+	// that the evidence its verdict states is current.
+	if got := detectorValue(s.Abuse[0], "failed_logins"); got != 100 || s.Abuse[0].Evidence != 100 {
+		t.Errorf("latest failed_logins = %v, evidence %d, want 100", got, s.Abuse[0].Evidence)
 	}
 }
 

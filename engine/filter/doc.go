@@ -24,7 +24,8 @@
 //	status    404, 4xx, or a comparison >=500
 //	attack    an attack type (sqli, xss, ...) or any
 //	flow      a business flow name (Auth, Billing, ...)
-//	abuse     an abuse verdict type (credential_stuffing, ...) or any
+//	abuse     a verdict type (credential_stuffing, ..., declared_crawler) or
+//	          any, which is every abuse type but the declared_crawler class
 //	dur       a duration comparison: >500ms, <=2s, =0s
 //	size      a byte-size comparison: >1MB, <10KB (KB = 1024 bytes)
 //	since     a relative duration back from now (1h, 2d) or a time

@@ -428,3 +428,29 @@ func TestFields(t *testing.T) {
 		t.Errorf("Fields() = %s", got)
 	}
 }
+
+// TestAbuseAnySkipsDeclaredCrawlers checks that abuse:any selects abuse,
+// not the declared_crawler class, which abuse:declared_crawler selects.
+func TestAbuseAnySkipsDeclaredCrawlers(t *testing.T) {
+	crawler := engine.Session{ID: "c", Abuse: []engine.Verdict{{Type: engine.AbuseDeclaredCrawler, Confidence: 0.9}}}
+	both := engine.Session{ID: "b", Abuse: []engine.Verdict{{Type: engine.AbuseDeclaredCrawler}, {Type: engine.AbuseScraping}}}
+	for _, c := range []struct {
+		expr           string
+		crawler, mixed bool
+	}{
+		{"abuse:any", false, true},
+		{"abuse:declared_crawler", true, true},
+		{"!abuse:any", true, false},
+	} {
+		f, err := Parse(c.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.MatchSession(&crawler); got != c.crawler {
+			t.Errorf("%s on a declared crawler = %v, want %v", c.expr, got, c.crawler)
+		}
+		if got := f.MatchSession(&both); got != c.mixed {
+			t.Errorf("%s on a crawler that scrapes = %v, want %v", c.expr, got, c.mixed)
+		}
+	}
+}

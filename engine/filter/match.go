@@ -119,7 +119,7 @@ func (f *Filter) sessionVerdict(t *term, s *engine.Session, xs []engine.Exchange
 	case fieldAbuse:
 		for _, v := range s.Abuse {
 			for _, a := range t.alts {
-				if a.any || normalizeType(v.Type) == a.text {
+				if (a.any && engine.IsAbuse(v.Type)) || normalizeType(v.Type) == a.text {
 					return yes
 				}
 			}

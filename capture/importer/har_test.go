@@ -53,15 +53,18 @@ func readExpectedFlows(t *testing.T, path string) []expectedFlow {
 	return flows
 }
 
-// TestHARCorpus imports every HAR file of the shared corpus and compares
-// each exchange with the flow mitmproxy's own importer produces: method,
-// URL, status, request and response headers, bodies (by length and
-// SHA-256), start and end time.
-func TestHARCorpus(t *testing.T) {
-	dir := corpus(t, "har-mitmproxy")
+// TestHARFixtures imports every HAR file of testdata/har, written in the
+// shapes recorders produce (Charles, Chrome with pages and base64 bodies,
+// Firefox's HEAD with a Content-Length, Insomnia's empty postData, a JSON
+// POST, a byte order mark), and compares each exchange with its expected
+// flow, written in mitmproxy's format: method, URL, status, request and
+// response headers, bodies (by length and SHA-256), start and end time.
+// The same comparison over mitmproxy's own files is cmd/spoor-corpus-check's.
+func TestHARFixtures(t *testing.T) {
+	dir := filepath.Join("testdata", "har")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.har"))
-	if len(files) < 6 {
-		t.Fatalf("found %d HAR files in %s, want the 6 of the corpus", len(files), dir)
+	if len(files) != 6 {
+		t.Fatalf("found %d HAR files in %s, want 6", len(files), dir)
 	}
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".har")
@@ -158,7 +161,7 @@ func compareBody(t *testing.T, side string, data []byte, wantLen int, wantHash s
 	}
 }
 
-// TestHARShapes covers what the corpus does not: base64 request bodies,
+// TestHARShapes covers what the fixtures do not: base64 request bodies,
 // forms recorded as params, truncation at the body limit, bad entries
 // reported by number, and files that are not HAR at all.
 func TestHARShapes(t *testing.T) {

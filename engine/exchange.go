@@ -33,7 +33,13 @@ type Exchange struct {
 	Method    string        `json:"method"`
 	Scheme    string        `json:"scheme,omitempty"`
 	Host      string        `json:"host"`
-	Path      string        `json:"path"`
+	// Path is the request target's path. Its form depends on the source
+	// today: the proxy (capture) stores it percent-decoded, without
+	// resolving dot segments ("/a b/../x" for "/a%20b/../x"; kept raw when
+	// an escape is malformed), while the importers (capture/importer:
+	// HAR, access logs, JSON lines) keep the bytes the record holds,
+	// encoded as sent. Target joins it with Query.
+	Path string `json:"path"`
 	// Query is the raw query string without the leading '?'.
 	Query       string   `json:"query,omitempty"`
 	ReqHeaders  []Header `json:"req_headers,omitempty"`
@@ -75,6 +81,16 @@ func (x *Exchange) RespHeader(name string) string { return headerValue(x.RespHea
 
 // UserAgent is the request's User-Agent header.
 func (x *Exchange) UserAgent() string { return x.ReqHeader("User-Agent") }
+
+// Target is the request target as a request line carries it: Path, then
+// '?' and Query when there is a query. It is the one place path and query
+// are joined.
+func (x *Exchange) Target() string {
+	if x.Query == "" {
+		return x.Path
+	}
+	return x.Path + "?" + x.Query
+}
 
 // End is when the response finished.
 func (x *Exchange) End() time.Time { return x.Start.Add(x.Duration) }

@@ -150,25 +150,3 @@ func writeCSV(w io.Writer, e *sessionExport) error {
 	cw.Flush()
 	return cw.Error()
 }
-
-// exchangeURL rebuilds a request's URL. Access logs record no host; such a
-// request gets its Host header or, lacking one, localhost, so that the URL
-// stays one a client can parse.
-func exchangeURL(x *engine.Exchange) string {
-	scheme := x.Scheme
-	if scheme == "" {
-		scheme = "http"
-	}
-	host := x.Host
-	if host == "" {
-		host = x.ReqHeader("Host")
-	}
-	if host == "" {
-		host = "localhost"
-	}
-	u := scheme + "://" + host + x.Path
-	if x.Query != "" {
-		u += "?" + x.Query
-	}
-	return u
-}

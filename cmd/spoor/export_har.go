@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/export"
 )
 
 // The HAR 1.2 document spoor writes. Fields starting with "_" are custom
@@ -117,7 +118,7 @@ func harEntryOf(x *engine.Exchange) harOutEntry {
 		StartedDateTime: x.Start.Format(time.RFC3339Nano),
 		Time:            ms,
 		Request: harOutReq{
-			Method: x.Method, URL: exchangeURL(x), HTTPVersion: "HTTP/1.1",
+			Method: x.Method, URL: export.URL(x), HTTPVersion: "HTTP/1.1",
 			Cookies: []harOutNV{}, Headers: harHeaders(x.ReqHeaders), QueryString: harQuery(x.Query),
 			HeadersSize: -1, BodySize: x.ReqBody.Size,
 		},

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -132,7 +133,7 @@ func compareMitmFlow(t *testing.T, x *engine.Exchange, w mitmFlow, hasher engine
 	if !(r.Scheme == "https" && r.Port == 443 || r.Scheme == "http" && r.Port == 80) {
 		wantURL += ":" + strconv.Itoa(r.Port)
 	}
-	if got := exchangeURL(x); got != wantURL+r.Path {
+	if got := export.URL(x); got != wantURL+r.Path {
 		t.Errorf("URL %q, want %q", got, wantURL+r.Path)
 	}
 	if x.Status != w.Response.StatusCode {

@@ -111,7 +111,7 @@ func compareFlow(t *testing.T, x *engine.Exchange, w expectedFlow) {
 		wantURL += ":" + strconv.Itoa(r.Port)
 	}
 	wantURL += r.Path
-	if got := exchangeURL(x); got != wantURL {
+	if got := x.Scheme + "://" + x.Host + x.Target(); got != wantURL {
 		t.Errorf("URL %q, want %q", got, wantURL)
 	}
 	if x.Status != w.Response.StatusCode {
@@ -127,14 +127,6 @@ func compareFlow(t *testing.T, x *engine.Exchange, w expectedFlow) {
 	if d := math.Abs(float64(x.End().UnixNano())/1e9 - r.TimestampEnd); d > 1e-6 {
 		t.Errorf("end %v, want %f (off by %fs)", x.End(), r.TimestampEnd, d)
 	}
-}
-
-func exchangeURL(x *engine.Exchange) string {
-	u := x.Scheme + "://" + x.Host + x.Path
-	if x.Query != "" {
-		u += "?" + x.Query
-	}
-	return u
 }
 
 func compareHeaders(t *testing.T, side string, got []engine.Header, want [][2]string, bodyLen int) {

@@ -120,11 +120,7 @@ func compareFlow(r *report, where string, x *engine.Exchange, w expectedFlow) {
 		wantURL += ":" + strconv.Itoa(req.Port)
 	}
 	wantURL += req.Path
-	got := x.Scheme + "://" + x.Host + x.Path
-	if x.Query != "" {
-		got += "?" + x.Query
-	}
-	if got != wantURL {
+	if got := x.Scheme + "://" + x.Host + x.Target(); got != wantURL {
 		r.errorf("%s: URL %q, want %q", where, got, wantURL)
 	}
 	if x.Status != w.Response.StatusCode {

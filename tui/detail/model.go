@@ -262,11 +262,7 @@ func (m *Model) fill() {
 	}
 	switch m.tab {
 	case TabRequest:
-		target := x.Path
-		if x.Query != "" {
-			target += "?" + x.Query
-		}
-		lines = append(lines, table.Sanitize(x.Method+" "+target), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s · %s", x.Host, x.ClientIP, x.Start.Format("2006-01-02 15:04:05.000")))), "")
+		lines = append(lines, table.Sanitize(x.Method+" "+x.Target()), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s · %s", x.Host, x.ClientIP, x.Start.Format("2006-01-02 15:04:05.000")))), "")
 		section("HEADERS")
 		headers(x.ReqHeaders)
 		lines = append(lines, "")

@@ -3,12 +3,25 @@ package export
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/spoorhq/spoor/engine"
 )
+
+// WriteCurl writes a session as one curl command per request, each after
+// CurlNotes; the commands are Curl's, the ones the TUI's y copies.
+func WriteCurl(w io.Writer, s engine.Session, requests int, each Requests) error {
+	if _, err := fmt.Fprintf(w, "# spoor session %s (%s), %d requests\n", s.ID, s.Actor, requests); err != nil {
+		return err
+	}
+	return each(func(x *engine.Exchange) error {
+		_, err := io.WriteString(w, "\n"+CurlNotes(x)+Curl(x)+"\n")
+		return err
+	})
+}
 
 // Curl renders a request as a curl command that replays it, without a
 // trailing newline. Headers curl computes itself (Content-Length, Host

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -105,6 +106,17 @@ func exporter(format string) (exportFunc, error) {
 		return writeExportJSON, nil
 	}
 	return nil, usageError{fmt.Errorf("invalid --format %q: want har, curl, csv or json", format)}
+}
+
+// writeHAR writes the session as HAR 1.2 with its bodies.
+func writeHAR(w io.Writer, e *sessionExport) error {
+	return export.WriteHAR(w, e.withBodies)
+}
+
+// writeCurl writes one curl command per request: export.WriteCurl, whose
+// commands are the ones the TUI's y copies.
+func writeCurl(w io.Writer, e *sessionExport) error {
+	return export.WriteCurl(w, e.session, len(e.requests), e.withBodies)
 }
 
 // writeExportJSON writes {"session": ..., "requests": [...]} with the

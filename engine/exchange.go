@@ -33,12 +33,10 @@ type Exchange struct {
 	Method    string        `json:"method"`
 	Scheme    string        `json:"scheme,omitempty"`
 	Host      string        `json:"host"`
-	// Path is the request target's path. Its form depends on the source
-	// today: the proxy (capture) stores it percent-decoded, without
-	// resolving dot segments ("/a b/../x" for "/a%20b/../x"; kept raw when
-	// an escape is malformed), while the importers (capture/importer:
-	// HAR, access logs, JSON lines) keep the bytes the record holds,
-	// encoded as sent. Target joins it with Query.
+	// Path is the request target's path, percent-decoded by DecodePath
+	// whatever the source (the proxy and every importer): "/a b/../x" for
+	// "/a%20b/../x", dot segments and slashes as sent, kept as sent when an
+	// escape is malformed. Target joins it with Query.
 	Path string `json:"path"`
 	// Query is the raw query string without the leading '?'.
 	Query       string   `json:"query,omitempty"`

@@ -27,8 +27,7 @@ func WriteCurl(w io.Writer, s engine.Session, requests int, each Requests) error
 // trailing newline. Headers curl computes itself (Content-Length, Host
 // when the URL names it, HTTP/2 pseudo-headers and hop-by-hop ones) are
 // left out; Accept-Encoding becomes --compressed, so that the replayed
-// answer prints readably; HEAD is --head; a URL's spaces and control
-// characters are percent-encoded. Values the store hashed
+// answer prints readably; HEAD is --head. Values the store hashed
 // (credentials) stay hashes: the clear value was never kept.
 func Curl(x *engine.Exchange) string {
 	var b strings.Builder
@@ -39,7 +38,7 @@ func Curl(x *engine.Exchange) string {
 	case x.Method != "" && x.Method != "GET" || len(x.ReqBody.Data) > 0:
 		b.WriteString(" -X " + ShellQuote(cmp.Or(x.Method, "GET")))
 	}
-	b.WriteString(" " + ShellQuote(escapeUnsafe(URL(x))))
+	b.WriteString(" " + ShellQuote(URL(x)))
 	compressed := false
 	for _, h := range x.ReqHeaders {
 		switch strings.ToLower(h.Name) {

@@ -68,7 +68,8 @@ func TestURL(t *testing.T) {
 	}{
 		{engine.Exchange{Scheme: "https", Host: "a.test", Path: "/p", Query: "x=%2F"}, "https://a.test/p?x=%2F"},
 		{engine.Exchange{Path: "/p"}, "http://localhost/p"},
-		{engine.Exchange{Path: "/a b", ReqHeaders: []engine.Header{{Name: "host", Value: "h"}}}, "http://h/a b"},
+		{engine.Exchange{Path: "/a b", ReqHeaders: []engine.Header{{Name: "host", Value: "h"}}}, "http://h/a%20b"},
+		{engine.Exchange{Host: "h", Path: "/100%/a?b#c/café", Query: "q=1"}, "http://h/100%25/a%3Fb%23c/café?q=1"},
 	}
 	for _, tt := range tests {
 		if got := URL(&tt.x); got != tt.want {

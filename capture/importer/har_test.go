@@ -110,7 +110,10 @@ func compareFlow(t *testing.T, x *engine.Exchange, w expectedFlow) {
 	if !(r.Scheme == "https" && r.Port == 443 || r.Scheme == "http" && r.Port == 80) {
 		wantURL += ":" + strconv.Itoa(r.Port)
 	}
-	wantURL += r.Path
+	// mitmproxy's path is the target as sent; spoor stores the path
+	// decoded (engine.DecodePath) and the query raw.
+	path, query, _ := strings.Cut(r.Path, "?")
+	wantURL += (&engine.Exchange{Path: engine.DecodePath(path), Query: query}).Target()
 	if got := x.Scheme + "://" + x.Host + x.Target(); got != wantURL {
 		t.Errorf("URL %q, want %q", got, wantURL)
 	}

@@ -119,7 +119,10 @@ func compareFlow(r *report, where string, x *engine.Exchange, w expectedFlow) {
 	if !(req.Scheme == "https" && req.Port == 443 || req.Scheme == "http" && req.Port == 80) {
 		wantURL += ":" + strconv.Itoa(req.Port)
 	}
-	wantURL += req.Path
+	// mitmproxy's path is the target as sent; spoor stores the path
+	// decoded (engine.DecodePath) and the query raw.
+	path, query, _ := strings.Cut(req.Path, "?")
+	wantURL += (&engine.Exchange{Path: engine.DecodePath(path), Query: query}).Target()
 	if got := x.Scheme + "://" + x.Host + x.Target(); got != wantURL {
 		r.errorf("%s: URL %q, want %q", where, got, wantURL)
 	}

@@ -424,7 +424,8 @@ func TestImportProgressLine(t *testing.T) {
 
 // TestImportTagsAttacks imports log lines carrying attacks: they are tagged
 // as a capture tags them, with the point and the detector, and counted in
-// the summary; --no-detect stores them untagged.
+// the summary; --no-detect stores them untagged. Paths are stored decoded,
+// as the proxy stores them.
 func TestImportTagsAttacks(t *testing.T) {
 	dir := t.TempDir()
 	log := filepath.Join(dir, "attacks.log")
@@ -441,8 +442,8 @@ func TestImportTagsAttacks(t *testing.T) {
 		wants map[string]string // path -> "type point rule" of one tag
 	}{
 		{nil, "3 requests, 2 with attack tags (Core Rule Set: 2 checked)", map[string]string{
-			"/search": "sqli req.query.q libinjection-sqli", "/files/..%2f..%2f..%2fetc%2fpasswd": "path_traversal req.path spoor-traversal", "/products/42": ""}},
-		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/..%2f..%2f..%2fetc%2fpasswd": "", "/products/42": ""}},
+			"/search": "sqli req.query.q libinjection-sqli", "/files/../../../etc/passwd": "path_traversal req.path spoor-traversal", "/products/42": ""}},
+		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/../../../etc/passwd": "", "/products/42": ""}},
 	} {
 		db := filepath.Join(dir, fmt.Sprintf("a%d.db", len(c.args)))
 		_, stderr, code := spoor(t, 60*time.Second, append([]string{"import", "--db", db, log}, c.args...)...)

@@ -48,7 +48,8 @@ fmt: ## Format the code.
 	gofmt -w $$(git ls-files '*.go')
 
 .PHONY: eval
-eval: ## Measure attack tagging and abuse verdicts on ../shared/corpora (SPOOR_CORPORA overrides); fails below the floors.
+eval: ## Check importers, GraphQL and MCP on ../shared/corpora (SPOOR_CORPORA overrides), measure attack tagging and abuse verdicts; fails below the floors.
+	$(GO) run ./cmd/spoor-corpus-check
 	$(GO) run ./cmd/spoor-eval
 	$(GO) run ./cmd/spoor-abuse-eval
 

@@ -2,7 +2,6 @@ package capture
 
 import (
 	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
@@ -35,7 +34,7 @@ func (p *Proxy) newExchange(ctx *fasthttp.RequestCtx, start time.Time) (*engine.
 		Start:      start,
 		Method:     method(h.Method()),
 		Host:       string(h.Host()),
-		Path:       decodePath(uri.PathOriginal()),
+		Path:       engine.DecodePath(string(uri.PathOriginal())),
 		Query:      string(uri.QueryString()),
 		ReqHeaders: requestHeaders(h),
 	}
@@ -86,18 +85,6 @@ func method(b []byte) string {
 		return fasthttp.MethodOptions
 	}
 	return string(b)
-}
-
-// decodePath percent-decodes a path as sent, without resolving dot segments
-// or merging slashes: detection must see "/a/../../etc/passwd" the way the
-// client wrote it. A path with a malformed escape is kept raw, since that
-// too is what the client sent.
-func decodePath(raw []byte) string {
-	s := string(raw)
-	if decoded, err := url.PathUnescape(s); err == nil {
-		return decoded
-	}
-	return s
 }
 
 // record stamps x's duration and offers it to the sink without waiting.

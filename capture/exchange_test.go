@@ -170,19 +170,3 @@ func TestCompressedResponseIsCapturedAsSent(t *testing.T) {
 		t.Errorf("exchange keeps %q with Content-Encoding %q, want the gzip body as sent", x.RespBody.Data, x.RespHeader("Content-Encoding"))
 	}
 }
-
-func TestDecodePath(t *testing.T) {
-	tests := []struct{ raw, want string }{
-		{"/users/7", "/users/7"},
-		{"/caf%C3%A9", "/café"},
-		{"/a/..%2F..%2Fetc/passwd", "/a/../../etc/passwd"},
-		{"//double//slash/./", "//double//slash/./"},
-		{"/bad%zzescape", "/bad%zzescape"},
-		{"/plus+stays", "/plus+stays"},
-	}
-	for _, tt := range tests {
-		if got := decodePath([]byte(tt.raw)); got != tt.want {
-			t.Errorf("decodePath(%q) = %q, want %q", tt.raw, got, tt.want)
-		}
-	}
-}

@@ -33,7 +33,11 @@ type Exchange struct {
 	Method    string        `json:"method"`
 	Scheme    string        `json:"scheme,omitempty"`
 	Host      string        `json:"host"`
-	Path      string        `json:"path"`
+	// Path is the request target's path, percent-decoded by DecodePath
+	// whatever the source (the proxy and every importer): "/a b/../x" for
+	// "/a%20b/../x", dot segments and slashes as sent, kept as sent when an
+	// escape is malformed. Target joins it with Query.
+	Path string `json:"path"`
 	// Query is the raw query string without the leading '?'.
 	Query       string   `json:"query,omitempty"`
 	ReqHeaders  []Header `json:"req_headers,omitempty"`
@@ -75,6 +79,16 @@ func (x *Exchange) RespHeader(name string) string { return headerValue(x.RespHea
 
 // UserAgent is the request's User-Agent header.
 func (x *Exchange) UserAgent() string { return x.ReqHeader("User-Agent") }
+
+// Target is the request target as a request line carries it: Path, then
+// '?' and Query when there is a query. It is the one place path and query
+// are joined.
+func (x *Exchange) Target() string {
+	if x.Query == "" {
+		return x.Path
+	}
+	return x.Path + "?" + x.Query
+}
 
 // End is when the response finished.
 func (x *Exchange) End() time.Time { return x.Start.Add(x.Duration) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/tui/detail"
 	"github.com/spoorhq/spoor/tui/sparkline"
 )
@@ -157,6 +158,19 @@ func loadExchange(src SessionSource, id uint64) tea.Cmd {
 	}
 }
 
+// copyCurl reads one exchange with its bodies, which a sequence row lacks,
+// and asks for it to be copied as export.Curl renders it: the command
+// spoor export --format curl writes for the same request.
+func copyCurl(src SessionSource, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		x, err := src.Exchange(id)
+		if err != nil {
+			return errMsg{fmt.Errorf("load exchange %d: %w", id, err)}
+		}
+		return detail.CopyMsg{Text: export.Curl(&x), What: "request as curl"}
+	}
+}
+
 // loadActivity reads the requests of the sessions on screen for their
 // sparklines, in one command so that a screenful costs one frame.
 func loadActivity(src SessionSource, list []engine.Session) tea.Cmd {
@@ -210,9 +224,9 @@ func activityOf(src SessionSource, s engine.Session) (activity, error) {
 	}
 }
 
-// export renders a session through the command's exporter and writes it
-// to the current directory.
-func export(fn func(string, string) ([]byte, error), write func(string, []byte) error, sessionID, format string) tea.Cmd {
+// exportSession renders a session through the command's exporter and
+// writes it to the current directory.
+func exportSession(fn func(string, string) ([]byte, error), write func(string, []byte) error, sessionID, format string) tea.Cmd {
 	return func() tea.Msg {
 		data, err := fn(sessionID, format)
 		if err != nil {

@@ -224,7 +224,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sequence.OpenMsg:
 		cmd = m.openExchange(msg.Exchange)
 	case sequence.CopyMsg:
-		cmd = m.copy(detail.Curl(&msg.Exchange), "request as curl")
+		cmd = copyCurl(m.src, msg.Exchange.ID)
 	case detail.BackMsg:
 		m.focus = focusSequence
 	case detail.CopyMsg:
@@ -659,7 +659,7 @@ func (m *Model) exportSession(format string) tea.Cmd {
 		return nil
 	}
 	m.notice = "exporting " + id + "…"
-	return export(m.export, m.write, id, format)
+	return exportSession(m.export, m.write, id, format)
 }
 
 func (m *Model) exported(msg exportedMsg) {

@@ -53,15 +53,18 @@ func readExpectedFlows(t *testing.T, path string) []expectedFlow {
 	return flows
 }
 
-// TestHARCorpus imports every HAR file of the shared corpus and compares
-// each exchange with the flow mitmproxy's own importer produces: method,
-// URL, status, request and response headers, bodies (by length and
-// SHA-256), start and end time.
-func TestHARCorpus(t *testing.T) {
-	dir := corpus(t, "har-mitmproxy")
+// TestHARFixtures imports every HAR file of testdata/har, written in the
+// shapes recorders produce (Charles, Chrome with pages and base64 bodies,
+// Firefox's HEAD with a Content-Length, Insomnia's empty postData, a JSON
+// POST, a byte order mark), and compares each exchange with its expected
+// flow, written in mitmproxy's format: method, URL, status, request and
+// response headers, bodies (by length and SHA-256), start and end time.
+// The same comparison over mitmproxy's own files is cmd/spoor-corpus-check's.
+func TestHARFixtures(t *testing.T) {
+	dir := filepath.Join("testdata", "har")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.har"))
-	if len(files) < 6 {
-		t.Fatalf("found %d HAR files in %s, want the 6 of the corpus", len(files), dir)
+	if len(files) != 6 {
+		t.Fatalf("found %d HAR files in %s, want 6", len(files), dir)
 	}
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".har")
@@ -107,8 +110,11 @@ func compareFlow(t *testing.T, x *engine.Exchange, w expectedFlow) {
 	if !(r.Scheme == "https" && r.Port == 443 || r.Scheme == "http" && r.Port == 80) {
 		wantURL += ":" + strconv.Itoa(r.Port)
 	}
-	wantURL += r.Path
-	if got := exchangeURL(x); got != wantURL {
+	// mitmproxy's path is the target as sent; spoor stores the path
+	// decoded (engine.DecodePath) and the query raw.
+	path, query, _ := strings.Cut(r.Path, "?")
+	wantURL += (&engine.Exchange{Path: engine.DecodePath(path), Query: query}).Target()
+	if got := x.Scheme + "://" + x.Host + x.Target(); got != wantURL {
 		t.Errorf("URL %q, want %q", got, wantURL)
 	}
 	if x.Status != w.Response.StatusCode {
@@ -124,14 +130,6 @@ func compareFlow(t *testing.T, x *engine.Exchange, w expectedFlow) {
 	if d := math.Abs(float64(x.End().UnixNano())/1e9 - r.TimestampEnd); d > 1e-6 {
 		t.Errorf("end %v, want %f (off by %fs)", x.End(), r.TimestampEnd, d)
 	}
-}
-
-func exchangeURL(x *engine.Exchange) string {
-	u := x.Scheme + "://" + x.Host + x.Path
-	if x.Query != "" {
-		u += "?" + x.Query
-	}
-	return u
 }
 
 func compareHeaders(t *testing.T, side string, got []engine.Header, want [][2]string, bodyLen int) {
@@ -158,7 +156,7 @@ func compareBody(t *testing.T, side string, data []byte, wantLen int, wantHash s
 	}
 }
 
-// TestHARShapes covers what the corpus does not: base64 request bodies,
+// TestHARShapes covers what the fixtures do not: base64 request bodies,
 // forms recorded as params, truncation at the body limit, bad entries
 // reported by number, and files that are not HAR at all.
 func TestHARShapes(t *testing.T) {

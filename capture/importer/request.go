@@ -32,7 +32,8 @@ func setRequestLine(x *engine.Exchange, line string) error {
 
 // setTarget fills path and query from a request target: origin form
 // (/a?b), absolute form (http://host/a?b, sent to proxies), or anything else
-// (*, host:443) as the path.
+// (*, host:443) as the path. The path is decoded as the proxy decodes it
+// (engine.DecodePath); the query is kept raw.
 func setTarget(x *engine.Exchange, target string) {
 	// Nearly every target is in origin form, which has no scheme to look
 	// for: "://" in /a?u=http://b belongs to the query.
@@ -40,7 +41,8 @@ func setTarget(x *engine.Exchange, target string) {
 		target = cutAbsolute(x, target)
 	}
 	target, _, _ = strings.Cut(target, "#")
-	x.Path, x.Query, _ = strings.Cut(target, "?")
+	path, query, _ := strings.Cut(target, "?")
+	x.Path, x.Query = engine.DecodePath(path), query
 }
 
 // cutAbsolute fills scheme and host from a target in absolute form and

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -107,6 +108,17 @@ func exporter(format string) (exportFunc, error) {
 	return nil, usageError{fmt.Errorf("invalid --format %q: want har, curl, csv or json", format)}
 }
 
+// writeHAR writes the session as HAR 1.2 with its bodies.
+func writeHAR(w io.Writer, e *sessionExport) error {
+	return export.WriteHAR(w, e.withBodies)
+}
+
+// writeCurl writes one curl command per request: export.WriteCurl, whose
+// commands are the ones the TUI's y copies.
+func writeCurl(w io.Writer, e *sessionExport) error {
+	return export.WriteCurl(w, e.session, len(e.requests), e.withBodies)
+}
+
 // writeExportJSON writes {"session": ..., "requests": [...]} with the
 // fields of spoor sessions --json and spoor requests --json.
 func writeExportJSON(w io.Writer, e *sessionExport) error {
@@ -149,26 +161,4 @@ func writeCSV(w io.Writer, e *sessionExport) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// exchangeURL rebuilds a request's URL. Access logs record no host; such a
-// request gets its Host header or, lacking one, localhost, so that the URL
-// stays one a client can parse.
-func exchangeURL(x *engine.Exchange) string {
-	scheme := x.Scheme
-	if scheme == "" {
-		scheme = "http"
-	}
-	host := x.Host
-	if host == "" {
-		host = x.ReqHeader("Host")
-	}
-	if host == "" {
-		host = "localhost"
-	}
-	u := scheme + "://" + host + x.Path
-	if x.Query != "" {
-		u += "?" + x.Query
-	}
-	return u
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spoorhq/spoor/export"
 )
 
 // roundTripHAR is a HAR of one API client: JSON, binary and oversized
@@ -110,7 +112,7 @@ func TestExportHARRoundTrip(t *testing.T) {
 			ok   bool
 		}{
 			{"method", a.Method == b.Method},
-			{"URL", exchangeURL(a) == exchangeURL(b)},
+			{"URL", export.URL(a) == export.URL(b)},
 			{"request headers", slices.Equal(a.ReqHeaders, b.ReqHeaders)},
 			{"response headers", slices.Equal(a.RespHeaders, b.RespHeaders)},
 			{"request body", bytes.Equal(a.ReqBody.Data, b.ReqBody.Data) && a.ReqBody.Size == b.ReqBody.Size && a.ReqBody.Truncated == b.ReqBody.Truncated},

@@ -18,22 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spoorhq/spoor/internal/corpora"
-
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/store"
 )
-
-// corporaDir returns a folder of the shared corpora. A missing corpus fails
-// the test rather than skipping it.
-func corporaDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := corpora.Path(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // storedExchanges opens a store as spoor sessions would and returns every
 // exchange, with bodies, in time order, and the sessions.
@@ -94,16 +82,17 @@ type mitmFlow struct {
 	} `json:"response"`
 }
 
-// TestImportHARCorpus runs `spoor import` on every HAR file of the shared
-// corpus and checks that the store holds the requests mitmproxy's importer
-// finds in it: method, URL, status, headers, bodies and timing. Credentials
+// TestImportHARFixtures runs `spoor import` on every HAR file of
+// testdata/har (written for the tests, with expected flows in mitmproxy's
+// format) and checks that the store holds the requests they expect: method,
+// URL, status, headers, bodies and timing. Credentials
 // are stored as keyed hashes, so the expected headers are hashed with the
 // store's secret before they are compared.
-func TestImportHARCorpus(t *testing.T) {
-	dir := corporaDir(t, "har-mitmproxy")
+func TestImportHARFixtures(t *testing.T) {
+	dir := filepath.Join("testdata", "har")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.har"))
-	if len(files) < 6 {
-		t.Fatalf("found %d HAR files in %s, want the 6 of the corpus", len(files), dir)
+	if len(files) != 4 {
+		t.Fatalf("found %d HAR files in %s, want 4", len(files), dir)
 	}
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".har")
@@ -144,7 +133,7 @@ func compareMitmFlow(t *testing.T, x *engine.Exchange, w mitmFlow, hasher engine
 	if !(r.Scheme == "https" && r.Port == 443 || r.Scheme == "http" && r.Port == 80) {
 		wantURL += ":" + strconv.Itoa(r.Port)
 	}
-	if got := exchangeURL(x); got != wantURL+r.Path {
+	if got := export.URL(x); got != wantURL+r.Path {
 		t.Errorf("URL %q, want %q", got, wantURL+r.Path)
 	}
 	if x.Status != w.Response.StatusCode {
@@ -213,12 +202,8 @@ func readAccessLog(t *testing.T, path string) []logLine {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var lines []logLine
-	sc := bufio.NewScanner(zr)
+	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		m := combinedLine.FindStringSubmatch(sc.Text())
 		if m == nil {
@@ -261,17 +246,21 @@ func expectedParts(lines []logLine) map[string][]int {
 	return parts
 }
 
-// TestImportAccessLogSessions imports the shared 10,000-line access log and
+// TestImportAccessLogSessions imports testdata/access.log (160 lines of six
+// actors, written for the test, with pauses that split sessions) and
 // compares the sessions in the store with those the test computes on its
 // own: one actor per address and user agent, a new session after 30
 // minutes of inactivity.
 func TestImportAccessLogSessions(t *testing.T) {
-	path := filepath.Join(corporaDir(t, "access-logs"), "elastic_examples_apache_logs.log.gz")
+	path := filepath.Join("testdata", "access.log")
 	lines := readAccessLog(t, path)
+	if len(lines) != 160 {
+		t.Fatalf("read %d lines of %s, want 160", len(lines), path)
+	}
 	want := expectedParts(lines)
 	db := filepath.Join(t.TempDir(), "log.db")
 	_, stderr, code := spoor(t, 60*time.Second, "import", "--db", db, path)
-	// The benign log has a few lines tier 1 finds suspicious; the summary
+	// The log has a few SQL injection probes tier 1 tags; the summary
 	// counts them after the requests.
 	if code != 0 || !strings.HasPrefix(stderr, fmt.Sprintf("import %s: %d requests, ", path, len(lines))) || strings.Count(stderr, "\n") != 1 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -435,7 +424,8 @@ func TestImportProgressLine(t *testing.T) {
 
 // TestImportTagsAttacks imports log lines carrying attacks: they are tagged
 // as a capture tags them, with the point and the detector, and counted in
-// the summary; --no-detect stores them untagged.
+// the summary; --no-detect stores them untagged. Paths are stored decoded,
+// as the proxy stores them.
 func TestImportTagsAttacks(t *testing.T) {
 	dir := t.TempDir()
 	log := filepath.Join(dir, "attacks.log")
@@ -452,8 +442,8 @@ func TestImportTagsAttacks(t *testing.T) {
 		wants map[string]string // path -> "type point rule" of one tag
 	}{
 		{nil, "3 requests, 2 with attack tags (Core Rule Set: 2 checked)", map[string]string{
-			"/search": "sqli req.query.q libinjection-sqli", "/files/..%2f..%2f..%2fetc%2fpasswd": "path_traversal req.path spoor-traversal", "/products/42": ""}},
-		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/..%2f..%2f..%2fetc%2fpasswd": "", "/products/42": ""}},
+			"/search": "sqli req.query.q libinjection-sqli", "/files/../../../etc/passwd": "path_traversal req.path spoor-traversal", "/products/42": ""}},
+		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/../../../etc/passwd": "", "/products/42": ""}},
 	} {
 		db := filepath.Join(dir, fmt.Sprintf("a%d.db", len(c.args)))
 		_, stderr, code := spoor(t, 60*time.Second, append([]string{"import", "--db", db, log}, c.args...)...)

@@ -67,14 +67,10 @@ func newRequestsCommand(g *globalFlags) *cobra.Command {
 			}
 			fmt.Fprintln(tw, "TIME\tMETHOD\tPATH\tSTATUS\tMS\tBYTES")
 			for _, x := range xs {
-				path := x.Path
-				if x.Query != "" {
-					path += "?" + x.Query
-				}
 				if sessionID == "" {
 					fmt.Fprintf(tw, "%s\t", x.SessionID)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.1f\t%d\n", x.Start.Local().Format("2006-01-02 15:04:05.000"), x.Method, path, x.Status, float64(x.Duration.Microseconds())/1000, x.RespBody.Size)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.1f\t%d\n", x.Start.Local().Format("2006-01-02 15:04:05.000"), x.Method, x.Target(), x.Status, float64(x.Duration.Microseconds())/1000, x.RespBody.Size)
 			}
 			return tw.Flush()
 		},

@@ -12,9 +12,8 @@ import (
 	"github.com/spoorhq/spoor/engine"
 )
 
-// The go-sdk conformance sequences are transport-agnostic JSON-RPC. These
-// tests send them as streamable-HTTP POSTs, as the corpus README describes,
-// in the two styles of the protocol: up to 2025-11-25 the server assigns an
+// The sequences, in the go-sdk conformance format, are transport-agnostic
+// JSON-RPC. These tests send them as streamable-HTTP POSTs in the two styles of the protocol: up to 2025-11-25 the server assigns an
 // Mcp-Session-Id on the initialize answer and the client echoes it, and
 // answers come as event streams; in 2026-07-28 there is no session id, and
 // each request names its method and primitive in Mcp-Method and Mcp-Name.
@@ -172,35 +171,38 @@ func expected(seq sequence) (methods, primitives map[string]int) {
 	return methods, primitives
 }
 
-// TestConformanceSequences sends every go-sdk conformance sequence through
+// TestConformanceSequences sends every sequence of testdata/sequences through
 // the Analyzer and the Tracker in both protocol styles and checks the MCP
 // sessions: which exchanges they group, their methods and primitives, and
 // the signals raised.
 func TestConformanceSequences(t *testing.T) {
 	seqs := loadSequences(t)
-	// Anchors written by hand from the corpus, so that the derived
+	// Anchors written by hand from the sequences, so that the derived
 	// expectations cannot drift with the code that reads them.
 	anchors := map[string][2]map[string]int{
 		"tools": {
-			{"initialize": 1, "notifications/initialized": 1, "tools/list": 1, "resources/list": 1, "prompts/list": 1, "tools/call": 8},
-			{"greet": 2, "structured": 2, "tomorrow": 1, "inc": 2},
+			{"initialize": 1, "notifications/initialized": 1, "tools/list": 1, "tools/call": 4},
+			{"search": 2, "add_to_cart": 2},
 		},
 		"resources": {
 			{"initialize": 1, "notifications/initialized": 1, "resources/list": 1, "resources/read": 3, "resources/subscribe": 1},
-			{"embedded:info": 1, "file:///info.txt": 1},
+			{"file:///catalog.csv": 2, "shop://orders/17": 2},
 		},
-		"mrtr":     {{"tools/call": 2}, {"confirmThenGreet": 2}},
-		"discover": {{"server/discover": 1}, {}},
+		"mrtr":         {{"tools/call": 2}, {"quote": 2}},
+		"discover":     {{"server/discover": 1}, {}},
+		"lifecycle":    {{"tools/list": 1, "initialize": 1, "notifications/initialized": 1, "ping": 1}, {}},
+		"bad_requests": {{"initialize": 1, "notifications/initialized": 1, "resources/read": 1, "prompts/get": 1, "admin/shutdown": 1, "logging/setLevel": 1, "completion/complete": 1}, {"file:///etc/passwd": 1, "jailbreak": 1}},
 	}
-	// The signals each sequence raises, by style: unlisted and mistyped
-	// tool calls in both; a request before initialize only where the
-	// handshake is required; in the withoutSessionID style bad_requests' five
-	// errors share one session and make a burst.
+	// The signals each sequence raises, by style: the two tool calls
+	// against the schema and the two without a tools/list in both; a
+	// request before initialize only where the handshake is required; the
+	// five refusals of bad_requests make a burst in both.
 	signals := map[style]map[string]map[string]int{
 		withSessionID: {
-			"tools":     {SignalSchemaMismatch: 2},
-			"mrtr":      {SignalUnlistedTool: 2},
-			"lifecycle": {SignalBeforeInitialize: 1},
+			"tools":        {SignalSchemaMismatch: 2},
+			"mrtr":         {SignalUnlistedTool: 2},
+			"lifecycle":    {SignalBeforeInitialize: 1},
+			"bad_requests": {SignalErrorBurst: 1},
 		},
 		withoutSessionID: {
 			"tools":        {SignalSchemaMismatch: 2},
@@ -238,7 +240,7 @@ func TestConformanceSequences(t *testing.T) {
 				}
 				wantMethods, wantPrimitives := expected(seq)
 				if anchor, ok := anchors[seq.name]; ok && (!maps.Equal(anchor[0], wantMethods) || !maps.Equal(anchor[1], wantPrimitives)) {
-					t.Fatalf("corpus changed: derived %v %v, anchored %v %v", wantMethods, wantPrimitives, anchor[0], anchor[1])
+					t.Fatalf("sequence changed: derived %v %v, anchored %v %v", wantMethods, wantPrimitives, anchor[0], anchor[1])
 				}
 				if !maps.Equal(methods, wantMethods) {
 					t.Errorf("methods = %v, want %v", methods, wantMethods)

@@ -2,8 +2,6 @@ package mcp
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -64,8 +62,10 @@ func FuzzSSE(f *testing.F) {
 	f.Add([]byte("id: 0\ndata:\n\nevent: message\ndata: {\"jsonrpc\":\"2.0\"}\r\n\r\n"))
 	f.Add([]byte("\xef\xbb\xbf: comment\rdata: a\rdata: b\r\rdata: cut"))
 	f.Add([]byte("data\nid: \x00\nretry: 10\n\n:\n\n"))
-	if raw, err := os.ReadFile(filepath.Join(corporaDir(f), "mcp", "README.txt")); err == nil {
-		f.Add(raw)
+	for _, seq := range loadSequences(f) {
+		for _, m := range seq.server {
+			f.Add([]byte("id: 1\nevent: message\ndata: " + string(m) + "\n\n"))
+		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		events := engine.ParseSSE(body)

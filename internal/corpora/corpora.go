@@ -6,12 +6,14 @@ import (
 	"path/filepath"
 )
 
+// EnvVar names the environment variable that points at the corpora.
+const EnvVar = "SPOOR_CORPORA"
+
 // Dir is $SPOOR_CORPORA, else ../shared/corpora beside the repository root,
-// found by walking up from the working directory to go.mod, so that tests
-// (run in their package's directory) and `go run` (run anywhere in the
-// repository) agree.
+// found by walking up from the working directory to go.mod, so that
+// `go run` agrees wherever in the repository it is started.
 func Dir() string {
-	if dir := os.Getenv("SPOOR_CORPORA"); dir != "" {
+	if dir := os.Getenv(EnvVar); dir != "" {
 		return dir
 	}
 	fallback := filepath.Join("..", "shared", "corpora")

@@ -6,7 +6,7 @@ import (
 )
 
 func TestPath(t *testing.T) {
-	t.Setenv("SPOOR_CORPORA", t.TempDir())
+	t.Setenv(EnvVar, t.TempDir())
 	if _, err := Path("absent"); err == nil {
 		t.Error("a missing corpus gave no error")
 	}

@@ -1,5 +1,6 @@
-// Package corpora finds the shared test corpora (real attack payloads, CRS
-// regression tests, access logs, HAR, MCP and GraphQL samples) that tests
-// and evaluations read in place. It owns only that lookup; the corpora are
-// never copied into the repository.
+// Package corpora finds the shared corpora (real attack payloads, CRS
+// regression tests, access logs, HAR, MCP and GraphQL samples) that the
+// evaluations of make eval read in place. It owns only that lookup; the
+// corpora are never copied into the repository, and no test reads them:
+// make test passes on a clone with nothing beside it.
 package corpora

@@ -8,6 +8,6 @@
 // bodies, so that a large body never stalls a frame. Long bodies scroll in
 // a viewport. Values the store keeps hashed are shown as their hashes.
 //
-// It also renders a request as a curl command for copying. It never reads
-// the store.
+// y copies the request as export.Curl renders it, the command spoor export
+// --format curl writes. It never reads the store.
 package detail

@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/tui/sequence"
 	"github.com/spoorhq/spoor/tui/stats"
 	"github.com/spoorhq/spoor/tui/table"
@@ -155,7 +156,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.step(-1)
 			return m, nil
 		case key.Matches(k, m.keys.Copy):
-			text := Curl(&m.x.Exchange)
+			text := export.Curl(&m.x.Exchange)
 			return m, func() tea.Msg { return CopyMsg{Text: text, What: "request as curl"} }
 		}
 	}
@@ -261,11 +262,7 @@ func (m *Model) fill() {
 	}
 	switch m.tab {
 	case TabRequest:
-		target := x.Path
-		if x.Query != "" {
-			target += "?" + x.Query
-		}
-		lines = append(lines, table.Sanitize(x.Method+" "+target), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s · %s", x.Host, x.ClientIP, x.Start.Format("2006-01-02 15:04:05.000")))), "")
+		lines = append(lines, table.Sanitize(x.Method+" "+x.Target()), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s · %s", x.Host, x.ClientIP, x.Start.Format("2006-01-02 15:04:05.000")))), "")
 		section("HEADERS")
 		headers(x.ReqHeaders)
 		lines = append(lines, "")

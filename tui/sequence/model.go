@@ -476,10 +476,7 @@ func target(x *engine.Exchange) string {
 	if t := Operation(x); t != "" {
 		return t
 	}
-	if x.Query == "" {
-		return table.Sanitize(x.Path)
-	}
-	return table.Sanitize(x.Path + "?" + x.Query)
+	return table.Sanitize(x.Target())
 }
 
 func (m Model) measure() widths {

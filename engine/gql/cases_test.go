@@ -6,23 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spoorhq/spoor/internal/corpora"
-
 	"go.yaml.in/yaml/v3"
 )
 
-// corporaDir is the shared corpora directory. A missing corpus fails the
-// test, never skips it, so that a run without it cannot pass for a run with
-// it.
-func corporaDir(t testing.TB) string {
-	t.Helper()
-	if _, err := corpora.Path("graphql", "parser_query_test.yml"); err != nil {
-		t.Fatal(err)
-	}
-	return corpora.Dir()
-}
+// The cases in testdata are written for these tests in the formats of
+// gqlparser's parser_query_test.yml and graphql-js's validation specs;
+// cmd/spoor-corpus-check runs the same checks over those projects' files.
 
-// parserCase is one case of gqlparser's parser_query_test.yml.
+// parserCase is one case in the format of gqlparser's parser_query_test.yml.
 type parserCase struct {
 	Section string
 	Name    string `yaml:"name"`
@@ -35,13 +26,13 @@ type parserCase struct {
 
 func loadParserCases(t testing.TB) []parserCase {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(corporaDir(t), "graphql", "parser_query_test.yml"))
+	data, err := os.ReadFile(filepath.Join("testdata", "parser.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sections map[string][]parserCase
 	if err := yaml.Unmarshal(data, &sections); err != nil {
-		t.Fatalf("parser_query_test.yml: %v", err)
+		t.Fatalf("parser.yml: %v", err)
 	}
 	var out []parserCase
 	for section, cases := range sections {
@@ -50,13 +41,13 @@ func loadParserCases(t testing.TB) []parserCase {
 			out = append(out, c)
 		}
 	}
-	if len(out) < 20 {
-		t.Fatalf("only %d parser cases read", len(out))
+	if len(out) != 18 {
+		t.Fatalf("%d parser cases read, want the 18 of testdata/parser.yml", len(out))
 	}
 	return out
 }
 
-// validatorCase is one case of the graphql-js validation specs.
+// validatorCase is one case in the format of the graphql-js validation specs.
 type validatorCase struct {
 	Name   string `yaml:"name"`
 	Query  string `yaml:"query"`
@@ -67,7 +58,7 @@ type validatorCase struct {
 
 func loadValidatorCases(t testing.TB, rule string) []validatorCase {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(corporaDir(t), "graphql", "validator_imported_spec_"+rule+".spec.yml"))
+	data, err := os.ReadFile(filepath.Join("testdata", "validator_"+rule+".yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +72,7 @@ func loadValidatorCases(t testing.TB, rule string) []validatorCase {
 	return cases
 }
 
-// wantOperation is an operation as the corpus's AST dump shows it. Fields
+// wantOperation is an operation as a case's AST dump shows it. Fields
 // is nil when the operation's top level holds fragments, whose fields the
 // dump does not resolve.
 type wantOperation struct {

@@ -1,4 +1,4 @@
-package main
+package export
 
 import (
 	"encoding/base64"
@@ -79,9 +79,10 @@ type (
 	}
 )
 
-// writeHAR streams a HAR 1.2 document: the envelope by hand and one entry
-// at a time, so that only one request's bodies are in memory at once.
-func writeHAR(w io.Writer, e *sessionExport) error {
+// WriteHAR streams a HAR 1.2 document of the requests each yields: the
+// envelope by hand and one entry at a time, so that only one request's
+// bodies are in memory at once. spoor import reads it back.
+func WriteHAR(w io.Writer, each Requests) error {
 	head, err := json.Marshal(harCreator{Name: "spoor", Version: "1"})
 	if err != nil {
 		return err
@@ -90,7 +91,7 @@ func writeHAR(w io.Writer, e *sessionExport) error {
 		return err
 	}
 	first := true
-	err = e.withBodies(func(x *engine.Exchange) error {
+	err = each(func(x *engine.Exchange) error {
 		b, err := json.Marshal(harEntryOf(x))
 		if err != nil {
 			return err
@@ -117,7 +118,7 @@ func harEntryOf(x *engine.Exchange) harOutEntry {
 		StartedDateTime: x.Start.Format(time.RFC3339Nano),
 		Time:            ms,
 		Request: harOutReq{
-			Method: x.Method, URL: exchangeURL(x), HTTPVersion: "HTTP/1.1",
+			Method: x.Method, URL: URL(x), HTTPVersion: "HTTP/1.1",
 			Cookies: []harOutNV{}, Headers: harHeaders(x.ReqHeaders), QueryString: harQuery(x.Query),
 			HeadersSize: -1, BodySize: x.ReqBody.Size,
 		},

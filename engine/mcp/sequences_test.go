@@ -9,35 +9,24 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/spoorhq/spoor/internal/corpora"
 )
 
-// corporaDir is the shared corpora directory. A missing corpus fails the
-// test, never skips it, so that a run without it cannot pass for a run with
-// it.
-func corporaDir(t testing.TB) string {
-	t.Helper()
-	if _, err := corpora.Path("mcp", "go-sdk-conformance"); err != nil {
-		t.Fatal(err)
-	}
-	return corpora.Dir()
-}
-
-// sequence is one go-sdk conformance file: the messages the client sends
-// and the ones the server answers, in order, and the tools it serves.
+// sequence is one file of testdata/sequences, written for these tests in
+// the format of the go-sdk conformance files (cmd/spoor-corpus-check runs
+// the go-sdk's own): the messages the client sends and the ones the server
+// answers, in order, and the tools it serves.
 type sequence struct {
 	name           string
 	tools          []string
 	client, server []json.RawMessage
 }
 
-// loadSequences reads every go-sdk conformance file.
+// loadSequences reads every file of testdata/sequences.
 func loadSequences(t testing.TB) []sequence {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(corporaDir(t), "mcp", "go-sdk-conformance", "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no conformance sequences: %v", err)
+	files, err := filepath.Glob(filepath.Join("testdata", "sequences", "*.txtar"))
+	if err != nil || len(files) != 6 {
+		t.Fatalf("%d sequences in testdata/sequences, want 6 (%v)", len(files), err)
 	}
 	var out []sequence
 	for _, f := range files {
@@ -63,7 +52,7 @@ func loadSequences(t testing.TB) []sequence {
 
 // txtarSections splits a txtar archive into its files by name, the comment
 // before the first file dropped. It is the few lines of the format the
-// corpus needs, rather than a dependency on golang.org/x/tools.
+// sequences need, rather than a dependency on golang.org/x/tools.
 func txtarSections(data []byte) map[string][]byte {
 	out := map[string][]byte{}
 	name := ""

@@ -182,11 +182,16 @@ func slashAttrs(s string) string {
 	return s[:loc[4]] + "/" + s[loc[5]:]
 }
 
-// cmdCore returns a command payload without its leading separators: the
-// command line itself.
+// cmdCore returns a command payload without its leading separators and
+// without the substitution that wraps it: the command line itself.
 func cmdCore(s string) string {
-	c := strings.TrimLeft(s, ";|&\n\r `$( ")
-	c = strings.TrimRight(c, "`)")
+	c := strings.TrimLeft(s, ";|&\n\r ")
+	switch {
+	case strings.HasPrefix(c, "$(") && strings.HasSuffix(c, ")") && !strings.HasPrefix(c, "$(("):
+		c = c[2 : len(c)-1]
+	case len(c) > 2 && c[0] == '`' && c[len(c)-1] == '`':
+		c = c[1 : len(c)-1]
+	}
 	if len(c) < 2 {
 		return ""
 	}

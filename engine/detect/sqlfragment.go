@@ -1,0 +1,86 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/corazawaf/libinjection-go"
+)
+
+// strongFingerprint reports whether a libinjection fingerprint holds a
+// token that English does not produce on its own: a UNION (U), a
+// statement keyword (E), another SQL keyword (k), a function call (f), a
+// GROUP BY-like clause (B), a statement separator or a parenthesis.
+// Fingerprints of words, strings, numbers and logic operators alone ("n&1"
+// for "price between 10 and 20", "s&s" for "the word 'and' is common")
+// also describe sentences, and count only with sqlEvidence.
+func strongFingerprint(fp string) bool {
+	return strings.ContainsAny(fp, "UEkfB;(")
+}
+
+// sqlEvidence reports whether v holds SQL syntax that prose does not
+// use: a comparison, a comment, a statement separator, a parenthesis, or
+// a first quote that closes a string the application opened.
+func sqlEvidence(v string) bool {
+	return strings.ContainsAny(v, "=<>;(#") || strings.Contains(v, "--") || strings.Contains(v, "/*") || closesString(v)
+}
+
+// closesString reports whether the first quote of v closes a string: it
+// starts v or follows a word, and white space or an operator follows it
+// ("A' AND 'B", "a'+'b", "' OR x IS NOT NULL"). An apostrophe inside a
+// word ("O'Brien", "it's") and a quote that opens a quoted word ("the
+// word 'and'") do not.
+func closesString(v string) bool {
+	i := strings.IndexAny(v, "'\"")
+	if i < 0 || i > 0 && !isWordByte(v[i-1]) || i > 0 && v[i-1] == '.' {
+		return false
+	}
+	if i+1 == len(v) {
+		return i > 0
+	}
+	switch c := v[i+1]; c {
+	case ' ', '\t', '\n', '\r', '+', '-', '*', '/', '|', '&', '^', '%', '!', '~', ',', ')', '@':
+		return true
+	}
+	return false
+}
+
+// sqlFragment reports whether v is SQL that continues an operand the
+// application wrote, as wordlists spell injections without the value they
+// follow: " OR 1=1--", "ORDER BY SLEEP(5)", "UNION ALL SELECT ...".
+// libinjection reads a value as it stands and in quote contexts, so a
+// fragment that starts with an operator needs the operand put back: v is
+// checked again after a number. Only a value that starts (after white
+// space and closing parentheses) with a word that continues an expression
+// or a query is tried, and the finding counts only with sqlEvidence, so
+// that "or 2 rooms" and "order by price" stay prose.
+func (s *scan) sqlFragment(v string) (string, bool) {
+	i := 0
+	for i < len(v) && (isShellSpace(v[i]) || v[i] == '\n' || v[i] == '\r' || v[i] == ')') {
+		i++
+	}
+	j := i
+	for j < len(v) && isVarStart(v[j]) {
+		j++
+	}
+	if j == i || j-i > 12 || !inSet(s.d.sqlContinuations, v[i:j]) || !sqlEvidence(v) {
+		return "", false
+	}
+	if j < len(v) && isWordByte(v[j]) {
+		return "", false
+	}
+	ok, fp := libinjection.IsSQLi("1 " + v[i:])
+	if !ok {
+		return "", false
+	}
+	return fp, true
+}
+
+// sqlContinuations lists the words that continue a SQL expression or
+// query after an operand.
+func sqlContinuations() []string {
+	return []string{
+		"or", "and", "xor", "union", "order", "group", "having", "limit",
+		"procedure", "into", "rlike", "regexp", "like", "waitfor", "div",
+		"mod", "is", "not", "where", "offset", "select",
+	}
+}

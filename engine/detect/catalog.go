@@ -47,7 +47,7 @@ func Checks() []Check {
 		{"crs-932xxx", engine.AttackCmdInjection, 2, "remote command execution; a command word followed by prose, or quoted as Markdown code, dropped"},
 		{"crs-933xxx", engine.AttackCodeInjection, 2, "PHP injection"},
 		{"crs-934xxx", engine.AttackGeneric, 2, "generic attacks (Node.js, Ruby, Perl); ssrf and ssti by the rule's tags"},
-		{"crs-941xxx", engine.AttackXSS, 2, "cross-site scripting"},
+		{"crs-941xxx", engine.AttackXSS, 2, "cross-site scripting; 941100 on a lone processing instruction dropped"},
 		{"crs-942xxx", engine.AttackSQLi, 2, "SQL injection (942290: nosqli); 942100 on a weak fingerprint without SQL syntax dropped"},
 		{"crs-943xxx", engine.AttackSessionFixation, 2, "session fixation"},
 		{"crs-944xxx", engine.AttackCodeInjection, 2, "Java injection"},

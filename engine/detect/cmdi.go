@@ -161,7 +161,7 @@ func commandEnds(v string, j int, strict bool) bool {
 	for j < len(v) && isShellSpace(v[j]) {
 		j++
 	}
-	if j == len(v) {
+	if j == len(v) || !strict && (v[j] == '\n' || v[j] == '\r') {
 		return true
 	}
 	if isDrivePath(v[j:]) || isEnvVarPath(v[j:]) {
@@ -315,6 +315,14 @@ func (s *scan) leadingCommandAt(v string) int {
 	if j == word || j-word > 16 || !s.isCommand(v[word:j]) {
 		return 0
 	}
+	if word > i && commandEnds(v, j, false) {
+		// "/bin/ls -al", "/usr/bin/id": a command by its full path.
+		return j
+	}
+	if onlyFlags(v[j:]) {
+		// "uname -a", "ls -la": a command and its flags, nothing else.
+		return j
+	}
 	net := s.isNetworkCommand(v[word:j])
 	if s.isShell(v[word:j]) && commandEnds(v, j, true) && j < len(v) {
 		// A shell with a flag or a script ("sh -c id", "bash -i").
@@ -351,6 +359,24 @@ func (s *scan) leadingCommandAt(v string) int {
 		return 0
 	}
 	return 0
+}
+
+// onlyFlags reports whether rest is one or more flags ("-a", "-la
+// --all") and nothing else.
+func onlyFlags(rest string) bool {
+	n := 0
+	for _, f := range strings.Fields(rest) {
+		if len(f) < 2 || f[0] != '-' || len(f) > 12 {
+			return false
+		}
+		for _, c := range []byte(f[1:]) {
+			if !isVarStart(c) && c != '-' {
+				return false
+			}
+		}
+		n++
+	}
+	return n > 0 && isShellSpace(rest[0])
 }
 
 // isShell reports whether word is a shell or script interpreter, lower

@@ -13,6 +13,9 @@ import (
 //
 //   - 942100 is libinjection: a weak fingerprint without SQL syntax
 //     ("price between 10 and 20") is a sentence (strongFingerprint).
+//   - 941100 is libinjection's XSS check: a value whose only markup is a
+//     processing instruction ("<?xml version=...?>") runs no script
+//     (onlyInstructions).
 //   - 930100 and 930110 match "../": a relative link to a page or asset
 //     is not an attack (climbsOut), nor is a path in a sentence.
 //   - 930120 matches a file name such as etc/hosts: a file named in a
@@ -29,6 +32,8 @@ func (d *Detector) confirmed(rule int, value string) bool {
 	case 942100:
 		ok, fp := libinjection.IsSQLi(value)
 		return !ok || strongFingerprint(fp) || sqlEvidence(value)
+	case 941100:
+		return !onlyInstructions(value)
 	case 930100, 930110:
 		return confirmTraversal(value)
 	case 930120:

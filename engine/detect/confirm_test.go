@@ -23,6 +23,8 @@ func TestConfirmedDropsProseAndLinks(t *testing.T) {
 		{"the file is at ../../shared/notes.txt", ""},
 		{"Run cat /etc/hosts to see your host entries", ""},
 		{"run `make test` before committing", ""},
+		{`<?xml version="1.0"?>`, ""},
+		{"<script>alert(1)</script>", "crs-941100"},
 		{"../../../etc/passwd", "crs-930100"},
 		{"/etc/shadow", "crs-930120"},
 		{"1' or '1'='1", "crs-942100"},

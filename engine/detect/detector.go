@@ -53,6 +53,7 @@ type Detector struct {
 	// (sqlfragment.go); shellCalls and evalCalls the functions that run a
 	// command or code (codeexec.go).
 	sqlContinuations *wordSet
+	sqlStatements    *wordSet
 	shellCalls       *wordSet
 	evalCalls        *wordSet
 	nosqlOps         *wordSet
@@ -143,6 +144,7 @@ func New(opts Options) (*Detector, error) {
 		commands:         newWordSet(shellCommands()),
 		netCommands:      newWordSet(networkCommands()),
 		sqlContinuations: newWordSet(sqlContinuations()),
+		sqlStatements:    newWordSet(sqlStatements()),
 		shellCalls:       newWordSet(shellCalls()),
 		evalCalls:        newWordSet(evalCalls()),
 		nosqlOps:         newWordSet(nosqlOperators()),

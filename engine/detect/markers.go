@@ -51,7 +51,7 @@ func literalMarkers() []marker {
 		"wp-config.php", "/.git/", "\\.git\\", "/.svn/", "/.hg/", "/.env",
 		"/.aws/credentials", "/.docker/config.json", "/.kube/config",
 		"/.ds_store", "/web.config", "php://filter", "php://input",
-		"phar://", "zip://", "file://", "/dev/tcp/",
+		"phar://", "zip://", "file://", "/dev/tcp/", "<!--#include",
 		// Windows system directories by drive or variable.
 		":\\windows\\", ":/windows/", ":\\winnt\\", ":\\inetpub\\",
 		"%systemroot%", "%windir%")
@@ -61,7 +61,7 @@ func literalMarkers() []marker {
 		"/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash", "/bin/ksh",
 		"/bin/busybox", "/usr/bin/env ", "cmd.exe", "cmd /c", "powershell.exe",
 		"powershell -", "${ifs}", "$ifs", "() {", "(){", "expect://",
-		"%comspec%")
+		"%comspec%", "<!--#exec")
 	// Script URLs, DOM sinks and the calls XSS payloads make, and UTF-7's
 	// spelling of '<'.
 	add(markScript,

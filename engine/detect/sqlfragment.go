@@ -51,18 +51,23 @@ func closesString(v string) bool {
 // fragment that starts with an operator needs the operand put back: v is
 // checked again after a number. Only a value that starts (after white
 // space and closing parentheses) with a word that continues an expression
-// or a query is tried, and the finding counts only with sqlEvidence, so
-// that "or 2 rooms" and "order by price" stay prose.
+// or a query is tried, or after ';' a word that starts a statement, and
+// the finding counts only with sqlEvidence, so that "or 2 rooms" and
+// "order by price" stay prose.
 func (s *scan) sqlFragment(v string) (string, bool) {
-	i := 0
-	for i < len(v) && (isShellSpace(v[i]) || v[i] == '\n' || v[i] == '\r' || v[i] == ')') {
+	i, stacked := 0, false
+	for i < len(v) && (isShellSpace(v[i]) || v[i] == '\n' || v[i] == '\r' || v[i] == ')' || v[i] == ';') {
+		stacked = stacked || v[i] == ';'
 		i++
 	}
 	j := i
 	for j < len(v) && isVarStart(v[j]) {
 		j++
 	}
-	if j == i || j-i > 12 || !inSet(s.d.sqlContinuations, v[i:j]) || !sqlEvidence(v) {
+	if j == i || j-i > 12 || !sqlEvidence(v) {
+		return "", false
+	}
+	if !inSet(s.d.sqlContinuations, v[i:j]) && !(stacked && inSet(s.d.sqlStatements, v[i:j])) {
 		return "", false
 	}
 	if j < len(v) && isWordByte(v[j]) {
@@ -73,6 +78,15 @@ func (s *scan) sqlFragment(v string) (string, bool) {
 		return "", false
 	}
 	return fp, true
+}
+
+// sqlStatements lists the words that start a statement stacked after
+// ';' ("; exec xp_cmdshell", "; drop table users").
+func sqlStatements() []string {
+	return []string{
+		"select", "insert", "update", "delete", "drop", "exec", "execute",
+		"declare", "shutdown", "waitfor", "create", "alter", "truncate",
+	}
 }
 
 // sqlContinuations lists the words that continue a SQL expression or

@@ -18,7 +18,10 @@ type mutation struct {
 func commonMutations() []mutation {
 	return []mutation{
 		{"url-encoded", urlEncodeAll},
-		{"double-url-encoded", func(s string) string { return urlEncodeAll(urlEncodeAll(s)) }},
+		{"double-url-encoded", func(s string) string {
+			// The escapes of the first encoding encoded again.
+			return strings.ReplaceAll(urlEncodeAll(s), "%", "%25")
+		}},
 		{"case-flipped", flipCase},
 	}
 }
@@ -70,9 +73,14 @@ func familyMutations(fam string) []mutation {
 }
 
 // urlEncodeAll percent-encodes every byte but letters and digits, as
-// encoders that evade a filter on punctuation do.
+// encoders that evade a filter on punctuation do. A payload that is
+// already encoded ("%252e%252e%252f") is left out: encoding its encoding
+// again makes four layers, which no application decodes.
 func urlEncodeAll(s string) string {
 	const hex = "0123456789ABCDEF"
+	if hasEscape([]byte(s)) {
+		return ""
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -226,4 +234,18 @@ func queryValues(raw string) []string {
 		vs = append(vs, v)
 	}
 	return vs
+}
+
+// hasEscape reports whether b holds a percent escape.
+func hasEscape(b []byte) bool {
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' && isHexDigit(b[i+1]) && isHexDigit(b[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f'
 }

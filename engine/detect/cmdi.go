@@ -31,9 +31,13 @@ func shellCommands() []string {
 		"time", "xargs", "nice", "setsid", "iwr", "irm", "iex",
 		"invoke-webrequest", "invoke-restmethod", "invoke-expression",
 		"start-process", "new-object", "get-content", "gc", "icm",
-		"invoke-command", "iwmi", "invoke-wmimethod",
+		"invoke-command", "iwmi", "invoke-wmimethod", "who",
 	}
 }
+
+// maxCommand bounds the length of a command name, the longest being
+// PowerShell's ("invoke-webrequest").
+const maxCommand = 24
 
 // cmdInjectionAt returns where v runs a command after a separator (';',
 // '|', '&', a line break) or inside a substitution ('`', "$("), or -1. The
@@ -63,10 +67,13 @@ func (s *scan) cmdInjectionAt(v string, strict bool) (at, n int) {
 		for j < len(v) && isWordByte(v[j]) {
 			j++
 		}
-		if j == word || j-word > 16 || !s.isCommand(v[word:j]) {
+		if j == word || j-word > maxCommand || !s.isCommand(v[word:j]) {
 			continue
 		}
-		if commandEnds(v, j, strict) || s.isNetworkCommand(v[word:j]) && hasArgument(v, j) {
+		if commandEnds(v, j, strict) || s.isNetworkCommand(v[word:j]) && hasArgument(v, j) ||
+			word > 0 && v[word-1] == '{' && j < len(v) && v[j] == ',' || s.netSubcommand(v, word, j) {
+			// A command line, a download, a brace expansion
+			// ("{cat,/etc/passwd}"), or "net user".
 			return i, j - i
 		}
 	}
@@ -112,8 +119,33 @@ func networkCommands() []string {
 	return []string{
 		"wget", "curl", "nc", "ncat", "netcat", "socat", "telnet", "ping",
 		"nslookup", "dig", "ssh", "scp", "ftp", "tftp", "iwr", "irm",
-		"invoke-webrequest", "invoke-restmethod",
+		"invoke-webrequest", "invoke-restmethod", "mshta", "certutil",
+		"bitsadmin", "regsvr32",
 	}
+}
+
+// netSubcommand reports whether v[word:j] is Windows' net command
+// followed by one of its subcommands ("net user", "net localgroup").
+func (s *scan) netSubcommand(v string, word, j int) bool {
+	if j-word != 3 || !hasPrefixFold(v[word:j], "net") {
+		return false
+	}
+	k := j
+	for k < len(v) && isShellSpace(v[k]) {
+		k++
+	}
+	e := k
+	for e < len(v) && isVarStart(v[e]) {
+		e++
+	}
+	if k == j {
+		return false
+	}
+	switch lowerASCII(v[k:e]) {
+	case "user", "localgroup", "group", "share", "view", "use", "session", "accounts", "config", "start", "stop":
+		return true
+	}
+	return false
 }
 
 // hasArgument reports whether white space and a word follow v[j].
@@ -312,7 +344,7 @@ func (s *scan) leadingCommandAt(v string) int {
 	for j < len(v) && isWordByte(v[j]) {
 		j++
 	}
-	if j == word || j-word > 16 || !s.isCommand(v[word:j]) {
+	if j == word || j-word > maxCommand || !s.isCommand(v[word:j]) {
 		return 0
 	}
 	if word > i && commandEnds(v, j, false) {

@@ -46,7 +46,7 @@ func (s *scan) codeCallAt(v string) (at, n int, shell bool) {
 		if b == e || e-b > maxWord {
 			continue
 		}
-		shell = inSet(s.d.shellCalls, v[b:e])
+		shell = inSet(s.d.shellCalls, v[b:e]) || subprocessCall(v[:b], v[b:e])
 		if !shell && !inSet(s.d.evalCalls, v[b:e]) {
 			continue
 		}
@@ -90,4 +90,17 @@ func (s *scan) codeExec(p *point, v string, m class) bool {
 	s.tag(engine.AttackCodeInjection, p, "spoor-code-eval", v, at, n,
 		"call of a function that evaluates code: "+v[at:at+n])
 	return true
+}
+
+// subprocessCall reports whether name, after the text before it, is a
+// function of Python's subprocess module ("subprocess.call(", "run(").
+func subprocessCall(before, name string) bool {
+	if len(before) < len("subprocess.") || !hasPrefixFold(before[len(before)-len("subprocess."):], "subprocess.") {
+		return false
+	}
+	switch lowerASCII(name) {
+	case "call", "run", "popen", "check_output", "check_call", "getoutput":
+		return true
+	}
+	return false
 }

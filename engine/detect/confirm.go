@@ -84,7 +84,7 @@ func (d *Detector) commandLine(v string) bool {
 	for j < len(v) && isWordByte(v[j]) {
 		j++
 	}
-	if j == word || j-word > 16 {
+	if j == word || j-word > maxCommand {
 		return true
 	}
 	w := v[word:j]

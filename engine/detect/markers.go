@@ -61,7 +61,7 @@ func literalMarkers() []marker {
 		"/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash", "/bin/ksh",
 		"/bin/busybox", "/usr/bin/env ", "cmd.exe", "cmd /c", "powershell.exe",
 		"powershell -", "${ifs}", "$ifs", "() {", "(){", "expect://",
-		"%comspec%", "<!--#exec")
+		"%comspec%", "<!--#exec", "$((")
 	// Script URLs, DOM sinks and the calls XSS payloads make, and UTF-7's
 	// spelling of '<'.
 	add(markScript,

@@ -19,6 +19,7 @@ func Checks() []Check {
 	return []Check{
 		{"libinjection-sqli", engine.AttackSQLi, 1, "libinjection SQLi on every decoded value; fingerprints of words and logic alone need SQL syntax"},
 		{"spoor-sqli-fragment", engine.AttackSQLi, 1, "a fragment continuing the application's operand (\" OR 1=1--\", \"ORDER BY SLEEP(5)\"), checked after a number"},
+		{"spoor-sqli-comment", engine.AttackSQLi, 1, "a value that closes a string and comments out the rest of the query (\"admin' #\")"},
 		{"libinjection-xss", engine.AttackXSS, 1, "libinjection XSS in five HTML parse states"},
 		{"spoor-xss-handler", engine.AttackXSS, 1, "an on<word>= attribute inside a tag, whatever the handler's name"},
 		{"spoor-xss", engine.AttackXSS, 1, "script URLs, DOM sinks and the calls payloads make: javascript:, document.write, alert(...)"},

@@ -25,6 +25,9 @@ func (s *scan) injection(p *point, v string, m class) {
 		} else if fp, ok := s.sqlFragment(v); ok {
 			s.tag(engine.AttackSQLi, p, "spoor-sqli-fragment", v, 0, len(v),
 				"SQL that continues an operand the application wrote: libinjection fingerprint "+fp+" after a number")
+		} else if closesWithComment(v) {
+			s.tag(engine.AttackSQLi, p, "spoor-sqli-comment", v, 0, len(v),
+				"value closes a string and comments out the rest of the query")
 		}
 	}
 	if m&classXSS != 0 {

@@ -98,3 +98,25 @@ func sqlContinuations() []string {
 		"mod", "is", "not", "where", "offset", "select",
 	}
 }
+
+// closesWithComment reports whether v closes the application's string and
+// comments out the rest of its query: a word, a quote, and a comment that
+// ends the value ("admin' #", "admin'--", "x\"/*"). libinjection reads
+// "admin' #" as a string and a comment, which it allows.
+func closesWithComment(v string) bool {
+	i := strings.IndexAny(v, "'\"")
+	if i <= 0 || !isWordByte(v[i-1]) || strings.ContainsAny(v[i+1:], "'\"") {
+		return false
+	}
+	rest := strings.TrimLeft(v[i+1:], " \t\r\n")
+	var body string
+	switch {
+	case strings.HasPrefix(rest, "#"):
+		body = rest[1:]
+	case strings.HasPrefix(rest, "--"), strings.HasPrefix(rest, "/*"):
+		body = rest[2:]
+	default:
+		return false
+	}
+	return len(strings.TrimSpace(body)) <= 3
+}

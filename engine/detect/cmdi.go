@@ -339,6 +339,10 @@ func (s *scan) leadingCommandAt(v string) int {
 	for i < len(v) && isShellSpace(v[i]) {
 		i++
 	}
+	if i == len(v) || v[i] != '/' && !s.d.commands.first[lower(v[i])] {
+		// Most values start with a letter no command starts with.
+		return 0
+	}
 	j := skipBinDir(v, i)
 	word := j
 	for j < len(v) && isWordByte(v[j]) {

@@ -60,14 +60,17 @@ func (s *scan) sqlFragment(v string) (string, bool) {
 		stacked = stacked || v[i] == ';'
 		i++
 	}
+	if i == len(v) || !s.d.sqlContinuations.first[lower(v[i])] && !s.d.sqlStatements.first[lower(v[i])] {
+		return "", false
+	}
 	j := i
 	for j < len(v) && isVarStart(v[j]) {
 		j++
 	}
-	if j == i || j-i > 12 || !sqlEvidence(v) {
+	if j == i || j-i > 12 {
 		return "", false
 	}
-	if !inSet(s.d.sqlContinuations, v[i:j]) && !(stacked && inSet(s.d.sqlStatements, v[i:j])) {
+	if !inSet(s.d.sqlContinuations, v[i:j]) && !(stacked && inSet(s.d.sqlStatements, v[i:j])) || !sqlEvidence(v) {
 		return "", false
 	}
 	if j < len(v) && isWordByte(v[j]) {
@@ -104,8 +107,8 @@ func sqlContinuations() []string {
 // ends the value ("admin' #", "admin'--", "x\"/*"). libinjection reads
 // "admin' #" as a string and a comment, which it allows.
 func closesWithComment(v string) bool {
-	i := strings.IndexAny(v, "'\"")
-	if i <= 0 || !isWordByte(v[i-1]) || strings.ContainsAny(v[i+1:], "'\"") {
+	i := firstQuote(v)
+	if i <= 0 || !isWordByte(v[i-1]) || firstQuote(v[i+1:]) >= 0 {
 		return false
 	}
 	rest := strings.TrimLeft(v[i+1:], " \t\r\n")
@@ -119,4 +122,14 @@ func closesWithComment(v string) bool {
 		return false
 	}
 	return len(strings.TrimSpace(body)) <= 3
+}
+
+// firstQuote returns the index of v's first single or double quote, or
+// -1. IndexByte scans many bytes at a time, which IndexAny does not.
+func firstQuote(v string) int {
+	i, j := strings.IndexByte(v, '\''), strings.IndexByte(v, '"')
+	if i < 0 || j >= 0 && j < i {
+		return j
+	}
+	return i
 }

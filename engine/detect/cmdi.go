@@ -26,9 +26,10 @@ func shellCommands() []string {
 		"bitsadmin", "wmic", "reg", "tasklist", "taskkill", "systeminfo",
 		"ver", "del", "copy", "start", "rundll32", "mshta", "cscript",
 		"wscript", "regsvr32",
-		// Prefixes that run the command after them, and PowerShell's
-		// commands and aliases.
-		"time", "xargs", "nice", "setsid", "iwr", "irm", "iex",
+		// Prefixes that run the command after them ("time" only at the
+		// start of a value: isPrefixCommand), and PowerShell's commands
+		// and aliases.
+		"xargs", "nice", "setsid", "iwr", "irm", "iex",
 		"invoke-webrequest", "invoke-restmethod", "invoke-expression",
 		"start-process", "new-object", "get-content", "gc", "icm",
 		"invoke-command", "iwmi", "invoke-wmimethod", "who",
@@ -348,6 +349,14 @@ func (s *scan) leadingCommandAt(v string) int {
 	for j < len(v) && isWordByte(v[j]) {
 		j++
 	}
+	if j > word && isPrefixCommand(v[word:j]) {
+		// "time sh -c id", "nohup wget http://...": the command after
+		// the prefix is the one to judge.
+		if n := s.leadingCommandAt(v[j:]); n > 0 {
+			return j + n
+		}
+		return 0
+	}
 	if j == word || j-word > maxCommand || !s.isCommand(v[word:j]) {
 		return 0
 	}
@@ -363,13 +372,6 @@ func (s *scan) leadingCommandAt(v string) int {
 	if s.isShell(v[word:j]) && commandEnds(v, j, true) && j < len(v) {
 		// A shell with a flag or a script ("sh -c id", "bash -i").
 		return j
-	}
-	if isPrefixCommand(v[word:j]) {
-		// "time sh -c id", "nohup wget http://...": the command after
-		// the prefix is the one to judge.
-		if n := s.leadingCommandAt(v[j:]); n > 0 {
-			return j + n
-		}
 	}
 	for k := j; k < len(v); {
 		for k < len(v) && isShellSpace(v[k]) {

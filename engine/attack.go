@@ -35,8 +35,10 @@ const (
 	AttackScanner         = "scanner"
 	AttackProtocol        = "protocol"
 	AttackSessionFixation = "session_fixation"
-	// AttackGeneric covers injections without a family of their own: PHP,
-	// Java, Node.js, Ruby and Perl code injection, prototype pollution,
-	// JNDI lookups.
+	// AttackCodeInjection is code of the application's own language in a
+	// value: PHP (CRS 933), Java (CRS 944), or a call such as eval(...).
+	AttackCodeInjection = "code_injection"
+	// AttackGeneric covers injections without a family of their own:
+	// Node.js, Ruby and Perl injection, prototype pollution, JNDI lookups.
 	AttackGeneric = "generic"
 )

@@ -86,7 +86,7 @@ func stageFamily(s stage) family {
 	case 931:
 		return family{"rfi (931)", []string{engine.AttackRFI}}
 	case 933:
-		return family{"php → generic (933)", []string{engine.AttackGeneric}}
+		return family{"php → code_injection (933)", []string{engine.AttackCodeInjection}}
 	case 934:
 		switch msg := strings.ToLower(s.RuleMsg); {
 		case strings.Contains(msg, "ssrf") || strings.Contains(msg, "server side request forgery") || strings.Contains(msg, "data scheme"):
@@ -98,7 +98,7 @@ func stageFamily(s stage) family {
 	case 943:
 		return family{"session_fixation (943)", []string{engine.AttackSessionFixation}}
 	case 944:
-		return family{"java → generic (944)", []string{engine.AttackGeneric}}
+		return family{"java → code_injection (944)", []string{engine.AttackCodeInjection}}
 	case 913:
 		return family{"scanner (913)", []string{engine.AttackScanner}}
 	case 911, 920, 921, 922:

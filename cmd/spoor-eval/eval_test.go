@@ -63,3 +63,64 @@ func FuzzParseCombined(f *testing.F) {
 		}
 	})
 }
+
+func TestMutations(t *testing.T) {
+	tests := []struct {
+		fam, name, in, want string
+	}{
+		{robustSQLi, "operand-stripped", "1' OR 1=1--", " OR 1=1--"},
+		{robustSQLi, "operand-stripped", "admin')--", ""},
+		{robustSQLi, "inline-comments", "1 UNION SELECT 2", "1/**/UNION/**/SELECT/**/2"},
+		{robustXSS, "unlisted-handler", "<img src=x onerror=alert(1)>", "<img src=x onspoorprobe=alert(1)>"},
+		{robustXSS, "custom-tag", "<img src=x onerror=alert(1)>", "<x-spoor src=x onerror=alert(1)>"},
+		{robustTraversal, "dot-dot-doubled", "../../etc/passwd", "....//....//etc/passwd"},
+		{robustCmdi, "dollar-paren", ";cat /etc/passwd", "$(cat /etc/passwd)"},
+		{robustCmdi, "backticks", "$(sleep 5)", "`sleep 5`"},
+		{robustCmdi, "pipe", "$SHELL -c id", "|$SHELL -c id"},
+		{robustCmdi, "ifs", ";cat /etc/passwd", ";cat${IFS}/etc/passwd"},
+		{"", "url-encoded", "a'b", "a%27b"},
+		{"", "url-encoded", "%2e%2e/", ""},
+		{"", "double-url-encoded", "a'b", "a%2527b"},
+		{"", "case-flipped", "select x", "SeLeCt X"},
+	}
+	for _, tt := range tests {
+		muts := commonMutations()
+		if tt.fam != "" {
+			muts = familyMutations(tt.fam)
+		}
+		found := false
+		for _, m := range muts {
+			if m.name != tt.name {
+				continue
+			}
+			found = true
+			if got := m.fn(tt.in); got != tt.want {
+				t.Errorf("%s(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+			}
+		}
+		if !found {
+			t.Errorf("no mutation %s for %q", tt.name, tt.fam)
+		}
+	}
+}
+
+// TestEmbeddedSets checks that the robustness shapes and the tricky
+// benign set are embedded and large enough.
+func TestEmbeddedSets(t *testing.T) {
+	tricky, err := readLines("testdata/tricky_benign.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tricky) < 300 {
+		t.Errorf("tricky benign set has %d values, want at least 300", len(tricky))
+	}
+	for _, f := range robustFamilies() {
+		shapes, err := readLines("testdata/robust/" + f.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shapes) < 40 {
+			t.Errorf("%s: %d shapes", f.file, len(shapes))
+		}
+	}
+}

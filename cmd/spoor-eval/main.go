@@ -5,9 +5,15 @@
 // log. It prints one table and exits non-zero when a figure falls below
 // its floor, so that CI keeps detection honest.
 //
+// It also measures a robustness set, corpus payloads and hand-written
+// shapes of public wordlists mutated as wordlists spell attacks
+// (robust.go, mutate.go), and false positives on hand-written tricky
+// benign values (testdata/tricky_benign.txt). -rules prints the
+// detectors and the attack type each reports.
+//
 // Usage:
 //
-//	spoor-eval [-corpora DIR] [-workers N] [-pl4=false] [-v]
+//	spoor-eval [-corpora DIR] [-workers N] [-pl4=false] [-v] [-misses TEXT [-tier1]] [-rules]
 //
 // The corpora directory defaults to $SPOOR_CORPORA, else ../shared/corpora
 // relative to the repository root.
@@ -35,9 +41,13 @@ func run() error {
 	flag.IntVar(&cfg.workers, "workers", 2, "analysis workers running tier 2 concurrently")
 	flag.BoolVar(&cfg.pl4, "pl4", true, "also run the CRS stages at paranoia level 4")
 	flag.BoolVar(&cfg.verbose, "v", false, "list the benign requests that were tagged")
-	flag.StringVar(&cfg.misses, "misses", "", "list the PL1 stages of families whose name contains this text that were missed")
+	flag.StringVar(&cfg.misses, "misses", "", "list the missed PL1 stages of families whose name contains this text (robust-<family> for the robustness set)")
 	flag.BoolVar(&cfg.tier1Misses, "tier1", false, "with -misses, list what tier 1 alone missed")
+	rules := flag.Bool("rules", false, "print the detectors and the attack type each reports, and exit")
 	flag.Parse()
+	if *rules {
+		return printChecks(os.Stdout)
+	}
 	if cfg.workers < 1 {
 		return fmt.Errorf("-workers %d: need at least 1", cfg.workers)
 	}

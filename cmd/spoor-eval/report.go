@@ -67,13 +67,17 @@ type report struct {
 	logTagged            []string
 	missed               []string
 	stagesPL1, stagesAll int
+	robust               []*robustRow
+	trickyAny            count // hand-written tricky benign values, any tag
+	trickyRules          map[string]int
+	trickyTagged         []string
 	elapsed              time.Duration
 	workers              int
 }
 
 // evaluate runs every corpus.
 func evaluate(cfg config) (*report, error) {
-	rep := &report{workers: cfg.workers, logRules: map[string]int{}, fpRules: map[string]int{}}
+	rep := &report{workers: cfg.workers, logRules: map[string]int{}, fpRules: map[string]int{}, trickyRules: map[string]int{}}
 	pl1, err := detect.New(detect.Options{Paranoia: 1})
 	if err != nil {
 		return nil, err
@@ -82,6 +86,16 @@ func evaluate(cfg config) (*report, error) {
 		return nil, err
 	}
 	if err := rep.libinjection(cfg, pl1); err != nil {
+		return nil, err
+	}
+	seeds, err := corpusSeeds(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := rep.robustness(cfg, pl1, seeds); err != nil {
+		return nil, err
+	}
+	if err := rep.tricky(cfg, pl1); err != nil {
 		return nil, err
 	}
 	// The log records User-Agent and Referer only; the rules that fire on
@@ -278,14 +292,24 @@ func (rep *report) print(w io.Writer, verbose bool) {
 	if rep.logBad > 0 {
 		fmt.Fprintf(w, "access log: %d lines not in combined format, skipped\n", rep.logBad)
 	}
+	rep.printRobust(w, tw)
 	printRules(w, "false_positives.txt tags by rule:", rep.fpRules)
+	printRules(w, "tricky benign tags by rule:", rep.trickyRules)
 	printRules(w, "access log tags by rule:", rep.logRules)
 	for _, m := range rep.missed {
 		fmt.Fprintln(w, "  missed:", m)
 	}
+	for _, r := range rep.robust {
+		for _, m := range r.missed {
+			fmt.Fprintf(w, "  missed %s: %s\n", r.name, m)
+		}
+	}
 	if verbose {
 		for _, l := range rep.logTagged {
 			fmt.Fprintln(w, "  tagged:", l)
+		}
+		for _, l := range rep.trickyTagged {
+			fmt.Fprintln(w, "  tricky tagged:", l)
 		}
 	}
 	fmt.Fprintf(w, "\n%d CRS stages (%d of PL1 rules), %d workers, %s\n", rep.stagesAll, rep.stagesPL1, rep.workers, rep.elapsed.Round(100*time.Millisecond))
@@ -302,6 +326,14 @@ func (rep *report) floors() []string {
 				}
 			}
 		}
+	}
+	for _, r := range rep.robust {
+		if got := ratio(r.recall.all, r.recall.n); got < minRobustRecall {
+			failed = append(failed, fmt.Sprintf("robustness %s recall %.3f < %.2f", r.name, got, minRobustRecall))
+		}
+	}
+	if got := ratio(rep.trickyAny.all, rep.trickyAny.n); got > maxTrickyFPR {
+		failed = append(failed, fmt.Sprintf("tricky benign false positives %.4f > %.3f", got, maxTrickyFPR))
 	}
 	if got := ratio(rep.logAny.all, rep.logAny.n); got > maxBenignLogFPR {
 		failed = append(failed, fmt.Sprintf("access log false positives %.4f > %.3f", got, maxBenignLogFPR))
@@ -351,4 +383,26 @@ func printRules(w io.Writer, title string, counts map[string]int) {
 		fmt.Fprintf(w, " %s=%d", strings.Replace(k, " ", ":", 1), counts[k])
 	}
 	fmt.Fprintln(w)
+}
+
+// printRobust prints the robustness set's recall per family and per
+// mutation, and the tricky benign set's false positives.
+func (rep *report) printRobust(w io.Writer, tw *tabwriter.Writer) {
+	fmt.Fprintf(w, "\nrobustness set (corpus seeds and hand-written shapes, mutated; value as ?q=): recall\n")
+	fmt.Fprintln(tw, "family\tseeds\tshapes\tvalues\ttier1\ttier1+CRS\t")
+	for _, r := range rep.robust {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.3f\t%.3f\t\n", r.name, r.seeds, r.shapes, r.recall.n,
+			ratio(r.recall.tier1, r.recall.n), ratio(r.recall.all, r.recall.n))
+	}
+	fmt.Fprintf(tw, "tricky benign: any tag (false positives)\t\t\t%d\t%.4f\t%.4f\t\n", rep.trickyAny.n,
+		ratio(rep.trickyAny.tier1, rep.trickyAny.n), ratio(rep.trickyAny.all, rep.trickyAny.n))
+	tw.Flush()
+	for _, r := range rep.robust {
+		fmt.Fprintf(w, "  %s by mutation (tier1/all):", r.name)
+		for _, m := range r.order {
+			c := r.byMutation[m]
+			fmt.Fprintf(w, " %s %d/%d/%d", m, c.tier1, c.all, c.n)
+		}
+		fmt.Fprintln(w)
+	}
 }

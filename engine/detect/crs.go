@@ -88,7 +88,7 @@ func removedRules(opts Options) string {
 // check runs the rules over x's request (method, URI with query, headers,
 // body) and adds a tag for each rule that maps to an attack type, one per
 // type and point.
-func (c *crs) check(x *engine.Exchange, set *tagSet) (err error) {
+func (c *crs) check(x *engine.Exchange, set *tagSet, confirmed func(rule int, value string) bool) (err error) {
 	tx := c.waf.NewTransaction()
 	defer func() {
 		if cerr := tx.Close(); cerr != nil && err == nil {
@@ -120,7 +120,7 @@ func (c *crs) check(x *engine.Exchange, set *tagSet) (err error) {
 		return fmt.Errorf("process request body: %w", err)
 	}
 	for _, m := range tx.MatchedRules() {
-		addRuleTags(x, m, set)
+		addRuleTags(x, m, set, confirmed)
 	}
 	return nil
 }
@@ -198,7 +198,7 @@ func requestURI(x *engine.Exchange) string {
 
 // addRuleTags adds the tags of one matched rule: one per point among its
 // matched variables, named by the rule's id and carrying its message.
-func addRuleTags(x *engine.Exchange, m types.MatchedRule, set *tagSet) {
+func addRuleTags(x *engine.Exchange, m types.MatchedRule, set *tagSet, confirmed func(rule int, value string) bool) {
 	r := m.Rule()
 	typ := crsType(r.ID(), r.Tags())
 	if typ == "" {
@@ -220,6 +220,12 @@ func addRuleTags(x *engine.Exchange, m types.MatchedRule, set *tagSet) {
 		}
 		pt, ok := crsPoint(x, md.Variable().Name(), md.Key())
 		if !ok {
+			continue
+		}
+		if !confirmed(r.ID(), md.Value()) {
+			// Tier 1 reads the value as prose or a link (confirmed);
+			// the rule's finding is dropped, not moved to req.path.
+			added = true
 			continue
 		}
 		if set.has(typ, pt) {

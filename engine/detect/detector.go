@@ -49,14 +49,21 @@ type Detector struct {
 	templates       *foldSet
 	commands        *wordSet
 	netCommands     *wordSet
-	nosqlOps        *wordSet
-	ssrfSchemes     *wordSet
-	urlParams       *wordSet
-	redirectParams  *wordSet
-	injectable      *wordSet
-	sessionNames    *wordSet
-	headerRoles     map[string]headerRole
-	clean           *headerCache
+	// sqlContinuations are the words a SQL fragment starts with
+	// (sqlfragment.go); shellCalls and evalCalls the functions that run a
+	// command or code (codeexec.go).
+	sqlContinuations *wordSet
+	sqlStatements    *wordSet
+	shellCalls       *wordSet
+	evalCalls        *wordSet
+	nosqlOps         *wordSet
+	ssrfSchemes      *wordSet
+	urlParams        *wordSet
+	redirectParams   *wordSet
+	injectable       *wordSet
+	sessionNames     *wordSet
+	headerRoles      map[string]headerRole
+	clean            *headerCache
 	// paths remembers clean paths the same way: static files and listings
 	// repeat on every page a client loads.
 	paths *headerCache
@@ -130,22 +137,26 @@ func New(opts Options) (*Detector, error) {
 		return nil, fmt.Errorf("paranoia level %d: must be 1 to 4", opts.Paranoia)
 	}
 	d := &Detector{
-		classes:        newClassTable(),
-		markers:        newMarkerSet(literalMarkers()),
-		scanners:       newFoldSet(scannerAgents()...),
-		templates:      newFoldSet(templateWords()...),
-		commands:       newWordSet(shellCommands()),
-		netCommands:    newWordSet(networkCommands()),
-		nosqlOps:       newWordSet(nosqlOperators()),
-		ssrfSchemes:    newWordSet(ssrfSchemes()),
-		urlParams:      newWordSet(urlParams()),
-		redirectParams: newWordSet(redirectParams()),
-		injectable:     newWordSet(injectableHeaders()),
-		sessionNames:   newWordSet(sessionIDNames()),
-		headerRoles:    headerRoles(),
-		clean:          newHeaderCache(),
-		paths:          newHeaderCache(),
-		memo:           newTier2Memo(),
+		classes:          newClassTable(),
+		markers:          newMarkerSet(literalMarkers()),
+		scanners:         newFoldSet(scannerAgents()...),
+		templates:        newFoldSet(templateWords()...),
+		commands:         newWordSet(shellCommands()),
+		netCommands:      newWordSet(networkCommands()),
+		sqlContinuations: newWordSet(sqlContinuations()),
+		sqlStatements:    newWordSet(sqlStatements()),
+		shellCalls:       newWordSet(shellCalls()),
+		evalCalls:        newWordSet(evalCalls()),
+		nosqlOps:         newWordSet(nosqlOperators()),
+		ssrfSchemes:      newWordSet(ssrfSchemes()),
+		urlParams:        newWordSet(urlParams()),
+		redirectParams:   newWordSet(redirectParams()),
+		injectable:       newWordSet(injectableHeaders()),
+		sessionNames:     newWordSet(sessionIDNames()),
+		headerRoles:      headerRoles(),
+		clean:            newHeaderCache(),
+		paths:            newHeaderCache(),
+		memo:             newTier2Memo(),
 	}
 	files, err := restrictedFiles()
 	if err != nil {
@@ -237,7 +248,7 @@ func (d *Detector) Tier2(x *engine.Exchange, tags []engine.AttackTag) ([]engine.
 		return remembered, nil
 	}
 	set := tagSet{tags: tags}
-	if err := c.check(x, &set); err != nil {
+	if err := c.check(x, &set, d.confirmed); err != nil {
 		return set.tags, fmt.Errorf("core rule set: %w", err)
 	}
 	d.memo.put(k, set.tags)

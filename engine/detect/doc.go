@@ -8,25 +8,36 @@
 //     (urldecode.go: query, form and multipart fields, JSON keys and leaves
 //     (jsonwalk.go), XML attributes and text, cookies, headers, path
 //     segments; URL decoding repeated for double encoding) and runs
-//     libinjection's SQLi and XSS checks (injection.go), one pass for
-//     literal markers of file inclusion, shells, script and Log4Shell
-//     (markers.go), and byte scans for path traversal (traversal.go),
-//     command injection (cmdi.go), SSRF, remote inclusion and open
-//     redirects (ssrf.go, redirect.go), NoSQL operators (nosqli.go),
-//     template injection (ssti.go), CRLF injection (crlf.go), XXE (xxe.go),
-//     session fixation (sessionfix.go), scanners (scanner.go) and requests
-//     for the files the Core Rule Set restricts (restricted.go). A
+//     libinjection's SQLi and XSS checks (injection.go) with what they
+//     cannot see: SQL fragments that follow the application's operand
+//     (sqlfragment.go) and event handlers of any name inside a tag
+//     (handler.go); one pass for literal markers of file inclusion,
+//     shells, script and Log4Shell (markers.go), and byte scans for path
+//     traversal (traversal.go), command injection (cmdi.go), calls of
+//     functions that run commands or code (codeexec.go), SSRF, remote
+//     inclusion and open redirects (ssrf.go, redirect.go), NoSQL
+//     operators (nosqli.go), template injection (ssti.go), CRLF
+//     injection (crlf.go), XXE (xxe.go), session fixation
+//     (sessionfix.go), scanners (scanner.go) and requests for the files
+//     the Core Rule Set restricts (restricted.go). A
 //     byte-class table (classes.go) lets a value skip every check it
 //     cannot trigger, so plain values cost one pass over their bytes, and
 //     a cache (cache.go) spares the User-Agent and Referer a client
 //     repeats.
 //   - Tier 2 (crs.go) runs the OWASP Core Rule Set in Coraza, in detection
 //     only, and maps the rules that fire to spoor's attack types and request
-//     points (mapping.go). It costs one to a few milliseconds per exchange
-//     (about 1 ms for a GET without a body, 2 ms with a small JSON body:
-//     every rule reads every parameter), so the Scheduler (scheduler.go)
+//     points (mapping.go); findings of a few rules on values tier 1 reads
+//     as prose or links are dropped (confirm.go). It costs one to a few
+//     milliseconds per exchange (about 1 ms for a GET without a body,
+//     2 ms with a small JSON body: every rule reads every parameter), so
+//     the Scheduler (scheduler.go)
 //     gives it the exchanges the caller's budget allows, suspicious ones
 //     even when analysis falls behind, clean ones only while it keeps up.
+//
+// Tier 1 is the recall layer: it aims to catch what public attack
+// wordlists send, each check structured so that prose, links and code in
+// comments pass (testdata/tier1_recall.txt holds a benign counter-test for
+// each). Checks (catalog.go) lists every detector and the type it reports.
 //
 // Each tag names its point in the grammar of package engine (req.query.q,
 // req.json.user.name, req.header.User-Agent, req.path, req.body), and tags

@@ -239,3 +239,46 @@ func FuzzTier1(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValueScanners runs the byte scanners of tier 1's recall layer on
+// arbitrary values: none may panic, and every match they report lies
+// inside the value.
+func FuzzValueScanners(f *testing.F) {
+	for _, v := range []string{
+		"<x onanything=1>", "system('id')", "eval(atob(x))", "wget http://e/x",
+		"time sh -c id", "FOR /L %G IN (1,1,5) DO echo %G", "cat /etc/pa[s]swd",
+		"c'a't /e\\tc", " OR 1=1--", "../../x.png", "run `ls` now", "[", "for %",
+	} {
+		f.Add(v)
+	}
+	d, err := New(Options{NoCRS: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		s := &scan{d: d}
+		inside := func(what string, at, n int) {
+			if at >= 0 && (n <= 0 || at+n > len(v)) {
+				t.Fatalf("%s(%q) = %d, %d: outside the value", what, v, at, n)
+			}
+		}
+		at, n := handlerAttr(v)
+		inside("handlerAttr", at, n)
+		at, n, _ = s.codeCallAt(v)
+		inside("codeCallAt", at, n)
+		at, n = windowsForAt(v)
+		inside("windowsForAt", at, n)
+		if n := s.leadingCommandAt(v); n < 0 || n > len(v) {
+			t.Fatalf("leadingCommandAt(%q) = %d", v, n)
+		}
+		if w, ok := shellWords(v); ok && len(w) >= len(v) {
+			t.Fatalf("shellWords(%q) = %q did not shorten it", v, w)
+		}
+		_, _ = s.sqlFragment(v)
+		if at := traversalAt(v); at >= 0 {
+			_ = climbsOut(v, at)
+		}
+		_ = markdownCode(v)
+		_ = d.confirmed(930100, v) && d.confirmed(932250, v) && d.confirmed(942100, v)
+	})
+}

@@ -32,9 +32,9 @@ func crsType(id int, tags []string) string {
 	case 932:
 		return engine.AttackCmdInjection
 	case 933, 944:
-		// PHP (933) and Java (944) code injection have no type of their
-		// own; the rule id and message say which language.
-		return engine.AttackGeneric
+		// PHP (933) and Java (944) injection is code injection; the rule
+		// id and message say which language.
+		return engine.AttackCodeInjection
 	case 934:
 		for _, t := range tags {
 			switch t {

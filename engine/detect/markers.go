@@ -51,13 +51,17 @@ func literalMarkers() []marker {
 		"wp-config.php", "/.git/", "\\.git\\", "/.svn/", "/.hg/", "/.env",
 		"/.aws/credentials", "/.docker/config.json", "/.kube/config",
 		"/.ds_store", "/web.config", "php://filter", "php://input",
-		"phar://", "zip://", "file://", "/dev/tcp/")
+		"phar://", "zip://", "file://", "/dev/tcp/", "<!--#include",
+		// Windows system directories by drive or variable.
+		":\\windows\\", ":/windows/", ":\\winnt\\", ":\\inetpub\\",
+		"%systemroot%", "%windir%")
 	// Shell binaries, the IFS trick that replaces spaces, and the
 	// Shellshock function preamble.
 	add(markShell,
 		"/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash", "/bin/ksh",
 		"/bin/busybox", "/usr/bin/env ", "cmd.exe", "cmd /c", "powershell.exe",
-		"powershell -", "${ifs}", "$ifs$", "() {", "(){", "expect://")
+		"powershell -", "${ifs}", "$ifs", "() {", "(){", "expect://",
+		"%comspec%", "<!--#exec", "$((")
 	// Script URLs, DOM sinks and the calls XSS payloads make, and UTF-7's
 	// spelling of '<'.
 	add(markScript,
@@ -105,6 +109,9 @@ func (s *scan) markers(p *point, v string) {
 		word := set.words[w]
 		switch kind {
 		case markFile:
+			if isProse(v) {
+				continue
+			}
 			s.tag(engine.AttackLFI, p, "spoor-lfi", v, at, len(word),
 				"reference to a sensitive file or stream: "+word)
 		case markShell:

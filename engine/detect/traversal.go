@@ -39,9 +39,87 @@ func traversalAt(s string) int {
 // literal markers (markers.go).
 func (s *scan) traversal(p *point, v string, m class) {
 	if m&classDot != 0 && m&classSlash != 0 {
-		if at := traversalAt(v); at >= 0 {
+		if at := traversalAt(v); at >= 0 && climbsOut(v, at) && !isProse(v) {
 			s.tag(engine.AttackPathTraversal, p, "spoor-traversal", v, at, 3,
 				"directory traversal sequence")
 		}
 	}
+}
+
+// climbsOut reports whether the traversal at v[at:] is an attack rather
+// than a relative link between a site's own files. Links climb a level or
+// two with '/' and name a page or an asset ("../images/logo.png",
+// "../../docs/guide.pdf", "../"); attacks climb three levels or more,
+// use backslashes, extra dots or ";/", end the value with a NUL, or name
+// something that is not a static asset ("../../etc/passwd",
+// "../config/database.yml"). A climb of one or two levels inside an
+// absolute URL stays within that URL's site.
+func climbsOut(v string, at int) bool {
+	steps, i := 0, at
+	for i+1 < len(v) && v[i] == '.' && v[i+1] == '.' {
+		j := i + 2
+		if j < len(v) && v[j] == '.' {
+			return true
+		}
+		switch {
+		case j < len(v) && v[j] == '\\':
+			return true
+		case j < len(v) && v[j] == ';':
+			return true
+		case j < len(v) && v[j] == '/':
+			j++
+		}
+		steps++
+		i = j
+	}
+	if steps >= 3 || strings.IndexByte(v, 0) >= 0 || strings.IndexByte(v, '\\') >= 0 {
+		return true
+	}
+	if strings.Contains(v[:at], "://") {
+		// Dot segments inside a URL ("https://example.com/a/../b") are
+		// resolved against that URL's root by whoever fetches it.
+		return false
+	}
+	rest := v[i:]
+	if end := strings.IndexAny(rest, "?# \t"); end >= 0 {
+		rest = rest[:end]
+	}
+	if rest == "" {
+		return false
+	}
+	return !hasAssetExtension(rest)
+}
+
+// hasAssetExtension reports whether the last element of a path names a
+// page or static asset by its extension.
+func hasAssetExtension(path string) bool {
+	name := path[strings.LastIndexByte(path, '/')+1:]
+	dot := strings.LastIndexByte(name, '.')
+	if dot <= 0 {
+		return false
+	}
+	switch lowerASCII(name[dot+1:]) {
+	case "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "avif",
+		"css", "js", "mjs", "map", "md", "txt", "html", "htm", "pdf", "csv",
+		"woff", "woff2", "ttf", "eot", "mp3", "mp4", "webm", "docx", "xlsx":
+		return true
+	}
+	return false
+}
+
+// isProse reports whether v reads as a sentence: at least three spaces
+// and none of the bytes that shells, markup, SQL or encodings use. A
+// path or file named in a sentence ("see ../docs/install.md for setup",
+// "run cat /etc/hosts to see") is a mention, not a request for it.
+func isProse(v string) bool {
+	spaces := 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case ' ':
+			spaces++
+		case ';', '|', '&', '`', '$', '<', '>', '\'', '"', '%', '=', '(', ')', '{', '}', '\x00', '\n', '\r', '\t', '\\', '*':
+			return false
+		}
+	}
+	return spaces >= 3
 }

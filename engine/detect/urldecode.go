@@ -120,11 +120,12 @@ func unescapeAt[T string | []byte](s T, i int) (r rune, n int) {
 	return 0, 0
 }
 
-// foldToASCII rewrites, in place, two spellings of ASCII that some
+// foldToASCII rewrites, in place, spellings of ASCII that some
 // decoders accept and filters miss: overlong two-byte encodings (0xc0 or
 // 0xc1 and a continuation byte), which is why "%c0%ae%c0%ae/" is a classic
-// traversal, and the fullwidth forms U+FF01 to U+FF5E ("＜script＞"),
-// which IIS and Unicode normalisation (NFKC) map to ASCII.
+// traversal, U+2215 and U+2216 (IIS's '/' and '\\' in "..%u2215"), and the
+// fullwidth forms U+FF01 to U+FF5E ("＜script＞"), which IIS and Unicode
+// normalisation (NFKC) map to ASCII.
 func foldToASCII(b []byte) []byte {
 	j := 0
 	for i := 0; i < len(b); i++ {
@@ -143,6 +144,13 @@ func foldToASCII(b []byte) []byte {
 				i += 2
 				continue
 			}
+		case c == 0xe2 && i+2 < len(b) && b[i+1] == 0x88 && (b[i+2] == 0x95 || b[i+2] == 0x96):
+			// U+2215 DIVISION SLASH and U+2216 SET MINUS, which IIS
+			// read as '/' and '\\' ("..%u2215..%u2215etc").
+			b[j] = "/\\"[b[i+2]-0x95]
+			j++
+			i += 2
+			continue
 		}
 		b[j] = c
 		j++

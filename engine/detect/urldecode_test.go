@@ -19,12 +19,13 @@ func TestDecode(t *testing.T) {
 		{"%zz%4", true, "%zz%4"},
 		{"%u0027%u003C", true, "'<"}, // IIS %u escapes
 		{"%uFF1Cscript%uFF1E", true, "<script>"},
-		{"%c0%ae%c0%ae/", true, "../"},       // overlong UTF-8
-		{"%EF%BC%9Cx%EF%BC%9E", true, "<x>"}, // fullwidth forms
-		{"caf%C3%A9", true, "café"},          // real UTF-8 stays
-		{"%F0%9F%98%80", true, "\U0001F600"}, // four-byte UTF-8 stays
-		{"%ef%bc", true, "\xef\xbc"},         // a cut fullwidth form stays
-		{"%25252541", true, "%41"},           // decoding stops after three passes
+		{"%c0%ae%c0%ae/", true, "../"},          // overlong UTF-8
+		{"%EF%BC%9Cx%EF%BC%9E", true, "<x>"},    // fullwidth forms
+		{"..%u2215..%u2216x", true, "../..\\x"}, // IIS's division slash and set minus
+		{"caf%C3%A9", true, "café"},             // real UTF-8 stays
+		{"%F0%9F%98%80", true, "\U0001F600"},    // four-byte UTF-8 stays
+		{"%ef%bc", true, "\xef\xbc"},            // a cut fullwidth form stays
+		{"%25252541", true, "%41"},              // decoding stops after three passes
 		{"%00", true, "\x00"},
 	}
 	var d decoder

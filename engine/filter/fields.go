@@ -115,7 +115,7 @@ func AttackTypes() []string {
 		engine.AttackSQLi, engine.AttackXSS, engine.AttackPathTraversal, engine.AttackCmdInjection,
 		engine.AttackSSRF, engine.AttackRFI, engine.AttackLFI, engine.AttackNoSQLi, engine.AttackSSTI,
 		engine.AttackXXE, engine.AttackCRLF, engine.AttackOpenRedirect, engine.AttackScanner,
-		engine.AttackProtocol, engine.AttackSessionFixation, engine.AttackGeneric,
+		engine.AttackProtocol, engine.AttackSessionFixation, engine.AttackCodeInjection, engine.AttackGeneric,
 	}
 }
 

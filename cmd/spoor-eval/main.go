@@ -8,12 +8,12 @@
 // It also measures a robustness set, corpus payloads and hand-written
 // shapes of public wordlists mutated as wordlists spell attacks
 // (robust.go, mutate.go), and false positives on hand-written tricky
-// benign values (testdata/tricky_benign.txt). -rules prints the
-// detectors and the attack type each reports.
+// benign values (testdata/tricky_benign.txt). `spoor detectors` lists
+// the detectors measured and the attack type each reports.
 //
 // Usage:
 //
-//	spoor-eval [-corpora DIR] [-workers N] [-pl4=false] [-v] [-misses TEXT [-tier1]] [-rules]
+//	spoor-eval [-corpora DIR] [-workers N] [-pl4=false] [-v] [-misses TEXT [-tier1]]
 //
 // The corpora directory defaults to $SPOOR_CORPORA, else ../shared/corpora
 // relative to the repository root.
@@ -43,11 +43,7 @@ func run() error {
 	flag.BoolVar(&cfg.verbose, "v", false, "list the benign requests that were tagged")
 	flag.StringVar(&cfg.misses, "misses", "", "list the missed PL1 stages of families whose name contains this text (robust-<family> for the robustness set)")
 	flag.BoolVar(&cfg.tier1Misses, "tier1", false, "with -misses, list what tier 1 alone missed")
-	rules := flag.Bool("rules", false, "print the detectors and the attack type each reports, and exit")
 	flag.Parse()
-	if *rules {
-		return printChecks(os.Stdout)
-	}
 	if cfg.workers < 1 {
 		return fmt.Errorf("-workers %d: need at least 1", cfg.workers)
 	}

@@ -39,6 +39,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newRequestsCommand(g),
 		newKeysCommand(g),
 		newLoginsCommand(g),
+		newDetectorsCommand(),
 		newImportCommand(g),
 		newExportCommand(g),
 	)

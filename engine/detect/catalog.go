@@ -12,8 +12,8 @@ type Check struct {
 }
 
 // Checks lists every tier-1 rule and every Core Rule Set file with the
-// attack type spoor files its findings under, in the order `spoor-eval
-// -rules` and the README print them. A CRS rule's tags are named
+// attack type spoor files its findings under, in the order `spoor
+// detectors` prints them. A CRS rule's tags are named
 // "crs-<id>"; the Rule of a CRS entry is the file's id range.
 func Checks() []Check {
 	return []Check{

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spoorhq/spoor/engine/detect"
+)
+
+func newDetectorsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "detectors",
+		Short: "Print every attack detector, its tier and the attack type it reports",
+		Long: "detectors lists the checks behind attack tags: tier 1 (libinjection and spoor's own checks, on every exchange) " +
+			"and tier 2 (the OWASP Core Rule Set files, paranoia level 1), each with the rule name its tags carry, " +
+			"the attack type it files findings under, and what it looks for.",
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "TIER\tRULE\tTYPE\tWHAT")
+			for _, c := range detect.Checks() {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", c.Tier, c.Rule, c.Type, c.What)
+			}
+			return tw.Flush()
+		},
+	}
+}

@@ -185,6 +185,11 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 			if !p.analyzer.InScope(x) {
 				continue // proxied, but outside what the user wants kept
 			}
+			if x.Examined == 0 {
+				// No detection stage ran (--no-detect): say so, rather
+				// than let the request read as clean.
+				x.Examined = engine.ExaminedOff
+			}
 			if len(batch) == 0 {
 				timer.Reset(p.opts.MaxDelay)
 			}

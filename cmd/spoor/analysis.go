@@ -218,6 +218,10 @@ func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 		}
 	}
 	x.Attacks = tags
+	x.Examined = engine.ExaminedTier1 | engine.ExaminedOff
+	if checked {
+		x.Examined = engine.ExaminedTier1 | engine.ExaminedCRS
+	}
 	if len(tags) > 0 {
 		a.tagged.Add(1)
 	}

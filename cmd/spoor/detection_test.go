@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -76,6 +77,11 @@ func TestNoDetect(t *testing.T) {
 				attack := strings.Contains(x.Query, "UNION")
 				if got := len(x.Attacks) > 0; got != (attack && tt.tagged) {
 					t.Errorf("%s ?%s: attacks %v", x.Path, x.Query, x.Attacks)
+				}
+				// examined says which detectors looked: "off" alone with
+				// --no-detect, tier 1 always without it.
+				if tt.tagged && !slices.Contains(x.Examined, "tier1") || !tt.tagged && !slices.Equal(x.Examined, []string{"off"}) {
+					t.Errorf("%s ?%s: examined %q", x.Path, x.Query, x.Examined)
 				}
 			}
 		})

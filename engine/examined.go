@@ -105,3 +105,17 @@ next:
 	*e = out
 	return nil
 }
+
+// CatchUpRank orders the exchanges waiting for the Core Rule Set, lowest
+// first: 0 for one tier 1 found clean that the prefilter flagged
+// (ExaminedSuspect), 1 for another clean one, 2 for one tier 1 tagged.
+// engine/detect's Priority has the same values.
+func CatchUpRank(x *Exchange) uint8 {
+	switch {
+	case len(x.Attacks) > 0:
+		return 2
+	case x.Examined.Has(ExaminedSuspect):
+		return 0
+	}
+	return 1
+}

@@ -451,7 +451,7 @@ func TestImportTagsAttacks(t *testing.T) {
 		line  string
 		wants map[string]string // path -> "type point rule" of one tag
 	}{
-		{nil, "3 requests, 2 with attack tags (Core Rule Set: 2 checked)", map[string]string{
+		{nil, "3 requests, 2 with attack tags (Core Rule Set: 3 checked)", map[string]string{
 			"/search": "sqli req.query.q libinjection-sqli", "/files/..%2f..%2f..%2fetc%2fpasswd": "path_traversal req.path spoor-traversal", "/products/42": ""}},
 		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/..%2f..%2f..%2fetc%2fpasswd": "", "/products/42": ""}},
 	} {

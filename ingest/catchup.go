@@ -41,6 +41,10 @@ type CatchUpOptions struct {
 	// Idle is how long to wait before looking at an empty queue again;
 	// 0 means 200 ms.
 	Idle time.Duration
+	// OnDrained, if set, is called each time the queue is found empty
+	// after holding work, with how many exchanges were checked since the
+	// previous call.
+	OnDrained func(checked int)
 }
 
 // RunCatchUp drains the catch-up queue until ctx ends: it reads the queue
@@ -60,12 +64,17 @@ func RunCatchUp(ctx context.Context, st PendingStore, d LateDetector, p *Pipelin
 	}
 	idle := time.NewTimer(opts.Idle)
 	defer idle.Stop()
+	checked := 0
 	for ctx.Err() == nil {
 		ids, err := st.NextPendingCRS(opts.Chunk)
 		if err != nil {
 			return err
 		}
 		if len(ids) == 0 {
+			if checked > 0 && opts.OnDrained != nil {
+				opts.OnDrained(checked)
+			}
+			checked = 0
 			idle.Reset(opts.Idle)
 			select {
 			case <-ctx.Done():
@@ -86,6 +95,7 @@ func RunCatchUp(ctx context.Context, st PendingStore, d LateDetector, p *Pipelin
 			}
 			return fmt.Errorf("amend %d late checks: %w", len(checks), err)
 		}
+		checked += len(checks)
 	}
 	return nil
 }

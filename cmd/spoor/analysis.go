@@ -99,9 +99,15 @@ func newAttackDetector(log *slog.Logger, p detectPolicy) (*attackDetector, error
 	if p.budgeted {
 		a.budget = detect.NewBudget(detect.BudgetOptions{Cores: runtime.GOMAXPROCS(0), Floor: crsFloor})
 	}
-	a.schedule = detect.NewScheduler(detect.SchedulerOptions{Budget: a.budget})
+	a.schedule = detect.NewScheduler(detect.SchedulerOptions{Budget: a.budget, ShedAt: captureDeferAt})
 	return a, nil
 }
+
+// captureDeferAt is the backlog at which a capture stops checking at once
+// and defers every exchange to the catch-up queue: a stage window's worth.
+// Checking at once while exchanges wait would delay their commit, and so
+// widen what a crash loses; the queue, in the store, loses nothing.
+const captureDeferAt = 64
 
 // Detect tags x: tier 1 always; tier 2 at once while its budget allows,
 // most promising exchanges first. An exchange tier 2 cannot check now is

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -226,7 +227,9 @@ func (fi *fileImporter) run(ctx context.Context, src *importSource, committed *a
 	// waits for it.
 	var analysed <-chan *engine.Exchange = ch
 	if fi.attacks != nil {
-		analysed = ingest.DetectStage(ch, fi.attacks, detectWorkers(), nil)
+		// Every core: an import has no proxy to leave a core to, and
+		// both tiers examine every exchange.
+		analysed = ingest.DetectStage(ch, fi.attacks, runtime.GOMAXPROCS(0), nil)
 	}
 	var pipelineErr error
 	ran := make(chan struct{})     // the pipeline returned

@@ -175,7 +175,12 @@ func (w *workstation) startCatchUp() {
 	var wg sync.WaitGroup
 	wg.Go(func() { w.attacks.sampleCPU(ctx) })
 	wg.Go(func() {
-		err := ingest.RunCatchUp(ctx, w.store, w.attacks, w.pipeline, ingest.CatchUpOptions{Workers: catchUpWorkers()})
+		err := ingest.RunCatchUp(ctx, w.store, w.attacks, w.pipeline, ingest.CatchUpOptions{
+			Workers: catchUpWorkers(),
+			OnDrained: func(n int) {
+				w.log.Info("the Core Rule Set's catch-up queue is empty", "checked", n)
+			},
+		})
 		if err != nil {
 			w.log.Error("the Core Rule Set's catch-up queue stopped; its exchanges stay queued for the next run", "err", err)
 		}

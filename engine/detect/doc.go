@@ -25,15 +25,23 @@
 //     points (mapping.go). It costs one to a few milliseconds per exchange
 //     (about 1 ms for a GET without a body, 2 ms with a small JSON body:
 //     every rule reads every parameter), so the Scheduler (scheduler.go)
-//     gives it the exchanges the caller's budget allows, suspicious ones
-//     even when analysis falls behind, clean ones only while it keeps up.
+//     checks an exchange at once only while the Budget (budget.go) allows
+//     and analysis keeps up, and the caller defers the others to a
+//     catch-up queue that the same budget drains later. The Budget is
+//     tier 2's share of the CPU, sized from readings of the process's CPU
+//     time the caller passes in: what the process does not use of all
+//     cores but one, never less than a floor. Priority (priority.go)
+//     orders the work: tier-1-clean exchanges the Prefilter
+//     (prefilter.go) flags first, other clean ones next, tagged ones
+//     last.
 //
 // Each tag names its point in the grammar of package engine (req.query.q,
 // req.json.user.name, req.header.User-Agent, req.path, req.body), and tags
 // are deduplicated per attack type and point.
 //
 // The package does no I/O (the rules come from the copy embedded in the
-// binary) and starts no goroutines (Coraza may start its own). It imports
+// binary), reads no clock and no CPU counter (the caller passes both) and
+// starts no goroutines (Coraza may start its own). It imports
 // engine; engine never imports it. A Detector is built once,
 // since building the Core Rule Set takes a fraction of a second, and is safe
 // for concurrent use by the analysis workers.

@@ -73,10 +73,11 @@ func captureDetection() detectPolicy { return detectPolicy{budgeted: true} }
 func importDetection() detectPolicy { return detectPolicy{partialHeaders: true} }
 
 // crsFloor is the share of one core tier 2 keeps however busy the proxy
-// is: at 1–5 ms a check, some 10–50 checks a second, which drains the
-// catch-up queue slowly under saturation and costs the proxy a few
-// percent of one core.
-const crsFloor = 0.05
+// is: at 1–5 ms a check, some 5–20 checks a second, which drains the
+// catch-up queue slowly under saturation. On a saturated machine every
+// cycle tier 2 takes is the proxy's: at 5% of a core it cost about 8% of
+// spoor's samples under bench/detect.sh's load (perf), so 2%.
+const crsFloor = 0.02
 
 // noDetectHelp is the help of --no-detect, which spoor proxy and spoor demo
 // share.
@@ -187,9 +188,16 @@ func (a *attackDetector) tier2(x *engine.Exchange, tags []engine.AttackTag) []en
 // sampleCPU feeds the budget the process's CPU time until ctx ends; an
 // import, which has no budget, needs none.
 func (a *attackDetector) sampleCPU(ctx context.Context) {
-	if a.budget != nil {
-		ingest.SampleCPU(ctx, cpuSampleEvery, a.budget.Observe)
+	if a.budget == nil {
+		return
 	}
+	n := 0
+	ingest.SampleCPU(ctx, cpuSampleEvery, func(r ingest.CPUReading) {
+		a.budget.Observe(r.At, r.ProcessCPU, r.SchedLatency)
+		if n++; n%10 == 0 {
+			a.log.Debug("tier 2 budget", "share", a.budget.Share(), "sched_latency", r.SchedLatency, "process_cpu", r.ProcessCPU)
+		}
+	})
 }
 
 // cpuSampleEvery is how often the budget measures the process.

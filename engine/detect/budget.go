@@ -18,6 +18,11 @@ type BudgetOptions struct {
 	// Burst is how long tier 2 may run at its share without a pause: the
 	// budget holds at most Burst × share of CPU time; 0 means 250 ms.
 	Burst time.Duration
+	// Contended is the mean scheduling latency (how long the process's
+	// goroutines wait to run) at which the process counts as CPU-bound
+	// whatever CPU time it used, because other processes take the cores
+	// (a load generator, other tenants); 0 means 200 µs.
+	Contended time.Duration
 }
 
 // Budget is tier 2's share of the CPU, as a token bucket of CPU time. The
@@ -29,13 +34,14 @@ type BudgetOptions struct {
 // CPU readings are passed in, so a test drives it with literals. A Budget
 // is safe for concurrent use.
 type Budget struct {
-	mu     sync.Mutex
-	cores  float64
-	floor  float64
-	burst  time.Duration
-	share  float64 // cores tier 2 may use now
-	tokens float64 // CPU seconds tier 2 may spend now
-	last   time.Time
+	mu        sync.Mutex
+	cores     float64
+	floor     float64
+	burst     time.Duration
+	contended time.Duration
+	share     float64 // cores tier 2 may use now
+	tokens    float64 // CPU seconds tier 2 may spend now
+	last      time.Time
 	// spent is tier 2's CPU time charged so far; observedAt, observedCPU
 	// and observedSpent are the previous Observe's readings.
 	spent         time.Duration
@@ -57,22 +63,30 @@ func NewBudget(opts BudgetOptions) *Budget {
 	if opts.Burst <= 0 {
 		opts.Burst = 250 * time.Millisecond
 	}
-	return &Budget{cores: float64(opts.Cores), floor: opts.Floor, burst: opts.Burst, share: opts.Floor}
+	if opts.Contended <= 0 {
+		opts.Contended = 200 * time.Microsecond
+	}
+	return &Budget{cores: float64(opts.Cores), floor: opts.Floor, burst: opts.Burst, contended: opts.Contended, share: opts.Floor}
 }
 
 // Observe takes a reading of the process's CPU time (user and system, all
-// threads) at now and sets tier 2's share from the CPU the process spent
-// outside tier 2 since the previous reading: all but one core, less that,
-// within [floor, cores-1]. Readings are smoothed over about two calls, so
-// one busy interval does not starve tier 2 nor one idle interval unleash
-// it.
-func (b *Budget) Observe(now time.Time, processCPU time.Duration) {
+// threads) at now and of its goroutines' mean scheduling latency since the
+// previous reading, and sets tier 2's share from the CPU the process spent
+// outside tier 2: all but one core, less that, within [floor, cores-1].
+// A latency at or above Contended counts as all cores busy: the process's
+// goroutines wait for a CPU, so other processes hold the ones it does not
+// use. Readings are smoothed over about two calls, so one busy interval
+// does not starve tier 2 nor one idle interval unleash it.
+func (b *Budget) Observe(now time.Time, processCPU, schedLatency time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.observedAt.IsZero() && now.After(b.observedAt) {
 		wall := now.Sub(b.observedAt).Seconds()
 		other := (processCPU - b.observedCPU) - (b.spent - b.observedSpent)
 		rate := max(0, other.Seconds()/wall)
+		if schedLatency >= b.contended {
+			rate = b.cores
+		}
 		b.busy = (b.busy + rate) / 2
 		b.setShare(b.cores - 1 - b.busy)
 	}

@@ -21,12 +21,15 @@ type Prefilter struct {
 	// everyday punctuation (User-Agent, Accept); json those that flag a
 	// JSON body, whose structure is made of quotes and braces.
 	plain, header, json [256]bool
-	keywords            []string
+	keywords            [][]byte
 }
 
 // NewPrefilter builds the prefilter's tables.
 func NewPrefilter() *Prefilter {
-	p := &Prefilter{keywords: prefilterKeywords()}
+	p := &Prefilter{}
+	for _, k := range prefilterKeywords() {
+		p.keywords = append(p.keywords, []byte(k))
+	}
 	for c := 0; c < 0x20; c++ {
 		if c != '\t' {
 			p.plain[c], p.header[c], p.json[c] = true, true, true
@@ -80,7 +83,7 @@ func (p *Prefilter) Suspect(x *engine.Exchange) bool {
 	}
 	if body := x.ReqBody.Data; len(body) > 0 {
 		flag := &p.plain
-		if ct := x.ReqHeader("Content-Type"); strings.Contains(strings.ToLower(ct), "json") {
+		if ct := x.ReqHeader("Content-Type"); strings.Contains(ct, "json") || strings.Contains(ct, "JSON") {
 			flag = &p.json
 		}
 		if text, hit = p.scan(text, string(body), flag); hit {
@@ -88,7 +91,7 @@ func (p *Prefilter) Suspect(x *engine.Exchange) bool {
 		}
 	}
 	for _, k := range p.keywords {
-		if bytes.Contains(text, []byte(k)) {
+		if bytes.Contains(text, k) {
 			return true
 		}
 	}
@@ -122,10 +125,11 @@ func (p *Prefilter) scan(text []byte, s string, flag *[256]bool) ([]byte, bool) 
 // skippedHeader lists headers whose values the protocol shapes and
 // attacks do not travel in, and credentials, which are stored hashed.
 func skippedHeader(name string) bool {
-	switch strings.ToLower(name) {
-	case "host", "accept", "accept-encoding", "accept-language", "content-length", "content-type",
-		"connection", "authorization", "cookie", "if-none-match", "if-modified-since", "cache-control":
-		return true
+	for _, h := range [...]string{"host", "accept", "accept-encoding", "accept-language", "content-length", "content-type",
+		"connection", "authorization", "cookie", "if-none-match", "if-modified-since", "cache-control"} {
+		if len(h) == len(name) && strings.EqualFold(h, name) {
+			return true
+		}
 	}
 	return false
 }

@@ -95,18 +95,20 @@ func TestBudgetPriority(t *testing.T) {
 }
 
 // TestBudgetShare checks that the share follows the CPU the process spends
-// outside tier 2: all but one core when idle, the floor under load, and
-// that tier 2's own CPU does not count as load.
+// outside tier 2: all but one core when idle, the floor under load or when
+// its goroutines wait for a CPU, and that tier 2's own CPU does not count
+// as load.
 func TestBudgetShare(t *testing.T) {
 	b := NewBudget(BudgetOptions{Cores: 4, Floor: 0.05})
 	if got := b.Share(); got != 0.05 {
 		t.Fatalf("before any reading the share is %v, want the floor", got)
 	}
 	at, cpu := t0, time.Duration(0)
+	latency := time.Duration(0)
 	step := func(other, tier2 time.Duration) float64 {
 		b.Charge(tier2)
 		at, cpu = at.Add(time.Second), cpu+other+tier2
-		b.Observe(at, cpu)
+		b.Observe(at, cpu, latency)
 		return b.Share()
 	}
 	step(0, 0) // the first reading only starts the measure
@@ -134,10 +136,26 @@ func TestBudgetShare(t *testing.T) {
 	if got := b.Share(); got < 2.49 || got > 2.51 {
 		t.Errorf("proxy at half a core: share %v, want about 2.5", got)
 	}
+	// Goroutines waiting to run mean other processes hold the cores the
+	// process does not use: the floor, whatever its own CPU time.
+	latency = 300 * time.Microsecond
+	for range 8 {
+		step(500*time.Millisecond, 0)
+	}
+	if got := b.Share(); got != 0.05 {
+		t.Errorf("contended: share %v, want the floor", got)
+	}
+	latency = 20 * time.Microsecond
+	for range 12 {
+		step(500*time.Millisecond, 0)
+	}
+	if got := b.Share(); got < 2.49 || got > 2.51 {
+		t.Errorf("no longer contended: share %v, want about 2.5", got)
+	}
 	// One core leaves tier 2 its floor, not nothing.
 	one := NewBudget(BudgetOptions{Cores: 1})
-	one.Observe(t0, 0)
-	one.Observe(t0.Add(time.Second), 0)
+	one.Observe(t0, 0, 0)
+	one.Observe(t0.Add(time.Second), 0, 0)
 	if got := one.Share(); got != 0.05 {
 		t.Errorf("one core: share %v, want the floor", got)
 	}
@@ -211,4 +229,23 @@ func FuzzPrefilter(f *testing.F) {
 		x := engine.Exchange{Path: path, Query: query, ReqHeaders: []engine.Header{{Name: "X-A", Value: header}, {Name: "Content-Type", Value: "application/json"}}, ReqBody: engine.Body{Data: body}}
 		p.Suspect(&x)
 	})
+}
+
+// BenchmarkPrefilter measures the prefilter on a clean browser GET with a
+// Referer and a JSON POST, the exchanges it sees most.
+func BenchmarkPrefilter(b *testing.B) {
+	p := NewPrefilter()
+	xs := []engine.Exchange{
+		{Method: "GET", Path: "/api/v1/products/42", Query: "page=2&sort=price", ReqHeaders: []engine.Header{
+			{Name: "Host", Value: "shop.example.com"},
+			{Name: "User-Agent", Value: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"},
+			{Name: "Accept", Value: "application/json"}, {Name: "Referer", Value: "https://shop.example.com/products?page=1"}}},
+		{Method: "POST", Path: "/api/v1/orders", ReqHeaders: []engine.Header{
+			{Name: "Content-Type", Value: "application/json"}, {Name: "User-Agent", Value: "okhttp/4.12"}},
+			ReqBody: engine.Body{Data: []byte(`{"sku":"A-1","qty":2,"address":{"city":"Lyon","zip":"69001"}}`)}},
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		p.Suspect(&xs[i%len(xs)])
+	}
 }

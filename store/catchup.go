@@ -57,8 +57,13 @@ func (s *Store) CRSOverflow() uint64 { return s.crsOverflow.Load() }
 // NextPendingCRS lists up to limit exchanges waiting for the Core Rule
 // Set, in the order it should check them: those tier 1 found clean and
 // the prefilter flagged, then the other clean ones, then the tagged ones,
-// oldest first within each.
+// oldest first within each. While a regroup rebuilds the sessions it
+// lists none: the regroup reads the log once, and a late tag it had
+// already read past would be missing from the new grouping.
 func (s *Store) NextPendingCRS(limit int) ([]uint64, error) {
+	if s.regrouping.Load() {
+		return nil, nil
+	}
 	var ids []uint64
 	err := s.db.View(func(tx *bolt.Tx) error {
 		q := tx.Bucket([]byte(bucketCRSQueue))

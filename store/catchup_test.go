@@ -210,4 +210,17 @@ func TestCatchUpQueueBoundAndRestart(t *testing.T) {
 	if err != nil || !slices.Equal(ids, []uint64{xs[0].ID, xs[1].ID}) {
 		t.Errorf("after reopening, queue %v, %v", ids, err)
 	}
+	// While a regroup reads the log, the queue lists nothing, so that no
+	// late tag lands behind the regroup's reading.
+	r, err := s.StartRegroup(engine.NewSessionizer(engine.SessionizerOptions{}, engine.NewHasher(s.Secret())), RegroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := s.NextPendingCRS(10); err != nil || len(ids) != 0 {
+		t.Errorf("during a regroup, queue %v, %v; want nothing", ids, err)
+	}
+	r.Abort()
+	if ids, _ := s.NextPendingCRS(10); len(ids) != 2 {
+		t.Errorf("after the regroup, queue %v; want both again", ids)
+	}
 }

@@ -47,16 +47,6 @@ func examinedNames() [4]examinedName {
 	}
 }
 
-// ExaminedNames lists the names an Examination prints, for the filter
-// language and the documentation.
-func ExaminedNames() []string {
-	out := make([]string, len(examinedNames()))
-	for i, n := range examinedNames() {
-		out[i] = n.name
-	}
-	return out
-}
-
 // Has reports whether every bit of b is set in e.
 func (e Examination) Has(b Examination) bool { return e&b == b }
 

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"math/bits"
 	"strings"
 
 	"github.com/spoorhq/spoor/engine"
@@ -22,13 +23,23 @@ type Prefilter struct {
 	// JSON body, whose structure is made of quotes and braces.
 	plain, header, json [256]bool
 	keywords            [][]byte
+	// first and second have bit k set, for each byte, when keyword k
+	// starts with it (first) or has it second (second): a position of the
+	// text is compared with the keywords of both its bytes only, so the
+	// text is read once rather than once a keyword.
+	first, second [256][2]uint64
 }
 
 // NewPrefilter builds the prefilter's tables.
 func NewPrefilter() *Prefilter {
 	p := &Prefilter{}
-	for _, k := range prefilterKeywords() {
+	for i, k := range prefilterKeywords() {
+		if i == 128 || len(k) < 2 {
+			break // TestPrefilterKeywords keeps the list within both
+		}
 		p.keywords = append(p.keywords, []byte(k))
+		p.first[k[0]][i/64] |= 1 << (i % 64)
+		p.second[k[1]][i/64] |= 1 << (i % 64)
 	}
 	for c := 0; c < 0x20; c++ {
 		if c != '\t' {
@@ -47,7 +58,8 @@ func NewPrefilter() *Prefilter {
 	return p
 }
 
-// prefilterKeywords are lower-case words that, found anywhere, flag an
+// prefilterKeywords are lower-case words of two bytes or more (at most 128
+// of them: the tables hold two words of bits) that, found anywhere, flag an
 // exchange: SQL, script and event handlers, shell commands, files that
 // attacks read, template and lookup syntax, URL schemes of inclusion and
 // forgery, a URL as a parameter's value (=http, "http: a Referer's URL is
@@ -90,9 +102,19 @@ func (p *Prefilter) Suspect(x *engine.Exchange) bool {
 			return true
 		}
 	}
-	for _, k := range p.keywords {
-		if bytes.Contains(text, k) {
-			return true
+	return p.hasKeyword(text)
+}
+
+// hasKeyword reports whether text holds one of the keywords.
+func (p *Prefilter) hasKeyword(text []byte) bool {
+	for i := 0; i+1 < len(text); i++ {
+		f, s := &p.first[text[i]], &p.second[text[i+1]]
+		for w := range 2 {
+			for m := f[w] & s[w]; m != 0; m &= m - 1 {
+				if bytes.HasPrefix(text[i:], p.keywords[w*64+bits.TrailingZeros64(m)]) {
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -247,5 +248,25 @@ func BenchmarkPrefilter(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		p.Suspect(&xs[i%len(xs)])
+	}
+}
+
+// TestPrefilterKeywords checks what the tables assume of the keywords: at
+// most 128, two bytes or more, lower case; and that each one flags a value
+// that is otherwise clean.
+func TestPrefilterKeywords(t *testing.T) {
+	ks := prefilterKeywords()
+	if len(ks) > 128 {
+		t.Fatalf("%d keywords, the tables hold 128", len(ks))
+	}
+	p := NewPrefilter()
+	for _, k := range ks {
+		if len(k) < 2 || strings.ToLower(k) != k {
+			t.Errorf("keyword %q: want two bytes or more, lower case", k)
+		}
+		x := engine.Exchange{Path: "/a", ReqHeaders: []engine.Header{{Name: "X-Note", Value: "a" + strings.ToUpper(k) + "b"}}}
+		if !p.Suspect(&x) {
+			t.Errorf("keyword %q in a header not flagged", k)
+		}
 	}
 }

@@ -270,15 +270,14 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 				}
 			}
 		case a := <-p.amends:
-			if len(batch) == 0 {
-				timer.Reset(p.opts.MaxDelay)
-			}
+			// Late checks are committed at once, with what the batch
+			// holds: the catch-up worker waits for the commit before it
+			// reads the queue again, and a wait for the batch's deadline
+			// left it idle most of the time when the queue drained.
 			batch = p.amend(batch, a.checks)
 			committed = append(committed, a.committed)
-			if len(batch) >= p.opts.MaxBatch {
-				if err := flush(); err != nil {
-					return err
-				}
+			if err := flush(); err != nil {
+				return err
 			}
 		case <-timer.C:
 			if err := flush(); err != nil {

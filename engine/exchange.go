@@ -62,6 +62,9 @@ type Exchange struct {
 	// Attacks are the detections on the request, set by the detection stage
 	// before analysis (it reads the clear copy).
 	Attacks []AttackTag `json:"attacks,omitempty"`
+	// Examined records which detectors examined the request, set by the
+	// detection stage and amended when a late Core Rule Set check lands.
+	Examined Examination `json:"examined"`
 	// MCP is the Model Context Protocol request the exchange carries, nil
 	// for other traffic; filled by the Analyzer.
 	MCP *MCPInfo `json:"mcp,omitempty"`

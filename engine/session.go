@@ -132,12 +132,7 @@ func (s *Session) add(x *Exchange) {
 		}
 		s.Flows[f]++
 	}
-	for _, tag := range x.Attacks {
-		if s.Attacks == nil {
-			s.Attacks = map[string]int{}
-		}
-		s.Attacks[tag.Type]++
-	}
+	s.AddAttacks(x.Attacks)
 	if x.MCP != nil {
 		s.addMCP(x.MCP)
 	}
@@ -161,3 +156,14 @@ func keyIDOf(identity string) string {
 
 // SessionID is the id of part n (from 1) of the key with the given key id.
 func SessionID(keyID string, part int) string { return keyID + "-" + strconv.Itoa(part) }
+
+// AddAttacks counts tags in the session's attacks, one per tag, as add
+// does; a late detection adds what it found this way.
+func (s *Session) AddAttacks(tags []AttackTag) {
+	for _, tag := range tags {
+		if s.Attacks == nil {
+			s.Attacks = map[string]int{}
+		}
+		s.Attacks[tag.Type]++
+	}
+}

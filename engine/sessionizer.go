@@ -113,5 +113,18 @@ func (z *Sessionizer) Evict(now time.Time) int {
 	return n
 }
 
+// OpenSession returns the open part with the given session id, or nil if
+// the Sessionizer holds no such part (it was evicted, or never opened
+// here). The pointer stays owned by the Sessionizer. It scans the open
+// parts: it serves late detections, which arrive a few dozen at a time.
+func (z *Sessionizer) OpenSession(id string) *Session {
+	for _, s := range z.open {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
 // Open is the number of open session parts.
 func (z *Sessionizer) Open() int { return len(z.open) }

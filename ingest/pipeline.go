@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -17,6 +18,14 @@ var ErrStopped = errors.New("pipeline stopped")
 type Record struct {
 	Exchange *engine.Exchange
 	Session  *engine.Session
+	// Late marks a record that amends an exchange already stored with
+	// what a late Core Rule Set check found: Exchange carries its id, its
+	// tags after the check and its examination, and Added the tags the
+	// check added. Session is its session, updated, while the analyzer
+	// holds it open, or nil: the writer then adds Added to the stored
+	// summary itself, in the same transaction.
+	Late  bool
+	Added []engine.AttackTag
 }
 
 // Writer persists batches of records; the store implements it. Write is
@@ -72,7 +81,24 @@ type Pipeline struct {
 	writer   Writer
 	opts     Options
 	jobs     chan job
+	amends   chan amendment
 	stopped  chan struct{} // closed when Run returns
+}
+
+// Late is a late Core Rule Set check of a stored exchange, for Amend.
+type Late struct {
+	// Exchange is the stored exchange, with its ID and SessionID as read,
+	// its tags after the check and its examination.
+	Exchange *engine.Exchange
+	// Added are the tags the check added to those tier 1 had stored.
+	Added []engine.AttackTag
+}
+
+// amendment is a call of Amend: its checks and the channel closed once
+// the batch holding them is committed.
+type amendment struct {
+	checks    []Late
+	committed chan struct{}
 }
 
 // job is a function Do runs between two batches.
@@ -89,7 +115,38 @@ func NewPipeline(a *engine.Analyzer, w Writer, opts Options) *Pipeline {
 	if opts.MaxDelay <= 0 {
 		opts.MaxDelay = 100 * time.Millisecond
 	}
-	return &Pipeline{analyzer: a, writer: w, opts: opts, jobs: make(chan job), stopped: make(chan struct{})}
+	return &Pipeline{analyzer: a, writer: w, opts: opts, jobs: make(chan job), amends: make(chan amendment), stopped: make(chan struct{})}
+}
+
+// Amend hands late checks to the analysis goroutine, the one place that
+// both holds the open sessions and feeds the store's only writer: it
+// adds each check's tags to its session's counts if the session is open,
+// and puts the checks in the batch it gathers, whose commit rewrites the
+// exchanges, their index entries and the summaries of sessions it no
+// longer holds, in one transaction. That keeps the summary of an open
+// session, which every batch rewrites from memory, from losing a late
+// tag. Amend waits until that batch is committed, so that the caller's
+// next read of the catch-up queue no longer holds these exchanges.
+func (p *Pipeline) Amend(ctx context.Context, checks []Late) error {
+	if len(checks) == 0 {
+		return nil
+	}
+	a := amendment{checks: checks, committed: make(chan struct{})}
+	select {
+	case p.amends <- a:
+	case <-p.stopped:
+		return ErrStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-a.committed:
+		return nil
+	case <-p.stopped:
+		return ErrStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Do runs fn on the analysis goroutine once every exchange analysed so far
@@ -136,6 +193,9 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 		}
 	}
 	batch := newBatch()
+	// committed holds the channels of the amendments in the batch, closed
+	// once it is committed.
+	var committed []chan struct{}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	flush := func() error {
@@ -143,8 +203,16 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 		if len(batch) == 0 {
 			return nil
 		}
-		last := batch[len(batch)-1].Exchange.Start
-		req := commitRequest{batch: batch, n: len(batch)}
+		var last time.Time
+		n := 0
+		for _, r := range batch {
+			if !r.Late {
+				last = r.Exchange.Start
+				n++
+			}
+		}
+		req := commitRequest{batch: batch, n: n, size: len(batch), committed: committed}
+		committed = nil
 		if pw, ok := p.writer.(Preparer); ok {
 			// Prepare reads the live sessions before the next exchange
 			// changes them.
@@ -173,7 +241,9 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 		// The batch no longer needs the live sessions (Prepare has read
 		// them, or the records hold copies), so the sessionizer may forget
 		// idle ones before the commit ends.
-		p.analyzer.Sessionizer().Evict(last)
+		if n > 0 {
+			p.analyzer.Sessionizer().Evict(last)
+		}
 		return nil
 	}
 	for {
@@ -185,6 +255,11 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 			if !p.analyzer.InScope(x) {
 				continue // proxied, but outside what the user wants kept
 			}
+			if x.Examined == 0 {
+				// No detection stage ran (--no-detect): say so, rather
+				// than let the request read as clean.
+				x.Examined = engine.ExaminedOff
+			}
 			if len(batch) == 0 {
 				timer.Reset(p.opts.MaxDelay)
 			}
@@ -193,6 +268,16 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 				if err := flush(); err != nil {
 					return err
 				}
+			}
+		case a := <-p.amends:
+			// Late checks are committed at once, with what the batch
+			// holds: the catch-up worker waits for the commit before it
+			// reads the queue again, and a wait for the batch's deadline
+			// left it idle most of the time when the queue drained.
+			batch = p.amend(batch, a.checks)
+			committed = append(committed, a.committed)
+			if err := flush(); err != nil {
+				return err
 			}
 		case <-timer.C:
 			if err := flush(); err != nil {
@@ -216,11 +301,30 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 	}
 }
 
+// amend appends late checks to batch, adding their tags to the counts of
+// the sessions the analyzer holds open; the writer updates the others'.
+func (p *Pipeline) amend(batch []Record, checks []Late) []Record {
+	z := p.analyzer.Sessionizer()
+	for _, c := range checks {
+		var s *engine.Session
+		if len(c.Added) > 0 {
+			if s = z.OpenSession(c.Exchange.SessionID); s != nil {
+				s.AddAttacks(c.Added)
+			}
+		}
+		batch = append(batch, Record{Exchange: c.Exchange, Session: s, Late: true, Added: c.Added})
+	}
+	return batch
+}
+
 // snapshot replaces the live sessions of a batch with copies, one per
 // session.
 func snapshot(batch []Record) {
 	copies := make(map[*engine.Session]*engine.Session)
 	for i, r := range batch {
+		if r.Session == nil {
+			continue // a late check of a session the analyzer no longer holds
+		}
 		c := copies[r.Session]
 		if c == nil {
 			cl := r.Session.Clone()
@@ -244,7 +348,11 @@ type committer struct {
 // ack is closed once everything before it is committed.
 type commitRequest struct {
 	batch []Record
-	n     int
+	// n is how many new exchanges the batch holds, and size how many
+	// records, late checks included.
+	n, size int
+	// committed are closed once the batch is committed.
+	committed []chan struct{}
 	// prepared, if set, is batch as the writer's Prepare left it.
 	prepared Prepared
 	ack      chan struct{}
@@ -255,7 +363,7 @@ func startCommitter(w Writer, onCommit func(int)) *committer {
 	go func() {
 		defer close(c.done)
 		for req := range c.in {
-			if req.n > 0 {
+			if req.size > 0 {
 				var err error
 				if req.prepared != nil {
 					err = req.prepared.Commit()
@@ -265,6 +373,9 @@ func startCommitter(w Writer, onCommit func(int)) *committer {
 				if err != nil {
 					c.err = fmt.Errorf("write %d exchanges: %w", req.n, err)
 					return
+				}
+				for _, ch := range req.committed {
+					close(ch)
 				}
 				if onCommit != nil {
 					onCommit(req.n)

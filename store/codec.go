@@ -55,7 +55,10 @@ func appendExchange(b []byte, x *engine.Exchange) []byte {
 			b = appendString(b, f)
 		}
 	}
-	return appendExtras(b, x)
+	b = appendExtras(b, x)
+	// Examined came later: a record without it decodes as examined by
+	// nothing known, which is what an older spoor recorded.
+	return append(b, byte(x.Examined))
 }
 
 // exchangeExtras holds the nested, optional fields that only some traffic
@@ -154,6 +157,10 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 			return engine.Exchange{}, fmt.Errorf("decode exchange %d: extras: %w", id, ErrCorrupt)
 		}
 		x.MCP, x.GQL = e.MCP, e.GQL
+	}
+	if r.err == nil && !r.atEnd() {
+		x.Examined = engine.Examination(r.s[r.i])
+		r.i++
 	}
 	if r.err != nil {
 		return engine.Exchange{}, fmt.Errorf("decode exchange %d: %w", id, r.err)

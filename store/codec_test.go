@@ -233,3 +233,26 @@ func TestSortableTimeOrders(t *testing.T) {
 		}
 	}
 }
+
+// TestExchangeCodecReadsRecordsWithoutExamined decodes a record as spoor
+// wrote it before it recorded examinations: the fields it has read back,
+// and Examined is empty rather than an error.
+func TestExchangeCodecReadsRecordsWithoutExamined(t *testing.T) {
+	x := engine.Exchange{Method: "GET", Path: "/a", Status: 200, Examined: engine.ExaminedTier1 | engine.ExaminedCRS,
+		Attacks: []engine.AttackTag{{Type: "sqli", Point: "req.query.q", Rule: "crs-942100"}}}
+	b := appendExchange(nil, &x)
+	got, err := decodeExchange(7, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Examined != x.Examined {
+		t.Fatalf("examined %v, want %v", got.Examined.Names(), x.Examined.Names())
+	}
+	old, err := decodeExchange(7, b[:len(b)-1])
+	if err != nil {
+		t.Fatalf("record without examined: %v", err)
+	}
+	if old.Examined != 0 || old.Path != "/a" || len(old.Attacks) != 1 {
+		t.Fatalf("record without examined read as %+v", old)
+	}
+}

@@ -26,6 +26,9 @@ type Options struct {
 	// cutoff; nil means time.Now. Tests inject one to age data without
 	// waiting.
 	Now func() time.Time
+	// CRSQueue bounds the catch-up queue of exchanges the Core Rule Set
+	// has yet to check; 0 means DefaultCRSQueue.
+	CRSQueue int
 }
 
 // initialMmapSize reserves address space for the file to grow into. bbolt
@@ -66,6 +69,12 @@ type Store struct {
 	// regrouping is set while a Regrouping holds maint, so that a second
 	// StartRegroup fails at once instead of waiting for the first to end.
 	regrouping atomic.Bool
+	// crsQueued counts the catch-up queue's entries, those of batches
+	// prepared but not yet committed included; crsQueueCap bounds it, and
+	// crsOverflow counts the exchanges that found it full (catchup.go).
+	crsQueued   atomic.Int64
+	crsQueueCap int
+	crsOverflow atomic.Uint64
 }
 
 // DefaultPath is $XDG_DATA_HOME/spoor/spoor.db, falling back to
@@ -116,10 +125,18 @@ func Open(path string, opts Options) (*Store, error) {
 		xidx:     exchangeIndexes(),
 		sidx:     sessionIndexes(),
 	}
+	s.crsQueueCap = opts.CRSQueue
+	if s.crsQueueCap <= 0 {
+		s.crsQueueCap = DefaultCRSQueue
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if err := s.init(opts.ReadOnly); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.countCRSQueue(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}

@@ -47,27 +47,48 @@ func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 	if s.readOnly {
 		return nil, ErrReadOnly
 	}
-	first, err := s.reserveIDs(len(batch))
+	n := 0
+	for _, r := range batch {
+		if !r.Late {
+			n++
+		}
+	}
+	first, err := s.reserveIDs(n)
 	if err != nil {
 		return nil, err
 	}
 	w := s.writers.get(s.indexer)
-	p := &preparedBatch{s: s, w: w, first: first, n: len(batch)}
-	for i, r := range batch {
+	p := &preparedBatch{s: s, w: w, first: first, n: n}
+	next := first
+	for _, r := range batch {
 		x := r.Exchange
-		x.ID = first + uint64(i)
+		if r.Late {
+			w.late = append(w.late, lateCheck{id: x.ID, attacks: x.Attacks, examined: x.Examined, added: r.Added, open: r.Session != nil})
+			if r.Session != nil {
+				w.touchSummary(r.Session)
+			}
+			continue
+		}
+		x.ID = next
+		next++
 		key := w.bytes(binary.BigEndian.AppendUint64(w.spare(), x.ID))
+		if s.queueForCRS(x) {
+			p.queued++
+			w.crsQueue = append(w.crsQueue, w.bytes(crsQueueKey(w.spare(), engine.CatchUpRank(x), x.ID)))
+		}
 		w.exchanges = append(w.exchanges, keyValue{key, w.bytes(appendExchange(w.spare(), x))})
 		if len(x.ReqBody.Data) > 0 || len(x.RespBody.Data) > 0 {
 			w.bodies = append(w.bodies, keyValue{key, w.bytes(appendBodies(w.spare(), x.ReqBody.Data, x.RespBody.Data))})
 		}
 		if err := w.assign(x, assignment{sessionID: x.SessionID, keyPoint: x.KeyPoint}); err != nil {
+			s.crsQueued.Add(-int64(p.queued))
 			s.writers.put(w)
 			return nil, err
 		}
 		w.touch(r.Session, x.ID)
 	}
 	if err := w.encode(); err != nil {
+		s.crsQueued.Add(-int64(p.queued))
 		s.writers.put(w)
 		return nil, fmt.Errorf("commit to %s: %w", s.path, err)
 	}
@@ -123,6 +144,9 @@ type preparedBatch struct {
 	w     *genWriter
 	first uint64
 	n     int
+	// queued is how many of the batch's exchanges join the catch-up
+	// queue; Prepare counted them in crsQueued already.
+	queued int
 	// grouped is closed once the writer's keys are sorted; until then the
 	// writer is the sorting goroutine's.
 	grouped chan struct{}
@@ -141,10 +165,11 @@ func (p *preparedBatch) Commit() error {
 	// Once the transaction has ended bbolt holds no slice of the arena,
 	// and the writer may serve the next batch.
 	defer s.writers.put(w)
-	if p.n == 0 {
+	if p.n == 0 && len(w.late) == 0 {
 		return nil
 	}
 	now := s.now()
+	removed := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		g, err := w.ix.current(tx)
 		if err != nil {
@@ -154,12 +179,29 @@ func (p *preparedBatch) Commit() error {
 		xs := tx.Bucket([]byte(bucketExchanges))
 		bodies := tx.Bucket([]byte(bucketBodies))
 		appendOnly(xs, bodies)
+		if removed, err = w.amendLate(tx, w.late); err != nil {
+			return err
+		}
+		if p.n == 0 {
+			return w.flush()
+		}
 		if next := xs.Sequence() + 1; next != p.first {
 			return fmt.Errorf("batch starts at exchange %d, the log at %d: %w", p.first, next, ErrCorrupt)
 		}
 		last := p.first + uint64(p.n) - 1
 		if err := xs.SetSequence(last); err != nil {
 			return err
+		}
+		if len(w.crsQueue) > 0 {
+			q, err := tx.CreateBucketIfNotExists([]byte(bucketCRSQueue))
+			if err != nil {
+				return err
+			}
+			for _, k := range w.crsQueue {
+				if err := q.Put(k, nil); err != nil {
+					return err
+				}
+			}
 		}
 		for _, kv := range w.exchanges {
 			if err := xs.Put(kv.key, kv.value); err != nil {
@@ -178,8 +220,10 @@ func (p *preparedBatch) Commit() error {
 	})
 	if err != nil {
 		s.forgetNextID()
+		s.crsQueued.Add(-int64(p.queued))
 		return fmt.Errorf("commit to %s: %w", s.path, err)
 	}
+	s.crsQueued.Add(-int64(removed))
 	return nil
 }
 
@@ -239,8 +283,13 @@ type genWriter struct {
 	// order.
 	entryPuts []entryPut
 	// exchanges and bodies are the log records of the batch Prepare
-	// encoded, for Commit; only Prepare's writers use them.
+	// encoded, for Commit; only Prepare's writers use them. crsQueue
+	// holds the catch-up queue keys of the batch's exchanges the Core
+	// Rule Set has yet to check, and late the late checks the batch
+	// amends stored exchanges with (catchup.go).
 	exchanges, bodies []keyValue
+	crsQueue          [][]byte
+	late              []lateCheck
 	// free holds cleared deltas for touch, and ids is putSessions'
 	// scratch: a reused writer (writerPool) allocates neither again.
 	free []*sessionDelta
@@ -321,6 +370,8 @@ func (w *genWriter) reset() {
 		w.pending[i], w.postings[i], w.drops[i] = w.pending[i][:0], w.postings[i][:0], w.drops[i][:0]
 	}
 	w.exchanges, w.bodies = w.exchanges[:0], w.bodies[:0]
+	clear(w.late)
+	w.crsQueue, w.late = w.crsQueue[:0], w.late[:0]
 	clear(w.entryPuts)
 	w.entryPuts = w.entryPuts[:0]
 }
@@ -485,8 +536,10 @@ func (w *genWriter) touch(s *engine.Session, id uint64) {
 		} else {
 			d = new(sessionDelta)
 		}
-		d.first = id
 		w.touched[s.ID] = d
+	}
+	if d.n == 0 {
+		d.first = id // the delta may have been a summary's alone (touchSummary)
 	}
 	d.session, d.last = s, id
 	d.n++
@@ -528,6 +581,9 @@ func (w *genWriter) unassign(x *engine.Exchange, a assignment) error {
 func (w *genWriter) putSession(id []byte, d *sessionDelta) error {
 	h := sessionHeader{first: d.first, last: d.last, count: d.n, entries: d.entries}
 	seq, v := w.g.session(id)
+	if v == nil && d.n == 0 {
+		return nil // a late tag for a session retention or a regroup removed
+	}
 	var old sessionHeader
 	if v != nil {
 		var err error
@@ -535,6 +591,9 @@ func (w *genWriter) putSession(id []byte, d *sessionDelta) error {
 			return fmt.Errorf("session %s: %w", id, err)
 		}
 		h.first, h.last, h.count = min(old.first, d.first), max(old.last, d.last), old.count+d.n
+		if d.n == 0 { // a late tag: the summary changed, not the range
+			h.first, h.last = old.first, old.last
+		}
 	} else {
 		var err error
 		if seq, err = w.g.sessions.NextSequence(); err != nil {

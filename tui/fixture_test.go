@@ -155,6 +155,7 @@ func (f *fakeSource) add(a actor, reqs ...req) {
 			RespBody:   engine.Body{Size: r.respBytes},
 			Error:      r.upstreamError,
 			KeyPoint:   a.keyPoint,
+			Examined:   engine.ExaminedTier1 | engine.ExaminedCRS,
 		}
 		f.requests[a.id] = append(f.requests[a.id], x)
 		if s.Requests == 0 || x.Start.Before(s.FirstSeen) {

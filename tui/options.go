@@ -38,6 +38,11 @@ type Preview = keyeditor.Preview
 // Stats are the capture's live counters.
 type Stats struct {
 	Captured, Dropped uint64
+	// CRSPending is how many exchanges wait for the Core Rule Set in the
+	// catch-up queue, and CRSOff how many found it full and were stored
+	// as not checked by it.
+	CRSPending int
+	CRSOff     uint64
 }
 
 // Options is what the TUI needs from the command that starts it.

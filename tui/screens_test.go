@@ -72,6 +72,9 @@ func richSource() *fakeSource {
 	x.RespBody = engine.Body{Data: gz.Bytes(), Size: int64(gz.Len())}
 	x.Context = map[string]string{"req.json.username": "alice@example.com", "req.json.password": "hmac:0c1d2e3f4a5b6c7d"}
 	x.Endpoint = "/api/v1/login"
+	// The login waits for the Core Rule Set: the tags tab says so, and
+	// examined:pending finds it.
+	x.Examined = engine.ExaminedTier1 | engine.ExaminedCRSPending
 	s := src.sessions[alice.id]
 	s.Role = "admin"
 	s.Flows = map[string]int{"Auth": 2}
@@ -84,9 +87,21 @@ func richSource() *fakeSource {
 
 func newRich(t *testing.T, w, h int, keys KeyEditor) *harness {
 	t.Helper()
+	return newRichOptions(t, w, h, Options{Keys: keys})
+}
+
+// newRichStats is newRich with a live capture's counters.
+func newRichStats(t *testing.T, w, h int, st Stats) *harness {
+	t.Helper()
+	return newRichOptions(t, w, h, Options{Stats: func() Stats { return st }})
+}
+
+func newRichOptions(t *testing.T, w, h int, opts Options) *harness {
+	t.Helper()
 	hs := &harness{t: t}
-	m := New(Options{Source: richSource(), Title: testTitle, Keys: keys,
-		Export: func(id, format string) ([]byte, error) { return []byte("{}"), nil }})
+	opts.Source, opts.Title = richSource(), testTitle
+	opts.Export = func(id, format string) ([]byte, error) { return []byte("{}"), nil }
+	m := New(opts)
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd {
 		hs.timers = append(hs.timers, msg)
 		return nil
@@ -142,6 +157,17 @@ func TestScreens(t *testing.T) {
 		t.Run("help/"+sz.name, func(t *testing.T) {
 			hs := newRich(t, sz.w, sz.h, nil)
 			hs.keys(press('?'))
+			hs.golden()
+		})
+		t.Run("filter-examined-pending/"+sz.name, func(t *testing.T) {
+			hs := newRich(t, sz.w, sz.h, nil)
+			hs.keys(press('f'))
+			typeText(hs, "examined:pending")
+			hs.keys(keyEnter)
+			hs.golden()
+		})
+		t.Run("status-crs-pending/"+sz.name, func(t *testing.T) {
+			hs := newRichStats(t, sz.w, sz.h, Stats{Captured: 2000, CRSPending: 1342, CRSOff: 7})
 			hs.golden()
 		})
 		t.Run("filter-error/"+sz.name, func(t *testing.T) {

@@ -36,6 +36,14 @@ func (m Model) statusBar() string {
 		} else {
 			parts = append(parts, seg(bar, dropped))
 		}
+		// Exchanges the Core Rule Set has yet to check are not clean:
+		// the bar says how many wait, and how many it will never check.
+		if m.counters.CRSPending > 0 {
+			parts = append(parts, seg(th.Warn, strconv.Itoa(m.counters.CRSPending)+" CRS pending"))
+		}
+		if m.counters.CRSOff > 0 {
+			parts = append(parts, seg(th.Danger, strconv.FormatUint(m.counters.CRSOff, 10)+" CRS off (queue full)"))
+		}
 	}
 	if on, paused := m.sessions.Following(); on && m.focus == focusSessions {
 		if paused {

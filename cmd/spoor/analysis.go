@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
-	"sync"
+	"runtime"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/spoorhq/spoor/engine/detect"
 	"github.com/spoorhq/spoor/engine/gql"
 	"github.com/spoorhq/spoor/engine/mcp"
+	"github.com/spoorhq/spoor/ingest"
 )
 
 // newAnalyzer builds the analysis every path into the store runs (the
@@ -35,141 +38,56 @@ func newAnalyzer(cfg engine.Config, secret []byte) (*engine.Analyzer, error) {
 }
 
 // attackDetector runs both detection tiers on each clear exchange: tier 1
-// (libinjection and spoor's fast checks) on all of them, tier 2 (the Core
-// Rule Set) on as many as its share of the CPU allows, suspicious ones
-// first. It satisfies ingest.Detector.
+// (libinjection and spoor's fast checks) on all of them as they arrive,
+// tier 2 (the Core Rule Set) at once while its budget allows, and later,
+// from the catch-up queue, on the stored copy of the others. It satisfies
+// ingest.Detector and ingest.LateDetector.
 type attackDetector struct {
-	detector *detect.Detector
-	schedule *detect.Scheduler
-	budget   *rateBudget
-	cpu      *timeBudget
-	log      *slog.Logger
-	// tagged counts the exchanges that left with at least one tag, and
-	// unchecked the suspicious ones tier 2 had no time for.
-	tagged, unchecked atomic.Uint64
+	detector  *detect.Detector
+	prefilter *detect.Prefilter
+	schedule  *detect.Scheduler
+	// budget is tier 2's share of the CPU, nil in an import, which checks
+	// everything at once.
+	budget *detect.Budget
+	log    *slog.Logger
+	// tagged counts the exchanges that left with at least one tag.
+	tagged atomic.Uint64
 }
 
-// detectPolicy is how much of the Core Rule Set a run can afford.
+// detectPolicy is how a run schedules the Core Rule Set.
 type detectPolicy struct {
 	// partialHeaders is for imported logs, which carry only some request
 	// headers: the rules about missing headers are left out.
 	partialHeaders bool
-	// crsShare is the share of one core tier 2 may take; cleanPerSecond
-	// bounds its checks of exchanges tier 1 found clean.
-	crsShare       float64
-	cleanPerSecond float64
+	// budgeted gives tier 2 only the CPU the proxy leaves (detect.Budget)
+	// and defers what it cannot check to the catch-up queue; without it
+	// every exchange is checked at once.
+	budgeted bool
 }
 
-// captureDetection protects the proxy: tier 2 within crsCoreShare of a core
-// and cleanChecksPerSecond clean checks.
-func captureDetection() detectPolicy {
-	return detectPolicy{crsShare: crsCoreShare, cleanPerSecond: cleanChecksPerSecond}
-}
+// captureDetection protects the proxy: tier 2 runs on the CPU the proxy
+// does not use, down to crsFloor of a core under load, and what it cannot
+// check at once waits in the store's catch-up queue.
+func captureDetection() detectPolicy { return detectPolicy{budgeted: true} }
 
-// importDetection is for a file: nothing to protect but the user's wait.
-// Tier 2 checks what tier 1 finds suspicious within half a core (in the
-// benign shared log, one line in a thousand; a file of attacks sheds the
-// rest, counted), and no clean exchange: at 1–5 ms a check, the Core Rule
-// Set on every line would make an import of a million lines take an hour.
-func importDetection() detectPolicy {
-	return detectPolicy{partialHeaders: true, crsShare: importCRSShare}
-}
+// importDetection is for a file: there is no latency to protect, so both
+// tiers examine every exchange, on the detection stage's workers.
+func importDetection() detectPolicy { return detectPolicy{partialHeaders: true} }
 
-// importCRSShare is the share of one core tier 2 may take in an import.
-const importCRSShare = 0.5
+// crsFloor is the share of one core tier 2 keeps however busy the proxy
+// is: at 1–5 ms a check, some 5–20 checks a second, which drains the
+// catch-up queue slowly under saturation. On a saturated machine every
+// cycle tier 2 takes is the proxy's: at 5% of a core it cost about 8% of
+// spoor's samples under bench/detect.sh's load (perf), so 2%.
+const crsFloor = 0.02
 
 // noDetectHelp is the help of --no-detect, which spoor proxy and spoor demo
 // share.
 const noDetectHelp = "turn attack tagging off: no libinjection, no Core Rule Set, no attack tags; exchanges are still stored, grouped into sessions and judged for abuse"
 
-// cleanChecksPerSecond bounds how many exchanges that tier 1 found clean
-// the Core Rule Set checks each second, whatever their cost: checking
-// every clean request of a busy API would take the cores the proxy needs
-// (measured: 0.07× nginx's throughput with no bound). The CPU share
-// (crsCoreShare) is the tighter bound when checks cost more than a
-// millisecond; this one holds when they cost less.
-const cleanChecksPerSecond = 60
-
-// rateBudget is a token bucket refilled at perSec tokens a second, holding
-// at most one second's worth.
-type rateBudget struct {
-	mu     sync.Mutex
-	perSec float64
-	tokens float64
-	last   time.Time
-}
-
-// take spends one token if there is one.
-func (b *rateBudget) take(now time.Time) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.last.IsZero() {
-		b.tokens = b.perSec
-	} else {
-		b.tokens = min(b.perSec, b.tokens+now.Sub(b.last).Seconds()*b.perSec)
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-// crsCoreShare is the share of one core the Core Rule Set may take, over
-// all exchanges, suspicious ones included. A check costs 1–5 ms of CPU (2
-// ms for a GET with a small JSON body), so without a bound an attack flood,
-// or the one request in fifty of the benchmark mix that carries an attack,
-// makes tier 2 take the CPU the proxy needs (measured: 0.57× the
-// throughput of spoor proxy --no-detect). At 5% of a core, tier 2 checks
-// some 25 exchanges a second; tier 1, which tags every attack on its own,
-// still runs on all of them.
-const crsCoreShare = 0.05
-
-// timeBudget is a token bucket of tier-2 time: it refills at share
-// seconds a second, holds at most one second's worth, and each check is
-// charged what it took (its wall time, which is at least its CPU time and
-// more when the machine is busy, so the budget tightens under load). A
-// check that starts with budget left may overdraw it; the debt delays the
-// next ones.
-type timeBudget struct {
-	mu     sync.Mutex
-	share  float64
-	tokens float64 // seconds
-	last   time.Time
-}
-
-// allows reports whether a check may start now: a suspicious exchange
-// while the budget is not overdrawn, a clean one while more than half of
-// it is left, so that clean traffic never takes the time attacks need.
-func (b *timeBudget) allows(now time.Time, suspicious bool) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.last.IsZero() {
-		b.tokens = b.share
-	} else if now.After(b.last) {
-		b.tokens = min(b.share, b.tokens+now.Sub(b.last).Seconds()*b.share)
-	}
-	if now.After(b.last) {
-		b.last = now
-	}
-	if suspicious {
-		return b.tokens > 0
-	}
-	return b.tokens > b.share/2
-}
-
-// charge spends d of the budget.
-func (b *timeBudget) charge(d time.Duration) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.tokens -= d.Seconds()
-}
-
 // newAttackDetector builds the detector once. The Core Rule Set takes a
 // third of a second of CPU to load, so it loads in the background while
-// tier 1 already tags. partialHeaders is for imported logs, which carry
-// only some request headers.
+// tier 1 already tags.
 func newAttackDetector(log *slog.Logger, p detectPolicy) (*attackDetector, error) {
 	d, err := detect.New(detect.Options{Paranoia: 1, PartialHeaders: p.partialHeaders, LoadInBackground: true})
 	if err != nil {
@@ -180,43 +98,38 @@ func newAttackDetector(log *slog.Logger, p detectPolicy) (*attackDetector, error
 			log.Error("the Core Rule Set failed to load: tier 2 is off, tier 1 still tags", "err", err)
 		}
 	}()
-	return &attackDetector{
-		detector: d,
-		schedule: detect.NewScheduler(detect.SchedulerOptions{}),
-		budget:   &rateBudget{perSec: p.cleanPerSecond},
-		cpu:      &timeBudget{share: p.crsShare},
-		log:      log,
-	}, nil
+	a := &attackDetector{detector: d, prefilter: detect.NewPrefilter(), log: log}
+	if p.budgeted {
+		a.budget = detect.NewBudget(detect.BudgetOptions{Cores: runtime.GOMAXPROCS(0), Floor: crsFloor})
+	}
+	a.schedule = detect.NewScheduler(detect.SchedulerOptions{Budget: a.budget, ShedAt: captureDeferAt})
+	return a, nil
 }
 
-// Detect tags x: tier 1 always; tier 2 while its share of the CPU allows
-// (suspicious exchanges first) and, for clean exchanges, while the backlog
-// is small and the clean-check rate allows. A tier-2 failure keeps the
-// tier-1 tags and is logged: detection must never cost the capture an
-// exchange.
+// captureDeferAt is the backlog at which a capture stops checking at once
+// and defers every exchange to the catch-up queue: a stage window's worth.
+// Checking at once while exchanges wait would delay their commit, and so
+// widen what a crash loses; the queue, in the store, loses nothing.
+const captureDeferAt = 64
+
+// Detect tags x: tier 1 always; tier 2 at once while its budget allows,
+// most promising exchanges first. An exchange tier 2 cannot check now is
+// marked crs_pending, and the store puts it in the catch-up queue. A
+// tier-2 failure keeps the tier-1 tags, marks the check off and is
+// logged: detection must never cost the capture an exchange.
 func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 	tags := a.detector.Tier1(x)
-	suspicious := len(tags) > 0
-	now := time.Now()
-	affordable := a.cpu.allows(now, suspicious) && (suspicious || a.budget.take(now))
-	checked := a.schedule.Tier2Within(suspicious, backlog, affordable)
-	// The rules load in the background: the first check waits for them
-	// (the wait is not the check's cost), and if they failed to load, which
-	// newAttackDetector reports once, tier 1's tags stand.
-	if checked && a.detector.Loaded() != nil {
-		checked = false
+	x.Examined = engine.ExaminedTier1
+	p := detect.PriorityTagged
+	if a.budget != nil {
+		p = detect.PriorityOf(a.prefilter, x, tags)
 	}
-	if suspicious && !checked {
-		a.unchecked.Add(1)
-	}
-	if checked {
-		start := time.Now()
-		deep, err := a.detector.Tier2(x, tags)
-		a.cpu.charge(time.Since(start))
-		if err != nil {
-			a.log.Warn("core rule set check failed", "path", x.Path, "err", err)
-		} else {
-			tags = deep
+	if a.schedule.Now(time.Now(), p, backlog) {
+		tags = a.tier2(x, tags)
+	} else {
+		x.Examined |= engine.ExaminedCRSPending
+		if p == detect.PrioritySuspect {
+			x.Examined |= engine.ExaminedSuspect
 		}
 	}
 	x.Attacks = tags
@@ -224,6 +137,73 @@ func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 		a.tagged.Add(1)
 	}
 }
+
+// CheckLate checks a stored exchange from the catch-up queue once the
+// budget allows, and returns the tags tier 2 added. It satisfies
+// ingest.LateDetector. x is the stored copy: credentials (Authorization,
+// Cookie) are hashed, so rules reading them see hashes; the query, path,
+// other headers and the captured body (up to 64 KiB) are as sent.
+func (a *attackDetector) CheckLate(ctx context.Context, x *engine.Exchange) ([]engine.AttackTag, error) {
+	p := detect.PriorityOfStored(x)
+	for !a.schedule.Later(time.Now(), p) {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(lateRetry):
+		}
+	}
+	stored := slices.Clone(x.Attacks)
+	tags := a.tier2(x, stored)
+	a.schedule.CheckedLate()
+	x.Attacks = tags
+	return slices.Clone(tags[len(stored):]), nil
+}
+
+// lateRetry is how long the catch-up queue waits for the budget to refill
+// before asking again.
+const lateRetry = 10 * time.Millisecond
+
+// tier2 runs the Core Rule Set on x with tier 1's tags, charges the
+// budget the CPU the check took, and records the examination: crs, or
+// off when the rules failed to load or the check failed (then tier 1's
+// tags stand). The rules load in the background: the first check waits
+// for them, and the wait is not charged.
+func (a *attackDetector) tier2(x *engine.Exchange, tags []engine.AttackTag) []engine.AttackTag {
+	notChecked := x.Examined&^(engine.ExaminedCRSPending|engine.ExaminedSuspect) | engine.ExaminedOff
+	if a.detector.Loaded() != nil {
+		x.Examined = notChecked
+		return tags
+	}
+	var deep []engine.AttackTag
+	var err error
+	cpu := ingest.ThreadCPU(func() { deep, err = a.detector.Tier2(x, tags) })
+	a.schedule.Charge(cpu)
+	if err != nil {
+		a.log.Warn("core rule set check failed", "path", x.Path, "err", err)
+		x.Examined = notChecked
+		return tags
+	}
+	x.Examined = x.Examined.Checked()
+	return deep
+}
+
+// sampleCPU feeds the budget the process's CPU time until ctx ends; an
+// import, which has no budget, needs none.
+func (a *attackDetector) sampleCPU(ctx context.Context) {
+	if a.budget == nil {
+		return
+	}
+	n := 0
+	ingest.SampleCPU(ctx, cpuSampleEvery, func(r ingest.CPUReading) {
+		a.budget.Observe(r.At, r.ProcessCPU, r.SchedLatency)
+		if n++; n%10 == 0 {
+			a.log.Debug("tier 2 budget", "share", a.budget.Share(), "sched_latency", r.SchedLatency, "process_cpu", r.ProcessCPU)
+		}
+	})
+}
+
+// cpuSampleEvery is how often the budget measures the process.
+const cpuSampleEvery = 100 * time.Millisecond
 
 // Stats are how many exchanges each tier checked.
 func (a *attackDetector) Stats() detect.SchedulerStats { return a.schedule.Stats() }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -77,45 +78,12 @@ func TestNoDetect(t *testing.T) {
 				if got := len(x.Attacks) > 0; got != (attack && tt.tagged) {
 					t.Errorf("%s ?%s: attacks %v", x.Path, x.Query, x.Attacks)
 				}
+				// examined says which detectors looked: "off" alone with
+				// --no-detect, tier 1 always without it.
+				if tt.tagged && !slices.Contains(x.Examined, "tier1") || !tt.tagged && !slices.Equal(x.Examined, []string{"off"}) {
+					t.Errorf("%s ?%s: examined %q", x.Path, x.Query, x.Examined)
+				}
 			}
 		})
-	}
-}
-
-// TestTimeBudget checks the CPU share of tier 2: a suspicious exchange may
-// start while the budget is not overdrawn, a clean one only while more than
-// half is left, and a check's cost is paid back at the share's rate.
-func TestTimeBudget(t *testing.T) {
-	b := &timeBudget{share: 0.05} // 50 ms a second
-	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	if !b.allows(t0, false) {
-		t.Fatal("a full budget refused a clean check")
-	}
-	b.charge(30 * time.Millisecond) // 20 ms left
-	if b.allows(t0, false) {
-		t.Error("a clean check allowed with less than half the budget left")
-	}
-	if !b.allows(t0, true) {
-		t.Error("a suspicious check refused with budget left")
-	}
-	b.charge(40 * time.Millisecond) // overdrawn by 20 ms
-	if b.allows(t0, true) {
-		t.Error("a suspicious check allowed on an overdrawn budget")
-	}
-	// 20 ms of debt is paid back in 400 ms at 50 ms a second.
-	if b.allows(t0.Add(300*time.Millisecond), true) {
-		t.Error("the debt was forgiven early")
-	}
-	if !b.allows(t0.Add(500*time.Millisecond), true) {
-		t.Error("a suspicious check refused after the debt was paid")
-	}
-	if b.allows(t0.Add(500*time.Millisecond), false) {
-		t.Error("a clean check allowed with 5 ms left")
-	}
-	if !b.allows(t0.Add(2*time.Second), false) {
-		t.Error("a clean check refused after the budget refilled")
-	}
-	if b.tokens > b.share {
-		t.Errorf("the budget holds %v s, more than a second's worth", b.tokens)
 	}
 }

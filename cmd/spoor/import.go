@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -172,9 +173,9 @@ func (fi *fileImporter) importFile(ctx context.Context, name string) error {
 		return nil
 	}
 	var committed atomic.Int64
-	var tier2, tagged, unchecked uint64
+	var tier2, tagged uint64
 	if fi.attacks != nil {
-		tier2, tagged, unchecked = fi.attacks.Stats().Tier2, fi.attacks.tagged.Load(), fi.attacks.unchecked.Load()
+		tier2, tagged = fi.attacks.Stats().Tier2, fi.attacks.tagged.Load()
 	}
 	stopProgress := startProgress(fi.stderr, src.name, src.size, src.read.Load, committed.Load)
 	stats, err := fi.run(ctx, src, &committed)
@@ -197,7 +198,7 @@ func (fi *fileImporter) importFile(ctx context.Context, name string) error {
 	}
 	line := importSummary(src.name, stats, int(committed.Load()))
 	if fi.attacks != nil {
-		line += attackSummary(fi.attacks.tagged.Load()-tagged, fi.attacks.Stats().Tier2-tier2, fi.attacks.unchecked.Load()-unchecked)
+		line += attackSummary(fi.attacks.tagged.Load()-tagged, fi.attacks.Stats().Tier2-tier2)
 	}
 	fmt.Fprintln(fi.stderr, line)
 	return nil
@@ -226,7 +227,9 @@ func (fi *fileImporter) run(ctx context.Context, src *importSource, committed *a
 	// waits for it.
 	var analysed <-chan *engine.Exchange = ch
 	if fi.attacks != nil {
-		analysed = ingest.DetectStage(ch, fi.attacks, detectWorkers(), nil)
+		// Every core: an import has no proxy to leave a core to, and
+		// both tiers examine every exchange.
+		analysed = ingest.DetectStage(ch, fi.attacks, runtime.GOMAXPROCS(0), nil)
 	}
 	var pipelineErr error
 	ran := make(chan struct{})     // the pipeline returned
@@ -259,19 +262,15 @@ func (fi *fileImporter) run(ctx context.Context, src *importSource, committed *a
 }
 
 // attackSummary is what detection adds to an import's line: nothing when
-// tier 1 found nothing. Tier 2 checks only what tier 1 found suspicious in
-// an import; unchecked counts those its time budget left out.
-func attackSummary(tagged, tier2, unchecked uint64) string {
+// neither tier found anything. An import has no latency to protect, so
+// both tiers examine every exchange.
+func attackSummary(tagged, tier2 uint64) string {
 	var b strings.Builder
 	if tagged > 0 {
 		fmt.Fprintf(&b, ", %d with attack tags", tagged)
-	}
-	if tier2 > 0 || unchecked > 0 {
-		fmt.Fprintf(&b, " (Core Rule Set: %d checked", tier2)
-		if unchecked > 0 {
-			fmt.Fprintf(&b, ", %d left to tier 1 alone", unchecked)
+		if tier2 > 0 {
+			fmt.Fprintf(&b, " (Core Rule Set: %d checked)", tier2)
 		}
-		b.WriteString(")")
 	}
 	return b.String()
 }

@@ -370,7 +370,7 @@ func TestImportFormats(t *testing.T) {
 		{name: "log format with bad lines", args: []string{"--log-format", `$host|$remote_addr|[$time_local]|"$request"|$status|$request_time|"$http_x_api_key"`, nginxLog},
 			stderr: "import " + nginxLog + `: 18 requests, 2 bad lines (first: line 17: field 1: no "|" after it)` + "\n"},
 		{name: "json lines from gzip", args: []string{"--map", "time=ts,ip=client,method=verb,path=uri,status=code,ua=agent", jsonl}, stderr: "import " + jsonl + ": 1 request\n"},
-		{name: "json lines from stdin", args: []string{"--format", "jsonl", "-"}, stdin: `{"time":"2026-11-24T11:00:00Z","path":"/b"}` + "\n", stderr: "import stdin: 1 request\n"},
+		{name: "json lines from stdin", args: []string{"--format", "jsonl", "-"}, stdin: `{"time":"2026-11-24T11:00:00Z","method":"GET","path":"/b"}` + "\n", stderr: "import stdin: 1 request\n"},
 		{name: "nothing importable", args: []string{"--format", "combined", write("bad.log", "a\nb\n")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "bad.log") + ": no line could be imported (first: line 1: "},
 		{name: "undetectable", args: []string{write("text.txt", "hello\n")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "text.txt") + ": cannot detect the format"},
 		{name: "missing file", args: []string{filepath.Join(dir, "nope.log")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "nope.log") + ": no such file or directory\n"},
@@ -441,7 +441,7 @@ func TestImportTagsAttacks(t *testing.T) {
 		line  string
 		wants map[string]string // path -> "type point rule" of one tag
 	}{
-		{nil, "3 requests, 2 with attack tags (Core Rule Set: 2 checked)", map[string]string{
+		{nil, "3 requests, 2 with attack tags (Core Rule Set: 3 checked)", map[string]string{
 			"/search": "sqli req.query.q libinjection-sqli", "/files/../../../etc/passwd": "path_traversal req.path spoor-traversal", "/products/42": ""}},
 		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/../../../etc/passwd": "", "/products/42": ""}},
 	} {

@@ -84,6 +84,7 @@ type requestJSON struct {
 	RespBytes  int64             `json:"resp_bytes"`
 	ClientIP   string            `json:"client_ip"`
 	Attacks    []attackJSON      `json:"attacks"`
+	Examined   []string          `json:"examined"`
 	Flows      []string          `json:"flows"`
 	Context    map[string]string `json:"context"`
 	Error      string            `json:"error,omitempty"`
@@ -104,7 +105,7 @@ func toRequestJSON(x engine.Exchange) requestJSON {
 		Path: x.Path, Endpoint: endpointOf(x), Query: x.Query, Status: x.Status,
 		DurationMS: float64(x.Duration.Microseconds()) / 1000,
 		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP,
-		Attacks: attacksOf(&x), Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
+		Attacks: attacksOf(&x), Examined: x.Examined.Names(), Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
 	}
 }
 

@@ -36,6 +36,10 @@ type workstation struct {
 	pipeline     *ingest.Pipeline
 	maint        *maintenance // retention and regroups (maintenance.go)
 	attacks      *attackDetector
+	// stopCatchUp ends the catch-up queue's worker and the CPU sampler;
+	// catchUpDone is closed once both have returned.
+	stopCatchUp context.CancelFunc
+	catchUpDone chan struct{}
 	// configMu serialises the TUI's configuration changes (a regroup, a
 	// context save), each of which reads the saved configuration, changes
 	// one part and switches the capture: one must not undo the other.
@@ -151,10 +155,46 @@ func startWorkstation(cfg workstationConfig) (*workstation, error) {
 		detected = ingest.DetectStage(detected, w.attacks, detectWorkers(), w.queue.Len)
 	}
 	go func() { w.pipelineDone <- w.pipeline.Run(detected) }()
+	w.startCatchUp()
 	go func() { w.serveDone <- proxy.Serve(ln) }()
 	cfg.log.Info("capture started", "listen", ln.Addr().String(), "upstream", cfg.upstream, "store", cfg.dbPath)
 	return w, nil
 }
+
+// startCatchUp starts the worker that drains the store's catch-up queue
+// (what the Core Rule Set could not check at once, this run's and the
+// previous runs') and the CPU sampler that sizes tier 2's budget. With
+// --no-detect there is neither.
+func (w *workstation) startCatchUp() {
+	ctx, cancel := context.WithCancel(context.Background())
+	w.stopCatchUp, w.catchUpDone = cancel, make(chan struct{})
+	if w.attacks == nil {
+		close(w.catchUpDone)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { w.attacks.sampleCPU(ctx) })
+	wg.Go(func() {
+		err := ingest.RunCatchUp(ctx, w.store, w.attacks, w.pipeline, ingest.CatchUpOptions{
+			Workers: catchUpWorkers(),
+			OnDrained: func(n int) {
+				w.log.Info("the Core Rule Set's catch-up queue is empty", "checked", n)
+			},
+		})
+		if err != nil {
+			w.log.Error("the Core Rule Set's catch-up queue stopped; its exchanges stay queued for the next run", "err", err)
+		}
+	})
+	go func() {
+		wg.Wait()
+		close(w.catchUpDone)
+	}()
+}
+
+// catchUpWorkers is all cores but one, at least one: the budget, not the
+// worker count, bounds what tier 2 takes, and the workers let it use the
+// cores an idle proxy leaves.
+func catchUpWorkers() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
 // Addr is the proxy's listening address.
 func (w *workstation) Addr() string { return w.listener.Addr().String() }
@@ -162,6 +202,10 @@ func (w *workstation) Addr() string { return w.listener.Addr().String() }
 // stop shuts the proxy down (finishing requests in flight), then drains the
 // queue into the store and closes it, so every accepted exchange is kept.
 func (w *workstation) stop() error {
+	// The catch-up queue stops first: what it holds stays in the store
+	// and is resumed by the next run.
+	w.stopCatchUp()
+	<-w.catchUpDone
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var errs []error
@@ -184,7 +228,7 @@ func (w *workstation) stop() error {
 
 // stats reads the live counters for the TUI's status bar.
 func (w *workstation) stats() tui.Stats {
-	return tui.Stats{Captured: w.queue.Accepted(), Dropped: w.queue.Dropped()}
+	return tui.Stats{Captured: w.queue.Accepted(), Dropped: w.queue.Dropped(), CRSPending: w.store.PendingCRS(), CRSOff: w.store.CRSOverflow()}
 }
 
 // summary is the line printed when a headless run ends.
@@ -195,8 +239,8 @@ func (w *workstation) summary(out io.Writer, path string) {
 		return
 	}
 	d := w.attacks.Stats()
-	fmt.Fprintf(out, "spoor: captured %d exchanges, dropped %d, stored in %s; attack checks: tier 1 %d, tier 2 %d, tier 2 shed %d\n",
-		w.queue.Accepted(), w.queue.Dropped(), path, d.Tier1, d.Tier2, d.Shed)
+	fmt.Fprintf(out, "spoor: captured %d exchanges, dropped %d, stored in %s; attack checks: tier 1 %d, tier 2 %d (%d of them late), tier 2 pending %d, tier 2 off (queue full) %d\n",
+		w.queue.Accepted(), w.queue.Dropped(), path, d.Tier1, d.Tier2, d.Late, w.store.PendingCRS(), w.store.CRSOverflow())
 }
 
 // runTUI runs the interface until the user quits or ctx ends, forwarding

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/spoorhq/spoor/store"
 )
@@ -101,27 +100,5 @@ func TestExchangesLandInStore(t *testing.T) {
 	}
 	if string(chunked.RespBody.Data) != "chunk 0\nchunk 1\nchunk 2\n" || chunked.Status != 200 {
 		t.Errorf("chunked exchange: status %d, body %q", chunked.Status, chunked.RespBody.Data)
-	}
-}
-
-// TestRateBudget checks the token bucket that bounds tier-2 checks of clean
-// exchanges: a second's worth at once, then the refill rate.
-func TestRateBudget(t *testing.T) {
-	b := &rateBudget{perSec: 10}
-	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	n := 0
-	for range 50 {
-		if b.take(t0) {
-			n++
-		}
-	}
-	if n != 10 {
-		t.Errorf("a burst took %d tokens, want 10", n)
-	}
-	if b.take(t0.Add(50 * time.Millisecond)) {
-		t.Error("took a token 50ms later at 10/s")
-	}
-	if !b.take(t0.Add(150 * time.Millisecond)) {
-		t.Error("no token 150ms later at 10/s")
 	}
 }

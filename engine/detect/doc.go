@@ -28,11 +28,18 @@
 //     only, and maps the rules that fire to spoor's attack types and request
 //     points (mapping.go); findings of a few rules on values tier 1 reads
 //     as prose or links are dropped (confirm.go). It costs one to a few
-//     milliseconds per exchange (about 1 ms for a GET without a body,
-//     2 ms with a small JSON body: every rule reads every parameter), so
-//     the Scheduler (scheduler.go)
-//     gives it the exchanges the caller's budget allows, suspicious ones
-//     even when analysis falls behind, clean ones only while it keeps up.
+//     milliseconds per exchange (about 1 ms for a GET without a body, 2 ms
+//     with a small JSON body: every rule reads every parameter), so the
+//     Scheduler (scheduler.go)
+//     checks an exchange at once only while the Budget (budget.go) allows
+//     and analysis keeps up, and the caller defers the others to a
+//     catch-up queue that the same budget drains later. The Budget is
+//     tier 2's share of the CPU, sized from readings of the process's CPU
+//     time the caller passes in: what the process does not use of all
+//     cores but one, never less than a floor. Priority (priority.go)
+//     orders the work: tier-1-clean exchanges the Prefilter
+//     (prefilter.go) flags first, other clean ones next, tagged ones
+//     last.
 //
 // Tier 1 is the recall layer: it aims to catch what public attack
 // wordlists send, each check structured so that prose, links and code in
@@ -44,7 +51,8 @@
 // are deduplicated per attack type and point.
 //
 // The package does no I/O (the rules come from the copy embedded in the
-// binary) and starts no goroutines (Coraza may start its own). It imports
+// binary), reads no clock and no CPU counter (the caller passes both) and
+// starts no goroutines (Coraza may start its own). It imports
 // engine; engine never imports it. A Detector is built once,
 // since building the Core Rule Set takes a fraction of a second, and is safe
 // for concurrent use by the analysis workers.

@@ -32,6 +32,9 @@
 //	until     (2026-11-24T10:00, 2026-11-24, RFC 3339)
 //	mcp       an MCP method (tools/call) or primitive name (a tool, prompt
 //	          or resource), globbed
+//	examined  the detectors that examined a request: tier1, crs, pending
+//	          (crs_pending: the Core Rule Set has yet to check it) or off;
+//	          a session matches when one of its requests does
 //
 // A bare word is fuzzy text: it matches when, ignoring ASCII case, its
 // characters appear in order within one of the session's key value, user,

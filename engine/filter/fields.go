@@ -29,6 +29,7 @@ const (
 	fieldSince
 	fieldUntil
 	fieldMCP
+	fieldExamined
 	fieldCount // the number of fields; not a field
 )
 
@@ -71,6 +72,8 @@ func (f field) String() string {
 		return "until"
 	case fieldMCP:
 		return "mcp"
+	case fieldExamined:
+		return "examined"
 	}
 	return "text"
 }
@@ -100,10 +103,22 @@ func lookupField(name string) (field, bool) {
 // its requests: the summary keeps no methods, hosts or paths.
 func (f field) aboutRequests() bool {
 	switch f {
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined:
 		return true
 	}
 	return false
+}
+
+// examinedValues maps the values of examined: to the bits they test.
+// "pending" is the short spelling of crs_pending.
+func examinedValues() map[string]engine.Examination {
+	return map[string]engine.Examination{
+		"tier1":       engine.ExaminedTier1,
+		"crs":         engine.ExaminedCRS,
+		"pending":     engine.ExaminedCRSPending,
+		"crs_pending": engine.ExaminedCRSPending,
+		"off":         engine.ExaminedOff,
+	}
 }
 
 // AttackTypes are the attack types the engine tags. A filter accepts other

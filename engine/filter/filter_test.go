@@ -34,6 +34,9 @@ func fixture() (engine.Session, []engine.Exchange) {
 	}
 	sqli := engine.AttackTag{Type: engine.AttackSQLi, Point: "req.json.username", Rule: "libinjection-sqli"}
 	xs[0].Attacks = []engine.AttackTag{sqli, sqli}
+	xs[0].Examined = engine.ExaminedTier1 | engine.ExaminedCRS
+	xs[1].Examined = engine.ExaminedTier1 | engine.ExaminedCRSPending
+	xs[2].Examined = engine.ExaminedTier1 | engine.ExaminedOff
 	xs[2].MCP = &engine.MCPInfo{Messages: []engine.MCPMessage{{ID: "1", Method: "tools/call", Name: "search_orders"}}}
 	for i := range xs {
 		xs[i].Endpoint = engine.Endpoint(xs[i].Path)
@@ -131,6 +134,14 @@ func TestMatch(t *testing.T) {
 		{"mcp:tools/*|prompts/get", true, true, []uint64{3}},
 		{"mcp:resources/read", false, false, nil},
 		{"!mcp:resources/read", true, true, []uint64{1, 2, 3}},
+		// examined: the detectors that examined a request; a session
+		// needs its requests.
+		{"examined:pending", true, false, []uint64{2}},
+		{"examined:crs_pending", true, false, []uint64{2}},
+		{"examined:crs", true, false, []uint64{1}},
+		{"examined:tier1", true, false, []uint64{1, 2, 3}},
+		{"examined:off|pending", true, false, []uint64{2, 3}},
+		{"!examined:pending", false, false, []uint64{1, 3}},
 		// dur: a session's span, a request's duration.
 		{"dur:>500ms", true, true, []uint64{2, 3}},
 		{"dur:>1m", true, true, []uint64{}},
@@ -305,6 +316,7 @@ func TestParseErrors(t *testing.T) {
 		{"status:404||500", 11, "empty alternative before |"},
 		{`user:""`, 5, "empty value"},
 		{"status:4x4", 7, `invalid status "4x4"`},
+		{"examined:pnding", 9, `invalid examined "pnding"`},
 		{"status:>=4xx", 7, `invalid status ">=4xx"`},
 		{"status:1000", 7, `invalid status "1000"`},
 		{"status:-1", 7, `invalid status "-1"`},
@@ -423,7 +435,7 @@ func TestFuzzy(t *testing.T) {
 }
 
 func TestFields(t *testing.T) {
-	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp"
+	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined"
 	if got := strings.Join(Fields(), " "); got != want {
 		t.Errorf("Fields() = %s", got)
 	}

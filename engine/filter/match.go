@@ -90,7 +90,7 @@ func (f *Filter) sessionVerdict(t *term, s *engine.Session, xs []engine.Exchange
 		return verdictOf(t.matchText(s.KeyPoint) || t.matchText(s.KeyID) || t.matchText(s.Actor))
 	case fieldSession:
 		return verdictOf(t.matchText(s.ID) || t.matchText(s.KeyID))
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined:
 		if !haveRequests {
 			return unknown
 		}
@@ -216,6 +216,13 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 		return no
 	case fieldFlow:
 		return verdictOf(anyOf(x.Flows, t.matchText))
+	case fieldExamined:
+		for _, a := range t.alts {
+			if x.Examined.Has(a.examined) {
+				return yes
+			}
+		}
+		return no
 	case fieldDur:
 		return verdictOf(t.matchNumber(int64(x.Duration)))
 	case fieldSize:

@@ -21,6 +21,8 @@ type alt struct {
 	class  int          // status: the class digit of 4xx, else 0
 	any    bool         // attack:any, abuse:any
 	at     instant      // since, until
+	// examined is the bit examined: tests.
+	examined engine.Examination
 }
 
 // op is a comparison operator.
@@ -129,6 +131,12 @@ func (p parser) parseAlt(f field, a rawAlt) (alt, error) {
 		return p.typeName(a, "attack type", AttackTypes())
 	case fieldAbuse:
 		return p.typeName(a, "abuse type", engine.AbuseTypes())
+	case fieldExamined:
+		bit, ok := examinedValues()[strings.ToLower(s)]
+		if !ok {
+			return alt{}, errorf(p.expr, a.pos, "invalid examined %q: want pending, crs, tier1 or off", s)
+		}
+		return alt{examined: bit}, nil
 	case fieldDur:
 		return p.duration(a)
 	case fieldSize:

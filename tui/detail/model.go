@@ -279,6 +279,7 @@ func (m *Model) fill() {
 		section(fmt.Sprintf("BODY (%d bytes)", x.RespBody.Size))
 		body(m.x.RespBody)
 	case TabTags:
+		lines = append(lines, examinedLine(x.Examined, th), "")
 		tags := stats.Tags(x)
 		if len(tags) == 0 {
 			lines = append(lines, th.Muted.Render("no attack tags on this request"))
@@ -319,4 +320,29 @@ func (m *Model) fill() {
 		}
 	}
 	m.view.SetContentLines(lines)
+}
+
+// examinedLine says which detectors examined the request, so that a
+// request without tags reads as clean only when both tiers looked at it.
+func examinedLine(e engine.Examination, th theme.Theme) string {
+	switch {
+	case e == 0:
+		return th.Muted.Render("examined: not recorded (stored by an older spoor)")
+	case e == engine.ExaminedOff:
+		return th.Warn.Render("attack checks: off (--no-detect)")
+	}
+	tier1 := th.Ok.Render("checked")
+	if !e.Has(engine.ExaminedTier1) {
+		tier1 = th.Warn.Render("off")
+	}
+	var crs string
+	switch {
+	case e.Has(engine.ExaminedCRS):
+		crs = th.Ok.Render("checked")
+	case e.Pending():
+		crs = th.Warn.Render("pending (load)")
+	default:
+		crs = th.Danger.Render("off (not checked: catch-up queue full or rules unavailable)")
+	}
+	return th.Muted.Render("tier 1: ") + tier1 + th.Muted.Render(" · Core Rule Set: ") + crs
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/spoorhq/spoor/tui/detail"
 	"github.com/spoorhq/spoor/tui/filterbar"
 	"github.com/spoorhq/spoor/tui/keyeditor"
+	"github.com/spoorhq/spoor/tui/listeditor"
 	"github.com/spoorhq/spoor/tui/search"
 	"github.com/spoorhq/spoor/tui/sequence"
 	"github.com/spoorhq/spoor/tui/sessions"
@@ -229,13 +230,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.focus = focusSequence
 	case detail.CopyMsg:
 		cmd = m.copy(msg.Text, msg.What)
-	case keyeditor.CloseMsg:
-		m.focus = focusSessions
-	case keyeditor.AppliedMsg:
-		cmd = m.regrouped()
-	case contexteditor.CloseMsg:
+	case listeditor.CloseMsg:
 		m.focus = focusSessions
 		cmd = m.loadTraffic()
+	case keyeditor.AppliedMsg:
+		cmd = m.regrouped()
 	case contexteditor.SavedMsg:
 		m.notice = "context parameters saved: they apply to newly captured exchanges"
 	default:
@@ -307,18 +306,23 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	if cmd, ok := m.globalKey(k); ok {
 		return cmd
 	}
+	return m.updateFocused(k)
+}
+
+// updateFocused hands a key or a mouse event to the screen on display.
+func (m *Model) updateFocused(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch m.focus {
 	case focusSequence:
-		m.sequence, cmd = m.sequence.Update(k)
+		m.sequence, cmd = m.sequence.Update(msg)
 	case focusDetail:
-		m.detail, cmd = m.detail.Update(k)
+		m.detail, cmd = m.detail.Update(msg)
 	case focusKeys:
-		m.keyeditor, cmd = m.keyeditor.Update(k)
+		m.keyeditor, cmd = m.keyeditor.Update(msg)
 	case focusContext:
-		m.ctxeditor, cmd = m.ctxeditor.Update(k)
+		m.ctxeditor, cmd = m.ctxeditor.Update(msg)
 	default:
-		m.sessions, cmd = m.sessions.Update(k)
+		m.sessions, cmd = m.sessions.Update(msg)
 		cmd = tea.Batch(cmd, m.grow(), m.loadVisibleActivity())
 	}
 	return cmd
@@ -345,9 +349,9 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, m.keys.RangeAll):
 		return m.setRange(""), true
 	case key.Matches(k, m.keys.KeyEditor):
-		return m.openKeyEditor(), true
+		return m.openEditor(focusKeys, "key", m.editor != nil, m.keyeditor.Open), true
 	case key.Matches(k, m.keys.ContextEditor):
-		return m.openContextEditor(), true
+		return m.openEditor(focusContext, "context", m.ctx != nil, m.ctxeditor.Open), true
 	case key.Matches(k, m.keys.MCPTab):
 		m.sessions.SetMCP(!m.sessions.MCP())
 		return m.loadVisibleActivity(), true
@@ -365,19 +369,7 @@ func (m *Model) handleMouse(msg tea.Msg) tea.Cmd {
 	if m.input != inputNone || m.showHelp {
 		return nil
 	}
-	var cmd tea.Cmd
-	switch m.focus {
-	case focusSessions:
-		m.sessions, cmd = m.sessions.Update(msg)
-		cmd = tea.Batch(cmd, m.grow(), m.loadVisibleActivity())
-	case focusSequence:
-		m.sequence, cmd = m.sequence.Update(msg)
-	case focusDetail:
-		m.detail, cmd = m.detail.Update(msg)
-	case focusKeys:
-		m.keyeditor, cmd = m.keyeditor.Update(msg)
-	}
-	return cmd
+	return m.updateFocused(msg)
 }
 
 // arm opens a coalescing window if data is dirty and nothing is pending. A
@@ -598,25 +590,15 @@ func (m *Model) closeInput() {
 	m.filterbar.Blur()
 }
 
-// openKeyEditor opens the grouping-key editor, or says why it cannot.
-func (m *Model) openKeyEditor() tea.Cmd {
-	if m.editor == nil {
-		m.notice = "the key editor needs a writable store (spoor proxy or spoor demo)"
+// openEditor opens the key or context editor with the points seen so far
+// as completions, or says why it cannot: both edit a writable store.
+func (m *Model) openEditor(f focus, name string, writable bool, open func(points []string) tea.Cmd) tea.Cmd {
+	if !writable {
+		m.notice = "the " + name + " editor needs a writable store (spoor proxy or spoor demo)"
 		return nil
 	}
-	m.focus = focusKeys
-	return m.keyeditor.Open(m.seenPoints())
-}
-
-// openContextEditor opens the context-parameter editor, or says why it
-// cannot.
-func (m *Model) openContextEditor() tea.Cmd {
-	if m.ctx == nil {
-		m.notice = "the context editor needs a writable store (spoor proxy or spoor demo)"
-		return nil
-	}
-	m.focus = focusContext
-	return m.ctxeditor.Open(m.seenPoints())
+	m.focus = f
+	return open(m.seenPoints())
 }
 
 // seenPoints are the points learnt from loaded requests, sorted, which

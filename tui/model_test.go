@@ -134,6 +134,31 @@ func TestRefreshesCoalesce(t *testing.T) {
 	}
 }
 
+// TestRefreshBurstsOneReloadPerWindow is the coalescer's contract with
+// the command that forwards store commits: however many refreshes a window
+// receives, it ends in one reload, and a window with none reloads nothing.
+func TestRefreshBurstsOneReloadPerWindow(t *testing.T) {
+	src := fixtureSource()
+	hs := newHarness(t, src, nil, 80, 24)
+	start, _ := src.calls()
+	for i, burst := range []int{1, 200, 0, 37, 1000} {
+		for range burst {
+			hs.send(RefreshMsg{})
+		}
+		if want := min(burst, 1); len(hs.timers) != want {
+			t.Fatalf("window %d: %d refreshes armed %d timers, want %d", i, burst, len(hs.timers), want)
+		}
+		before, _ := src.calls()
+		hs.fire()
+		if loads, _ := src.calls(); loads-before != min(burst, 1) {
+			t.Fatalf("window %d: %d refreshes made %d reloads, want %d", i, burst, loads-before, min(burst, 1))
+		}
+	}
+	if loads, _ := src.calls(); loads-start != 4 {
+		t.Errorf("5 windows, 4 with refreshes, made %d reloads", loads-start)
+	}
+}
+
 func TestOpenSessionGrows(t *testing.T) {
 	src := fixtureSource()
 	hs := newHarness(t, src, nil, 80, 24)

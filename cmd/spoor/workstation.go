@@ -244,8 +244,8 @@ func (w *workstation) summary(out io.Writer, path string) {
 }
 
 // runTUI runs the interface until the user quits or ctx ends, forwarding
-// commit notifications at most 20 times a second so a busy API cannot flood
-// the UI.
+// commit notifications, which the model coalesces into at most 20 reloads
+// a second so a busy API cannot flood the UI.
 func (w *workstation) runTUI(ctx context.Context, title string) error {
 	m := tui.New(tui.Options{Source: w.store, Stats: w.stats, Title: title, Export: tuiExport(w.store), Keys: keyEditor{w}, Context: contextEditor{w}})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
@@ -254,21 +254,7 @@ func (w *workstation) runTUI(ctx context.Context, title string) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-w.notify:
-			}
-			p.Send(tui.RefreshMsg{})
-			select { // coalesce: at most one refresh per tick
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
+		forwardCommits(done, w.notify, p.Send)
 	}()
 	_, err := p.Run()
 	close(done)

@@ -3,7 +3,10 @@
 // they are stored hashed, then the credentials hashed by default), adding a
 // point (validated with engine.ParsePoint, completed from points seen in
 // the traffic), removing one, cycling its type through plain, user, role
-// and context, toggling hashing, and saving.
+// and context, toggling hashing, and saving. The list itself (cursor,
+// adding, removing, the footer, the question before unsaved edits are
+// dropped, help) is a tui/listeditor; this package keeps what a parameter
+// is, the credential rows and what saving means.
 //
 // It talks to the store only through a Backend whose calls it makes inside
 // tea.Cmds, and never blocks Update or View. A save applies to exchanges

@@ -8,12 +8,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/spoorhq/spoor/engine"
-	"github.com/spoorhq/spoor/tui/specinput"
+	"github.com/spoorhq/spoor/tui/listeditor"
 	"github.com/spoorhq/spoor/tui/theme"
 )
-
-// CloseMsg asks the root to leave the editor.
-type CloseMsg struct{}
 
 // SavedMsg says the parameters were saved; the root shows a notice.
 type SavedMsg struct{}
@@ -28,52 +25,51 @@ type loadedMsg struct {
 // savedMsg ends a save.
 type savedMsg struct{ err error }
 
-// Model is the context-parameter editor.
+// Model is the context-parameter editor: a list of the configured
+// parameters, then the credentials hashed by default.
 type Model struct {
 	keys        KeyMap
 	theme       theme.Theme
 	backend     Backend
-	params      []engine.ContextParam
+	list        listeditor.Model[engine.ContextParam, Row]
 	hashSecrets bool
-	loaded      bool
-	rows        []Row
-	cursor      int
-	input       specinput.Model
-	// note is a one-off explanation of the last key (why a default row
-	// cannot be removed, what changed); the next key clears it.
-	note string
-	// dirty says there are edits to save; leaving with them asks first.
-	dirty, confirmClose bool
-	saving, saved       bool
-	err                 error
-	width, height       int
+	saved       bool
 }
 
 // New returns an editor over backend, which may be nil (the root then
 // never opens it).
 func New(th theme.Theme, backend Backend) Model {
-	in := specinput.New("new point: ", "req.json.username")
-	return Model{keys: DefaultKeyMap(), theme: th, backend: backend, input: in}
+	keys := DefaultKeyMap()
+	return Model{keys: keys, theme: th, backend: backend, list: listeditor.New(th, listeditor.Config[engine.ContextParam, Row]{
+		Keys:         keys.List,
+		Prompt:       "new point: ",
+		Placeholder:  "req.json.username",
+		Parse:        parsePoint,
+		Columns:      columns(),
+		Cells:        cells,
+		Loading:      "loading context parameters…",
+		Fixed:        "a default row cannot be removed; h keeps credentials in the clear instead",
+		ConfirmClose: "unsaved changes: s saves them, esc again leaves without saving",
+	})}
 }
 
 // SetTheme switches styles.
-func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
+func (m *Model) SetTheme(th theme.Theme) {
+	m.theme = th
+	m.list.SetTheme(th)
+}
 
 // SetSize sets the area.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.input.SetWidth(w - 14)
-}
+func (m *Model) SetSize(w, h int) { m.list.SetSize(w, h) }
 
 // Typing reports whether the new-point input has the keyboard, so that
 // the root lets it have q and ?.
-func (m Model) Typing() bool { return m.input.Active() }
+func (m Model) Typing() bool { return m.list.Typing() }
 
 // Open reads the parameters; points are completions for a new one.
 func (m *Model) Open(points []string) tea.Cmd {
-	m.input.SetSuggestions(points)
-	m.input.Stop()
-	m.loaded, m.err, m.dirty, m.confirmClose, m.saved, m.note = false, nil, false, false, false, ""
+	m.list.Open(points)
+	m.saved = false
 	b := m.backend
 	return func() tea.Msg {
 		p, h, err := b.Context()
@@ -82,110 +78,74 @@ func (m *Model) Open(points []string) tea.Cmd {
 }
 
 // Params returns the edited parameters and the credential policy.
-func (m Model) Params() ([]engine.ContextParam, bool) { return slices.Clone(m.params), m.hashSecrets }
+func (m Model) Params() ([]engine.ContextParam, bool) { return m.list.Entries(), m.hashSecrets }
 
 // Rows returns the effective rows on display.
-func (m Model) Rows() []Row { return slices.Clone(m.rows) }
+func (m Model) Rows() []Row { return m.list.Rows() }
 
 // Update handles backend results and keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		m.err = msg.err
-		m.params, m.hashSecrets, m.loaded = msg.params, msg.hashSecrets, msg.err == nil
-		m.rows = describe(m.params, m.hashSecrets)
-		m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
+		m.list.Load(msg.params, msg.err)
+		m.hashSecrets = msg.hashSecrets
+		m.describe()
 	case savedMsg:
-		m.saving = false
-		m.err = msg.err
-		if msg.err == nil {
-			m.dirty, m.saved = false, true
+		if m.list.Finish(msg.err) {
+			m.saved = true
 			return m, func() tea.Msg { return SavedMsg{} }
 		}
 	case tea.KeyPressMsg:
-		if m.input.Active() {
-			return m.updateInput(msg)
-		}
 		return m.handleKey(msg)
 	}
 	return m, nil
 }
 
+// handleKey gives the list the first look, then takes the editor's own
+// keys.
 func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
-	if m.saving {
-		return m, nil
-	}
-	m.note = ""
-	if !key.Matches(k, m.keys.Close) {
-		m.confirmClose = false
-	}
+	var cmd tea.Cmd
+	var ev listeditor.Event
+	m.list, cmd, ev = m.list.Update(k)
+	p, configured := m.list.Selected()
 	switch {
-	case key.Matches(k, m.keys.Close):
-		if m.dirty && !m.confirmClose {
-			m.confirmClose = true
-			return m, nil
-		}
-		return m, func() tea.Msg { return CloseMsg{} }
-	case key.Matches(k, m.keys.Up):
-		m.cursor = max(m.cursor-1, 0)
-	case key.Matches(k, m.keys.Down):
-		m.cursor = min(m.cursor+1, max(len(m.rows)-1, 0))
-	case !m.loaded:
-	case key.Matches(k, m.keys.Add):
-		return m, m.input.Start()
-	case key.Matches(k, m.keys.Delete):
-		if m.cursor >= len(m.params) {
-			m.note = "a default row cannot be removed; h keeps credentials in the clear instead"
-			return m, nil
-		}
-		m.params = slices.Delete(m.params, m.cursor, m.cursor+1)
+	case ev == listeditor.Edited:
 		m.edited()
+	case ev != listeditor.Ignored:
 	case key.Matches(k, m.keys.Type):
-		if m.cursor >= len(m.params) {
-			m.note = "a credential has no type; add its point (a) to show it with each request"
+		if !configured {
+			m.list.SetNote("a credential has no type; add its point (a) to show it with each request")
 			return m, nil
 		}
-		m.params[m.cursor].Type = nextType(m.params[m.cursor].Type)
+		p.Type = nextType(p.Type)
+		m.list.SetSelected(p)
 		m.edited()
 	case key.Matches(k, m.keys.Hash):
-		if m.cursor >= len(m.params) {
-			m.hashSecrets = !m.hashSecrets
-			m.note = "credentials are one setting (secrets): every default row changed"
+		if configured {
+			p.Hash = !p.Hash
+			m.list.SetSelected(p)
 		} else {
-			m.params[m.cursor].Hash = !m.params[m.cursor].Hash
+			m.hashSecrets = !m.hashSecrets
+			m.list.SetNote("credentials are one setting (secrets): every default row changed")
 		}
 		m.edited()
 	case key.Matches(k, m.keys.Save):
 		return m, m.save()
 	}
-	return m, nil
-}
-
-// updateInput edits a new point; enter adds it after the cursor once
-// checkPoint passes.
-func (m Model) updateInput(k tea.KeyPressMsg) (Model, tea.Cmd) {
-	in, cmd, spec, ok := m.input.Update(k, specinput.Keys{Accept: m.keys.Accept, Cancel: m.keys.Cancel}, m.checkPoint)
-	m.input = in
-	if ok {
-		at := min(m.cursor+1, len(m.params))
-		m.params = slices.Insert(m.params, at, engine.ContextParam{Point: spec})
-		m.cursor = at
-		m.edited()
-	}
 	return m, cmd
 }
 
-// checkPoint accepts a point engine.ParsePoint reads that is not a
+// parsePoint accepts a point engine.ParsePoint reads that is not a
 // parameter already.
-func (m Model) checkPoint(spec string) error {
+func parsePoint(params []engine.ContextParam, spec string) (engine.ContextParam, error) {
 	p, err := engine.ParsePoint(spec)
 	if err != nil {
-		return err
+		return engine.ContextParam{}, err
 	}
-	if slices.ContainsFunc(m.params, func(cp engine.ContextParam) bool { return samePoint(cp.Point, p) }) {
-		return errors.New(spec + " is already a context parameter")
+	if slices.ContainsFunc(params, func(cp engine.ContextParam) bool { return samePoint(cp.Point, p) }) {
+		return engine.ContextParam{}, errors.New(spec + " is already a context parameter")
 	}
-	return nil
+	return engine.ContextParam{Point: spec}, nil
 }
 
 // samePoint compares points as the engine does, so that header names
@@ -197,33 +157,31 @@ func samePoint(spec string, p engine.Point) bool {
 
 // edited rebuilds the rows after a change.
 func (m *Model) edited() {
-	m.dirty, m.saved = true, false
-	m.rows = describe(m.params, m.hashSecrets)
-	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
+	m.list.MarkEdited()
+	m.saved = false
+	m.describe()
+}
+
+func (m *Model) describe() {
+	m.list.SetRows(describe(m.list.Entries(), m.hashSecrets))
 }
 
 func (m *Model) save() tea.Cmd {
-	if !m.dirty {
-		m.note = "nothing to save"
+	if !m.list.Dirty() {
+		m.list.SetNote("nothing to save")
 		return nil
 	}
-	m.saving, m.err = true, nil
-	b, p, h := m.backend, slices.Clone(m.params), m.hashSecrets
+	m.list.Begin()
+	b, p, h := m.backend, m.list.Entries(), m.hashSecrets
 	return func() tea.Msg { return savedMsg{err: b.Save(p, h)} }
 }
 
 // ShortHelp implements help.KeyMap.
 func (m Model) ShortHelp() []key.Binding {
-	if m.input.Active() {
-		return []key.Binding{m.keys.Accept, m.keys.Complete, m.keys.Cancel}
-	}
-	return []key.Binding{m.keys.Add, m.keys.Delete, m.keys.Type, m.keys.Hash, m.keys.Save, m.keys.Close}
+	return m.list.ShortHelp(m.keys.Type, m.keys.Hash, m.keys.Save)
 }
 
 // FullHelp implements help.KeyMap.
 func (m Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{m.keys.Up, m.keys.Down},
-		{m.keys.Add, m.keys.Delete, m.keys.Type, m.keys.Hash, m.keys.Save, m.keys.Close},
-	}
+	return m.list.FullHelp(m.keys.Type, m.keys.Hash, m.keys.Save)
 }

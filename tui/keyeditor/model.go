@@ -3,7 +3,6 @@ package keyeditor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -13,13 +12,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
-	"github.com/spoorhq/spoor/tui/specinput"
-	"github.com/spoorhq/spoor/tui/table"
+	"github.com/spoorhq/spoor/tui/listeditor"
 	"github.com/spoorhq/spoor/tui/theme"
 )
-
-// CloseMsg asks the root to leave the editor.
-type CloseMsg struct{}
 
 // AppliedMsg says a regroup finished; the root reloads the sessions.
 type AppliedMsg struct{}
@@ -47,37 +42,40 @@ type progressMsg struct {
 // appliedMsg ends a regroup.
 type appliedMsg struct{ err error }
 
-// Model is the grouping-key editor.
+// Model is the grouping-key editor: a list of the configured keys, then
+// the built-in ones it describes.
 type Model struct {
-	keys       KeyMap
-	theme      theme.Theme
-	backend    Backend
-	configured []string
-	builtin    bool
-	loaded     bool
-	rows       []engine.KeyInfo
-	cursor     int
-	input      specinput.Model
-	points     []string
+	keys    KeyMap
+	theme   theme.Theme
+	backend Backend
+	list    listeditor.Model[string, engine.KeyInfo]
+	builtin bool
 	// gen counts edits: a preview is only shown for the keys it was
 	// computed for.
 	gen        uint64
 	preview    *Preview
 	previewing bool
-	applying   bool
 	done       int
 	total      int
 	bar        progress.Model
-	err        error
 	width      int
-	height     int
 }
 
 // New returns an editor over backend, which may be nil (the root then
 // never opens it).
 func New(th theme.Theme, backend Backend) Model {
-	in := specinput.New("new key: ", "req.header.X-Session-Id")
-	m := Model{keys: DefaultKeyMap(), theme: th, backend: backend, input: in}
+	keys := DefaultKeyMap()
+	m := Model{keys: keys, theme: th, backend: backend}
+	m.list = listeditor.New(th, listeditor.Config[string, engine.KeyInfo]{
+		Keys:        keys.List,
+		Prompt:      "new key: ",
+		Placeholder: "req.header.X-Session-Id",
+		Parse:       parseKey,
+		Columns:     columns(),
+		Cells:       cells,
+		Loading:     "loading keys…",
+		Fixed:       "a built-in key cannot be moved or deleted; b turns the built-ins off",
+	})
 	// Full and empty cells differ by glyph, so the bar reads without
 	// colour; it is drawn at the reported fraction (ViewAs), without the
 	// spring animation's timer.
@@ -89,6 +87,7 @@ func New(th theme.Theme, backend Backend) Model {
 // SetTheme switches styles.
 func (m *Model) SetTheme(th theme.Theme) {
 	m.theme = th
+	m.list.SetTheme(th)
 	p := theme.NewPalette(th.Dark)
 	m.bar.FullColor, m.bar.EmptyColor = p.Accent, p.Muted
 	if th.Plain {
@@ -99,20 +98,18 @@ func (m *Model) SetTheme(th theme.Theme) {
 
 // SetSize sets the area.
 func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.input.SetWidth(w - 12)
+	m.width = w
+	m.list.SetSize(w, h)
 }
 
 // Typing reports whether the new-key input has the keyboard, so that the
 // root lets it have q and ?.
-func (m Model) Typing() bool { return m.input.Active() }
+func (m Model) Typing() bool { return m.list.Typing() }
 
 // Open reads the keys; points are completions for a new key.
 func (m *Model) Open(points []string) tea.Cmd {
-	m.points = points
-	m.input.SetSuggestions(points)
-	m.input.Stop()
-	m.loaded, m.preview, m.err = false, nil, nil
+	m.list.Open(points)
+	m.preview = nil
 	b := m.backend
 	return func() tea.Msg {
 		c, bi, err := b.Keys()
@@ -121,19 +118,19 @@ func (m *Model) Open(points []string) tea.Cmd {
 }
 
 // Configured returns the edited key list and the built-in switch.
-func (m Model) Configured() ([]string, bool) { return slices.Clone(m.configured), m.builtin }
+func (m Model) Configured() ([]string, bool) { return m.list.Entries(), m.builtin }
 
 // Update handles backend results and keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		m.err = msg.err
-		m.configured, m.builtin, m.loaded = msg.configured, msg.builtin, msg.err == nil
+		m.list.Load(msg.configured, msg.err)
+		m.builtin = msg.builtin
 		m.describe()
 	case previewMsg:
 		if msg.gen == m.gen {
 			m.previewing = false
-			m.err = msg.err
+			m.list.SetErr(msg.err)
 			if msg.err == nil {
 				p := msg.preview
 				m.preview = &p
@@ -143,113 +140,72 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.done, m.total = msg.done, msg.total
 		return m, wait(msg.ch)
 	case appliedMsg:
-		m.applying = false
-		m.err = msg.err
-		if msg.err == nil {
+		if m.list.Finish(msg.err) {
 			m.preview = nil
 			return m, func() tea.Msg { return AppliedMsg{} }
 		}
 	case tea.KeyPressMsg:
-		if m.input.Active() {
-			return m.updateInput(msg)
-		}
 		return m.handleKey(msg)
 	}
 	return m, nil
 }
 
+// handleKey gives the list the first look, then takes the editor's own
+// keys.
 func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
-	if m.applying {
-		return m, nil
-	}
-	n := len(m.configured)
+	var cmd tea.Cmd
+	var ev listeditor.Event
+	m.list, cmd, ev = m.list.Update(k)
 	switch {
-	case key.Matches(k, m.keys.Close):
-		return m, func() tea.Msg { return CloseMsg{} }
-	case key.Matches(k, m.keys.Up):
-		m.cursor = max(m.cursor-1, 0)
-	case key.Matches(k, m.keys.Down):
-		m.cursor = min(m.cursor+1, max(len(m.rows)-1, 0))
-	case key.Matches(k, m.keys.MoveUp):
-		if m.cursor > 0 && m.cursor < n {
-			m.configured[m.cursor-1], m.configured[m.cursor] = m.configured[m.cursor], m.configured[m.cursor-1]
-			m.cursor--
-			m.edited()
-		}
-	case key.Matches(k, m.keys.MoveDown):
-		if m.cursor < n-1 {
-			m.configured[m.cursor+1], m.configured[m.cursor] = m.configured[m.cursor], m.configured[m.cursor+1]
-			m.cursor++
-			m.edited()
-		}
-	case key.Matches(k, m.keys.Delete):
-		if m.cursor < n {
-			m.configured = slices.Delete(m.configured, m.cursor, m.cursor+1)
-			m.edited()
-		}
+	case ev == listeditor.Edited:
+		m.edited()
+	case ev != listeditor.Ignored:
 	case key.Matches(k, m.keys.Builtin):
 		m.builtin = !m.builtin
 		m.edited()
-	case key.Matches(k, m.keys.Add):
-		return m, m.input.Start()
 	case key.Matches(k, m.keys.Preview):
 		return m, m.runPreview()
 	case key.Matches(k, m.keys.Apply):
 		return m, m.runApply()
 	}
-	return m, nil
-}
-
-// updateInput edits a new key; enter adds it after the cursor once
-// checkKey passes.
-func (m Model) updateInput(k tea.KeyPressMsg) (Model, tea.Cmd) {
-	in, cmd, spec, ok := m.input.Update(k, specinput.Keys{Accept: m.keys.Accept, Cancel: m.keys.Cancel}, m.checkKey)
-	m.input = in
-	if ok {
-		at := min(m.cursor+1, len(m.configured))
-		m.configured = slices.Insert(m.configured, at, spec)
-		m.cursor = at
-		m.edited()
-	}
 	return m, cmd
 }
 
-// checkKey accepts a key engine.ParseKey reads that is not in the list
+// parseKey accepts a key engine.ParseKey reads that is not in the list
 // already.
-func (m Model) checkKey(spec string) error {
+func parseKey(configured []string, spec string) (string, error) {
 	if _, err := engine.ParseKey(spec, engine.OriginConfig); err != nil {
-		return err
+		return "", err
 	}
-	if slices.ContainsFunc(m.configured, func(s string) bool { return strings.EqualFold(s, spec) }) {
-		return errors.New(spec + " is already in the list")
+	if slices.ContainsFunc(configured, func(s string) bool { return strings.EqualFold(s, spec) }) {
+		return "", errors.New(spec + " is already in the list")
 	}
-	return nil
+	return spec, nil
 }
 
 // edited rebuilds the effective list and forgets a preview of old keys.
 func (m *Model) edited() {
+	m.list.MarkEdited()
 	m.gen++
 	m.preview = nil
 	m.previewing = false
 	m.describe()
 }
 
+// describe lists the effective keys: the configured ones, then the
+// built-ins when they are on, then the fallbacks.
 func (m *Model) describe() {
-	list, err := engine.NewKeyList(m.configured, m.builtin)
+	list, err := engine.NewKeyList(m.list.Entries(), m.builtin)
 	if err != nil {
-		m.err = err
+		m.list.SetErr(err)
 		return
 	}
-	m.rows = list.Describe()
-	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
+	m.list.SetRows(list.Describe())
 }
 
 func (m *Model) runPreview() tea.Cmd {
-	if !m.loaded {
-		return nil
-	}
 	m.previewing = true
-	b, c, bi, gen := m.backend, slices.Clone(m.configured), m.builtin, m.gen
+	b, c, bi, gen := m.backend, m.list.Entries(), m.builtin, m.gen
 	return func() tea.Msg {
 		p, err := b.Preview(c, bi)
 		return previewMsg{preview: p, gen: gen, err: err}
@@ -259,11 +215,9 @@ func (m *Model) runPreview() tea.Cmd {
 // runApply starts the regroup in a goroutine that reports progress on a
 // channel; wait re-arms itself for each message until the result comes.
 func (m *Model) runApply() tea.Cmd {
-	if !m.loaded {
-		return nil
-	}
-	m.applying, m.done, m.total, m.err = true, 0, 0, nil
-	b, c, bi := m.backend, slices.Clone(m.configured), m.builtin
+	m.done, m.total = 0, 0
+	m.list.Begin()
+	b, c, bi := m.backend, m.list.Entries(), m.builtin
 	ch := make(chan tea.Msg, 1)
 	go func() {
 		var last progressMsg
@@ -293,110 +247,10 @@ func wait(ch <-chan tea.Msg) tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m Model) ShortHelp() []key.Binding {
-	if m.input.Active() {
-		return []key.Binding{m.keys.Accept, m.keys.Complete, m.keys.Cancel}
-	}
-	return []key.Binding{m.keys.MoveUp, m.keys.MoveDown, m.keys.Add, m.keys.Delete, m.keys.Preview, m.keys.Apply, m.keys.Close}
+	return m.list.ShortHelp(m.keys.Preview, m.keys.Apply)
 }
 
 // FullHelp implements help.KeyMap.
 func (m Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{m.keys.Up, m.keys.Down, m.keys.MoveUp, m.keys.MoveDown},
-		{m.keys.Add, m.keys.Delete, m.keys.Builtin, m.keys.Preview, m.keys.Apply, m.keys.Close},
-	}
-}
-
-// View lists the effective keys with their origins, then the input,
-// preview or progress.
-func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
-		return ""
-	}
-	th := m.theme
-	builtin := "on"
-	if !m.builtin {
-		builtin = "off"
-	}
-	lines := []string{th.Accent.Render("GROUPING KEYS") + th.Muted.Render(" · first key with a value wins · built-ins "+builtin)}
-	if !m.loaded && m.err == nil {
-		lines = append(lines, th.Muted.Render("loading keys…"))
-	}
-	cols := []table.Column{
-		{Title: "#", Min: 3, Want: 3, Align: table.Right},
-		{Title: "KEY", Min: 16, Want: 32, Grow: 1},
-		{Title: "ORIGIN", Min: 8, Want: 8},
-		{Title: "WHY", Min: 10, Want: 60, Drop: 1, Grow: 2},
-	}
-	ws := table.Layout(cols, m.width)
-	lines = append(lines, table.Header(cols, ws, th.Header))
-	footer := m.footer()
-	room := max(m.height-len(lines)-len(footer), 0)
-	from := max(min(m.cursor-room+1, len(m.rows)-room), 0)
-	for i := from; i < len(m.rows) && i < from+room; i++ {
-		r := m.rows[i]
-		origin := th.Muted
-		if r.Origin == engine.OriginConfig {
-			origin = th.Accent
-		}
-		cells := []table.Cell{
-			{Text: fmt.Sprint(r.Order), Style: th.Muted},
-			{Text: table.Sanitize(r.Key)},
-			{Text: string(r.Origin), Style: origin},
-			{Text: table.Sanitize(r.Why), Style: th.Muted},
-		}
-		line := table.Row(cols, ws, cells, i == m.cursor)
-		if i == m.cursor {
-			line = th.Cursor.Render(table.Fit(line, m.width, table.Left))
-		}
-		lines = append(lines, line)
-	}
-	for len(lines) < m.height-len(footer) {
-		lines = append(lines, "")
-	}
-	lines = append(lines, footer...)
-	for i := range lines {
-		lines[i] = table.Line(lines[i], m.width)
-	}
-	return strings.Join(lines[:m.height], "\n")
-}
-
-func (m Model) footer() []string {
-	th := m.theme
-	var out []string
-	switch {
-	case m.input.Active():
-		out = append(out, m.input.Lines(th)...)
-	case m.applying:
-		out = append(out, m.progressLine())
-	case m.previewing:
-		out = append(out, th.Muted.Render("previewing…"))
-	case m.preview != nil:
-		p := m.preview
-		out = append(out, fmt.Sprintf("preview: %d sessions → %d · %d merged · %d split", p.Before, p.After, p.Merged, p.Split)+th.Muted.Render(" · A applies"))
-	default:
-		out = append(out, th.Muted.Render("p previews what the change does to stored sessions; A applies it"))
-	}
-	if m.err != nil {
-		out = append(out, th.Danger.Render("error: "+table.Sanitize(m.err.Error())))
-	}
-	return out
-}
-
-// progressLine is the regroup's bar with what it has done: exchanges
-// regrouped out of those stored, the bar taking the width that is left.
-func (m Model) progressLine() string {
-	th := m.theme
-	label := "regrouping "
-	counts := th.Muted.Render(fmt.Sprintf(" %d/%d exchanges", m.done, m.total))
-	if m.total <= 0 {
-		counts = th.Muted.Render(" reading the history…")
-	}
-	frac := 0.0
-	if m.total > 0 {
-		frac = float64(min(max(m.done, 0), m.total)) / float64(m.total)
-	}
-	bar := m.bar
-	bar.SetWidth(min(max(m.width-len(label)-lipgloss.Width(counts), 10), 60))
-	return label + bar.ViewAs(frac) + counts
+	return m.list.FullHelp(m.keys.Builtin, m.keys.Preview, m.keys.Apply)
 }

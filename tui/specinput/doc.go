@@ -1,5 +1,6 @@
-// Package specinput is the one-line input the key and context editors add
-// an entry with: a spec (a grouping key, a context point) typed with
-// completions from the points spoor has seen, checked when entered, with
-// the check's error shown under it until the next keystroke.
+// Package specinput is the one-line input with which tui/listeditor (and
+// so the key and context editors) adds an entry: a spec (a grouping key, a
+// context point) typed with completions from the points spoor has seen,
+// checked when entered, with the check's error shown under it until the
+// next keystroke.
 package specinput

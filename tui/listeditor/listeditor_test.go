@@ -272,6 +272,30 @@ func TestHelp(t *testing.T) {
 	if got := keys(m.ShortHelp(own)); got != "add,complete,cancel" {
 		t.Errorf("short help while typing %q", got)
 	}
+
+	// Before the load only movement and close apply; during a save no
+	// key does, and help says so.
+	m = New(theme.New(true, true), config(""))
+	m.Open(nil)
+	if got := keys(m.ShortHelp(own)); got != "close" {
+		t.Errorf("short help before the load %q", got)
+	}
+	m.Load([]string{"a"}, nil)
+	m.SetRows(rowsOf(m))
+	m.Begin()
+	if got := keys(slices.Concat(m.FullHelp(own)...)); got != "" {
+		t.Errorf("help during a save %q", got)
+	}
+	for _, k := range []tea.KeyPressMsg{del, esc, down, press('s', "s")} {
+		var cmd tea.Cmd
+		var ev Event
+		if m, cmd, ev = m.Update(k); ev != Handled || cmd != nil || !slices.Equal(m.Entries(), []string{"a"}) {
+			t.Errorf("%s during a save: event %d, command %v, entries %v", k, ev, cmd != nil, m.Entries())
+		}
+	}
+	if !m.Finish(nil) || m.Busy() || keys(m.ShortHelp(own)) != "move up,move down,add,remove,save,close" {
+		t.Errorf("after the save: busy %v, help %q", m.Busy(), keys(m.ShortHelp(own)))
+	}
 }
 
 // view draws m and checks it fills w×h exactly, measured in cells.

@@ -152,12 +152,16 @@ func (m *Model[T, R]) MarkEdited() { m.dirty = true }
 
 // Begin records that the editor started saving or applying the entries;
 // keys do nothing until Finish.
-func (m *Model[T, R]) Begin() { m.busy, m.err = true, nil }
+func (m *Model[T, R]) Begin() {
+	m.busy, m.err = true, nil
+	m.syncKeys()
+}
 
 // Finish ends what Begin started: err is shown, and without one the edits
 // count as saved. It reports whether they were.
 func (m *Model[T, R]) Finish(err error) bool {
 	m.busy, m.err = false, err
+	m.syncKeys()
 	if err != nil {
 		return false
 	}
@@ -177,14 +181,23 @@ func (m *Model[T, R]) SetNote(note string) { m.note = note }
 // SetErr shows err, or clears the error line when nil.
 func (m *Model[T, R]) SetErr(err error) { m.err = err }
 
-// syncKeys enables the edit keys once there are entries to edit.
+// syncKeys enables the edit keys once there are entries to edit, and no
+// key at all while a save or an apply runs.
 func (m *Model[T, R]) syncKeys() {
 	k := &m.cfg.Keys
-	k.Add.SetEnabled(m.loaded)
-	k.Delete.SetEnabled(m.loaded)
-	k.MoveUp.SetEnabled(m.loaded && m.ordered)
-	k.MoveDown.SetEnabled(m.loaded && m.ordered)
+	edit := m.editable()
+	k.Add.SetEnabled(edit)
+	k.Delete.SetEnabled(edit)
+	k.MoveUp.SetEnabled(edit && m.ordered)
+	k.MoveDown.SetEnabled(edit && m.ordered)
+	k.Up.SetEnabled(!m.busy)
+	k.Down.SetEnabled(!m.busy)
+	k.Close.SetEnabled(!m.busy)
 }
+
+// editable reports whether keys may change the entries or the editor's
+// settings: Update leaves the editor its own keys only then.
+func (m Model[T, R]) editable() bool { return m.loaded && !m.busy }
 
 // Update handles a key: the input's while it is active, else the list's,
 // and says what it did. It leaves the editor a key of its own (Ignored)
@@ -233,7 +246,7 @@ func (m Model[T, R]) Update(msg tea.Msg) (Model[T, R], tea.Cmd, Event) {
 		}
 		ev := m.edit(func() { m.swap(m.cursor + 1) })
 		return m, nil, ev
-	case m.loaded:
+	case m.editable():
 		return m, nil, Ignored
 	}
 	return m, nil, Handled
@@ -288,7 +301,7 @@ func (m Model[T, R]) ShortHelp(own ...key.Binding) []key.Binding {
 	if m.input.Active() {
 		return []key.Binding{k.Accept, k.Complete, k.Cancel}
 	}
-	return slices.Concat([]key.Binding{k.MoveUp, k.MoveDown, k.Add, k.Delete}, own, []key.Binding{k.Close})
+	return slices.Concat([]key.Binding{k.MoveUp, k.MoveDown, k.Add, k.Delete}, m.own(own), []key.Binding{k.Close})
 }
 
 // FullHelp is movement in one column and editing, the editor's own keys
@@ -297,6 +310,19 @@ func (m Model[T, R]) FullHelp(own ...key.Binding) [][]key.Binding {
 	k := m.cfg.Keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.MoveUp, k.MoveDown},
-		slices.Concat([]key.Binding{k.Add, k.Delete}, own, []key.Binding{k.Close}),
+		slices.Concat([]key.Binding{k.Add, k.Delete}, m.own(own), []key.Binding{k.Close}),
 	}
+}
+
+// own returns the editor's bindings for help, disabled when Update would
+// not leave them to the editor, so that help offers no key that does
+// nothing.
+func (m Model[T, R]) own(bindings []key.Binding) []key.Binding {
+	out := slices.Clone(bindings)
+	if !m.editable() {
+		for i := range out {
+			out[i].SetEnabled(false)
+		}
+	}
+	return out
 }

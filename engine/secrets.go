@@ -7,7 +7,8 @@ import (
 )
 
 // secretPoints are body fields that carry credentials in most APIs: the
-// tokens a login or refresh answers with, and the password a login sends.
+// tokens a login or refresh answers with, the password a login sends and
+// the client secret a token endpoint receives.
 // With secrets hashed (the default) their values are replaced by keyed
 // hashes wherever they occur in the stored copy, like Authorization, Cookie
 // and Set-Cookie values. A token answered at login is stored as the same
@@ -17,6 +18,9 @@ func secretPoints() []Point {
 	specs := []string{
 		"resp.json.token", "resp.json.access_token", "resp.json.refresh_token", "resp.json.id_token",
 		"req.json.password", "req.form.password", "req.json.refresh_token", "req.form.refresh_token",
+		// An OAuth token endpoint (a built-in login) takes the client's
+		// secret in a client-credentials or password grant.
+		"req.json.client_secret", "req.form.client_secret",
 	}
 	points := make([]Point, len(specs))
 	for i, s := range specs {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -17,12 +16,9 @@ func TestWellKnownSecretsHashed(t *testing.T) {
 	keys, _ := NewKeyList([]string{"resp.json.token", "req.bearer"}, false)
 	a := newAnalyzer(NewSessionizer(SessionizerOptions{Keys: keys}, testHasher()), testHasher(), compiledConfig{hashSecrets: true})
 	s1 := a.Process(login)
-	stored, err := json.Marshal(login)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stored := storedText(t, login)
 	for _, secret := range []string{"s3cret-pass", token, "r-123456789"} {
-		if strings.Contains(string(stored), secret) {
+		if strings.Contains(stored, secret) {
 			t.Errorf("stored login contains %q", secret)
 		}
 	}
@@ -57,5 +53,22 @@ func TestAttackFragmentsProtected(t *testing.T) {
 	}
 	if s.Attacks[AttackSQLi] != 2 {
 		t.Errorf("session attacks = %v, want sqli: 2", s.Attacks)
+	}
+}
+
+// TestClientSecretHashed checks that the client secret an OAuth token
+// endpoint receives (client-credentials grant, form or JSON) never
+// survives in the stored copy.
+func TestClientSecretHashed(t *testing.T) {
+	for _, c := range []struct{ ctype, body string }{
+		{"application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=app&client_secret=Zq9-client-secret"},
+		{"application/json", `{"grant_type":"client_credentials","client_id":"app","client_secret":"Zq9-client-secret"}`},
+	} {
+		x := withBody(exchangeAt(0, "POST", "/oauth/token", "192.0.2.1"), c.ctype, c.body)
+		a := newAnalyzer(NewSessionizer(SessionizerOptions{}, testHasher()), testHasher(), compiledConfig{hashSecrets: true})
+		a.Process(x)
+		if strings.Contains(storedText(t, x), "Zq9-client-secret") {
+			t.Errorf("%s: stored token request contains its client secret", c.ctype)
+		}
 	}
 }

@@ -112,6 +112,7 @@ func TestIsPasswordField(t *testing.T) {
 	for name, want := range map[string]bool{
 		"password": true, "Password": true, "passwd": true, "pwd": true, "pass": true, "pin": true,
 		"new_password": true, "passwordConfirm": true, "user[pass]": true, "card_pin": true, "j_password": true,
+		"currentPwd": true, "userPass": true, "cardPIN": true, "loginPin": true, "bypass": false, "SPIN": false, "TopSpin": false, "İİİloginPin": true, "\u0130pin": false, "Pass": true, "PWD": true,
 		"passenger": false, "spin": false, "pinned": false, "username": false, "compass": false, "": false,
 	} {
 		if got := IsPasswordField(name); got != want {

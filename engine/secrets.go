@@ -50,24 +50,31 @@ const maxPasswordScan = 64 << 10
 
 // IsPasswordField reports whether a form or JSON field name names a
 // password: password, passwd, pwd, pass or pin, alone or as the last word
-// of a longer name after a separator (j_password, user[password],
-// new-password, card_pin).
+// of a longer name after a separator or in camelCase (j_password,
+// user[password], new-password, card_pin, currentPwd, cardPIN).
 func IsPasswordField(name string) bool {
 	if i := strings.LastIndexByte(name, '['); i >= 0 {
 		name = strings.TrimSuffix(name[i+1:], "]")
 	}
-	name = strings.ToLower(name)
-	if strings.Contains(name, "password") || strings.Contains(name, "passwd") {
+	lower := strings.ToLower(name)
+	if strings.Contains(lower, "password") || strings.Contains(lower, "passwd") {
 		return true
 	}
 	for _, w := range [...]string{"pwd", "pass", "pin"} {
-		if name == w {
+		n := len(name) - len(w)
+		if n < 0 || !strings.EqualFold(name[n:], w) {
+			continue
+		}
+		if n == 0 {
 			return true
 		}
-		if rest, ok := strings.CutSuffix(name, w); ok && rest != "" {
-			if c := rest[len(rest)-1]; c == '_' || c == '-' || c == '.' {
-				return true
-			}
+		switch prev := name[n-1]; {
+		case prev == '_' || prev == '-' || prev == '.':
+			return true
+		case name[n] >= 'A' && name[n] <= 'Z' && (prev >= 'a' && prev <= 'z' || prev >= '0' && prev <= '9'):
+			// camelCase: the word starts upper case after a lower-case
+			// letter or a digit (loginPin, but not bypass or SPIN).
+			return true
 		}
 	}
 	return false

@@ -72,3 +72,17 @@ func TestClientSecretHashed(t *testing.T) {
 		}
 	}
 }
+
+// TestCamelCasePasswordHashed checks that a password field named in
+// camelCase (currentPwd, nested in JSON) is hashed like current_pwd.
+func TestCamelCasePasswordHashed(t *testing.T) {
+	x := withBody(exchangeAt(0, "POST", "/account", "192.0.2.1"), "application/json", `{"change":{"currentPwd":"Zq9-current-pwd","newPassword":"Zq9-new-password"}}`)
+	a := newAnalyzer(NewSessionizer(SessionizerOptions{}, testHasher()), testHasher(), compiledConfig{hashSecrets: true})
+	a.Process(x)
+	stored := storedText(t, x)
+	for _, secret := range []string{"Zq9-current-pwd", "Zq9-new-password"} {
+		if strings.Contains(stored, secret) {
+			t.Errorf("stored exchange contains %q", secret)
+		}
+	}
+}

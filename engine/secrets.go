@@ -133,15 +133,18 @@ func (v *View) passwordFields(fn func(name, value string) bool) {
 }
 
 // jsonPasswords walks a JSON document and calls fn with each scalar whose
-// member name is password-like, at any depth, until fn returns false. A
-// malformed or truncated document yields what came before the fault.
+// member name is password-like, at any depth, until fn returns false. The
+// scalars of an array (at any depth of arrays) count under the name of
+// the member that holds it: {"old_passwords": ["a", "b"]}. A malformed
+// or truncated document yields what came before the fault.
 func jsonPasswords(data []byte, fn func(name, value string) bool) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	// inObject[i] says whether the container at depth i is an object,
-	// whose tokens alternate between member names and values.
-	var inObject []bool
-	var expectKey []bool
+	// whose tokens alternate between member names and values; owner[i]
+	// is the member name an array at depth i stands under.
+	var inObject, expectKey []bool
+	var owner []string
 	key := ""
 	for {
 		tok, err := dec.Token()
@@ -150,6 +153,13 @@ func jsonPasswords(data []byte, fn func(name, value string) bool) {
 		}
 		depth := len(inObject)
 		isKey := depth > 0 && inObject[depth-1] && expectKey[depth-1]
+		// name is the member name a scalar at this point is the value of.
+		name := ""
+		if depth > 0 {
+			if name = owner[depth-1]; inObject[depth-1] {
+				name = key
+			}
+		}
 		switch t := tok.(type) {
 		case json.Delim:
 			switch t {
@@ -159,8 +169,9 @@ func jsonPasswords(data []byte, fn func(name, value string) bool) {
 				}
 				inObject = append(inObject, t == '{')
 				expectKey = append(expectKey, t == '{')
+				owner = append(owner, name)
 			default:
-				inObject, expectKey = inObject[:depth-1], expectKey[:depth-1]
+				inObject, expectKey, owner = inObject[:depth-1], expectKey[:depth-1], owner[:depth-1]
 			}
 			continue
 		case string:
@@ -169,11 +180,11 @@ func jsonPasswords(data []byte, fn func(name, value string) bool) {
 				expectKey[depth-1] = false
 				continue
 			}
-			if depth > 0 && inObject[depth-1] && IsPasswordField(key) && t != "" && !fn(key, t) {
+			if t != "" && IsPasswordField(name) && !fn(name, t) {
 				return
 			}
 		case json.Number:
-			if depth > 0 && inObject[depth-1] && !isKey && IsPasswordField(key) && !fn(key, t.String()) {
+			if IsPasswordField(name) && !fn(name, t.String()) {
 				return
 			}
 		}

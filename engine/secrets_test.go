@@ -86,3 +86,30 @@ func TestCamelCasePasswordHashed(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordArrayHashed checks that the strings of an array held by a
+// password-like member are hashed like a single value.
+func TestPasswordArrayHashed(t *testing.T) {
+	for _, body := range []string{
+		`{"credentials":{"password":["Zq9-arr-pw"]}}`,
+		`{"credentials":{"old_passwords":[["Zq9-arr-pw"],"x"]}}`,
+		`{"a":[{"b":{"pin":"Zq9-arr-pw"}}]}`,
+	} {
+		x := withBody(exchangeAt(0, "POST", "/account", "192.0.2.1"), "application/json", body)
+		a := newAnalyzer(NewSessionizer(SessionizerOptions{}, testHasher()), testHasher(), compiledConfig{hashSecrets: true})
+		a.Process(x)
+		if strings.Contains(storedText(t, x), "Zq9-arr-pw") {
+			t.Errorf("stored %s still holds its password", body)
+		}
+	}
+	// A plain array elsewhere is no password.
+	x := withBody(exchangeAt(0, "POST", "/account", "192.0.2.1"), "application/json", `{"password":"Zq9-pw-value","tags":["keep-me-clear"]}`)
+	var names []string
+	NewView(x).passwordFields(func(name, _ string) bool {
+		names = append(names, name)
+		return true
+	})
+	if len(names) != 1 || names[0] != "password" {
+		t.Errorf("password fields %v, want [password]", names)
+	}
+}

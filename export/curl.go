@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,7 +15,7 @@ import (
 // WriteCurl writes a session as one curl command per request, each after
 // CurlNotes; the commands are Curl's, the ones the TUI's y copies.
 func WriteCurl(w io.Writer, s engine.Session, requests int, each Requests) error {
-	if _, err := fmt.Fprintf(w, "# spoor session %s (%s), %d requests\n", s.ID, s.Actor, requests); err != nil {
+	if _, err := fmt.Fprintf(w, "# spoor session %s (%s), %d requests\n", s.ID, commentText(s.Actor), requests); err != nil {
 		return err
 	}
 	return each(func(x *engine.Exchange) error {
@@ -71,7 +72,7 @@ func Curl(x *engine.Exchange) string {
 // whether credentials are hashes or the body was captured in part.
 func CurlNotes(x *engine.Exchange) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s  %s → %d (%v)\n", x.Start.Format(time.RFC3339Nano), x.ClientIP, x.Status, x.Duration.Round(time.Microsecond))
+	fmt.Fprintf(&b, "# %s  %s → %d (%v)\n", x.Start.Format(time.RFC3339Nano), commentText(x.ClientIP), x.Status, x.Duration.Round(time.Microsecond))
 	if HasHashedCredentials(x) {
 		b.WriteString("# credentials are stored as keyed hashes: put real ones back to replay\n")
 	}
@@ -79,6 +80,17 @@ func CurlNotes(x *engine.Exchange) string {
 		fmt.Fprintf(&b, "# the body was captured in part: %d of %d bytes\n", len(x.ReqBody.Data), x.ReqBody.Size)
 	}
 	return b.String()
+}
+
+// commentText makes client-chosen text (an actor from a token's claims, a
+// client address from an imported file) safe in a shell comment: a line
+// break would end the comment and leave the rest to run as a command, so
+// text with a control character is printed Go-quoted, its bytes escaped.
+func commentText(s string) string {
+	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // HasHashedCredentials reports whether a credential header holds a keyed

@@ -77,3 +77,26 @@ func TestURL(t *testing.T) {
 		}
 	}
 }
+
+// TestCurlCommentsStayComments checks that client-chosen text in an
+// export's comments (an actor from a token's claims, a client address
+// from an imported file) cannot end a comment line and add a command to
+// the script.
+func TestCurlCommentsStayComments(t *testing.T) {
+	s := engine.Session{ID: "s1", Actor: "ann\ntouch /tmp/pwned-by-actor"}
+	x := engine.Exchange{Method: "GET", Host: "a", Path: "/", ClientIP: "192.0.2.1\r\ntouch /tmp/pwned-by-ip #"}
+	var b strings.Builder
+	err := WriteCurl(&b, s, 1, func(fn func(*engine.Exchange) error) error { return fn(&x) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if line != "" && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "curl ") && !strings.HasPrefix(line, "  ") {
+			t.Errorf("export line %q is neither a comment nor part of a curl command", line)
+		}
+	}
+	if !strings.Contains(b.String(), "touch /tmp/pwned-by-actor") {
+		t.Errorf("export lost the actor's text:\n%s", b.String())
+	}
+}

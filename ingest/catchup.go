@@ -20,6 +20,10 @@ type PendingStore interface {
 	// PendingExchange reads a queued exchange with its captured bodies;
 	// ok is false when it is no longer stored (retention deleted it).
 	PendingExchange(id uint64) (x engine.Exchange, ok bool, err error)
+	// HoldLate is called before each chunk: ok false means the queue
+	// must not be worked now (a regroup reads the log); otherwise release
+	// is called once the chunk's amendments are committed or abandoned.
+	HoldLate() (release func(), ok bool)
 }
 
 // LateDetector checks stored exchanges that tier 2 deferred. It must be
@@ -66,11 +70,14 @@ func RunCatchUp(ctx context.Context, st PendingStore, d LateDetector, p *Pipelin
 	defer idle.Stop()
 	checked := 0
 	for ctx.Err() == nil {
-		ids, err := st.NextPendingCRS(opts.Chunk)
+		n, err := catchUpChunk(ctx, st, d, p, opts)
 		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, ErrStopped) {
+				return nil
+			}
 			return err
 		}
-		if len(ids) == 0 {
+		if n == 0 {
 			if checked > 0 && opts.OnDrained != nil {
 				opts.OnDrained(checked)
 			}
@@ -82,22 +89,33 @@ func RunCatchUp(ctx context.Context, st PendingStore, d LateDetector, p *Pipelin
 			}
 			continue
 		}
-		checks, err := checkLate(ctx, st, d, ids, opts.Workers)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		if err := p.Amend(ctx, checks); err != nil {
-			if ctx.Err() != nil || errors.Is(err, ErrStopped) {
-				return nil
-			}
-			return fmt.Errorf("amend %d late checks: %w", len(checks), err)
-		}
-		checked += len(checks)
+		checked += n
 	}
 	return nil
+}
+
+// catchUpChunk checks one chunk of the queue and has the pipeline commit
+// the results, holding the store (HoldLate) from the read of the queue to
+// the commit. It returns how many exchanges it checked: 0 when the queue
+// is empty or may not be worked now.
+func catchUpChunk(ctx context.Context, st PendingStore, d LateDetector, p *Pipeline, opts CatchUpOptions) (int, error) {
+	release, ok := st.HoldLate()
+	if !ok {
+		return 0, nil
+	}
+	defer release()
+	ids, err := st.NextPendingCRS(opts.Chunk)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	checks, err := checkLate(ctx, st, d, ids, opts.Workers)
+	if err != nil {
+		return 0, err
+	}
+	if err := p.Amend(ctx, checks); err != nil {
+		return 0, fmt.Errorf("amend %d late checks: %w", len(checks), err)
+	}
+	return len(checks), nil
 }
 
 // checkLate checks the exchanges ids on workers goroutines, in order of

@@ -34,6 +34,8 @@ func (q *fakeQueue) PendingExchange(id uint64) (engine.Exchange, bool, error) {
 	return x, ok, nil
 }
 
+func (q *fakeQueue) HoldLate() (func(), bool) { return func() {}, true }
+
 func (q *fakeQueue) Write(b []Record) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()

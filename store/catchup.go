@@ -84,6 +84,20 @@ func (s *Store) NextPendingCRS(limit int) ([]uint64, error) {
 	return ids, nil
 }
 
+// HoldLate lets one chunk of late checks run: it returns ok false while a
+// regroup holds the store, and otherwise a release to call once the
+// chunk's amendments are committed (or abandoned). A regroup starting
+// meanwhile waits for the release, so that no late tag lands behind its
+// reading of the log. It satisfies ingest.PendingStore.
+func (s *Store) HoldLate() (release func(), ok bool) {
+	s.late.RLock()
+	if s.regrouping.Load() {
+		s.late.RUnlock()
+		return nil, false
+	}
+	return s.late.RUnlock, true
+}
+
 // queueForCRS decides, in Prepare, whether x, which the Core Rule Set has
 // yet to check, joins the catch-up queue: it does while the queue has
 // room, and is otherwise marked as not checked. It returns whether x

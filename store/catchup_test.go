@@ -224,3 +224,108 @@ func TestCatchUpQueueBoundAndRestart(t *testing.T) {
 		t.Errorf("after the regroup, queue %v; want both again", ids)
 	}
 }
+
+// analyzerGrouper regroups with a whole analyzer, which counts attack
+// tags, as spoor's live regroup does.
+type analyzerGrouper struct{ a *engine.Analyzer }
+
+func (g analyzerGrouper) Assign(x *engine.Exchange) *engine.Session {
+	s := g.a.Process(x)
+	return &s
+}
+
+func (g analyzerGrouper) Evict(now time.Time) int { return g.a.Sessionizer().Evict(now) }
+
+// blockedLate is a late detector that tags every exchange with XSS once
+// release is closed, and says on entered that a check has begun.
+type blockedLate struct {
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockedLate) CheckLate(ctx context.Context, x *engine.Exchange) ([]engine.AttackTag, error) {
+	select {
+	case b.entered <- struct{}{}:
+	default:
+	}
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	added := []engine.AttackTag{{Type: engine.AttackXSS, Point: "req.path", Rule: "crs-941100"}}
+	x.Attacks = append(x.Attacks, added...)
+	x.Examined = x.Examined.Checked()
+	return added, nil
+}
+
+// TestRegroupWaitsForLateChecksInFlight starts a regroup while a chunk of
+// late checks is being checked: the regroup must not read the log before
+// the chunk's amendments are committed, or the late tag would be missing
+// from the new grouping's session counts and attack index.
+func TestRegroupWaitsForLateChecksInFlight(t *testing.T) {
+	s := openTemp(t, Options{})
+	p, src, stop := runPipeline(t, s)
+	x := exchange(catchUpT0, "10.0.0.1", "/a", 200)
+	x.Examined = engine.ExaminedTier1 | engine.ExaminedCRSPending
+	src <- x
+	committed(t, p)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &blockedLate{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	catchUp := make(chan error, 1)
+	go func() { catchUp <- ingest.RunCatchUp(ctx, s, d, p, ingest.CatchUpOptions{Idle: time.Millisecond}) }()
+	<-d.entered
+
+	g := analyzerGrouper{engine.NewAnalyzer(engine.SessionizerOptions{}, engine.NewHasher(s.Secret()))}
+	read := make(chan struct{})
+	regrouped := make(chan error, 1)
+	go func() {
+		r, err := s.StartRegroup(g, RegroupOptions{})
+		if err != nil {
+			regrouped <- err
+			return
+		}
+		err = r.CatchUp(context.Background())
+		close(read)
+		if err == nil {
+			err = p.Do(func(*engine.Analyzer) (*engine.Analyzer, error) { return g.a, r.Finish() })
+		}
+		r.Abort()
+		regrouped <- err
+	}()
+	// Let the regroup read the log if it does not wait (the flaw this
+	// guards against), then let the check end.
+	select {
+	case <-read:
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(d.release)
+	if err := <-regrouped; err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-catchUp; err != nil {
+		t.Fatal(err)
+	}
+	stop()
+
+	got, err := s.Exchange(x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Attacks) != 1 {
+		t.Fatalf("stored exchange attacks %v, want the late xss", got.Attacks)
+	}
+	sess, err := s.Session(got.SessionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Attacks["xss"] != 1 {
+		t.Errorf("regrouped session attacks %v, want xss: 1", sess.Attacks)
+	}
+	ids, err := s.ExchangeIDsWith("attack", "xss", got.SessionID)
+	if err != nil || !slices.Equal(ids, []uint64{x.ID}) {
+		t.Errorf("regrouped attack index xss: %v, %v; want [%d]", ids, err, x.ID)
+	}
+}

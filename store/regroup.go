@@ -128,6 +128,11 @@ func (s *Store) StartRegroup(g Grouper, opts RegroupOptions) (*Regrouping, error
 	if !s.regrouping.CompareAndSwap(false, true) {
 		return nil, ErrRegroupRunning
 	}
+	// Wait for a chunk of late checks in flight to commit; later ones see
+	// the regroup and wait for its end (HoldLate).
+	s.late.Lock()
+	//lint:ignore SA2001 the lock is a barrier: nothing is guarded inside
+	s.late.Unlock()
 	s.maint.Lock()
 	r := &Regrouping{s: s, g: g, opts: opts, held: map[string]*heldSession{}}
 	err := s.db.Update(func(tx *bolt.Tx) error {

@@ -69,6 +69,12 @@ type Store struct {
 	// regrouping is set while a Regrouping holds maint, so that a second
 	// StartRegroup fails at once instead of waiting for the first to end.
 	regrouping atomic.Bool
+	// late is held for reading by each chunk of late checks, from the
+	// read of the catch-up queue to the commit of their amendments
+	// (HoldLate), and taken by StartRegroup, which so waits for a chunk in
+	// flight: an amendment landing behind a regroup's reading of the log
+	// would be missing from the new grouping.
+	late sync.RWMutex
 	// crsQueued counts the catch-up queue's entries, those of batches
 	// prepared but not yet committed included; crsQueueCap bounds it, and
 	// crsOverflow counts the exchanges that found it full (catchup.go).

@@ -57,13 +57,20 @@ func (s *scan) codeCallAt(v string) (at, n int, shell bool) {
 		if k == len(v) {
 			continue
 		}
+		method := b > 0 && v[b-1] == '.'
 		switch c := v[k]; {
+		case method && !shell:
+			// "df.eval('a + b')", "expr.eval(x)": evaluating is what
+			// many objects' methods are called; the functions a
+			// payload calls stand alone.
+			continue
 		case c == '\'' || c == '"' || c == '$' || c == '`' || c == '[':
-		case isVarStart(c) && e == i && (b == 0 || v[b-1] != '.'):
-			// "eval(atob(...))", "system(id)": a bare argument counts
-			// when the name stands alone and the parenthesis follows
-			// it directly; "regex.exec(text)" is a method of another
-			// object.
+		case isVarStart(c) && e == i && !method && !afterWord(v[:b]):
+			// "eval(atob(...))", "system(id)", ";assert(x)": a bare
+			// argument counts when the name stands alone, follows the
+			// start or punctuation, and the parenthesis follows it
+			// directly; "regex.exec(text)" is a method of another
+			// object and "use assert(x) in tests" is prose.
 		default:
 			continue
 		}
@@ -103,4 +110,18 @@ func subprocessCall(before, name string) bool {
 		return true
 	}
 	return false
+}
+
+// afterWord reports whether before ends with a word and spaces: the name
+// that follows is then a word of a sentence, not a statement of code.
+func afterWord(before string) bool {
+	e := len(before)
+	for e > 0 && isShellSpace(before[e-1]) {
+		e--
+	}
+	if e == len(before) || e == 0 {
+		return false
+	}
+	c := before[e-1]
+	return isVarStart(c) || '0' <= c && c <= '9'
 }

@@ -109,7 +109,7 @@ func (s *scan) markers(p *point, v string) {
 		word := set.words[w]
 		switch kind {
 		case markFile:
-			if isProse(v) {
+			if isProse(v) && !afterClimb(v[:at]) {
 				continue
 			}
 			s.tag(engine.AttackLFI, p, "spoor-lfi", v, at, len(word),
@@ -141,4 +141,10 @@ func setsCookie(rest, word string) bool {
 		return strings.IndexByte(rest, '=') > 0
 	}
 	return indexFold(rest, "set-cookie") > 0
+}
+
+// afterClimb reports whether before ends with a dot-dot step, so that the
+// file reference after it is reached by climbing, not named in a sentence.
+func afterClimb(before string) bool {
+	return strings.HasSuffix(before, "../") || strings.HasSuffix(before, "..\\")
 }

@@ -39,7 +39,7 @@ func traversalAt(s string) int {
 // literal markers (markers.go).
 func (s *scan) traversal(p *point, v string, m class) {
 	if m&classDot != 0 && m&classSlash != 0 {
-		if at := traversalAt(v); at >= 0 && climbsOut(v, at) && !isProse(v) {
+		if at := traversalAt(v); at >= 0 && climbsOut(v, at) && (!isProse(v) || climbDepth(v, at) >= 3) {
 			s.tag(engine.AttackPathTraversal, p, "spoor-traversal", v, at, 3,
 				"directory traversal sequence")
 		}
@@ -105,6 +105,19 @@ func hasAssetExtension(path string) bool {
 		return true
 	}
 	return false
+}
+
+// climbDepth counts the consecutive "../" (or "..\\") steps at v[at:]. A
+// sentence may mention a link a level or two up; three or more is a climb
+// out of the web root whatever words surround it ("see
+// ../../../../etc/passwd for the users").
+func climbDepth(v string, at int) int {
+	n := 0
+	for at+2 < len(v) && v[at] == '.' && v[at+1] == '.' && (v[at+2] == '/' || v[at+2] == '\\') {
+		n++
+		at += 3
+	}
+	return n
 }
 
 // isProse reports whether v reads as a sentence: at least three spaces

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spoorhq/spoor/demo"
+	"github.com/spoorhq/spoor/workstation"
 )
 
 func newDemoCommand(g *globalFlags) *cobra.Command {
@@ -58,7 +59,7 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 			// The actors send X-Forwarded-For as clients behind a load
 			// balancer would, so the proxy trusts it from loopback only.
 			loopback, _ := parsePrefixes([]string{"127.0.0.0/8", "::1/128"})
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, fallbackConfig: demo.Config(), retention: retentionFlag(cmd, retention), noDetect: noDetect, log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: loopback, FallbackConfig: demo.Config(), Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
 			if err != nil {
 				return err
 			}
@@ -77,18 +78,18 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 				if runFor > 0 {
 					runCtx, cancel = context.WithTimeout(ctx, runFor)
 				}
-				runErr = w.runTUI(runCtx, fmt.Sprintf("spoor demo · proxy %s → %s", w.Addr(), upstream))
+				runErr = runTUI(runCtx, w, fmt.Sprintf("spoor demo · proxy %s → %s", w.Addr(), upstream))
 				cancel()
 			}
 			stopActors()
 			if err := <-actorsDone; err != nil && !errors.Is(err, context.Canceled) {
 				log.Warn("actors stopped", "err", err)
 			}
-			if err := w.stop(); err != nil {
+			if err := w.Close(); err != nil {
 				return err
 			}
 			if noTUI {
-				w.summary(cmd.ErrOrStderr(), path)
+				summary(cmd.ErrOrStderr(), w, path)
 			}
 			return runErr
 		},

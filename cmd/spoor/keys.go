@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spoorhq/spoor/store"
+	"github.com/spoorhq/spoor/workstation"
 )
 
 func newKeysCommand(g *globalFlags) *cobra.Command {
@@ -32,7 +33,7 @@ func newKeysCommand(g *globalFlags) *cobra.Command {
 					defer st.Close()
 				}
 			}
-			cfg, source, err := effectiveConfig(configFile, st, nil)
+			cfg, source, err := workstation.EffectiveConfig(configFile, st, nil)
 			if err != nil {
 				return err
 			}

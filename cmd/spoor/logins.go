@@ -10,6 +10,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/store"
+	"github.com/spoorhq/spoor/workstation"
 )
 
 func newLoginsCommand(g *globalFlags) *cobra.Command {
@@ -36,7 +37,7 @@ func newLoginsCommand(g *globalFlags) *cobra.Command {
 					defer st.Close()
 				}
 			}
-			cfg, source, err := effectiveConfig(configFile, st, nil)
+			cfg, source, err := workstation.EffectiveConfig(configFile, st, nil)
 			if err != nil {
 				return err
 			}

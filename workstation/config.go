@@ -1,7 +1,9 @@
 package workstation
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"go.yaml.in/yaml/v3"
@@ -70,4 +72,27 @@ func encodeConfig(cfg engine.Config) ([]byte, error) {
 		return nil, fmt.Errorf("encode configuration: %w", err)
 	}
 	return data, nil
+}
+
+// ReadConfig is EffectiveConfig for the commands that only read it (spoor
+// keys, spoor logins): the file at path if given, else the configuration
+// saved in the store at storePath, opened read-only; no store yet means
+// the defaults.
+func ReadConfig(path string, storePath func() (string, error)) (engine.Config, ConfigSource, error) {
+	if path != "" {
+		return EffectiveConfig(path, nil, nil)
+	}
+	db, err := storePath()
+	if err != nil {
+		return engine.Config{}, "", err
+	}
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return EffectiveConfig("", nil, nil)
+	case err != nil:
+		return engine.Config{}, "", err
+	}
+	defer st.Close()
+	return EffectiveConfig("", st, nil)
 }

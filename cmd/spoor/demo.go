@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -47,14 +44,12 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 				path = filepath.Join(dir, "demo.db")
 			}
 
-			apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+			api, err := demo.Serve(demo.APIOptions{Seed: 1})
 			if err != nil {
-				return fmt.Errorf("start demo api: %w", err)
+				return err
 			}
-			api := &http.Server{Handler: demo.NewAPI(demo.APIOptions{Seed: 1}), ReadHeaderTimeout: 10 * time.Second}
-			go api.Serve(apiLn)
 			defer api.Close()
-			upstream := "http://" + apiLn.Addr().String()
+			upstream := api.URL()
 
 			// The actors send X-Forwarded-For as clients behind a load
 			// balancer would, so the proxy trusts it from loopback only.
@@ -63,11 +58,7 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			actorCtx, stopActors := context.WithCancel(ctx)
-			actorsDone := make(chan error, 1)
-			go func() {
-				actorsDone <- demo.RunActors(actorCtx, demo.ActorOptions{Target: "http://" + w.Addr(), Seed: 1, Speed: speed, Logger: log})
-			}()
+			stopActors := demo.StartActors(ctx, demo.ActorOptions{Target: "http://" + w.Addr(), Seed: 1, Speed: speed, Logger: log})
 
 			var runErr error
 			if noTUI {
@@ -81,8 +72,7 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 				runErr = runTUI(runCtx, w, fmt.Sprintf("spoor demo · proxy %s → %s", w.Addr(), upstream))
 				cancel()
 			}
-			stopActors()
-			if err := <-actorsDone; err != nil && !errors.Is(err, context.Canceled) {
+			if err := stopActors(); err != nil {
 				log.Warn("actors stopped", "err", err)
 			}
 			if err := w.Close(); err != nil {

@@ -148,12 +148,14 @@ func (w *Workstation) open(opts Options) error {
 	w.maint = startMaintenance(st, keep, opts.Log)
 	w.undo.push(func() error { w.maint.stop(); return nil })
 	w.startPipeline(analyzer)
-	w.startCatchUp()
 	if w.proxy != nil {
 		serveDone := make(chan error, 1)
 		go func() { serveDone <- w.proxy.Serve(w.listener) }()
 		w.undo.push(func() error { return w.stopProxy(serveDone) })
 	}
+	// Last, so that Close stops it first: what the catch-up queue holds
+	// stays in the store, and the proxy's final exchanges still reach it.
+	w.startCatchUp()
 	return nil
 }
 

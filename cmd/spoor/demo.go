@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -13,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spoorhq/spoor/demo"
+	"github.com/spoorhq/spoor/workstation"
 )
 
 func newDemoCommand(g *globalFlags) *cobra.Command {
@@ -46,27 +44,21 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 				path = filepath.Join(dir, "demo.db")
 			}
 
-			apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+			api, err := demo.Serve(demo.APIOptions{Seed: 1})
 			if err != nil {
-				return fmt.Errorf("start demo api: %w", err)
+				return err
 			}
-			api := &http.Server{Handler: demo.NewAPI(demo.APIOptions{Seed: 1}), ReadHeaderTimeout: 10 * time.Second}
-			go api.Serve(apiLn)
 			defer api.Close()
-			upstream := "http://" + apiLn.Addr().String()
+			upstream := api.URL()
 
 			// The actors send X-Forwarded-For as clients behind a load
 			// balancer would, so the proxy trusts it from loopback only.
 			loopback, _ := parsePrefixes([]string{"127.0.0.0/8", "::1/128"})
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: loopback, fallbackConfig: demo.Config(), retention: retentionFlag(cmd, retention), noDetect: noDetect, log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: loopback, FallbackConfig: demo.Config(), Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
 			if err != nil {
 				return err
 			}
-			actorCtx, stopActors := context.WithCancel(ctx)
-			actorsDone := make(chan error, 1)
-			go func() {
-				actorsDone <- demo.RunActors(actorCtx, demo.ActorOptions{Target: "http://" + w.Addr(), Seed: 1, Speed: speed, Logger: log})
-			}()
+			stopActors := demo.StartActors(ctx, demo.ActorOptions{Target: "http://" + w.Addr(), Seed: 1, Speed: speed, Logger: log})
 
 			var runErr error
 			if noTUI {
@@ -77,18 +69,17 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 				if runFor > 0 {
 					runCtx, cancel = context.WithTimeout(ctx, runFor)
 				}
-				runErr = w.runTUI(runCtx, fmt.Sprintf("spoor demo · proxy %s → %s", w.Addr(), upstream))
+				runErr = runTUI(runCtx, w, fmt.Sprintf("spoor demo · proxy %s → %s", w.Addr(), upstream))
 				cancel()
 			}
-			stopActors()
-			if err := <-actorsDone; err != nil && !errors.Is(err, context.Canceled) {
+			if err := stopActors(); err != nil {
 				log.Warn("actors stopped", "err", err)
 			}
-			if err := w.stop(); err != nil {
+			if err := w.Close(); err != nil {
 				return err
 			}
 			if noTUI {
-				w.summary(cmd.ErrOrStderr(), path)
+				summary(cmd.ErrOrStderr(), w, path)
 			}
 			return runErr
 		},

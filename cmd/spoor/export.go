@@ -47,18 +47,9 @@ Credentials (Authorization, Cookie, Set-Cookie) and hashed context values are ex
 				return err
 			}
 			defer st.Close()
-			s, err := st.Session(sessionID)
-			if err != nil {
-				return err
-			}
-			xs, err := st.Requests(sessionID)
-			if err != nil {
-				return err
-			}
-			exp := sessionExport{store: st, session: s, requests: xs}
 			w := bufio.NewWriter(cmd.OutOrStdout())
-			if err := write(w, &exp); err != nil {
-				return fmt.Errorf("export session %s: %w", sessionID, err)
+			if err := writeSession(w, st, sessionID, write); err != nil {
+				return err
 			}
 			return w.Flush()
 		},
@@ -88,6 +79,23 @@ func (e *sessionExport) withBodies(fn func(x *engine.Exchange) error) error {
 		if err := fn(&x); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// writeSession loads a session and its requests and writes them with
+// write: spoor export and the TUI's e share it.
+func writeSession(w io.Writer, st *store.Store, sessionID string, write exportFunc) error {
+	s, err := st.Session(sessionID)
+	if err != nil {
+		return err
+	}
+	xs, err := st.Requests(sessionID)
+	if err != nil {
+		return err
+	}
+	if err := write(w, &sessionExport{store: st, session: s, requests: xs}); err != nil {
+		return fmt.Errorf("export session %s: %w", sessionID, err)
 	}
 	return nil
 }

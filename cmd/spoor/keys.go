@@ -1,14 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/spoorhq/spoor/store"
+	"github.com/spoorhq/spoor/workstation"
 )
 
 func newKeysCommand(g *globalFlags) *cobra.Command {
@@ -19,20 +17,7 @@ func newKeysCommand(g *globalFlags) *cobra.Command {
 		Long:  "keys prints the grouping keys in the order spoor tries them; for each exchange the first key with a value names its session. The configuration is --config, else the one saved in the store, else the defaults.",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var st *store.Store
-			if configFile == "" {
-				var err error
-				st, err = openReadOnly(g)
-				switch {
-				case errors.Is(err, fs.ErrNotExist):
-					st = nil // no store yet: the defaults apply
-				case err != nil:
-					return err
-				default:
-					defer st.Close()
-				}
-			}
-			cfg, source, err := effectiveConfig(configFile, st, nil)
+			cfg, source, err := workstation.ReadConfig(configFile, g.storePath)
 			if err != nil {
 				return err
 			}

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/spoorhq/spoor/engine"
-	"github.com/spoorhq/spoor/store"
+	"github.com/spoorhq/spoor/workstation"
 )
 
 func newLoginsCommand(g *globalFlags) *cobra.Command {
@@ -23,20 +21,7 @@ func newLoginsCommand(g *globalFlags) *cobra.Command {
 			"The configuration is --config, else the one saved in the store, else the defaults.",
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var st *store.Store
-			if configFile == "" {
-				var err error
-				st, err = openReadOnly(g)
-				switch {
-				case errors.Is(err, fs.ErrNotExist):
-					st = nil // no store yet: the defaults apply
-				case err != nil:
-					return err
-				default:
-					defer st.Close()
-				}
-			}
-			cfg, source, err := effectiveConfig(configFile, st, nil)
+			cfg, source, err := workstation.ReadConfig(configFile, g.storePath)
 			if err != nil {
 				return err
 			}

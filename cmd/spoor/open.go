@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"fmt"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -40,17 +39,9 @@ func tuiExport(st *store.Store) func(sessionID, format string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := st.Session(sessionID)
-		if err != nil {
-			return nil, err
-		}
-		xs, err := st.Requests(sessionID)
-		if err != nil {
-			return nil, err
-		}
 		var buf bytes.Buffer
-		if err := write(&buf, &sessionExport{store: st, session: s, requests: xs}); err != nil {
-			return nil, fmt.Errorf("export session %s: %w", sessionID, err)
+		if err := writeSession(&buf, st, sessionID, write); err != nil {
+			return nil, err
 		}
 		return buf.Bytes(), nil
 	}

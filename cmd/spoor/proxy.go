@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/spoorhq/spoor/workstation"
 )
 
 func newProxyCommand(g *globalFlags) *cobra.Command {
@@ -36,7 +38,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := startWorkstation(workstationConfig{dbPath: path, upstream: upstream, listen: listen, trustForwarded: prefixes, configFile: configFile, retention: retentionFlag(cmd, retention), noDetect: noDetect, log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
 			if err != nil {
 				return err
 			}
@@ -45,13 +47,13 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				fmt.Fprintf(cmd.ErrOrStderr(), "spoor: proxy on http://%s → %s, store %s\n", w.Addr(), upstream, path)
 				waitHeadless(cmd.Context(), runFor)
 			} else {
-				runErr = w.runTUI(cmd.Context(), fmt.Sprintf("spoor proxy · %s → %s", w.Addr(), upstream))
+				runErr = runTUI(cmd.Context(), w, fmt.Sprintf("spoor proxy · %s → %s", w.Addr(), upstream))
 			}
-			if err := w.stop(); err != nil {
+			if err := w.Close(); err != nil {
 				return err
 			}
 			if noTUI {
-				w.summary(cmd.ErrOrStderr(), path)
+				summary(cmd.ErrOrStderr(), w, path)
 			}
 			return runErr
 		},

@@ -1,4 +1,4 @@
-package main
+package workstation
 
 import (
 	"errors"
@@ -8,29 +8,23 @@ import (
 	"github.com/spoorhq/spoor/ingest"
 )
 
-// contextEditor lets the TUI's context editor read and save the context
-// parameters of a running capture. A save records them in the store's
-// configuration and switches the live analysis to them between two
-// commits, so exchanges captured from then on carry them; stored exchanges
-// keep the context they were captured with.
-type contextEditor struct{ w *workstation }
-
-// Context returns the configured parameters and whether credentials are
-// stored hashed, from the configuration saved in the store.
-func (c contextEditor) Context() ([]engine.ContextParam, bool, error) {
-	cfg, _, err := effectiveConfig("", c.w.store, nil)
+// Context returns the configured context parameters and whether
+// credentials are stored hashed, from the configuration saved in the store.
+func (w *Workstation) Context() ([]engine.ContextParam, bool, error) {
+	cfg, _, err := EffectiveConfig("", w.store, nil)
 	if err != nil {
 		return nil, false, err
 	}
 	return cfg.Context, cfg.Secrets != engine.SecretsClear, nil
 }
 
-// Save validates the saved configuration with these parameters, then
-// records it and analyses later traffic with it.
-func (c contextEditor) Save(params []engine.ContextParam, hashSecrets bool) error {
-	c.w.configMu.Lock()
-	defer c.w.configMu.Unlock()
-	cfg, _, err := effectiveConfig("", c.w.store, nil)
+// SetContext validates the saved configuration with these parameters and
+// credential policy, then records it and analyses later traffic with it
+// (see Reconfigure).
+func (w *Workstation) SetContext(params []engine.ContextParam, hashSecrets bool) error {
+	w.configMu.Lock()
+	defer w.configMu.Unlock()
+	cfg, _, err := EffectiveConfig("", w.store, nil)
 	if err != nil {
 		return err
 	}
@@ -42,15 +36,21 @@ func (c contextEditor) Save(params []engine.ContextParam, hashSecrets bool) erro
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	return c.w.reconfigure(cfg)
+	return w.reconfigure(cfg)
 }
 
-// reconfigure switches the capture to cfg's context parameters between
+// Reconfigure switches the capture to cfg's context parameters between
 // two commits, and saves cfg then: exchanges captured from then on carry
 // the new context, stored ones keep theirs. The analyzer is changed in
 // place (Analyzer.SetContext), so open sessions, their part numbers and
 // every detector's state (abuse, MCP, GraphQL) carry on.
-func (w *workstation) reconfigure(cfg engine.Config) error {
+func (w *Workstation) Reconfigure(cfg engine.Config) error {
+	w.configMu.Lock()
+	defer w.configMu.Unlock()
+	return w.reconfigure(cfg)
+}
+
+func (w *Workstation) reconfigure(cfg engine.Config) error {
 	err := w.pipeline.Do(func(a *engine.Analyzer) (*engine.Analyzer, error) {
 		// Saved first: if the store refuses it, the capture keeps the
 		// context it had.

@@ -1,15 +1,15 @@
-package main
+package workstation
 
 import (
 	"bytes"
 	"crypto/rand"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/spoorhq/spoor/store"
 )
@@ -40,7 +40,7 @@ func TestExchangesLandInStore(t *testing.T) {
 	defer upstream.Close()
 
 	db := filepath.Join(t.TempDir(), "capture.db")
-	w, err := startWorkstation(workstationConfig{dbPath: db, upstream: upstream.URL, listen: "127.0.0.1:0", log: slog.New(slog.DiscardHandler)})
+	w, err := Open(Options{Store: db, Upstream: upstream.URL, Listen: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestExchangesLandInStore(t *testing.T) {
 	if string(body) != "chunk 0\nchunk 1\nchunk 2\n" {
 		t.Errorf("chunked answered %q", body)
 	}
-	if err := w.stop(); err != nil {
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 
@@ -100,5 +100,17 @@ func TestExchangesLandInStore(t *testing.T) {
 	}
 	if string(chunked.RespBody.Data) != "chunk 0\nchunk 1\nchunk 2\n" || chunked.Status != 200 {
 		t.Errorf("chunked exchange: status %d, body %q", chunked.Status, chunked.RespBody.Data)
+	}
+}
+
+// waitFor polls ok until it holds, failing the test after d.
+func waitFor(t *testing.T, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -1,9 +1,8 @@
-package main
+package workstation
 
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -26,14 +25,14 @@ func TestRegroupWhileCapturing(t *testing.T) {
 	}))
 	defer upstream.Close()
 	db := filepath.Join(t.TempDir(), "live.db")
-	w, err := startWorkstation(workstationConfig{dbPath: db, upstream: upstream.URL, listen: "127.0.0.1:0", log: slog.New(slog.DiscardHandler)})
+	w, err := Open(Options{Store: db, Upstream: upstream.URL, Listen: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	stopped := false
 	defer func() {
 		if !stopped {
-			w.stop()
+			w.Close()
 		}
 	}()
 	// Three actors on one address: cookies tell them apart, and two of
@@ -76,7 +75,7 @@ func TestRegroupWhileCapturing(t *testing.T) {
 	during.Add(1)
 	go func() { defer during.Done(); send(15) }() // traffic while the history is regrouped
 	var calls int
-	if err := w.regroup(context.Background(), cfg, func(done, total int) { calls++ }); err != nil {
+	if err := w.Regroup(context.Background(), cfg, func(done, total int) { calls++ }); err != nil {
 		t.Fatal(err)
 	}
 	during.Wait()
@@ -85,7 +84,7 @@ func TestRegroupWhileCapturing(t *testing.T) {
 	if calls == 0 {
 		t.Error("regroup reported no progress")
 	}
-	if err := w.stop(); err != nil {
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	stopped = true
@@ -121,11 +120,11 @@ func TestRegroupWhileCapturing(t *testing.T) {
 
 	// Regrouping the store again with the same configuration is a fixed
 	// point: the live regroup grouped everything as a full one does.
-	a, err := newAnalyzer(cfg, st.Secret())
+	a, err := NewAnalyzer(cfg, st.Secret())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Regroup(context.Background(), analysisGrouper{a}, store.RegroupOptions{}); err != nil {
+	if err := st.Regroup(context.Background(), Grouper{a}, store.RegroupOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	after, err := st.Sessions(0)

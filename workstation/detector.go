@@ -1,4 +1,4 @@
-package main
+package workstation
 
 import (
 	"context"
@@ -10,32 +10,9 @@ import (
 	"time"
 
 	"github.com/spoorhq/spoor/engine"
-	"github.com/spoorhq/spoor/engine/abuse"
 	"github.com/spoorhq/spoor/engine/detect"
-	"github.com/spoorhq/spoor/engine/gql"
-	"github.com/spoorhq/spoor/engine/mcp"
 	"github.com/spoorhq/spoor/ingest"
 )
-
-// newAnalyzer builds the analysis every path into the store runs (the
-// proxy, the demo, imports): grouping, context and flows from cfg, then the
-// observers that judge each session as it grows: MCP signals, GraphQL
-// checks and the abuse verdicts, last, because they read what the others
-// recorded.
-func newAnalyzer(cfg engine.Config, secret []byte) (*engine.Analyzer, error) {
-	a, err := engine.NewAnalyzerFromConfig(cfg, engine.NewHasher(secret))
-	if err != nil {
-		return nil, err
-	}
-	abuseCfg := abuse.DefaultConfig()
-	abuseCfg.Logins = cfg.Logins
-	verdicts, err := abuse.NewTracker(abuseCfg)
-	if err != nil {
-		return nil, fmt.Errorf("abuse detection: %w", err)
-	}
-	a.Use(mcp.NewTracker(mcp.Options{}), gql.NewInspector(gql.Options{}), verdicts)
-	return a, nil
-}
 
 // attackDetector runs both detection tiers on each clear exchange: tier 1
 // (libinjection and spoor's fast checks) on all of them as they arrive,
@@ -80,10 +57,6 @@ func importDetection() detectPolicy { return detectPolicy{partialHeaders: true} 
 // cycle tier 2 takes is the proxy's: at 5% of a core it cost about 8% of
 // spoor's samples under bench/detect.sh's load (perf), so 2%.
 const crsFloor = 0.02
-
-// noDetectHelp is the help of --no-detect, which spoor proxy and spoor demo
-// share.
-const noDetectHelp = "turn attack tagging off: no libinjection, no Core Rule Set, no attack tags; exchanges are still stored, grouped into sessions and judged for abuse"
 
 // newAttackDetector builds the detector once. The Core Rule Set takes a
 // third of a second of CPU to load, so it loads in the background while

@@ -1,0 +1,206 @@
+package workstation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/spoorhq/spoor/capture/importer"
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/ingest"
+	"github.com/spoorhq/spoor/store"
+)
+
+// ImportOptions configure an Importer.
+type ImportOptions struct {
+	// Store is the path of the store file.
+	Store string
+	// ConfigFile is an analysis configuration to group with, saved in
+	// the store; empty runs with the store's, else the defaults.
+	ConfigFile string
+	// Format says how the files are read.
+	Format importer.Options
+	// NoDetect imports without attack tags.
+	NoDetect bool
+	// Log receives the detector's events; nil discards them.
+	Log *slog.Logger
+}
+
+// Importer imports files one after another into one store with one
+// analyzer, so that sessions continue from one file to the next, and from
+// a capture before them: readers → detection → analysis → store, as a
+// capture, with both detection tiers on every exchange.
+type Importer struct {
+	store    *store.Store
+	analyzer *engine.Analyzer
+	attacks  *attackDetector // nil with NoDetect
+	format   importer.Options
+}
+
+// OpenImport opens the store and builds the analysis (the configuration
+// file's, saved, else the store's) and the detector; Close closes the
+// store.
+func OpenImport(opts ImportOptions) (*Importer, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	st, err := store.Open(opts.Store, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	im, err := newImporter(st, opts)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return im, nil
+}
+
+func newImporter(st *store.Store, opts ImportOptions) (*Importer, error) {
+	cfg, _, err := EffectiveConfig(opts.ConfigFile, st, nil)
+	if err != nil {
+		return nil, err
+	}
+	if opts.ConfigFile != "" {
+		if err := saveConfig(st, cfg); err != nil {
+			return nil, err
+		}
+	}
+	im := &Importer{store: st, format: opts.Format}
+	if im.analyzer, err = continueSessions(st, cfg); err != nil {
+		return nil, err
+	}
+	if !opts.NoDetect {
+		if im.attacks, err = newAttackDetector(opts.Log, importDetection()); err != nil {
+			return nil, err
+		}
+	}
+	return im, nil
+}
+
+// Close closes the store.
+func (im *Importer) Close() error { return im.store.Close() }
+
+// ImportResult is what importing one source did.
+type ImportResult struct {
+	// Skipped is true when a source with the same content was imported
+	// before; Previous records that import, and nothing else is set.
+	Skipped  bool
+	Previous store.ImportRecord
+	// Stats are the reader's counts; Committed how many exchanges were
+	// kept (the others were outside the configured scope).
+	Stats     importer.Stats
+	Committed int
+	// Detect is false with NoDetect. Tagged counts the exchanges that
+	// got attack tags, Tier2 those the Core Rule Set checked.
+	Detect        bool
+	Tagged, Tier2 uint64
+}
+
+// ErrNothingImported is returned when a source had lines but none parsed.
+var ErrNothingImported = errors.New("no line could be imported")
+
+// Imported reports whether a source with src's content was imported
+// before, and that import's record.
+func (im *Importer) Imported(src *Source) (store.ImportRecord, bool, error) {
+	return im.store.Imported(src.Hash())
+}
+
+// Import imports src unless a source with the same content was imported
+// before, and records it as imported. onCommit, if not nil, receives each
+// commit's count as it happens, for a progress display. An interrupted
+// import keeps what it committed (context.Canceled, with Committed set)
+// and does not record src.
+func (im *Importer) Import(ctx context.Context, src *Source, onCommit func(n int)) (ImportResult, error) {
+	var res ImportResult
+	if rec, done, err := im.Imported(src); err != nil || done {
+		return ImportResult{Skipped: done, Previous: rec}, err
+	}
+	var tier2, tagged uint64
+	if im.attacks != nil {
+		res.Detect = true
+		tier2, tagged = im.attacks.Stats().Tier2, im.attacks.tagged.Load()
+	}
+	stats, err := im.run(ctx, src, func(n int) {
+		res.Committed += n
+		if onCommit != nil {
+			onCommit(n)
+		}
+	})
+	res.Stats = stats
+	if im.attacks != nil {
+		res.Tagged, res.Tier2 = im.attacks.tagged.Load()-tagged, im.attacks.Stats().Tier2-tier2
+	}
+	if err != nil {
+		return res, err
+	}
+	if stats.Exchanges == 0 && stats.Bad > 0 {
+		return res, fmt.Errorf("%w (first: %s)", ErrNothingImported, stats.FirstBad)
+	}
+	err = im.store.RecordImport(store.ImportRecord{
+		Hash: src.Hash(), Name: src.Name(), Format: string(stats.Format),
+		Exchanges: stats.Exchanges, BadLines: stats.Bad, Imported: time.Now(),
+	})
+	return res, err
+}
+
+// importBatch is the number of exchanges an import commits at once: larger
+// batches wrote no fewer pages per exchange in a 300,000-line import and
+// held more memory.
+const importBatch = 10000
+
+// run feeds the source through the detection stage and the analysis
+// pipeline. The channel is ours, so a send may block: an import waits for
+// the store rather than dropping, as the proxy must. The pipeline commits
+// what it holds when the channel is closed, on success and on failure
+// alike.
+func (im *Importer) run(ctx context.Context, src *Source, onCommit func(n int)) (importer.Stats, error) {
+	ch := make(chan *engine.Exchange, 1024)
+	// Nobody watches an import's commits live, so a batch may wait a
+	// second to fill: with the capture's 100 ms bound, analysis filled a
+	// third of each batch in time, and every commit rewrites the pages its
+	// sessions' random ids land on. A slow stream on stdin still commits
+	// every second.
+	opts := ingest.Options{MaxBatch: importBatch, MaxDelay: time.Second, OnCommit: onCommit}
+	pipeline := ingest.NewPipeline(im.analyzer, im.store, opts)
+	// Detection runs between the reader and the analysis, on its own
+	// workers, as in a capture; without a queue before it, the reader
+	// waits for it.
+	var analysed <-chan *engine.Exchange = ch
+	if im.attacks != nil {
+		// Every core: an import has no proxy to leave a core to, and
+		// both tiers examine every exchange.
+		analysed = ingest.DetectStage(ch, im.attacks, runtime.GOMAXPROCS(0), nil)
+	}
+	var pipelineErr error
+	ran := make(chan struct{})     // the pipeline returned
+	stopped := make(chan struct{}) // and the detection stage is drained
+	go func() {
+		defer close(stopped)
+		pipelineErr = pipeline.Run(analysed)
+		close(ran)
+		// A pipeline that failed leaves the stage's output unread: drain
+		// it, so that its workers end once the reader stops.
+		for range analysed {
+		}
+	}()
+	stats, err := importer.Import(ctx, src, im.format, func(x *engine.Exchange) error {
+		select {
+		case ch <- x:
+			return nil
+		case <-ran:
+			return errors.New("the store stopped accepting exchanges")
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(ch)
+	<-stopped
+	if pipelineErr != nil {
+		return stats, pipelineErr
+	}
+	return stats, err
+}

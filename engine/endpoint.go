@@ -114,3 +114,12 @@ func isTokenLike(s string) bool {
 	}
 	return letters && digits
 }
+
+// Template returns the exchange's endpoint template: the analyzer's, or
+// the path's for an exchange stored before the analyzer filled it in.
+func (x *Exchange) Template() string {
+	if x.Endpoint != "" {
+		return x.Endpoint
+	}
+	return Endpoint(x.Path)
+}

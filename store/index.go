@@ -63,7 +63,7 @@ func exchangeIndexes() []exchangeIndex {
 			}
 			return dst
 		}},
-		{"endpoint", func(dst []string, x *engine.Exchange) []string { return append(dst, endpointOf(x)) }},
+		{"endpoint", func(dst []string, x *engine.Exchange) []string { return append(dst, x.Template()) }},
 		{"flow", func(dst []string, x *engine.Exchange) []string { return append(dst, x.Flows...) }},
 		{"attack", func(dst []string, x *engine.Exchange) []string {
 			for _, a := range x.Attacks {
@@ -100,15 +100,6 @@ func sessionIndexes() []sessionIndex {
 
 // statusClassName spells a status class as the filter language does: 4xx.
 func statusClassName(class int) string { return strconv.Itoa(class) + "xx" }
-
-// endpointOf is the analyzer's endpoint template, or the path's for an
-// exchange stored before the analyzer filled it.
-func endpointOf(x *engine.Exchange) string {
-	if x.Endpoint != "" {
-		return x.Endpoint
-	}
-	return engine.Endpoint(x.Path)
-}
 
 func exchangeIndexBucket(field string) string { return "x:" + field }
 func sessionIndexBucket(field string) string  { return "s:" + field }

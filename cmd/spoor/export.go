@@ -2,14 +2,10 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -60,32 +56,10 @@ Credentials (Authorization, Cookie, Set-Cookie) and hashed context values are ex
 	return cmd
 }
 
-// sessionExport is what an exporter writes: a session and its requests,
-// whose bodies are loaded one request at a time by the formats that show
-// them, so that a long session does not sit in memory with its bodies.
-type sessionExport struct {
-	store    *store.Store
-	session  engine.Session
-	requests []engine.Exchange
-}
-
-// withBodies calls fn with each request and its bodies, in order.
-func (e *sessionExport) withBodies(fn func(x *engine.Exchange) error) error {
-	for _, r := range e.requests {
-		x, err := e.store.Exchange(r.ID)
-		if err != nil {
-			return err
-		}
-		if err := fn(&x); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // writeSession loads a session and its requests and writes them with
-// write: spoor export and the TUI's e share it.
-func writeSession(w io.Writer, st *store.Store, sessionID string, write exportFunc) error {
+// write: spoor export and the TUI's e share it. Bodies are read one
+// request at a time, for the formats that show them.
+func writeSession(w io.Writer, st *store.Store, sessionID string, write export.Func) error {
 	s, err := st.Session(sessionID)
 	if err != nil {
 		return err
@@ -94,79 +68,30 @@ func writeSession(w io.Writer, st *store.Store, sessionID string, write exportFu
 	if err != nil {
 		return err
 	}
-	if err := write(w, &sessionExport{store: st, session: s, requests: xs}); err != nil {
+	each := func(fn func(x *engine.Exchange) error) error {
+		for _, r := range xs {
+			x, err := st.Exchange(r.ID)
+			if err != nil {
+				return err
+			}
+			if err := fn(&x); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := write(w, &export.Session{Session: s, Requests: xs, Each: each}); err != nil {
 		return fmt.Errorf("export session %s: %w", sessionID, err)
 	}
 	return nil
 }
 
-type exportFunc func(w io.Writer, e *sessionExport) error
-
-func exporter(format string) (exportFunc, error) {
-	switch strings.ToLower(format) {
-	case "har":
-		return writeHAR, nil
-	case "curl":
-		return writeCurl, nil
-	case "csv":
-		return writeCSV, nil
-	case "json":
-		return writeExportJSON, nil
+// exporter is export.Exporter with a bad format reported as a mistake on
+// the command line.
+func exporter(format string) (export.Func, error) {
+	write, err := export.Exporter(format)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("invalid --format %q: want %s", format, strings.Join(export.Formats(), ", "))}
 	}
-	return nil, usageError{fmt.Errorf("invalid --format %q: want har, curl, csv or json", format)}
-}
-
-// writeHAR writes the session as HAR 1.2 with its bodies.
-func writeHAR(w io.Writer, e *sessionExport) error {
-	return export.WriteHAR(w, e.withBodies)
-}
-
-// writeCurl writes one curl command per request: export.WriteCurl, whose
-// commands are the ones the TUI's y copies.
-func writeCurl(w io.Writer, e *sessionExport) error {
-	return export.WriteCurl(w, e.session, len(e.requests), e.withBodies)
-}
-
-// writeExportJSON writes {"session": ..., "requests": [...]} with the
-// fields of spoor sessions --json and spoor requests --json.
-func writeExportJSON(w io.Writer, e *sessionExport) error {
-	out := struct {
-		Session  sessionJSON   `json:"session"`
-		Requests []requestJSON `json:"requests"`
-	}{Session: toSessionJSON(e.session), Requests: make([]requestJSON, len(e.requests))}
-	for i, x := range e.requests {
-		out.Requests[i] = toRequestJSON(x)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
-}
-
-// csvColumns are the fields of spoor requests --json, in its order.
-func csvColumns() []string {
-	return []string{"id", "session_id", "time", "method", "host", "path", "endpoint", "query", "status", "duration_ms", "req_bytes", "resp_bytes", "client_ip", "attacks", "context", "error"}
-}
-
-// writeCSV writes one row per request. Attacks and context, which are
-// lists and maps, are JSON text in their cells.
-func writeCSV(w io.Writer, e *sessionExport) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvColumns()); err != nil {
-		return err
-	}
-	for _, x := range e.requests {
-		r := toRequestJSON(x)
-		attacks, _ := json.Marshal(r.Attacks)
-		context, _ := json.Marshal(r.Context)
-		row := []string{
-			strconv.FormatUint(r.ID, 10), r.SessionID, r.Time.Format(time.RFC3339Nano), r.Method, r.Host, r.Path, r.Endpoint, r.Query,
-			strconv.Itoa(r.Status), strconv.FormatFloat(r.DurationMS, 'f', -1, 64), strconv.FormatInt(r.ReqBytes, 10), strconv.FormatInt(r.RespBytes, 10),
-			r.ClientIP, string(attacks), string(context), r.Error,
-		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return write, nil
 }

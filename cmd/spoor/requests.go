@@ -11,6 +11,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -55,9 +56,9 @@ func newRequestsCommand(g *globalFlags) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if format != formatTable {
-				items := make([]requestJSON, len(xs))
+				items := make([]export.RequestJSON, len(xs))
 				for i, x := range xs {
-					items[i] = toRequestJSON(x)
+					items[i] = export.NewRequestJSON(x)
 				}
 				return writeJSON(out, format, items)
 			}

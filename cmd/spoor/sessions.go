@@ -12,6 +12,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -56,9 +57,9 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if format != formatTable {
-				items := make([]sessionJSON, len(sessions))
+				items := make([]export.SessionJSON, len(sessions))
 				for i, s := range sessions {
-					items[i] = toSessionJSON(s)
+					items[i] = export.NewSessionJSON(s)
 				}
 				return writeJSON(out, format, items)
 			}

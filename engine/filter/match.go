@@ -155,7 +155,7 @@ func (f *Filter) sessionVerdict(t *term, s *engine.Session, xs []engine.Exchange
 			return unknown // an endpoint might have matched
 		}
 		for i := range xs {
-			if t.matchFuzzy([]string{endpointOf(&xs[i])}) {
+			if t.matchFuzzy([]string{xs[i].Template()}) {
 				return yes
 			}
 		}
@@ -192,7 +192,7 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 	case fieldPath:
 		return verdictOf(t.matchText(x.Path))
 	case fieldEndpoint:
-		return verdictOf(t.matchText(endpointOf(x)))
+		return verdictOf(t.matchText(x.Template()))
 	case fieldStatus:
 		return verdictOf(t.matchStatus(x.Status))
 	case fieldAttack:
@@ -232,22 +232,13 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 	case fieldUntil:
 		return t.matchBound(x.Start, f.now, false)
 	case fieldText:
-		texts := []string{x.Path, endpointOf(x), x.ClientIP, x.UserAgent()}
+		texts := []string{x.Path, x.Template(), x.ClientIP, x.UserAgent()}
 		if s != nil {
 			texts = append(texts, s.Actor, s.User)
 		}
 		return verdictOf(t.matchFuzzy(texts))
 	}
 	return unknown
-}
-
-// endpointOf is the exchange's templated path, computed for an exchange the
-// analyzer has not labelled.
-func endpointOf(x *engine.Exchange) string {
-	if x.Endpoint != "" {
-		return x.Endpoint
-	}
-	return engine.Endpoint(x.Path)
 }
 
 func cutLast(s string, sep byte) (before, after string, found bool) {

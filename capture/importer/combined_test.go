@@ -2,7 +2,6 @@ package importer
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"os"
@@ -79,48 +78,6 @@ func assertExchange(t *testing.T, got, want *engine.Exchange) {
 		if got.ReqHeaders[i] != want.ReqHeaders[i] {
 			t.Errorf("request headers %v, want %v", got.ReqHeaders, want.ReqHeaders)
 		}
-	}
-}
-
-// accessLog is testdata/access.log: 161 lines of a combined log written for
-// these tests, one of them a 408 with no request line.
-const accessLogLines = 161
-
-// TestAccessLogFixture imports testdata/access.log gzip compressed (its
-// format detected) and checks that every line is accounted for and that
-// exchanges come out in time order. The same check over the shared
-// 10,000-line log is cmd/spoor-corpus-check's, run by make eval.
-func TestAccessLogFixture(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "access.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	var last time.Time
-	outOfOrder := 0
-	st, err := Import(context.Background(), &gz, Options{}, func(x *engine.Exchange) error {
-		if x.Start.Before(last) {
-			outOfOrder++
-		}
-		last = x.Start
-		if x.ClientIP == "" || x.Method == "" || x.Path == "" || x.Status == 0 {
-			t.Errorf("incomplete exchange %+v", x)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Format != FormatCombined || st.Exchanges != accessLogLines-1 || st.Bad != 1 || st.FirstBad == nil || st.FirstBad.Line != 92 {
-		t.Errorf("stats = %+v (first bad %v), want %d lines of combined with line 92 bad", st, st.FirstBad, accessLogLines)
-	}
-	if outOfOrder != 0 || st.Reordered != 0 {
-		t.Errorf("%d exchanges out of order (%d beyond the window)", outOfOrder, st.Reordered)
 	}
 }
 

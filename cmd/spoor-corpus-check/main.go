@@ -27,9 +27,9 @@ type check struct {
 // allChecks lists the checks in the order they run.
 func allChecks() []check {
 	return []check{
-		{name: "har", needs: []string{"har-mitmproxy"}, run: checkHAR},
+		{name: "har", needs: []string{harPath}, run: checkHAR},
 		{name: "access-log", needs: []string{accessLogPath}, run: checkAccessLog},
-		{name: "graphql", needs: []string{gqlParserPath, gqlValidatorPath("NoSchemaIntrospectionCustomRule"), gqlValidatorPath("MaxIntrospectionDepthRule"), gqlValidatorPath("NoFragmentCyclesRule")}, run: checkGraphQL},
+		{name: "graphql", needs: gqlNeeds(), run: checkGraphQL},
 		{name: "mcp", needs: []string{mcpConformancePath}, run: checkMCP},
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/export"
+	"github.com/spoorhq/spoor/internal/conformance"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -61,26 +62,7 @@ func storedExchanges(t *testing.T, db string) ([]engine.Exchange, []engine.Sessi
 
 // mitmFlow is the part of mitmproxy's expected parse result of a HAR file
 // that an exchange is compared with.
-type mitmFlow struct {
-	Request struct {
-		Method         string      `json:"method"`
-		Scheme         string      `json:"scheme"`
-		Host           string      `json:"host"`
-		Port           int         `json:"port"`
-		Path           string      `json:"path"`
-		Headers        [][2]string `json:"headers"`
-		ContentLength  int         `json:"contentLength"`
-		ContentHash    string      `json:"contentHash"`
-		TimestampStart float64     `json:"timestamp_start"`
-		TimestampEnd   float64     `json:"timestamp_end"`
-	} `json:"request"`
-	Response struct {
-		StatusCode    int         `json:"status_code"`
-		Headers       [][2]string `json:"headers"`
-		ContentLength int         `json:"contentLength"`
-		ContentHash   string      `json:"contentHash"`
-	} `json:"response"`
-}
+type mitmFlow = conformance.ExpectedFlow
 
 // TestImportHARFixtures runs `spoor import` on every HAR file of
 // testdata/har (written for the tests, with expected flows in mitmproxy's
@@ -97,12 +79,8 @@ func TestImportHARFixtures(t *testing.T) {
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".har")
 		t.Run(name, func(t *testing.T) {
-			var want []mitmFlow
-			b, err := os.ReadFile(filepath.Join(dir, name+".expected-flows.json"))
+			want, err := conformance.ReadExpectedFlows(filepath.Join(dir, name+".expected-flows.json"))
 			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(b, &want); err != nil {
 				t.Fatal(err)
 			}
 			db := filepath.Join(t.TempDir(), "har.db")

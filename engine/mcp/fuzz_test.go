@@ -19,7 +19,7 @@ func FuzzMCP(f *testing.F) {
 	f.Add([]byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"q":"x`), []byte(`{"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"search","inputSchema":{"properties":{"q":{"type":7}},"required":"q"}}]}}`), []byte(`{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}`), false)
 	f.Add([]byte(initialize), []byte(`[]`), []byte(initResult), false)
 	for _, seq := range loadSequences(f) {
-		for _, m := range seq.client {
+		for _, m := range seq.Client {
 			f.Add([]byte(m), []byte(toolsOf), []byte(`{}`), false)
 		}
 	}
@@ -63,7 +63,7 @@ func FuzzSSE(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbf: comment\rdata: a\rdata: b\r\rdata: cut"))
 	f.Add([]byte("data\nid: \x00\nretry: 10\n\n:\n\n"))
 	for _, seq := range loadSequences(f) {
-		for _, m := range seq.server {
+		for _, m := range seq.Server {
 			f.Add([]byte("id: 1\nevent: message\ndata: " + string(m) + "\n\n"))
 		}
 	}

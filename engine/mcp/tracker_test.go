@@ -10,6 +10,9 @@ import (
 	"github.com/spoorhq/spoor/engine"
 )
 
+// t0 starts every timeline.
+var t0 = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
 // call is one MCP POST of a test: a body, the answer, and who sends it.
 type call struct {
 	at        time.Duration

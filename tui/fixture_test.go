@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/store"
 )
 
 // at is a time on the fixed fixture day, so that goldens never depend on
@@ -54,6 +56,28 @@ func (f *fakeSource) Sessions(limit int) ([]engine.Session, error) {
 		list = list[:limit]
 	}
 	return list, nil
+}
+
+// SessionsPage pages Sessions(0) by position: the token is the index of
+// the next session.
+func (f *fakeSource) SessionsPage(token store.PageToken, limit int) ([]engine.Session, store.PageToken, error) {
+	all, err := f.Sessions(0)
+	if err != nil {
+		return nil, "", err
+	}
+	from := 0
+	if token != "" {
+		if from, err = strconv.Atoi(string(token)); err != nil {
+			return nil, "", err
+		}
+	}
+	from = min(from, len(all))
+	to := min(from+limit, len(all))
+	var next store.PageToken
+	if to < len(all) {
+		next = store.PageToken(strconv.Itoa(to))
+	}
+	return all[from:to], next, nil
 }
 
 func (f *fakeSource) Requests(sessionID string) ([]engine.Exchange, error) {

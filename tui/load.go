@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
 	"github.com/spoorhq/spoor/export"
+	"github.com/spoorhq/spoor/query"
 	"github.com/spoorhq/spoor/tui/detail"
 	"github.com/spoorhq/spoor/tui/sparkline"
 )
@@ -26,12 +28,10 @@ const (
 	// one page of the most recently active sessions and grows a page at a
 	// time as the cursor nears its end, so the model never holds the store.
 	sessionLimit = 1000
-	// filterScan bounds how many of the newest sessions a filter reads,
-	// and requestScan how many of those may need their requests read
-	// (for path or endpoint terms), so that a filter on a huge store
-	// answers in bounded time.
-	filterScan  = 100_000
-	requestScan = 2_000
+	// filterScan bounds how many sessions a filter judges for a page of
+	// the list, so that a filter on a huge store answers in bounded time;
+	// the query's stats say when it cut the list short.
+	filterScan = 100_000
 	// activityBuckets is the resolution of a session row's sparkline.
 	activityBuckets = 24
 	// activityMaxRequests skips sparklines of sessions too large to read
@@ -55,6 +55,9 @@ type sessionsLoadedMsg struct {
 	sessions []engine.Session
 	gen      uint64
 	limit    int
+	// stats say what the query read, and whether its bound cut the list
+	// short.
+	stats query.Stats
 }
 
 // requestsLoadedMsg carries one session's requests. asOf is the session's
@@ -95,42 +98,18 @@ type errMsg struct {
 	err error
 }
 
-// loadSessions reads a page-grown window of sessions; with a filter it
-// reads further and keeps only the sessions that match.
+// loadSessions reads a page-grown window of the sessions f matches, newest
+// first, through the query layer the CLI uses. With a filter it judges at
+// most filterScan sessions a page, and the message says when that bound
+// cut the list short.
 func loadSessions(src SessionSource, limit int, f *filter.Filter, gen uint64) tea.Cmd {
 	return func() tea.Msg {
-		if f == nil || f.Empty() {
-			list, err := src.Sessions(limit)
-			if err != nil {
-				return errMsg{fmt.Errorf("load sessions: %w", err)}
-			}
-			return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit}
-		}
-		all, err := src.Sessions(filterScan)
+		opts := query.Options{Filter: f, Limit: limit, MaxScan: filterScan * max(1, limit/sessionLimit)}
+		list, stats, err := query.CollectSessions(context.Background(), src, opts)
 		if err != nil {
 			return errMsg{fmt.Errorf("load sessions: %w", err)}
 		}
-		out := make([]engine.Session, 0, min(len(all), limit))
-		read := 0
-		for i := range all {
-			s := &all[i]
-			ok := f.MatchSession(s)
-			if !ok && f.NeedsRequests() && read < requestScan {
-				read++
-				xs, err := src.Requests(s.ID)
-				if err != nil {
-					return errMsg{fmt.Errorf("load requests of session %s: %w", s.ID, err)}
-				}
-				ok = f.MatchSessionRequests(s, xs)
-			}
-			if ok {
-				out = append(out, *s)
-				if len(out) == limit {
-					break
-				}
-			}
-		}
-		return sessionsLoadedMsg{sessions: out, gen: gen, limit: limit}
+		return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit, stats: stats}
 	}
 }
 

@@ -29,7 +29,7 @@ func Requests(ctx context.Context, ix Indexed, opts RequestOptions, yield func(e
 		q.sessions[s.ID] = &s
 		q.stats.Total = s.Requests
 	} else {
-		n, _, err := ix.Count()
+		n, err := ix.ExchangeCount()
 		if err != nil {
 			return q.stats, fmt.Errorf("count requests: %w", err)
 		}

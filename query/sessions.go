@@ -15,9 +15,9 @@ import (
 // pageSize is how many sessions or requests one read asks the source for.
 const pageSize = 256
 
-// walkShare is the share of the store's sessions above which candidates
-// are found faster by walking the last-seen order and testing membership
-// than by reading them one by one and sorting.
+// walkShare is, for a query without a limit, the share of the store above
+// which candidates are found faster by walking the last-seen order and
+// testing membership than by reading them one by one and sorting.
 const walkShare = 8
 
 // Sessions calls yield with the sessions opts selects, in opts.Sort order
@@ -31,12 +31,12 @@ func Sessions(ctx context.Context, src Source, opts Options, yield func(engine.S
 	q := sessionQuery{ctx: ctx, src: src, opts: opts, f: opts.filter(), stats: Stats{Candidates: -1, Total: -1}}
 	ix, indexed := src.(Indexed)
 	var p plan[string]
+	exchanges := 0
 	if indexed {
-		_, n, err := ix.Count()
-		if err != nil {
-			return q.stats, fmt.Errorf("count sessions: %w", err)
+		var err error
+		if exchanges, err = ix.ExchangeCount(); err != nil {
+			return q.stats, fmt.Errorf("count exchanges: %w", err)
 		}
-		q.stats.Total = n
 		if p, err = planSessions(ix, q.f); err != nil {
 			return q.stats, fmt.Errorf("plan filter: %w", err)
 		}
@@ -48,7 +48,7 @@ func Sessions(ctx context.Context, src Source, opts Options, yield func(engine.S
 	q.yield = yield
 	var err error
 	switch {
-	case opts.Sort == ByLastSeen && (!p.planned() || len(p.ids)*walkShare > q.stats.Total):
+	case opts.Sort == ByLastSeen && (!p.planned() || walkFaster(len(p.ids), opts.Limit, exchanges)):
 		err = q.walk(p)
 	case p.planned():
 		err = q.sorted(ix, func(visit func(*engine.Session) bool) error {
@@ -70,7 +70,23 @@ func Sessions(ctx context.Context, src Source, opts Options, yield func(engine.S
 	default:
 		err = q.sorted(ix, q.pages)
 	}
+	if err == nil && q.stats.Partial && indexed {
+		// Only a cut result needs the total, to say what it is a part of.
+		_, q.stats.Total, err = ix.Count()
+	}
 	return q.stats, err
+}
+
+// walkFaster reports whether walking the last-seen order to the limit
+// reads fewer sessions than reading the candidates by id: the walk reads
+// about limit / share sessions, where share is the candidates' part of the
+// store, and the exchange count bounds the session count from above
+// (counting sessions walks an index).
+func walkFaster(candidates, limit, exchanges int) bool {
+	if limit <= 0 {
+		return candidates*walkShare > exchanges
+	}
+	return candidates*candidates > limit*exchanges
 }
 
 // CollectSessions runs Sessions and returns its results.

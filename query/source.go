@@ -26,6 +26,9 @@ type Indexed interface {
 	SessionsByID(ids []string) ([]engine.Session, error)
 	ExchangesByID(ids []uint64) ([]engine.Exchange, error)
 	ExchangesPage(after uint64, limit int) ([]engine.Exchange, error)
+	// ExchangeCount is cheap; Count walks the session ids, so a query
+	// counts sessions only to report a partial result.
+	ExchangeCount() (int, error)
 	Count() (exchanges, sessions int, err error)
 }
 

@@ -193,6 +193,17 @@ func (f *fakeSource) add(a actor, reqs ...req) {
 		s.RespBytes += x.RespBody.Size
 		s.Latency += x.Duration
 	}
+	// The activity buckets count from the first request, which an
+	// out-of-order request moves: replay them all in time order.
+	xs := slices.Clone(f.requests[a.id])
+	slices.SortStableFunc(xs, func(a, b engine.Exchange) int { return a.Start.Compare(b.Start) })
+	s.Activity, s.Endpoints = engine.Activity{}, nil
+	for i := range xs {
+		s.Activity.Add(xs[i].Start.Sub(s.FirstSeen), xs[i].Status)
+		if e := engine.Endpoint(xs[i].Path); len(s.Endpoints) < 16 && !slices.Contains(s.Endpoints, e) {
+			s.Endpoints = append(s.Endpoints, e)
+		}
+	}
 }
 
 var errDiskOnFire = errors.New("read spoor.db: input/output error\nbucket sessions unreadable")

@@ -34,9 +34,6 @@ const (
 	filterScan = 100_000
 	// activityBuckets is the resolution of a session row's sparkline.
 	activityBuckets = 24
-	// activityMaxRequests skips sparklines of sessions too large to read
-	// for a picture.
-	activityMaxRequests = 20_000
 )
 
 // RefreshMsg tells the TUI that the store has new data. The command that
@@ -150,57 +147,29 @@ func copyCurl(src SessionSource, id uint64) tea.Cmd {
 	}
 }
 
-// loadActivity reads the requests of the sessions on screen for their
-// sparklines, in one command so that a screenful costs one frame.
-func loadActivity(src SessionSource, list []engine.Session) tea.Cmd {
+// loadActivity draws the sparklines of the sessions on screen from their
+// summaries' activity buckets; it reads no requests, so a screenful costs
+// no I/O at all. It stays a command so that a later source may read.
+func loadActivity(list []engine.Session) tea.Cmd {
 	return func() tea.Msg {
 		rows := make([]activity, 0, len(list))
-		for _, s := range list {
-			a, err := activityOf(src, s)
-			if err != nil {
-				return errMsg{err}
-			}
-			rows = append(rows, a)
+		for i := range list {
+			rows = append(rows, activityOf(&list[i]))
 		}
 		return activityLoadedMsg{rows: rows}
 	}
 }
 
-// activityOf reads a session's requests over its lifetime with errors
-// (5xx and no response) marked. The endpoints it saw join the fuzzy
-// search.
-func activityOf(src SessionSource, s engine.Session) (activity, error) {
-	{
-		if s.Requests > activityMaxRequests {
-			return activity{sessionID: s.ID}, nil
-		}
-		xs, err := src.Requests(s.ID)
-		if err != nil {
-			return activity{}, fmt.Errorf("load requests of session %s: %w", s.ID, err)
-		}
-		times := make([]time.Time, len(xs))
-		errs := make([]bool, len(xs))
-		seen := map[string]bool{}
-		var endpoints []string
-		for i := range xs {
-			times[i] = xs[i].Start
-			c := engine.StatusClass(xs[i].Status)
-			errs[i] = c == 5 || c == 0
-			e := xs[i].Endpoint
-			if e == "" {
-				e = xs[i].Path
-			}
-			if !seen[e] && len(endpoints) < 64 {
-				seen[e] = true
-				endpoints = append(endpoints, e)
-			}
-		}
-		return activity{
-			sessionID: s.ID,
-			series:    sparkline.Bucket(activityBuckets, s.FirstSeen, s.LastSeen, times, errs),
-			endpoints: endpoints,
-		}, nil
+// activityOf is a session's requests over its lifetime with errors (5xx
+// and no response) marked, and the endpoints it saw, which join the fuzzy
+// search. A session stored before summaries kept activity has none.
+func activityOf(s *engine.Session) activity {
+	counts, errs := s.Activity.Spread(activityBuckets, s.FirstSeen, s.LastSeen)
+	a := activity{sessionID: s.ID, endpoints: s.Endpoints}
+	if counts != nil {
+		a.series = sparkline.Series{Counts: counts, Errors: errs}
 	}
+	return a
 }
 
 // exportSession renders a session through the command's exporter and

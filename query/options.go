@@ -74,6 +74,10 @@ type Options struct {
 	// MaxScan bounds how many sessions the query judges; 0 means no
 	// bound. A query the bound stops says so in Stats.Partial.
 	MaxScan int
+	// MaxRequestReads bounds how many sessions' requests the query reads
+	// for the terms only requests answer (method, path, endpoint, fuzzy
+	// words); 0 means no bound. Stopping there is also Partial.
+	MaxRequestReads int
 	// Now, when set, is the reference time of the filter's relative
 	// bounds (since:1h); otherwise the filter keeps the one it was parsed
 	// with.
@@ -100,11 +104,13 @@ type Stats struct {
 	Candidates int
 	// Scanned is the number of sessions or requests the filter judged.
 	Scanned int
+	// RequestReads is the number of sessions whose requests were read.
+	RequestReads int
 	// Total is the number of sessions or requests in the store, or -1
 	// when the source cannot count.
 	Total int
-	// Partial is true when MaxScan stopped the query before it had seen
-	// every candidate.
+	// Partial is true when MaxScan or MaxRequestReads stopped the query
+	// before it had judged every candidate.
 	Partial bool
 }
 

@@ -133,3 +133,14 @@ func TestRequestsStreamToTheLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionsBoundRequestReads(t *testing.T) {
+	st := testStore(t, 400)
+	_, stats, err := CollectSessions(context.Background(), st, Options{Filter: mustParse(t, "path:/nowhere"), MaxRequestReads: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stats.Partial || stats.RequestReads != 3 {
+		t.Fatalf("stats %+v: want partial after 3 sessions' requests", stats)
+	}
+}

@@ -141,6 +141,11 @@ func (q *sessionQuery) judge(s *engine.Session) (match, goOn bool) {
 	if !f.NeedsRequests() {
 		return false, true
 	}
+	if q.opts.MaxRequestReads > 0 && q.stats.RequestReads >= q.opts.MaxRequestReads {
+		q.stats.Partial = true
+		return false, false
+	}
+	q.stats.RequestReads++
 	xs, err := q.src.Requests(s.ID)
 	if err != nil {
 		q.err = fmt.Errorf("read requests of session %s: %w", s.ID, err)

@@ -29,9 +29,12 @@ const (
 	// time as the cursor nears its end, so the model never holds the store.
 	sessionLimit = 1000
 	// filterScan bounds how many sessions a filter judges for a page of
-	// the list, so that a filter on a huge store answers in bounded time;
-	// the query's stats say when it cut the list short.
-	filterScan = 100_000
+	// the list, and requestScan how many of those may need their requests
+	// read (for path, endpoint or fuzzy terms), so that a filter on a huge
+	// store answers in bounded time; the query's stats say when either
+	// cut the list short.
+	filterScan  = 100_000
+	requestScan = 2_000
 	// activityBuckets is the resolution of a session row's sparkline.
 	activityBuckets = 24
 )
@@ -101,7 +104,8 @@ type errMsg struct {
 // cut the list short.
 func loadSessions(src SessionSource, limit int, f *filter.Filter, gen uint64) tea.Cmd {
 	return func() tea.Msg {
-		opts := query.Options{Filter: f, Limit: limit, MaxScan: filterScan * max(1, limit/sessionLimit)}
+		pages := max(1, limit/sessionLimit)
+		opts := query.Options{Filter: f, Limit: limit, MaxScan: filterScan * pages, MaxRequestReads: requestScan * pages}
 		list, stats, err := query.CollectSessions(context.Background(), src, opts)
 		if err != nil {
 			return errMsg{fmt.Errorf("load sessions: %w", err)}

@@ -13,7 +13,8 @@
 # It installs what it compares with (bench/deps.sh), then runs, in order:
 # proxy.sh (spoor against nginx and mitmdump), profile.sh (perf on spoor
 # proxy), memory.sh, import.sh (against GoAccess), tui.sh (keystroke → frame
-# and fuzzy search) and micro.sh (go test -bench with benchstat). Each
+# and fuzzy search), query.sh (the CLI's queries on the imported store,
+# beside grep -c) and micro.sh (go test -bench with benchstat). Each
 # writes a Markdown section; run.sh puts them under one heading in
 # BENCHMARKS.md, between the markers below, leaving the rest of the file
 # (other people's sections) as it is. It fails when a harness fails.
@@ -54,8 +55,9 @@ if [ -n "${SMOKE:-}" ]; then
 	step memory env EXCHANGES=2000 CAP=2 CHUNK=1 "$bench_dir/memory.sh"
 	step import env COPIES=1 KEEP_STORE="$tmp/import.db" "$bench_dir/import.sh"
 	step tui env SMOKE=1 SEARCH_DB="$tmp/import.db" RUNS=2 "$bench_dir/tui.sh"
+	step query env COPIES=1 RUNS=1 QUERY_DB="$tmp/import.db" "$bench_dir/query.sh"
 	step micro env COUNT=1 BENCHTIME=1x "$bench_dir/micro.sh"
-	for f in proxy profile memory import tui micro; do
+	for f in proxy profile memory import tui query micro; do
 		[ -s "$out/$f.md" ] || die "$f.sh wrote no report"
 	done
 	cat "$out"/*.env
@@ -71,6 +73,7 @@ if [ -z "${ASSEMBLE:-}" ]; then
 	step memory env CAP="${MEMORY_CAP:-180}" "$bench_dir/memory.sh"
 	step import env KEEP_STORE="$tmp/import.db" "$bench_dir/import.sh"
 	step tui env SEARCH_DB="$tmp/import.db" RUNS="${SEARCH_RUNS:-10}" "$bench_dir/tui.sh"
+	step query env QUERY_DB="$tmp/import.db" "$bench_dir/query.sh"
 	step micro "$bench_dir/micro.sh"
 	{
 		echo "RUN_STARTED='$started'"
@@ -136,7 +139,7 @@ na() { [ "$1" = n/a ] || [ -z "$1" ]; }
 		cat "$bench_dir/analysis.md"
 		echo
 	fi
-	for f in proxy profile import memory tui micro; do
+	for f in proxy profile import memory tui query micro; do
 		cat "$out/$f.md"
 		echo
 	done

@@ -50,6 +50,11 @@ type Session struct {
 	// Abuse holds the bot and abuse verdicts on the session, strongest
 	// first; engine/abuse sets it as requests arrive.
 	Abuse []Verdict `json:"abuse"`
+	// Activity is the session's requests over its life, for a sparkline.
+	Activity Activity `json:"-"`
+	// Endpoints lists the first endpoints the session requested, up to
+	// maxEndpoints, for fuzzy search.
+	Endpoints []string `json:"-"`
 }
 
 // Duration is the time from the first request's start to the last's.
@@ -89,6 +94,7 @@ func (s *Session) Clone() Session {
 	c := *s
 	c.IPs = slices.Clone(s.IPs)
 	c.UserAgents = slices.Clone(s.UserAgents)
+	c.Endpoints = slices.Clone(s.Endpoints)
 	c.StatusCounts = cloneMap(s.StatusCounts)
 	c.Attacks = cloneMap(s.Attacks)
 	c.Flows = cloneMap(s.Flows)
@@ -117,6 +123,16 @@ func (s *Session) add(x *Exchange) {
 		s.LastSeen = x.Start
 	}
 	s.Requests++
+	s.Activity.add(x.Start.Sub(s.FirstSeen), failed(x.Status))
+	if len(s.Endpoints) < maxEndpoints {
+		e := x.Endpoint
+		if e == "" {
+			e = Endpoint(x.Path)
+		}
+		if e != "" && !slices.Contains(s.Endpoints, e) {
+			s.Endpoints = append(s.Endpoints, e)
+		}
+	}
 	s.IPs = addDistinct(s.IPs, x.ClientIP)
 	s.UserAgents = addDistinct(s.UserAgents, x.UserAgent())
 	if s.StatusCounts == nil {

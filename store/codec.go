@@ -419,13 +419,40 @@ func appendSessionSummary(b []byte, s *engine.Session) ([]byte, error) {
 	b = binary.AppendVarint(b, s.RespBytes)
 	b = binary.AppendVarint(b, int64(s.Latency))
 	if s.MCP == nil && s.Abuse == nil {
-		return binary.AppendUvarint(b, 0), nil
+		b = binary.AppendUvarint(b, 0)
+	} else {
+		js, err := json.Marshal(sessionExtras{MCP: s.MCP, Abuse: s.Abuse})
+		if err != nil {
+			return nil, fmt.Errorf("encode session %s: %w", s.ID, err)
+		}
+		b = appendString(b, string(js))
 	}
-	js, err := json.Marshal(sessionExtras{MCP: s.MCP, Abuse: s.Abuse})
-	if err != nil {
-		return nil, fmt.Errorf("encode session %s: %w", s.ID, err)
+	return appendActivity(b, s), nil
+}
+
+// appendActivity appends the session's activity buckets and endpoints,
+// which follow the extras: a record written before them ends at the
+// extras, and reads back with none (decodeActivity).
+func appendActivity(b []byte, s *engine.Session) []byte {
+	b = binary.AppendVarint(b, int64(s.Activity.Width))
+	for i := range engine.ActivityBuckets {
+		b = binary.AppendUvarint(b, uint64(s.Activity.Counts[i]))
+		b = binary.AppendUvarint(b, uint64(s.Activity.Errors[i]))
 	}
-	return appendString(b, string(js)), nil
+	return appendStrings(b, s.Endpoints)
+}
+
+// decodeActivity reads what appendActivity wrote, if the record has it.
+func decodeActivity(r *reader, s *engine.Session) {
+	if r.atEnd() {
+		return
+	}
+	s.Activity.Width = time.Duration(r.varint())
+	for i := range engine.ActivityBuckets {
+		s.Activity.Counts[i] = uint32(r.uvarint())
+		s.Activity.Errors[i] = uint32(r.uvarint())
+	}
+	s.Endpoints = r.strs()
 }
 
 // sessionExtras is the JSON tail of a session record; see exchangeExtras.
@@ -535,6 +562,7 @@ func decodeSession(b []byte) (engine.Session, error) {
 		}
 		s.MCP, s.Abuse = e.MCP, e.Abuse
 	}
+	decodeActivity(&r, &s)
 	if r.err != nil {
 		return engine.Session{}, fmt.Errorf("decode session: %w", r.err)
 	}

@@ -61,6 +61,28 @@ func TestSessionCodecCoversEveryField(t *testing.T) {
 	}
 }
 
+// TestSessionWithoutActivity reads a summary written before the activity
+// buckets and endpoints were stored: it ends at the extras, and reads back
+// whole, with no activity.
+func TestSessionWithoutActivity(t *testing.T) {
+	var s engine.Session
+	fill(t, reflect.ValueOf(&s).Elem(), "Session")
+	b, err := appendSession(nil, &s, sessionHeader{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := b[:len(b)-len(appendActivity(nil, &s))]
+	got, err := decodeSession(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := s
+	want.Activity, want.Endpoints = engine.Activity{}, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("old record read back as\n%+v\nwant\n%+v", got, want)
+	}
+}
+
 // fill sets v and everything inside it to a non-zero value.
 func fill(t *testing.T, v reflect.Value, path string) {
 	t.Helper()
@@ -85,6 +107,10 @@ func fill(t *testing.T, v reflect.Value, path string) {
 			fill(t, s.Index(i), path+"[]")
 		}
 		v.Set(s)
+	case reflect.Array:
+		for i := range v.Len() {
+			fill(t, v.Index(i), path+"[]")
+		}
 	case reflect.Pointer:
 		p := reflect.New(v.Type().Elem())
 		fill(t, p.Elem(), path)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
@@ -270,4 +271,109 @@ func exchangeCount(tx *bolt.Tx) int {
 		return 0
 	}
 	return int(idOf(last) - idOf(first) + 1)
+}
+
+// SessionsByID returns the sessions with the given ids, in that order,
+// skipping ids no session has (retention or a regroup may have removed
+// them since they were looked up). It reads readChunk ids a transaction.
+func (s *Store) SessionsByID(ids []string) ([]engine.Session, error) {
+	out := make([]engine.Session, 0, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), readChunk)]
+		ids = ids[len(chunk):]
+		err := s.db.View(func(tx *bolt.Tx) error {
+			g, err := s.indexer().current(tx)
+			if err != nil {
+				return err
+			}
+			for _, id := range chunk {
+				_, v := g.session([]byte(id))
+				if v == nil {
+					continue
+				}
+				sess, err := decodeSession(v)
+				if err != nil {
+					return fmt.Errorf("session %s: %w", id, err)
+				}
+				out = append(out, sess)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read sessions: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ExchangesByID returns the exchanges with the given ids, in that order,
+// without body data, skipping ids retention has removed.
+func (s *Store) ExchangesByID(ids []uint64) ([]engine.Exchange, error) {
+	out := make([]engine.Exchange, 0, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), readChunk)]
+		ids = ids[len(chunk):]
+		err := s.db.View(func(tx *bolt.Tx) error {
+			g, err := s.indexer().current(tx)
+			if err != nil {
+				return err
+			}
+			xs := tx.Bucket([]byte(bucketExchanges))
+			for _, id := range chunk {
+				x, err := readExchange(xs, g, id)
+				if errors.Is(err, ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				out = append(out, x)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read exchanges: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ExchangesPage returns up to limit exchanges with ids greater than after,
+// in id order (the order of capture), without body data.
+func (s *Store) ExchangesPage(after uint64, limit int) ([]engine.Exchange, error) {
+	if limit <= 0 {
+		limit = readChunk
+	}
+	var out []engine.Exchange
+	err := s.db.View(func(tx *bolt.Tx) error {
+		g, err := s.indexer().current(tx)
+		if err != nil {
+			return err
+		}
+		xs := tx.Bucket([]byte(bucketExchanges))
+		c := xs.Cursor()
+		for k, _ := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, _ = c.Next() {
+			x, err := readExchange(xs, g, idOf(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, x)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read exchanges after %d: %w", after, err)
+	}
+	return out, nil
+}
+
+// ExchangeCount returns the number of stored exchanges, read from the ends
+// of the log: unlike Count, it costs two page reads on a store of any size.
+func (s *Store) ExchangeCount() (int, error) {
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = exchangeCount(tx)
+		return nil
+	})
+	return n, err
 }

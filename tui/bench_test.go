@@ -13,6 +13,7 @@ import (
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/ingest"
 	"github.com/spoorhq/spoor/store"
+	"github.com/spoorhq/spoor/tui/sparkline"
 )
 
 // benchStore returns a store of exchanges spread over sessions, built once
@@ -156,4 +157,55 @@ func BenchmarkKeystrokeToFrame(b *testing.B) {
 	b.ReportMetric(pct(frames, 99), "frame-p99-ms")
 	b.ReportMetric(pct(frames, 100), "frame-max-ms")
 	b.ReportMetric(float64(len(keyFrames)), "keys")
+}
+
+// BenchmarkSparklineLoad measures drawing the sparklines of a screenful of
+// 50 session rows on a store of 200k exchanges in 2,000 sessions (100
+// requests a session): from the sessions' requests, as loadActivity did
+// before summaries kept activity buckets, and from the summaries, as it
+// does now. The summary path is handed no store at all, so it cannot read
+// an exchange; the first path reports the exchanges it read per screen.
+//
+//	go test ./tui -run '^$' -bench SparklineLoad
+func BenchmarkSparklineLoad(b *testing.B) {
+	st := benchStore(b, 200_000, 2_000)
+	list, err := st.Sessions(50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("requests", func(b *testing.B) {
+		read := 0
+		for b.Loop() {
+			for i := range list {
+				s := &list[i]
+				xs, err := st.Requests(s.ID)
+				if err != nil {
+					b.Fatal(err)
+				}
+				read += len(xs)
+				times, errs := make([]time.Time, len(xs)), make([]bool, len(xs))
+				for j := range xs {
+					times[j] = xs[j].Start
+					errs[j] = xs[j].Status >= 500
+				}
+				_ = sparkline.Bucket(activityBuckets, s.FirstSeen, s.LastSeen, times, errs)
+			}
+		}
+		b.ReportMetric(float64(read)/float64(b.N), "exchanges/screen")
+	})
+	b.Run("summary", func(b *testing.B) {
+		drawn := 0
+		for b.Loop() {
+			msg := loadActivity(list)().(activityLoadedMsg)
+			for _, r := range msg.rows {
+				if len(r.series.Counts) > 0 {
+					drawn++
+				}
+			}
+		}
+		if drawn != b.N*len(list) {
+			b.Fatalf("drew %d sparklines, want %d", drawn, b.N*len(list))
+		}
+		b.ReportMetric(0, "exchanges/screen")
+	})
 }

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/store"
 )
 
 // at is a time on the fixed fixture day, so that goldens never depend on
@@ -54,6 +56,28 @@ func (f *fakeSource) Sessions(limit int) ([]engine.Session, error) {
 		list = list[:limit]
 	}
 	return list, nil
+}
+
+// SessionsPage pages Sessions(0) by position: the token is the index of
+// the next session.
+func (f *fakeSource) SessionsPage(token store.PageToken, limit int) ([]engine.Session, store.PageToken, error) {
+	all, err := f.Sessions(0)
+	if err != nil {
+		return nil, "", err
+	}
+	from := 0
+	if token != "" {
+		if from, err = strconv.Atoi(string(token)); err != nil {
+			return nil, "", err
+		}
+	}
+	from = min(from, len(all))
+	to := min(from+limit, len(all))
+	var next store.PageToken
+	if to < len(all) {
+		next = store.PageToken(strconv.Itoa(to))
+	}
+	return all[from:to], next, nil
 }
 
 func (f *fakeSource) Requests(sessionID string) ([]engine.Exchange, error) {
@@ -168,6 +192,17 @@ func (f *fakeSource) add(a actor, reqs ...req) {
 		s.StatusCounts[x.Status]++
 		s.RespBytes += x.RespBody.Size
 		s.Latency += x.Duration
+	}
+	// The activity buckets count from the first request, which an
+	// out-of-order request moves: replay them all in time order.
+	xs := slices.Clone(f.requests[a.id])
+	slices.SortStableFunc(xs, func(a, b engine.Exchange) int { return a.Start.Compare(b.Start) })
+	s.Activity, s.Endpoints = engine.Activity{}, nil
+	for i := range xs {
+		s.Activity.Add(xs[i].Start.Sub(s.FirstSeen), xs[i].Status)
+		if e := engine.Endpoint(xs[i].Path); len(s.Endpoints) < 16 && !slices.Contains(s.Endpoints, e) {
+			s.Endpoints = append(s.Endpoints, e)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
 	"github.com/spoorhq/spoor/export"
+	"github.com/spoorhq/spoor/query"
 	"github.com/spoorhq/spoor/tui/detail"
 	"github.com/spoorhq/spoor/tui/sparkline"
 )
@@ -26,17 +28,15 @@ const (
 	// one page of the most recently active sessions and grows a page at a
 	// time as the cursor nears its end, so the model never holds the store.
 	sessionLimit = 1000
-	// filterScan bounds how many of the newest sessions a filter reads,
-	// and requestScan how many of those may need their requests read
-	// (for path or endpoint terms), so that a filter on a huge store
-	// answers in bounded time.
+	// filterScan bounds how many sessions a filter judges for a page of
+	// the list, and requestScan how many of those may need their requests
+	// read (for path, endpoint or fuzzy terms), so that a filter on a huge
+	// store answers in bounded time; the query's stats say when either
+	// cut the list short.
 	filterScan  = 100_000
 	requestScan = 2_000
 	// activityBuckets is the resolution of a session row's sparkline.
 	activityBuckets = 24
-	// activityMaxRequests skips sparklines of sessions too large to read
-	// for a picture.
-	activityMaxRequests = 20_000
 )
 
 // RefreshMsg tells the TUI that the store has new data. The command that
@@ -55,6 +55,9 @@ type sessionsLoadedMsg struct {
 	sessions []engine.Session
 	gen      uint64
 	limit    int
+	// stats say what the query read, and whether its bound cut the list
+	// short.
+	stats query.Stats
 }
 
 // requestsLoadedMsg carries one session's requests. asOf is the session's
@@ -95,42 +98,19 @@ type errMsg struct {
 	err error
 }
 
-// loadSessions reads a page-grown window of sessions; with a filter it
-// reads further and keeps only the sessions that match.
+// loadSessions reads a page-grown window of the sessions f matches, newest
+// first, through the query layer the CLI uses. With a filter it judges at
+// most filterScan sessions a page, and the message says when that bound
+// cut the list short.
 func loadSessions(src SessionSource, limit int, f *filter.Filter, gen uint64) tea.Cmd {
 	return func() tea.Msg {
-		if f == nil || f.Empty() {
-			list, err := src.Sessions(limit)
-			if err != nil {
-				return errMsg{fmt.Errorf("load sessions: %w", err)}
-			}
-			return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit}
-		}
-		all, err := src.Sessions(filterScan)
+		pages := max(1, limit/sessionLimit)
+		opts := query.Options{Filter: f, Limit: limit, MaxScan: filterScan * pages, MaxRequestReads: requestScan * pages}
+		list, stats, err := query.CollectSessions(context.Background(), src, opts)
 		if err != nil {
 			return errMsg{fmt.Errorf("load sessions: %w", err)}
 		}
-		out := make([]engine.Session, 0, min(len(all), limit))
-		read := 0
-		for i := range all {
-			s := &all[i]
-			ok := f.MatchSession(s)
-			if !ok && f.NeedsRequests() && read < requestScan {
-				read++
-				xs, err := src.Requests(s.ID)
-				if err != nil {
-					return errMsg{fmt.Errorf("load requests of session %s: %w", s.ID, err)}
-				}
-				ok = f.MatchSessionRequests(s, xs)
-			}
-			if ok {
-				out = append(out, *s)
-				if len(out) == limit {
-					break
-				}
-			}
-		}
-		return sessionsLoadedMsg{sessions: out, gen: gen, limit: limit}
+		return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit, stats: stats}
 	}
 }
 
@@ -171,57 +151,29 @@ func copyCurl(src SessionSource, id uint64) tea.Cmd {
 	}
 }
 
-// loadActivity reads the requests of the sessions on screen for their
-// sparklines, in one command so that a screenful costs one frame.
-func loadActivity(src SessionSource, list []engine.Session) tea.Cmd {
+// loadActivity draws the sparklines of the sessions on screen from their
+// summaries' activity buckets; it reads no requests, so a screenful costs
+// no I/O at all. It stays a command so that a later source may read.
+func loadActivity(list []engine.Session) tea.Cmd {
 	return func() tea.Msg {
 		rows := make([]activity, 0, len(list))
-		for _, s := range list {
-			a, err := activityOf(src, s)
-			if err != nil {
-				return errMsg{err}
-			}
-			rows = append(rows, a)
+		for i := range list {
+			rows = append(rows, activityOf(&list[i]))
 		}
 		return activityLoadedMsg{rows: rows}
 	}
 }
 
-// activityOf reads a session's requests over its lifetime with errors
-// (5xx and no response) marked. The endpoints it saw join the fuzzy
-// search.
-func activityOf(src SessionSource, s engine.Session) (activity, error) {
-	{
-		if s.Requests > activityMaxRequests {
-			return activity{sessionID: s.ID}, nil
-		}
-		xs, err := src.Requests(s.ID)
-		if err != nil {
-			return activity{}, fmt.Errorf("load requests of session %s: %w", s.ID, err)
-		}
-		times := make([]time.Time, len(xs))
-		errs := make([]bool, len(xs))
-		seen := map[string]bool{}
-		var endpoints []string
-		for i := range xs {
-			times[i] = xs[i].Start
-			c := engine.StatusClass(xs[i].Status)
-			errs[i] = c == 5 || c == 0
-			e := xs[i].Endpoint
-			if e == "" {
-				e = xs[i].Path
-			}
-			if !seen[e] && len(endpoints) < 64 {
-				seen[e] = true
-				endpoints = append(endpoints, e)
-			}
-		}
-		return activity{
-			sessionID: s.ID,
-			series:    sparkline.Bucket(activityBuckets, s.FirstSeen, s.LastSeen, times, errs),
-			endpoints: endpoints,
-		}, nil
+// activityOf is a session's requests over its lifetime with errors (5xx
+// and no response) marked, and the endpoints it saw, which join the fuzzy
+// search. A session stored before summaries kept activity has none.
+func activityOf(s *engine.Session) activity {
+	counts, errs := s.Activity.Spread(activityBuckets, s.FirstSeen, s.LastSeen)
+	a := activity{sessionID: s.ID, endpoints: s.Endpoints}
+	if counts != nil {
+		a.series = sparkline.Series{Counts: counts, Errors: errs}
 	}
+	return a
 }
 
 // exportSession renders a session through the command's exporter and

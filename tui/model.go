@@ -529,7 +529,7 @@ func (m *Model) loadVisibleActivity() tea.Cmd {
 		return nil
 	}
 	m.activity = true
-	return loadActivity(m.src, missing)
+	return loadActivity(missing)
 }
 
 // loadTraffic brings the traffic strip up to date with the loaded list

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/store"
 	"github.com/spoorhq/spoor/tui/contexteditor"
 	"github.com/spoorhq/spoor/tui/keyeditor"
 )
@@ -11,6 +12,11 @@ import (
 // SessionSource is what the TUI reads; the store satisfies it. Calls do
 // I/O, so the TUI makes them only inside tea.Cmds.
 type SessionSource interface {
+	// SessionsPage returns up to limit sessions, newest LastSeen first,
+	// after token, and the token of the next page; the query layer walks
+	// it. A source that also satisfies query.Indexed (the store does) has
+	// filters planned onto its indexes.
+	SessionsPage(token store.PageToken, limit int) ([]engine.Session, store.PageToken, error)
 	// Sessions returns sessions with the newest LastSeen first; limit <= 0
 	// means all. The TUI asks for the window it shows plus a margin and
 	// grows the limit as the user scrolls, so it never holds the whole

@@ -1,19 +1,15 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
 	"github.com/spoorhq/spoor/export"
-	"github.com/spoorhq/spoor/store"
+	"github.com/spoorhq/spoor/query"
 )
 
 func newSessionsCommand(g *globalFlags) *cobra.Command {
@@ -34,9 +30,9 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			order, err := sessionOrder(sortBy)
+			order, err := query.ParseSessionSort(sortBy)
 			if err != nil {
-				return err
+				return usageError{fmt.Errorf("invalid --sort %w", err)}
 			}
 			f, err := parseFilter(expr)
 			if err != nil {
@@ -47,13 +43,9 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			sessions, err := matchingSessions(st, f)
+			sessions, _, err := query.CollectSessions(cmd.Context(), st, query.Options{Filter: f, Sort: order, Limit: max(limit, 0)})
 			if err != nil {
 				return err
-			}
-			slices.SortStableFunc(sessions, order)
-			if limit > 0 && len(sessions) > limit {
-				sessions = sessions[:limit]
 			}
 			out := cmd.OutOrStdout()
 			if format != formatTable {
@@ -89,60 +81,4 @@ func parseFilter(expr string) (*filter.Filter, error) {
 		return nil, usageError{fmt.Errorf("invalid filter %w", err)}
 	}
 	return f, nil
-}
-
-// matchingSessions reads the sessions f matches, loading a session's
-// requests only when a term needs them.
-func matchingSessions(st *store.Store, f *filter.Filter) ([]engine.Session, error) {
-	all, err := st.Sessions(0)
-	if err != nil || f.Empty() {
-		return all, err
-	}
-	out := all[:0]
-	for i := range all {
-		s := &all[i]
-		ok := false
-		if f.NeedsRequests() {
-			xs, err := st.Requests(s.ID)
-			if err != nil {
-				return nil, err
-			}
-			ok = f.MatchSessionRequests(s, xs)
-		} else {
-			ok = f.MatchSession(s)
-		}
-		if ok {
-			out = append(out, *s)
-		}
-	}
-	return out, nil
-}
-
-// sessionOrder returns the comparison of --sort. Every order is largest or
-// newest first, and ties fall back to the most recently active.
-func sessionOrder(by string) (func(a, b engine.Session) int, error) {
-	var key func(s *engine.Session) int64
-	switch strings.ToLower(by) {
-	case "", "last_seen":
-		key = func(s *engine.Session) int64 { return s.LastSeen.UnixNano() }
-	case "first_seen":
-		key = func(s *engine.Session) int64 { return s.FirstSeen.UnixNano() }
-	case "requests":
-		key = func(s *engine.Session) int64 { return int64(s.Requests) }
-	case "errors":
-		key = func(s *engine.Session) int64 { return int64(s.ClassCount(4) + s.ClassCount(5)) }
-	case "attacks":
-		key = func(s *engine.Session) int64 { return int64(s.AttackCount()) }
-	default:
-		return nil, usageError{fmt.Errorf("invalid --sort %q: want last_seen, first_seen, requests, errors or attacks", by)}
-	}
-	return func(a, b engine.Session) int {
-		if c := cmp.Compare(key(&b), key(&a)); c != 0 {
-			return c
-		}
-		if c := b.LastSeen.Compare(a.LastSeen); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	}, nil
 }

@@ -1,0 +1,105 @@
+package query
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/store"
+)
+
+// plan is what the indexes made of a filter: the fields they answered and
+// the candidate ids (sorted), or no fields when none could.
+type plan[ID comparable] struct {
+	fields []string
+	ids    []ID
+}
+
+func (p plan[ID]) planned() bool { return len(p.fields) > 0 }
+
+// name says how candidates were found, for Stats.Plan.
+func (p plan[ID]) name(walk string) string {
+	if !p.planned() {
+		return "walk " + walk
+	}
+	return "index " + strings.Join(p.fields, ",")
+}
+
+// contains reports whether id is a candidate; ids is sorted.
+func contains[ID interface{ ~string | ~uint64 }](ids []ID, id ID) bool {
+	_, ok := slices.BinarySearch(ids, id)
+	return ok
+}
+
+// planSessions intersects the sessions of every term an index narrows: the
+// terms are ANDed, so a session outside one term's set matches nothing.
+// Negated terms and fuzzy words stay with the filter's evaluation.
+func planSessions(ix Indexed, f *filter.Filter) (plan[string], error) {
+	var p plan[string]
+	if f == nil {
+		return p, nil
+	}
+	requestLevel, sessionLevel := store.IndexedFields()
+	for _, t := range f.IndexTerms() {
+		if !slices.Contains(requestLevel, t.Field) && !slices.Contains(sessionLevel, t.Field) {
+			continue
+		}
+		ids, err := ix.SessionIDsMatching(t.Field, t.Accept)
+		if err != nil {
+			return p, err
+		}
+		p.ids = intersect(p.ids, ids, p.planned())
+		p.fields = append(p.fields, t.Field)
+		if len(p.ids) == 0 {
+			break
+		}
+	}
+	return p, nil
+}
+
+// planRequests intersects the requests of every term a request-level index
+// narrows, within one session when sessionID is set.
+func planRequests(ix Indexed, f *filter.Filter, sessionID string) (plan[uint64], error) {
+	var p plan[uint64]
+	if f == nil {
+		return p, nil
+	}
+	requestLevel, _ := store.IndexedFields()
+	for _, t := range f.IndexTerms() {
+		if !slices.Contains(requestLevel, t.Field) {
+			continue
+		}
+		ids, err := ix.ExchangeIDsMatching(t.Field, t.Accept, sessionID)
+		if err != nil {
+			return p, err
+		}
+		p.ids = intersect(p.ids, ids, p.planned())
+		p.fields = append(p.fields, t.Field)
+		if len(p.ids) == 0 {
+			break
+		}
+	}
+	return p, nil
+}
+
+// intersect returns the ids in both sorted lists, or b alone when a is not
+// yet a constraint (have is false).
+func intersect[ID interface{ ~string | ~uint64 }](a, b []ID, have bool) []ID {
+	if !have {
+		return b
+	}
+	out := a[:0]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}

@@ -102,8 +102,12 @@ func TestClearErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"bad upstream", []string{"proxy", "--no-tui", "--upstream", "not a url", "--db", filepath.Join(dir, "a.db")}, exitFailure, "upstream"},
-		{"upstream without scheme", []string{"proxy", "--no-tui", "--upstream", "ftp://example.test", "--db", filepath.Join(dir, "b.db")}, exitFailure, "upstream"},
+		{"bad upstream", []string{"proxy", "--no-tui", "--upstream", "not a url", "--db", filepath.Join(dir, "a.db")}, exitUsage, "invalid --upstream"},
+		{"upstream a word", []string{"proxy", "--no-tui", "--upstream", "notaurl", "--db", filepath.Join(dir, "a.db")}, exitUsage, `invalid --upstream "notaurl": want a URL such as http://`},
+		{"upstream without host", []string{"proxy", "--no-tui", "--upstream", "http://", "--db", filepath.Join(dir, "a.db")}, exitUsage, "invalid --upstream"},
+		{"upstream not http", []string{"proxy", "--no-tui", "--upstream", "ftp://example.test", "--db", filepath.Join(dir, "b.db")}, exitUsage, "invalid --upstream"},
+		{"unknown command", []string{"bogus"}, exitUsage, `unknown command "bogus" for "spoor" (see spoor --help)`},
+		{"misspelt command", []string{"sesions", "--db", filepath.Join(dir, "c.db")}, exitUsage, `unknown command "sesions" for "spoor" (did you mean sessions?)`},
 		{"missing upstream", []string{"proxy", "--no-tui"}, exitUsage, "--upstream is required"},
 		{"unwritable db", []string{"proxy", "--no-tui", "--upstream", "http://127.0.0.1:9", "--listen", freePort(t), "--db", unwritable}, exitFailure, "open store"},
 		{"locked db", []string{"proxy", "--no-tui", "--upstream", "http://127.0.0.1:9", "--listen", freePort(t), "--db", locked}, exitFailure, "in use by another spoor"},

@@ -45,6 +45,13 @@ func TestNewValidatesOptions(t *testing.T) {
 			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
 				t.Errorf("New error = %v, want one containing %q", err, tt.wantErr)
 			}
+			// The command line checks the upstream with CheckUpstream
+			// before it opens anything: it must agree with New.
+			if tt.opts.Sink != nil && tt.opts.CaptureLimit == 0 {
+				if cerr := CheckUpstream(tt.opts.Upstream); (cerr == nil) != (err == nil) {
+					t.Errorf("CheckUpstream = %v, New = %v", cerr, err)
+				}
+			}
 		})
 	}
 }

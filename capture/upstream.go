@@ -53,6 +53,14 @@ func parseUpstream(raw string) (upstream, error) {
 	}, nil
 }
 
+// CheckUpstream returns the error the proxy would return for raw as its
+// upstream, or nil, so that the command line can call a malformed URL a
+// usage mistake before it opens anything.
+func CheckUpstream(raw string) error {
+	_, err := parseUpstream(raw)
+	return err
+}
+
 // invalidUpstream is the one error a user sees for any unusable upstream,
 // with an example of what works.
 func invalidUpstream(raw string) error {

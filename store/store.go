@@ -106,8 +106,12 @@ func Open(path string, opts Options) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("open store %s: %w", path, unwrapPathError(err))
 		}
-	} else if _, err := os.Stat(path); err != nil {
+	} else if fi, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, unwrapPathError(err))
+	} else if fi.Mode().IsRegular() && fi.Size() == 0 {
+		// bbolt would lay out an empty file, and fails on a read-only
+		// one with "bad file descriptor".
+		return nil, fmt.Errorf("open store %s: %w (empty file)", path, ErrNotStore)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:         opts.LockTimeout,
@@ -119,7 +123,7 @@ func Open(path string, opts Options) (*Store, error) {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("open store %s: %w", path, ErrLocked)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
-		return nil, fmt.Errorf("open store %s: %w", path, ErrNotStore)
+		return nil, fmt.Errorf("open store %s: %w (not a bbolt database file)", path, ErrNotStore)
 	case err != nil:
 		return nil, fmt.Errorf("open store %s: %w", path, unwrapPathError(err))
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,6 +175,19 @@ func TestOpenErrors(t *testing.T) {
 	if db, err := bolt.Open(empty, 0o600, nil); err == nil {
 		db.Close()
 	}
+	// A file of no bytes, as touch or mktemp leave it: bbolt lays out a
+	// store in it when opened for writing, and fails read-only.
+	zeroBytes := filepath.Join(dir, "zero.db")
+	if err := os.WriteFile(zeroBytes, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Random bytes, larger than a bbolt page.
+	noise := make([]byte, 16384)
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	random := filepath.Join(dir, "random.db")
+	if err := os.WriteFile(random, noise, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		path     string
@@ -181,6 +195,9 @@ func TestOpenErrors(t *testing.T) {
 		want     error
 		says     string
 	}{
+		{"zero-byte file read-only", zeroBytes, true, ErrNotStore, "not a spoor store (empty file)"},
+		{"random bytes", random, false, ErrNotStore, "not a spoor store (not a bbolt database file)"},
+		{"random bytes read-only", random, true, ErrNotStore, "not a spoor store (not a bbolt database file)"},
 		{"locked by another handle", locked, false, ErrLocked, "in use by another spoor process"},
 		{"not a store", notStore, false, ErrNotStore, "not a spoor store"},
 		{"another program's bbolt file", otherBolt, false, ErrNotStore, "not a spoor store"},

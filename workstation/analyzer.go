@@ -40,14 +40,24 @@ func continueSessions(st *store.Store, cfg engine.Config) (*engine.Analyzer, err
 	if err != nil {
 		return nil, err
 	}
+	if err := restoreSessions(st, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// restoreSessions re-opens the stored session parts in a's sessionizer, so
+// that an exchange joins the stored part its time falls in, however late
+// it comes.
+func restoreSessions(st *store.Store, a *engine.Analyzer) error {
 	previous, err := st.Sessions(0)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("restore sessions: %w", err)
 	}
 	for _, s := range previous {
 		a.Sessionizer().Restore(s)
 	}
-	return a, nil
+	return nil
 }
 
 // Grouper regroups stored exchanges with a whole analyzer rather than a

@@ -36,6 +36,10 @@ type ImportOptions struct {
 type Importer struct {
 	store    *store.Store
 	analyzer *engine.Analyzer
+	// imported is true once a source went through the analyzer, whose
+	// sessionizer has since forgotten the parts idle at its last
+	// exchange: the next source may be older, so it restores them.
+	imported bool
 	attacks  *attackDetector // nil with NoDetect
 	format   importer.Options
 }
@@ -124,6 +128,12 @@ func (im *Importer) Import(ctx context.Context, src *Source, onCommit func(n int
 		res.Detect = true
 		tier2, tagged = im.attacks.Stats().Tier2, im.attacks.tagged.Load()
 	}
+	if im.imported {
+		if err := restoreSessions(im.store, im.analyzer); err != nil {
+			return res, err
+		}
+	}
+	im.imported = true
 	stats, err := im.run(ctx, src, func(n int) {
 		res.Committed += n
 		if onCommit != nil {

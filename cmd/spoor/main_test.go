@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -96,14 +97,32 @@ func TestClearErrors(t *testing.T) {
 		unwritable = filepath.Join(file, "x.db")
 	}
 
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	random := filepath.Join(dir, "random.db")
+	noise := make([]byte, 16384)
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	if err := os.WriteFile(random, noise, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	tests := []struct {
 		name string
 		args []string
 		code int
 		want string
 	}{
-		{"bad upstream", []string{"proxy", "--no-tui", "--upstream", "not a url", "--db", filepath.Join(dir, "a.db")}, exitFailure, "upstream"},
-		{"upstream without scheme", []string{"proxy", "--no-tui", "--upstream", "ftp://example.test", "--db", filepath.Join(dir, "b.db")}, exitFailure, "upstream"},
+		{"empty file as db", []string{"sessions", "--db", empty}, exitFailure, "open store " + empty + ": not a spoor store (empty file)"},
+		{"random bytes as db", []string{"sessions", "--db", random}, exitFailure, "open store " + random + ": not a spoor store (not a bbolt database file)"},
+		{"import into random bytes", []string{"import", "--db", random, filepath.Join("testdata", "access.log")}, exitFailure, "open store " + random + ": not a spoor store (not a bbolt database file)"},
+		{"bad upstream", []string{"proxy", "--no-tui", "--upstream", "not a url", "--db", filepath.Join(dir, "a.db")}, exitUsage, "invalid --upstream"},
+		{"upstream a word", []string{"proxy", "--no-tui", "--upstream", "notaurl", "--db", filepath.Join(dir, "a.db")}, exitUsage, `invalid --upstream "notaurl": want a URL such as http://`},
+		{"upstream without host", []string{"proxy", "--no-tui", "--upstream", "http://", "--db", filepath.Join(dir, "a.db")}, exitUsage, "invalid --upstream"},
+		{"upstream not http", []string{"proxy", "--no-tui", "--upstream", "ftp://example.test", "--db", filepath.Join(dir, "b.db")}, exitUsage, "invalid --upstream"},
+		{"unknown command", []string{"bogus"}, exitUsage, `unknown command "bogus" for "spoor" (see spoor --help)`},
+		{"misspelt command", []string{"sesions", "--db", filepath.Join(dir, "c.db")}, exitUsage, `unknown command "sesions" for "spoor" (did you mean sessions?)`},
 		{"missing upstream", []string{"proxy", "--no-tui"}, exitUsage, "--upstream is required"},
 		{"unwritable db", []string{"proxy", "--no-tui", "--upstream", "http://127.0.0.1:9", "--listen", freePort(t), "--db", unwritable}, exitFailure, "open store"},
 		{"locked db", []string{"proxy", "--no-tui", "--upstream", "http://127.0.0.1:9", "--listen", freePort(t), "--db", locked}, exitFailure, "in use by another spoor"},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/spoorhq/spoor/capture"
 	"github.com/spoorhq/spoor/workstation"
 )
 
@@ -24,6 +25,9 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if upstream == "" {
 				return usageError{fmt.Errorf("--upstream is required, for example --upstream http://127.0.0.1:8080")}
+			}
+			if err := capture.CheckUpstream(upstream); err != nil {
+				return usageError{err}
 			}
 			prefixes, err := parsePrefixes(trust)
 			if err != nil {

@@ -135,16 +135,20 @@ func (v *View) passwordFields(fn func(name, value string) bool) {
 // jsonPasswords walks a JSON document and calls fn with each scalar whose
 // member name is password-like, at any depth, until fn returns false. The
 // scalars of an array (at any depth of arrays) count under the name of
-// the member that holds it: {"old_passwords": ["a", "b"]}. A malformed
-// or truncated document yields what came before the fault.
+// the member that holds it: {"old_passwords": ["a", "b"]}, and every
+// scalar inside an object or array that a password-like member holds is a
+// secret too: {"passwords": [{"value": "a"}]}. A malformed or truncated
+// document yields what came before the fault.
 func jsonPasswords(data []byte, fn func(name, value string) bool) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	// inObject[i] says whether the container at depth i is an object,
 	// whose tokens alternate between member names and values; owner[i]
-	// is the member name an array at depth i stands under.
+	// is the member name an array at depth i stands under; secret[i] is
+	// the password-like member that holds the container at depth i, at
+	// any depth, or "".
 	var inObject, expectKey []bool
-	var owner []string
+	var owner, secret []string
 	key := ""
 	for {
 		tok, err := dec.Token()
@@ -154,11 +158,12 @@ func jsonPasswords(data []byte, fn func(name, value string) bool) {
 		depth := len(inObject)
 		isKey := depth > 0 && inObject[depth-1] && expectKey[depth-1]
 		// name is the member name a scalar at this point is the value of.
-		name := ""
+		name, held := "", ""
 		if depth > 0 {
 			if name = owner[depth-1]; inObject[depth-1] {
 				name = key
 			}
+			held = secret[depth-1]
 		}
 		switch t := tok.(type) {
 		case json.Delim:
@@ -170,8 +175,16 @@ func jsonPasswords(data []byte, fn func(name, value string) bool) {
 				inObject = append(inObject, t == '{')
 				expectKey = append(expectKey, t == '{')
 				owner = append(owner, name)
+				switch {
+				case held != "":
+					secret = append(secret, held)
+				case IsPasswordField(name):
+					secret = append(secret, name)
+				default:
+					secret = append(secret, "")
+				}
 			default:
-				inObject, expectKey, owner = inObject[:depth-1], expectKey[:depth-1], owner[:depth-1]
+				inObject, expectKey, owner, secret = inObject[:depth-1], expectKey[:depth-1], owner[:depth-1], secret[:depth-1]
 			}
 			continue
 		case string:
@@ -180,10 +193,16 @@ func jsonPasswords(data []byte, fn func(name, value string) bool) {
 				expectKey[depth-1] = false
 				continue
 			}
+			if held != "" {
+				name = held
+			}
 			if t != "" && IsPasswordField(name) && !fn(name, t) {
 				return
 			}
 		case json.Number:
+			if held != "" {
+				name = held
+			}
 			if IsPasswordField(name) && !fn(name, t.String()) {
 				return
 			}

@@ -94,6 +94,8 @@ func TestPasswordArrayHashed(t *testing.T) {
 		`{"credentials":{"password":["Zq9-arr-pw"]}}`,
 		`{"credentials":{"old_passwords":[["Zq9-arr-pw"],"x"]}}`,
 		`{"a":[{"b":{"pin":"Zq9-arr-pw"}}]}`,
+		`{"passwords":[{"value":"Zq9-arr-pw"}]}`,
+		`{"password":{"kind":"plain","secret":{"v":"Zq9-arr-pw"}}}`,
 	} {
 		x := withBody(exchangeAt(0, "POST", "/account", "192.0.2.1"), "application/json", body)
 		a := newAnalyzer(NewSessionizer(SessionizerOptions{}, testHasher()), testHasher(), compiledConfig{hashSecrets: true})
@@ -103,7 +105,7 @@ func TestPasswordArrayHashed(t *testing.T) {
 		}
 	}
 	// A plain array elsewhere is no password.
-	x := withBody(exchangeAt(0, "POST", "/account", "192.0.2.1"), "application/json", `{"password":"Zq9-pw-value","tags":["keep-me-clear"]}`)
+	x := withBody(exchangeAt(0, "POST", "/account", "192.0.2.1"), "application/json", `{"password":"Zq9-pw-value","tags":["keep-me-clear"],"profile":{"name":"keep-me-clear"}}`)
 	var names []string
 	NewView(x).passwordFields(func(name, _ string) bool {
 		names = append(names, name)

@@ -231,16 +231,7 @@ func (w *genWriter) amendLate(tx *bolt.Tx, checks []lateCheck) (int, error) {
 // late tag), so that putSession rewrites it and keeps its header's range
 // and count.
 func (w *genWriter) touchSummary(s *engine.Session) {
-	d := w.touched[s.ID]
-	if d == nil {
-		if n := len(w.free); n > 0 {
-			d, w.free = w.free[n-1], w.free[:n-1]
-		} else {
-			d = new(sessionDelta)
-		}
-		w.touched[s.ID] = d
-	}
-	d.session = s
+	w.delta(s).session = s
 }
 
 // addPosting adds the id of posting key k to the list of b that should

@@ -527,8 +527,9 @@ func (w *genWriter) flush() error {
 	return w.putSessions()
 }
 
-// touch notes that exchange id joined s, whose summary is now as given.
-func (w *genWriter) touch(s *engine.Session, id uint64) {
+// delta returns the batch's record of what changed in s, starting one
+// (from the free list when it can) the first time s is touched.
+func (w *genWriter) delta(s *engine.Session) *sessionDelta {
 	d := w.touched[s.ID]
 	if d == nil {
 		if n := len(w.free); n > 0 {
@@ -538,6 +539,12 @@ func (w *genWriter) touch(s *engine.Session, id uint64) {
 		}
 		w.touched[s.ID] = d
 	}
+	return d
+}
+
+// touch notes that exchange id joined s, whose summary is now as given.
+func (w *genWriter) touch(s *engine.Session, id uint64) {
+	d := w.delta(s)
 	if d.n == 0 {
 		d.first = id // the delta may have been a summary's alone (touchSummary)
 	}

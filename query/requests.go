@@ -61,21 +61,16 @@ func Requests(ctx context.Context, ix Indexed, opts RequestOptions, yield func(e
 			}
 			q.visit(page)
 		}
-	case opts.SessionID != "":
-		for after := uint64(0); !q.stop; {
-			page, err := ix.RequestsPage(opts.SessionID, after, pageSize)
-			if err != nil {
-				return q.stats, err
-			}
-			q.visit(page)
-			if len(page) < pageSize {
-				break
-			}
-			after = page[len(page)-1].ID
-		}
 	default:
+		// Walk every request in id order: one session's, or the store's.
+		next := ix.ExchangesPage
+		if opts.SessionID != "" {
+			next = func(after uint64, limit int) ([]engine.Exchange, error) {
+				return ix.RequestsPage(opts.SessionID, after, limit)
+			}
+		}
 		for after := uint64(0); !q.stop; {
-			page, err := ix.ExchangesPage(after, pageSize)
+			page, err := next(after, pageSize)
 			if err != nil {
 				return q.stats, err
 			}

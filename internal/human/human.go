@@ -1,6 +1,7 @@
 package human
 
 import (
+	"math"
 	"strconv"
 	"time"
 )
@@ -70,12 +71,19 @@ func Duration(d time.Duration) string {
 func sig(v float64) string {
 	switch {
 	case v < 10:
-		return strconv.FormatFloat(float64(int64(v*100))/100, 'f', -1, 64)
+		return strconv.FormatFloat(truncate(v, 100), 'f', -1, 64)
 	case v < 100:
-		return strconv.FormatFloat(float64(int64(v*10))/10, 'f', -1, 64)
+		return strconv.FormatFloat(truncate(v, 10), 'f', -1, 64)
 	default:
-		return strconv.FormatInt(int64(v), 10)
+		return strconv.FormatInt(int64(truncate(v, 1)), 10)
 	}
+}
+
+// truncate cuts v to a multiple of 1/scale. A quotient such as 9120 ms /
+// 1 s is 9.1199999… in binary, so what float64 adds below a millionth is
+// rounded away first; else 9.12 would read "9.11".
+func truncate(v, scale float64) float64 {
+	return math.Trunc(math.Round(v*scale*1e6)/1e6) / scale
 }
 
 func pair(a time.Duration, ua string, b time.Duration, ub string) string {

@@ -24,6 +24,8 @@ func TestDuration(t *testing.T) {
 		1500 * time.Microsecond:       "1.5 ms",
 		999960 * time.Microsecond:     "999 ms",
 		1240 * time.Millisecond:       "1.24 s",
+		9120 * time.Millisecond:       "9.12 s",
+		290 * time.Microsecond * 10:   "2.9 ms",
 		4*time.Minute + 5*time.Second: "4m05s",
 		3*time.Hour + 20*time.Minute:  "3h20m",
 		50 * time.Hour:                "2d02h",

@@ -16,8 +16,16 @@ import (
 // URL's path gives the path again, so an exported HAR imports unchanged.
 func URL(x *engine.Exchange) string {
 	host := cmp.Or(x.Host, x.ReqHeader("Host"), "localhost")
+	return cmp.Or(x.Scheme, "http") + "://" + host + Target(x)
+}
+
+// Target is a request's path and query as they go on the wire: the path
+// with what a decoded path holds that a URL cannot percent-encoded again,
+// and the query as sent. The TUI shows it where a request must read raw
+// (the detail view's request tab, the sequence's raw mode).
+func Target(x *engine.Exchange) string {
 	escaped := engine.Exchange{Path: escapePath(x.Path), Query: x.Query}
-	return cmp.Or(x.Scheme, "http") + "://" + host + escaped.Target()
+	return escaped.Target()
 }
 
 // escapePath percent-encodes the bytes of a decoded path that would end or

@@ -262,7 +262,9 @@ func (m *Model) fill() {
 	}
 	switch m.tab {
 	case TabRequest:
-		lines = append(lines, table.Sanitize(x.Method+" "+x.Target()), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s · %s", x.Host, x.ClientIP, x.Start.Format("2006-01-02 15:04:05.000")))), "")
+		// The request line is always raw, as it went on the wire: the
+		// sequence decodes it for reading, and this is where to check.
+		lines = append(lines, table.Sanitize(x.Method+" "+export.Target(x)), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s · %s", x.Host, x.ClientIP, x.Start.Format("2006-01-02 15:04:05.000")))), "")
 		section("HEADERS")
 		headers(x.ReqHeaders)
 		lines = append(lines, "")

@@ -139,7 +139,7 @@ func New(opts Options) Model {
 		help:      help.New(),
 		sessions:  sessions.New(th),
 		traffic:   traffic.New(th, opts.Source),
-		sequence:  sequence.New(th),
+		sequence:  sequence.New(th, now),
 		detail:    detail.New(th),
 		keyeditor: keyeditor.New(th, opts.Keys),
 		ctxeditor: contexteditor.New(th, opts.Context),
@@ -211,10 +211,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.loadDone()
 	case search.ResultMsg:
 		m.searched(msg)
-	case filterbar.AppliedMsg:
-		cmd = m.filterApplied(msg.Expr)
-	case filterbar.CancelledMsg:
-		m.closeInput()
+	case filterbar.AppliedMsg, filterbar.CancelledMsg:
+		cmd = m.filterDone(msg)
 	case sessions.OpenMsg:
 		cmd = m.open(msg.Session)
 	case stats.ChooseMsg, stats.CloseMsg:
@@ -303,10 +301,28 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 	}
+	if m.typing() {
+		return m.updateFocused(k)
+	}
 	if cmd, ok := m.globalKey(k); ok {
 		return cmd
 	}
 	return m.updateFocused(k)
+}
+
+// filterDone hands what a filter input sent to the input's owner: the
+// list's filter bar while it is open, else the sequence's own.
+func (m *Model) filterDone(msg tea.Msg) tea.Cmd {
+	if m.input != inputFilter {
+		var cmd tea.Cmd
+		m.sequence, cmd = m.sequence.Update(msg)
+		return cmd
+	}
+	if applied, ok := msg.(filterbar.AppliedMsg); ok {
+		return m.filterApplied(applied.Expr)
+	}
+	m.closeInput()
+	return nil
 }
 
 // updateFocused hands a key or a mouse event to the screen on display.
@@ -615,7 +631,8 @@ func (m *Model) seenPoints() []string {
 // typing reports whether an editor's text input has the keyboard, which
 // then receives q and ? too.
 func (m *Model) typing() bool {
-	return (m.focus == focusKeys && m.keyeditor.Typing()) || (m.focus == focusContext && m.ctxeditor.Typing())
+	return (m.focus == focusKeys && m.keyeditor.Typing()) || (m.focus == focusContext && m.ctxeditor.Typing()) ||
+		(m.focus == focusSequence && m.sequence.Typing())
 }
 
 // regrouped reloads everything after the grouping changed: the open
@@ -744,7 +761,7 @@ func (m Model) local() help.KeyMap {
 func (m Model) helpView() string {
 	h := m.help
 	h.ShowAll = false
-	if m.input != inputNone {
+	if m.input != inputNone || (m.focus == focusSequence && m.sequence.Typing()) {
 		return h.View(m.local())
 	}
 	return h.View(helpKeys{local: m.local(), global: m.keys})

@@ -11,6 +11,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/internal/human"
+	"github.com/spoorhq/spoor/tui/filterbar"
 	"github.com/spoorhq/spoor/tui/sparkline"
 	"github.com/spoorhq/spoor/tui/stats"
 	"github.com/spoorhq/spoor/tui/table"
@@ -30,11 +33,24 @@ type CopyMsg struct{ Exchange engine.Exchange }
 type Model struct {
 	keys    KeyMap
 	theme   theme.Theme
+	now     func() time.Time
 	session engine.Session
 	all     []engine.Exchange
-	// shown are the indexes of all that pass the stat filter.
+	// shown are the indexes of all that pass the stat filter and the
+	// filter.
 	shown []int
 	stats stats.Stats
+	// wide are the session-wide tags the header states once.
+	wide []wideTag
+	// bar is the filter input, on screen while typing; expr and flt are
+	// the filter applied, which a new session clears.
+	bar    filterbar.Model
+	typing bool
+	expr   string
+	flt    *filter.Filter
+	// raw shows paths and queries as sent instead of decoded; it is a
+	// way of reading, so it outlives the session on display.
+	raw bool
 	// chosen is the stat filter, if any; picking means the picker is
 	// on screen in place of the rows.
 	chosen  *stats.ChooseMsg
@@ -54,21 +70,34 @@ type widths struct {
 	method, path, size, chips, ctx int
 }
 
-// New returns a sequence view with no session.
-func New(th theme.Theme) Model {
-	m := Model{keys: DefaultKeyMap(), theme: th}
+// New returns a sequence view with no session; relative bounds in its
+// filter (since:1h) are read against now.
+func New(th theme.Theme, now func() time.Time) Model {
+	m := Model{keys: DefaultKeyMap(), theme: th, now: now, bar: filterbar.New(th, now)}
 	m.keys.setEnabled(false)
 	m.keys.Clear.SetEnabled(false)
+	m.keys.setFiltered(false)
 	return m
 }
 
 // SetTheme switches styles, as when the terminal background is known.
-func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
+func (m *Model) SetTheme(th theme.Theme) {
+	m.theme = th
+	m.bar.SetTheme(th)
+}
 
-// SetSize sets the area the view renders into, its header lines included.
+// SetSize sets the area the view renders into, its header lines and the
+// filter input included.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.cursor.SetRows(h - m.headerHeight() - 1)
+	m.bar.SetSize(w)
+	m.resize()
+}
+
+// resize fits the cursor's window to what the header and the filter
+// input leave, both of which grow and shrink.
+func (m *Model) resize() {
+	m.cursor.SetRows(m.height - m.headerHeight() - 1 - m.barHeight())
 }
 
 // Open shows a new session whose requests are still to be loaded.
@@ -77,11 +106,16 @@ func (m *Model) Open(s engine.Session) {
 	m.all, m.shown = nil, nil
 	m.loaded = false
 	m.chosen, m.picking = nil, false
+	m.expr, m.flt, m.typing = "", nil, false
+	m.bar.Blur()
+	m.wide = nil
 	m.stats = stats.Stats{}
 	m.want = widths{}
 	m.cursor.SetLen(0, 0)
 	m.keys.setEnabled(false)
 	m.keys.Clear.SetEnabled(false)
+	m.keys.setFiltered(false)
+	m.resize()
 }
 
 // Session is the session on display.
@@ -100,22 +134,28 @@ func (m *Model) SetExchanges(xs []engine.Exchange) {
 	m.all = xs
 	m.loaded = true
 	m.stats = stats.Compute(xs)
+	m.wide = wideTags(xs)
 	m.apply()
 }
 
-// apply recomputes the shown rows from the stat filter.
+// apply recomputes the shown rows from the stat filter and the filter.
 func (m *Model) apply() {
 	m.shown = m.shown[:0]
 	for i := range m.all {
-		if m.chosen == nil || slices.Contains(stats.Value(m.chosen.Dim, &m.all[i]), m.chosen.Value) {
+		if m.matches(&m.all[i]) {
 			m.shown = append(m.shown, i)
 		}
 	}
-	m.cursor.SetLen(len(m.shown), m.cursor.Index())
 	m.keys.setEnabled(len(m.shown) > 0)
 	m.keys.Clear.SetEnabled(m.chosen != nil)
+	m.keys.setFiltered(m.filtered())
 	m.want = m.measure()
+	m.resize()
+	m.cursor.SetLen(len(m.shown), m.cursor.Index())
 }
+
+// Raw reports whether paths show as sent rather than decoded.
+func (m Model) Raw() bool { return m.raw }
 
 // Selected is the request under the cursor.
 func (m Model) Selected() (engine.Exchange, bool) {
@@ -136,6 +176,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case stats.CloseMsg:
 		m.picking = false
 		return m, nil
+	case filterbar.AppliedMsg, filterbar.CancelledMsg:
+		return m.handleFilterMsg(msg), nil
 	case tea.MouseWheelMsg:
 		d := 3
 		if msg.Button == tea.MouseWheelUp {
@@ -153,6 +195,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyPressMsg:
+		if m.typing {
+			return m.updateBar(msg)
+		}
 		if m.picking {
 			var cmd tea.Cmd
 			m.picker, cmd = m.picker.Update(msg)
@@ -168,8 +213,16 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	switch {
+	case key.Matches(k, m.keys.Unfilter):
+		m.unfilter()
 	case key.Matches(k, m.keys.Back):
 		return m, func() tea.Msg { return BackMsg{} }
+	case key.Matches(k, m.keys.Filter):
+		return m, m.openFilter()
+	case key.Matches(k, m.keys.Raw):
+		m.raw = !m.raw
+		m.keys.setRaw(m.raw)
+		m.want = m.measure()
 	case key.Matches(k, m.keys.Open):
 		return m, m.open()
 	case key.Matches(k, m.keys.Stats):
@@ -196,6 +249,9 @@ func (m Model) open() tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m Model) ShortHelp() []key.Binding {
+	if m.typing {
+		return m.bar.ShortHelp()
+	}
 	if m.picking {
 		return m.picker.ShortHelp()
 	}
@@ -204,6 +260,9 @@ func (m Model) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (m Model) FullHelp() [][]key.Binding {
+	if m.typing {
+		return m.bar.FullHelp()
+	}
 	if m.picking {
 		return m.picker.FullHelp()
 	}
@@ -219,7 +278,7 @@ func (m Model) View() string {
 	for _, l := range m.headerLines() {
 		lines = append(lines, table.Line(l, m.width))
 	}
-	rows := m.height - len(lines)
+	rows := m.height - len(lines) - m.barHeight()
 	if m.picking {
 		lines = append(lines, strings.Split(m.picker.View(m.width, rows), "\n")...)
 		return m.finish(lines)
@@ -230,6 +289,8 @@ func (m Model) View() string {
 	switch {
 	case !m.loaded:
 		lines = append(lines, m.theme.Muted.Render(table.Line("loading requests…", m.width)))
+	case len(m.shown) == 0 && m.filtered():
+		lines = append(lines, m.theme.Muted.Render(table.Line("no request matches · esc shows all", m.width)))
 	case len(m.shown) == 0:
 		lines = append(lines, m.theme.Muted.Render(table.Line("no requests stored for this session", m.width)))
 	}
@@ -245,10 +306,15 @@ func (m Model) View() string {
 	return m.finish(lines)
 }
 
+// finish pads the rows to the height and puts the filter input, when it
+// is open, on the last lines.
 func (m Model) finish(lines []string) string {
-	for len(lines) < m.height {
+	bar := m.barView()
+	body := max(m.height-len(bar), 0)
+	for len(lines) < body {
 		lines = append(lines, "")
 	}
+	lines = append(lines[:body], bar...)
 	return strings.Join(lines[:m.height], "\n")
 }
 
@@ -258,9 +324,11 @@ func (m Model) headerHeight() int {
 	return len(m.headerLines())
 }
 
-// headerLines sum up the session: who, how much, the verdicts with their
-// detectors, and the pictures. Counts come before the IP and user-agent
-// lists because those can be long and are what a narrow terminal cuts.
+// headerLines sum up the session: who, how much, what it is tagged with
+// as a whole, the verdicts as sentences, the pictures, and what narrows
+// the rows. Counts come before the IP and user-agent lists because those
+// can be long and are what a narrow terminal cuts. A short terminal keeps
+// the first line and the filter's, which says that rows are hidden.
 func (m Model) headerLines() []string {
 	s := &m.session
 	th := m.theme
@@ -269,55 +337,37 @@ func (m Model) headerLines() []string {
 	if s.User != "" {
 		name = table.Sanitize(s.User)
 	}
-	reqs := strconv.Itoa(s.Requests) + " requests"
-	if s.Requests == 1 {
-		reqs = "1 request"
-	}
+	reqs := human.Count(s.Requests) + " " + plural(s.Requests, "request", "requests")
 	first := []string{th.Accent.Render(name)}
 	if s.Role != "" {
 		first = append(first, "role "+table.Sanitize(s.Role))
 	}
-	first = append(first, th.Muted.Render(table.Sanitize(s.KeyPoint)), reqs, span(s.Duration()), clean(s.IPs))
+	first = append(first, th.Muted.Render(table.Sanitize(s.KeyPoint)), reqs, human.Duration(s.Duration()), clean(s.IPs))
 	lines := []string{strings.Join(first, sep)}
-	if m.height < 12 {
-		return lines
-	}
-	second := []string{th.Muted.Render("UA " + clean(s.UserAgents))}
-	if len(s.Flows) > 0 {
-		second = append([]string{"flows " + flowList(s)}, second...)
-	}
-	lines = append(lines, strings.Join(second, sep))
-	for i, v := range s.Abuse {
-		if i == 2 {
-			break
+	if m.height >= 12 {
+		second := []string{th.Muted.Render("UA " + clean(s.UserAgents))}
+		if len(s.Flows) > 0 {
+			second = append([]string{"flows " + flowList(s)}, second...)
 		}
-		lines = append(lines, m.verdict(v))
+		lines = append(lines, strings.Join(second, sep))
+		for _, w := range m.wide {
+			lines = append(lines, th.Chip.Render("["+table.Sanitize(w.typ)+"]")+" "+w.text(len(m.all)))
+		}
+		for i, v := range s.Abuse {
+			if i == 2 {
+				break
+			}
+			lines = append(lines, th.Warn.Render("⚠ ")+Sentence(v))
+		}
+		if m.loaded && len(m.all) > 0 {
+			lines = append(lines, m.pictures())
+		}
 	}
-	if m.loaded && len(m.all) > 0 {
-		lines = append(lines, m.pictures())
-	}
-	if m.chosen != nil {
-		lines = append(lines, th.Accent.Render(fmt.Sprintf("only %s %s", strings.ToLower(m.chosen.Dim.String()), table.Sanitize(m.chosen.Value)))+th.Muted.Render(fmt.Sprintf(" · %d of %d requests · x shows all", len(m.shown), len(m.all))))
+	if m.filtered() {
+		lines = append(lines, m.filterLine())
 	}
 	return lines
 }
-
-// verdict renders one abuse verdict with each detector as "value vs
-// baseline", so the investigator can weigh the evidence.
-func (m Model) verdict(v engine.Verdict) string {
-	th := m.theme
-	parts := []string{th.Warn.Render(fmt.Sprintf("⚠ %s %.0f%%", table.Sanitize(v.Type), v.Confidence*100))}
-	for _, d := range v.Detectors {
-		unit := ""
-		if d.Unit != "" {
-			unit = " " + table.Sanitize(d.Unit)
-		}
-		parts = append(parts, fmt.Sprintf("%s %s vs %s%s", table.Sanitize(d.Name), num(d.Value), num(d.Baseline), unit))
-	}
-	return strings.Join(parts, th.Muted.Render(" · "))
-}
-
-func num(f float64) string { return strconv.FormatFloat(f, 'g', 3, 64) }
 
 // pictures draws the status-code mix, the latency histogram and the
 // slowest endpoint's percentiles on one line.
@@ -329,7 +379,7 @@ func (m Model) pictures() string {
 		{N: c[4], Style: th.Status(400)}, {N: c[5], Style: th.Status(500)}, {N: c[0], Style: th.Status(0)},
 	}, 20)
 	hist := sparkline.Render(sparkline.Series{Counts: stats.Histogram(m.stats.Durations, 16), Errors: make([]int, 16)}, 16, th.Accent, th.Danger)
-	line := "status " + bar + "  latency 1ms " + hist + " " + latency(m.stats.Durations[len(m.stats.Durations)-1])
+	line := "status " + bar + "  latency 1 ms " + hist + " " + latency(m.stats.Durations[len(m.stats.Durations)-1])
 	if e := m.stats.Endpoints; len(e) > 0 {
 		line += th.Muted.Render(fmt.Sprintf("  slowest %s p50 %s p95 %s", table.Sanitize(e[0].Endpoint), latency(e[0].P50), latency(e[0].P95)))
 	}
@@ -370,14 +420,19 @@ const (
 )
 
 // columns describes the table for the loaded requests. PATH takes what is
-// left; context, size and then duration go when the terminal is narrow,
-// while attack chips stay as long as anything does.
+// left, and keeps up to 24 cells before empty columns, context, size and
+// then duration go when the terminal is narrow: the path is what an
+// investigator reads. Attack chips stay as long as anything does.
 func (m Model) columns() []table.Column {
 	w := m.want
+	path := "PATH"
+	if m.raw {
+		path = "PATH (raw)"
+	}
 	cols := []table.Column{
 		colOffset:   {Title: "OFFSET", Min: 7, Want: 7, Align: table.Right},
 		colMethod:   {Title: "METHOD", Min: 4, Want: max(w.method, 6)},
-		colPath:     {Title: "PATH", Min: 10, Want: max(w.path, 4), Grow: 1},
+		colPath:     {Title: path, Min: min(max(w.path, 10), 24), Want: max(w.path, table.Width(path)), Grow: 1},
 		colStatus:   {Title: "STATUS", Min: 6, Want: 6, Align: table.Right},
 		colDuration: {Title: "DURATION", Min: 8, Want: 8, Align: table.Right, Drop: 2},
 		colSize:     {Title: "SIZE", Min: max(w.size, 4), Want: max(w.size, 4), Align: table.Right, Drop: 3},
@@ -424,22 +479,13 @@ func (m Model) cells(x *engine.Exchange) []table.Cell {
 	return []table.Cell{
 		colOffset:   {Text: offset(x.Start.Sub(m.start())), Style: th.Muted},
 		colMethod:   {Text: table.Sanitize(x.Method)},
-		colPath:     {Text: target(x)},
+		colPath:     {Text: target(x, m.raw)},
 		colStatus:   status,
 		colDuration: dur,
 		colSize:     {Text: size(x.RespBody.Size), Style: th.Muted},
 		colAttacks:  chips,
 		colContext:  {Text: contextText(x), Style: th.Muted},
 	}
-}
-
-// chipText lists a request's attack types as chips: [sqli][xss].
-func chipText(x *engine.Exchange) string {
-	var b strings.Builder
-	for _, t := range stats.Value(stats.DimAttack, x) {
-		b.WriteString("[" + table.Sanitize(t) + "]")
-	}
-	return b.String()
 }
 
 // contextText lists the request's context values, hashed ones as their
@@ -470,21 +516,12 @@ func shortPoint(p string) string {
 	return p
 }
 
-// target is what the request does: the MCP call or GraphQL operation it
-// carries, else its path with its query, as it was sent.
-func target(x *engine.Exchange) string {
-	if t := Operation(x); t != "" {
-		return t
-	}
-	return table.Sanitize(x.Target())
-}
-
 func (m Model) measure() widths {
 	var w widths
 	for _, i := range m.shown {
 		x := &m.all[i]
 		w.method = max(w.method, table.Width(table.Sanitize(x.Method)))
-		w.path = max(w.path, table.Width(target(x)))
+		w.path = max(w.path, table.Width(target(x, m.raw)))
 		w.size = max(w.size, table.Width(size(x.RespBody.Size)))
 		w.chips = max(w.chips, table.Width(chipText(x)))
 		w.ctx = max(w.ctx, table.Width(contextText(x)))

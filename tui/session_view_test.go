@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
 	"github.com/spoorhq/spoor/query"
@@ -320,4 +322,17 @@ func TestSequenceFilterAgreesWithQuery(t *testing.T) {
 	if subsets < 10 {
 		t.Errorf("only %d of %d cases select a proper part of a session: the fixture proves little", subsets, len(all)*len(exprs))
 	}
+}
+
+// TestSessionViewNarrow shows the session view at 50×12: the first header
+// line and the filter's count stay, and the attack chips keep their
+// column while PATH gives way.
+func TestSessionViewNarrow(t *testing.T) {
+	hs := newHarness(t, sessionViewSource(), nil, 50, 12)
+	hs.keys(keyDown, keyEnter, press('f'))
+	typeText(hs, "status:4xx")
+	hs.keys(keyEnter)
+	v := hs.view()
+	mustContain(t, v, "192.0.2.99 sqlmap", "filter status:4xx · 20 of 40", "[sqli]")
+	golden.RequireEqual(t, v)
 }

@@ -283,8 +283,7 @@ func (m Model) View() string {
 		lines = append(lines, strings.Split(m.picker.View(m.width, rows), "\n")...)
 		return m.finish(lines)
 	}
-	cols := m.columns()
-	ws := table.Layout(cols, m.width)
+	cols, ws := m.layout()
 	lines = append(lines, table.Line(table.Header(cols, ws, m.theme.Header), m.width))
 	switch {
 	case !m.loaded:
@@ -422,7 +421,7 @@ const (
 // columns describes the table for the loaded requests. PATH takes what is
 // left, and keeps up to 24 cells before empty columns, context, size and
 // then duration go when the terminal is narrow: the path is what an
-// investigator reads. Attack chips stay as long as anything does.
+// investigator reads. Attack chips stay as long as anything does (layout).
 func (m Model) columns() []table.Column {
 	w := m.want
 	path := "PATH"
@@ -448,6 +447,19 @@ func (m Model) columns() []table.Column {
 		cols[colContext].Drop += 10
 	}
 	return cols
+}
+
+// layout fits the columns to the width. PATH asks for 24 cells before
+// other columns go, but not at the cost of the attack chips: on a
+// terminal too narrow for both, it shrinks to its least again.
+func (m Model) layout() ([]table.Column, []int) {
+	cols := m.columns()
+	ws := table.Layout(cols, m.width)
+	if ws[colAttacks] == 0 && m.want.chips > 0 && cols[colPath].Min > 10 {
+		cols[colPath].Min = 10
+		ws = table.Layout(cols, m.width)
+	}
+	return cols, ws
 }
 
 // start is the time offsets count from: the session's first request, read

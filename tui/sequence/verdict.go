@@ -15,8 +15,10 @@ import (
 // sentence an investigator reads rather than a dump of fields:
 // "security crawler, 90% confidence, on 457 requests: 921 attack tags,
 // against a baseline of 0; request rate 11.7 req/s, 23× the baseline of
-// 0.5 req/s". Detectors keep the verdict's order, strongest first. The
-// text comes from the traffic in part (a user agent), so it is sanitized.
+// 0.5 req/s". Measurements come first, strongest first as the verdict
+// lists them, and yes/no facts after: those quote a user agent the header
+// already shows and would push the numbers off a narrow line. The text
+// comes from the traffic in part, so it is sanitized.
 func Sentence(v engine.Verdict) string {
 	head := words(v.Type) + ", " + percent(v.Confidence) + " confidence"
 	if v.Evidence > 0 {
@@ -25,11 +27,15 @@ func Sentence(v engine.Verdict) string {
 	if len(v.Detectors) == 0 {
 		return table.Sanitize(head)
 	}
-	parts := make([]string, len(v.Detectors))
-	for i, d := range v.Detectors {
-		parts[i] = evidence(d)
+	var measured, facts []string
+	for _, d := range v.Detectors {
+		if yesNo(d) {
+			facts = append(facts, evidence(d))
+		} else {
+			measured = append(measured, evidence(d))
+		}
 	}
-	return table.Sanitize(head + ": " + strings.Join(parts, "; "))
+	return table.Sanitize(head + ": " + strings.Join(append(measured, facts...), "; "))
 }
 
 // evidence is one detector's reading. A yes/no detector (a user agent, an

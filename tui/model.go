@@ -628,8 +628,9 @@ func (m *Model) seenPoints() []string {
 	return points
 }
 
-// typing reports whether an editor's text input has the keyboard, which
-// then receives q and ? too.
+// typing reports whether a screen's text input (an editor's, the
+// sequence's filter) has the keyboard, which then receives q, ? and the
+// global keys too: "e" in a filter is a letter, not an export.
 func (m *Model) typing() bool {
 	return (m.focus == focusKeys && m.keyeditor.Typing()) || (m.focus == focusContext && m.ctxeditor.Typing()) ||
 		(m.focus == focusSequence && m.sequence.Typing())

@@ -89,7 +89,7 @@ func TestDemoInTerminal(t *testing.T) {
 	}
 	s.keys("Enter")
 	s.waitScreen(5*time.Second, "a request sequence", func(scr string) bool {
-		return strings.Contains(scr, "OFFSET") && strings.Contains(scr, "+0.000s")
+		return strings.Contains(scr, "OFFSET") && strings.Contains(scr, "+0 s")
 	})
 	s.keys("Escape")
 	s.waitScreen(5*time.Second, "the sessions list again", func(scr string) bool {

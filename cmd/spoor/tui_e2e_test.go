@@ -37,7 +37,7 @@ func TestInvestigateInTerminal(t *testing.T) {
 	})
 	s.keys("Enter", "Enter")
 	scr := s.waitScreen(5*time.Second, "the scanner's request sequence", func(scr string) bool {
-		return strings.Contains(scr, "OFFSET") && strings.Contains(scr, "+0.000s")
+		return strings.Contains(scr, "OFFSET") && strings.Contains(scr, "+0 s")
 	})
 	if !strings.Contains(strings.ToLower(scr), "sqlmap") {
 		t.Errorf("the opened session is not the scanner's:\n%s", scr)
@@ -65,6 +65,12 @@ func TestInvestigateInTerminal(t *testing.T) {
 	s.keys("Escape")
 	s.waitScreen(5*time.Second, "the sequence again", func(scr string) bool {
 		return strings.Contains(scr, "OFFSET")
+	})
+	// The first esc in a filtered sequence shows every request again;
+	// the next goes back to the list.
+	s.keys("Escape")
+	s.waitScreen(5*time.Second, "the whole sequence", func(scr string) bool {
+		return strings.Contains(scr, "OFFSET") && !strings.Contains(scr, "only attack")
 	})
 	s.keys("Escape")
 	s.waitScreen(5*time.Second, "the sessions list", func(scr string) bool {

@@ -171,7 +171,9 @@ func TestSessionView(t *testing.T) {
 				}
 			}
 			if sz.w >= 160 {
+				// A tall terminal gives a verdict a second line.
 				mustContain(t, v, "request rate 11.7 req/s, 23× the baseline of 0.5 req/s",
+					"  (https://sqlmap.org)\" is sqlmap, a security testing tool",
 					"⚠ brute force, 75% confidence, on 19 requests: 19 failed logins, against a baseline of 0; username focus 100%, 20× the baseline of 5%")
 			}
 			hs.golden()

@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
@@ -356,7 +357,7 @@ func (m Model) headerLines() []string {
 			if i == 2 {
 				break
 			}
-			lines = append(lines, th.Warn.Render("⚠ ")+Sentence(v))
+			lines = append(lines, m.verdictLines(v)...)
 		}
 		if m.loaded && len(m.all) > 0 {
 			lines = append(lines, m.pictures())
@@ -366,6 +367,27 @@ func (m Model) headerLines() []string {
 		lines = append(lines, m.filterLine())
 	}
 	return lines
+}
+
+// verdictLines writes a verdict's sentence on one line, cut at the
+// width, or on a tall terminal on up to two, so that the evidence after
+// the strongest measurement can be read too.
+func (m Model) verdictLines(v engine.Verdict) []string {
+	mark := m.theme.Warn.Render("⚠ ")
+	text := Sentence(v)
+	if m.height < 40 || m.width < 20 {
+		return []string{mark + text}
+	}
+	wrapped := strings.Split(ansi.Wordwrap(text, m.width-2, ""), "\n")
+	if len(wrapped) > 2 {
+		// The second line ends cut, as a one-line verdict does.
+		wrapped = []string{wrapped[0], strings.Join(wrapped[1:], " ")}
+	}
+	out := []string{mark + wrapped[0]}
+	for _, w := range wrapped[1:] {
+		out = append(out, "  "+w)
+	}
+	return out
 }
 
 // pictures draws the status-code mix, the latency histogram and the

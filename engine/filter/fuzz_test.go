@@ -18,8 +18,23 @@ func FuzzParse(f *testing.F) {
 		f.Add(seed)
 	}
 	s, xs := fixture()
+	vocab := DefaultVocabulary().With(Vocabulary{Flows: []string{"Auth"}, Methods: []string{"PURGE"}})
 	f.Fuzz(func(t *testing.T, expr string) {
+		// A vocabulary only adds errors: whatever it refuses is an *Error
+		// too, and whatever it accepts parses without one.
+		checked, verr := ParseOptions(expr, Options{Now: t0, Vocabulary: vocab})
 		flt, err := ParseOptions(expr, Options{Now: t0})
+		if err != nil && verr == nil {
+			t.Fatalf("%q: parses with a vocabulary but not without: %v", expr, err)
+		}
+		if verr != nil {
+			var fe *Error
+			if !errors.As(verr, &fe) || fe.Pos < 0 || fe.Pos > len(expr) {
+				t.Fatalf("%q: vocabulary error %v is not an *Error inside the expression", expr, verr)
+			}
+		} else {
+			checked.MatchSessionRequests(&s, xs)
+		}
 		if err != nil {
 			var fe *Error
 			if !errors.As(err, &fe) {

@@ -3,8 +3,8 @@ package filter
 import (
 	"cmp"
 	"math"
-	"slices"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"

@@ -41,6 +41,9 @@ func newRequestsCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if f, err = checkFilter(st, expr); err != nil {
+				return err
+			}
 			xs, _, err := query.CollectRequests(cmd.Context(), st, query.RequestOptions{Filter: f, SessionID: sessionID, Sort: order, Limit: max(limit, 0)})
 			if err != nil {
 				return err

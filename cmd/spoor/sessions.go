@@ -43,6 +43,9 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if f, err = checkFilter(st, expr); err != nil {
+				return err
+			}
 			sessions, _, err := query.CollectSessions(cmd.Context(), st, query.Options{Filter: f, Sort: order, Limit: max(limit, 0)})
 			if err != nil {
 				return err

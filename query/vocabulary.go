@@ -90,14 +90,6 @@ func ReadVocabulary(src VocabularySource, configured []string, methods bool) (*f
 	if err != nil {
 		return nil, err
 	}
-	v := filter.DefaultVocabulary()
-	if configured != nil {
-		v = v.With(filter.Vocabulary{Flows: configured})
-	} else {
-		// The store's flows alone would refuse one configured but not
-		// reached yet.
-		seen.Flows = nil
-	}
 	if methods {
 		var scan MethodScan
 		if _, err := scan.Next(src, 0); err != nil {
@@ -105,7 +97,21 @@ func ReadVocabulary(src VocabularySource, configured []string, methods bool) (*f
 		}
 		seen.Methods = scan.Methods
 	}
-	return v.With(seen), nil
+	return Combine(configured, seen), nil
+}
+
+// Combine is the vocabulary of the catalogue, the flows configured (nil
+// when the configuration is unknown) and what the store holds. Without the
+// configuration flows stay unchecked: the store's alone would refuse one
+// configured but not reached yet.
+func Combine(configured []string, seen filter.Vocabulary) *filter.Vocabulary {
+	v := filter.DefaultVocabulary()
+	if configured != nil {
+		v = v.With(filter.Vocabulary{Flows: configured})
+	} else {
+		seen.Flows = nil
+	}
+	return v.With(seen)
 }
 
 // ParseChecked parses expr against what exists on src: the vocabulary

@@ -18,19 +18,26 @@ import (
 // the store was opened. An unknown value is a usage error naming its
 // column, like any other mistake in the filter.
 func checkFilter(st *store.Store, expr string) (*filter.Filter, error) {
-	var flows []string
-	// A configuration that cannot be read leaves flows unchecked rather
-	// than stopping a read-only listing.
-	if cfg, _, err := workstation.EffectiveConfig("", st, nil); err == nil {
-		flows = []string{}
-		for _, fl := range cfg.Flows {
-			flows = append(flows, fl.Name)
-		}
-	}
-	f, err := query.ParseChecked(st, expr, flows, filter.Options{Now: time.Now(), Location: time.Local})
+	f, err := query.ParseChecked(st, expr, configuredFlows(st), filter.Options{Now: time.Now(), Location: time.Local})
 	var fe *filter.Error
 	if errors.As(err, &fe) {
 		return nil, usageError{fmt.Errorf("invalid filter %w", err)}
 	}
 	return f, err
+}
+
+// configuredFlows names the business flows of the configuration st was
+// captured with (the built-in table when it saved none). A configuration
+// that cannot be read gives nil, which leaves flow: unchecked rather than
+// stopping a read-only command.
+func configuredFlows(st *store.Store) []string {
+	cfg, _, err := workstation.EffectiveConfig("", st, nil)
+	if err != nil {
+		return nil
+	}
+	flows := []string{}
+	for _, fl := range cfg.Flows {
+		flows = append(flows, fl.Name)
+	}
+	return flows
 }

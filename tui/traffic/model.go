@@ -46,10 +46,10 @@ var levels = []rune("▁▂▃▄▅▆▇█")
 
 // Model is the traffic strip.
 type Model struct {
-	theme  theme.Theme
-	src    Source
-	width  int
-	lines  int
+	theme theme.Theme
+	src   Source
+	width int
+	lines int
 	// loaded are the sessions the screen holds, whose reads the tally
 	// keeps; list are those it shows, which the strip draws.
 	loaded []engine.Session

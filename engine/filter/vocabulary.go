@@ -121,7 +121,7 @@ func (p parser) exists(f field, names []string) string {
 	case f == fieldMethod:
 		return "not a registered HTTP method (GET, POST, PUT, DELETE, PATCH, …) nor one the traffic used"
 	}
-	return "want any or " + listing(names, 8)
+	return "want any or " + listing(names, 10)
 }
 
 // unknown is the error for a well-formed value that names nothing that

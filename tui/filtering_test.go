@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/ingest"
+	"github.com/spoorhq/spoor/store"
 	"github.com/spoorhq/spoor/tui/traffic"
 )
 
@@ -218,4 +221,59 @@ func goldenAs(t *testing.T, step string, hs *harness) {
 		defer func() { hs.t = saved }()
 		hs.golden()
 	})
+}
+
+// TestFilterBarVocabularyFromStore opens the TUI over a real store that
+// holds an attack type newer than the catalogue and a method no registry
+// lists: the bar accepts both, and reads the log for methods only once a
+// method it does not know is typed.
+func TestFilterBarVocabularyFromStore(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "vocab.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	a := engine.NewAnalyzer(engine.SessionizerOptions{}, engine.NewHasher(st.Secret()))
+	var recs []ingest.Record
+	for i, method := range []string{"GET", "PURGE", "POST"} {
+		x := &engine.Exchange{Start: at(10, 0, i, 0), ClientIP: "192.0.2.9", Method: method, Host: "api.test", Path: "/cache", Status: 200}
+		sess := a.Process(x)
+		sess.Attacks = map[string]int{"prompt_injection": 1}
+		recs = append(recs, ingest.Record{Exchange: x, Session: &sess})
+	}
+	if err := st.Write(recs); err != nil {
+		t.Fatal(err)
+	}
+	hs := &harness{t: t}
+	m := New(Options{Source: st, Title: testTitle, Flows: configuredFlows})
+	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd { hs.timers = append(hs.timers, msg); return nil }
+	hs.m = m
+	hs.run(m.Init())
+	hs.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+
+	hs.keys(press('f'))
+	typeText(hs, "attack:prompt_injection flow:Auth")
+	if fe := hs.m.filterbar.Err(); fe != nil {
+		t.Fatalf("a type the store holds: %v", fe)
+	}
+	if hs.m.vocab.scanned {
+		t.Error("the log was read for methods before any method was typed")
+	}
+	typeText(hs, " method:PURGE")
+	if fe := hs.m.filterbar.Err(); fe != nil || !hs.m.vocab.scanned {
+		t.Fatalf("method:PURGE, in the store: %v (log read: %v)", fe, hs.m.vocab.scanned)
+	}
+	hs.keys(keyEnter)
+	if hs.m.filter.expr != "attack:prompt_injection flow:Auth method:PURGE" {
+		t.Errorf("applied %q", hs.m.filter.expr)
+	}
+	hs.keys(press('f'))
+	typeText(hs, " method:FOO")
+	if fe := hs.m.filterbar.Err(); fe == nil || fe.Field != "method" {
+		t.Errorf("method:FOO: %v, want a method error", fe)
+	}
 }

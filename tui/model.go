@@ -289,7 +289,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case inputFilter:
 		var cmd tea.Cmd
 		m.filterbar, cmd = m.filterbar.Update(k)
-		return cmd
+		return tea.Batch(cmd, m.checkMethods())
 	}
 	if m.showHelp {
 		// The full help is a screen of its own; any key closes it.
@@ -342,7 +342,7 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.search.Focus(), true
 	case key.Matches(k, m.keys.Filter):
 		m.input = inputFilter
-		return tea.Batch(m.filterbar.Open(m.filter.expr), m.refreshVocabulary()), true
+		return tea.Batch(m.filterbar.Open(m.filter.expr), m.refreshVocabulary(m.vocab.scanned)), true
 	case key.Matches(k, m.keys.ToggleFilter):
 		return m.toggleFilter(), true
 	case key.Matches(k, m.keys.Range15m):

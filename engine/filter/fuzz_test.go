@@ -54,3 +54,32 @@ func FuzzParse(f *testing.F) {
 		flt.MatchExchange(&xs[2])
 	})
 }
+
+// FuzzWithSince checks that a time-range preset never breaks a filter:
+// whatever parsed still parses with the range set or removed, and the
+// range set is the one that holds.
+func FuzzWithSince(f *testing.F) {
+	for _, seed := range []string{"", "status:4xx", "since:1h status:4xx", `user:"a  b" since:2d|1h`, "!since:5m", `"x`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		if _, err := Parse(expr); err != nil {
+			return
+		}
+		set := WithSince(expr, "24h")
+		flt, err := ParseOptions(set, Options{Now: t0})
+		if err != nil {
+			t.Fatalf("%q with since:24h is %q: %v", expr, set, err)
+		}
+		if b, ok := flt.Since(); !ok || !b.Equal(t0.Add(-24*time.Hour)) {
+			t.Fatalf("%q: bound %v %v after setting since:24h", set, b, ok)
+		}
+		cleared := WithSince(expr, "")
+		if flt, err = ParseOptions(cleared, Options{Now: t0}); err != nil {
+			t.Fatalf("%q cleared is %q: %v", expr, cleared, err)
+		}
+		if b, ok := flt.Since(); ok {
+			t.Fatalf("%q cleared is %q, still bound at %v", expr, cleared, b)
+		}
+	})
+}

@@ -11,7 +11,9 @@ import "strings"
 func WithSince(expr, span string) string {
 	var kept []string
 	if terms, err := lex(expr); err != nil {
-		kept = append(kept, strings.TrimSpace(expr))
+		if t := strings.Trim(expr, " \t\r\n"); t != "" {
+			kept = append(kept, t)
+		}
 	} else {
 		for _, t := range terms {
 			if !t.neg && t.hasField && strings.EqualFold(t.field, fieldSince.String()) {
@@ -23,5 +25,7 @@ func WithSince(expr, span string) string {
 	if span != "" {
 		kept = append(kept, "since:"+span)
 	}
-	return strings.TrimSpace(strings.Join(kept, " "))
+	// Only the separators change: trimming the terms could cut a byte the
+	// lexer reads as part of one (a form feed is not a separator).
+	return strings.Join(kept, " ")
 }

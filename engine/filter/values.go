@@ -1,10 +1,8 @@
 package filter
 
 import (
-	"cmp"
 	"math"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -223,7 +221,11 @@ func (p parser) typeName(f field, a rawAlt, what string, known []string) (alt, e
 	}
 	for i := range len(s) {
 		if !isIdent(s[i]) {
-			return alt{}, errorf(p.expr, a.pos, "invalid %s %q: want a name such as %s, or any", what, a.text, cmp.Or(append(slices.Clip(known), "sqli")...))
+			example := "sqli"
+			if len(known) > 0 {
+				example = known[0]
+			}
+			return alt{}, errorf(p.expr, a.pos, "invalid %s %q: want a name such as %s, or any", what, a.text, example)
 		}
 	}
 	for _, k := range known {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -9,32 +8,29 @@ import (
 	"github.com/spoorhq/spoor/engine/filter"
 )
 
-// filterState is the filter the list applies: the expression the user
-// applied, whether it is switched on, and a time-range preset that adds a
-// since: term. gen counts changes, so that a load for an older filter is
-// dropped when it arrives.
+// filterState is the one filter the list applies: the expression, time
+// range included (a preset rewrites its since: term), and whether it is
+// switched off. The status bar, t, the filter bar and the loads all read
+// it, so they cannot disagree. gen counts changes, so that a load for an
+// older filter is dropped when it arrives.
 type filterState struct {
-	expr  string
-	off   bool
-	since string
-	gen   uint64
+	expr string
+	off  bool
+	gen  uint64
 }
 
 // effective is the expression the list is filtered with.
 func (f filterState) effective() string {
-	var parts []string
-	if f.expr != "" && !f.off {
-		parts = append(parts, f.expr)
+	if f.off {
+		return ""
 	}
-	if f.since != "" {
-		parts = append(parts, "since:"+f.since)
-	}
-	return strings.Join(parts, " ")
+	return f.expr
 }
 
 // compiled parses the effective expression against now. It was checked
-// when applied, so an error here can only come from a preset, which is
-// well-formed; a nil filter loads everything.
+// against the vocabulary when applied, and is parsed here without it, so
+// that a value the store no longer holds still filters rather than
+// failing; a nil filter loads everything.
 func (f filterState) compiled(now time.Time) *filter.Filter {
 	expr := f.effective()
 	if expr == "" {
@@ -54,19 +50,21 @@ func (m *Model) filterApplied(expr string) tea.Cmd {
 	return m.filterChanged()
 }
 
-// toggleFilter switches the applied filter off and on without losing it.
+// toggleFilter switches the filter off and on without losing it.
 func (m *Model) toggleFilter() tea.Cmd {
 	if m.filter.expr == "" {
-		m.notice = "no filter to toggle: press f to write one"
+		m.notice = "no filter to toggle: press f to write one, or 1, 2, 3 for a time range"
 		return nil
 	}
 	m.filter.off = !m.filter.off
 	return m.filterChanged()
 }
 
-// setRange picks a time-range preset; "" shows all time.
+// setRange picks a time-range preset, "" for all time: it rewrites the
+// filter's since: term and switches the filter on, as applying any filter
+// does.
 func (m *Model) setRange(since string) tea.Cmd {
-	m.filter.since = since
+	m.filter.expr, m.filter.off = filter.WithSince(m.filter.expr, since), false
 	return m.filterChanged()
 }
 
@@ -87,4 +85,15 @@ func (m Model) emptyText() string {
 		return "no session matches the filter"
 	}
 	return ""
+}
+
+// text is what the status bar says of the filter, if anything.
+func (f filterState) text() string {
+	switch {
+	case f.expr == "":
+		return ""
+	case f.off:
+		return "filter off (t): " + f.expr
+	}
+	return "filter: " + f.expr
 }

@@ -73,7 +73,7 @@ func TestMCPTabSwitchAndOpen(t *testing.T) {
 		t.Fatalf("MCP tab on %v shows %d sessions, want the 2 MCP ones", hs.m.sessions.MCP(), hs.m.sessions.Len())
 	}
 	scr := hs.view()
-	for _, want := range []string{"METHODS", "PRIMITIVES", "claude-code/1.0", "tools/call×3", "MCP tab: 2 shown"} {
+	for _, want := range []string{"METHODS", "PRIMITIVES", "claude-code/1.0", "tools/call×3", "2 of 9 sessions (MCP tab)"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("MCP tab lacks %q:\n%s", want, scr)
 		}

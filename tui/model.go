@@ -80,6 +80,7 @@ type Model struct {
 	search    search.Model
 	filterbar filterbar.Model
 	filter    filterState
+	vocab     vocabState
 
 	width, height int
 	counters      Stats
@@ -145,6 +146,7 @@ func New(opts Options) Model {
 		ctxeditor: contexteditor.New(th, opts.Context),
 		search:    search.New(th),
 		filterbar: filterbar.New(th, now),
+		vocab:     vocabState{flows: opts.Flows},
 		loading:   true,
 		limit:     sessionLimit,
 		asOf:      -1,
@@ -153,6 +155,7 @@ func New(opts Options) Model {
 		schedule:  after,
 		write:     writeFile,
 	}
+	m.filterbar.SetVocabulary(m.vocab.vocabulary())
 	m.setTheme(th)
 	m.readStats()
 	m.syncKeys()
@@ -210,7 +213,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.err = msg.err
 		cmd = m.loadDone()
 	case search.ResultMsg:
-		m.searched(msg)
+		cmd = m.searched(msg)
+	case vocabularyLoadedMsg:
+		cmd = m.vocabularyLoaded(msg)
 	case filterbar.AppliedMsg, filterbar.CancelledMsg:
 		cmd = m.filterDone(msg)
 	case sessions.OpenMsg:
@@ -282,7 +287,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case inputFilter:
 		var cmd tea.Cmd
 		m.filterbar, cmd = m.filterbar.Update(k)
-		return cmd
+		return tea.Batch(cmd, m.checkMethods())
 	}
 	if m.showHelp {
 		// The full help is a screen of its own; any key closes it.
@@ -353,7 +358,7 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.search.Focus(), true
 	case key.Matches(k, m.keys.Filter):
 		m.input = inputFilter
-		return m.filterbar.Open(m.filter.expr), true
+		return tea.Batch(m.filterbar.Open(m.filter.expr), m.refreshVocabulary(m.vocab.scanned)), true
 	case key.Matches(k, m.keys.ToggleFilter):
 		return m.toggleFilter(), true
 	case key.Matches(k, m.keys.Range15m):
@@ -370,7 +375,7 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openEditor(focusContext, "context", m.ctx != nil, m.ctxeditor.Open), true
 	case key.Matches(k, m.keys.MCPTab):
 		m.sessions.SetMCP(!m.sessions.MCP())
-		return m.loadVisibleActivity(), true
+		return tea.Batch(m.loadVisibleActivity(), m.loadTraffic()), true
 	case key.Matches(k, m.keys.ExportHAR):
 		return m.exportSession("har"), true
 	case key.Matches(k, m.keys.ExportJSON):
@@ -555,7 +560,7 @@ func (m *Model) loadTraffic() tea.Cmd {
 	if m.focus != focusSessions {
 		return nil
 	}
-	return m.traffic.Refresh(m.sessions.Sessions())
+	return m.traffic.Refresh(m.sessions.Sessions(), m.sessions.Shown())
 }
 
 func (m *Model) activityLoaded(msg activityLoadedMsg) tea.Cmd {
@@ -572,14 +577,15 @@ func (m *Model) activityLoaded(msg activityLoadedMsg) tea.Cmd {
 // sessionsForSearch is what search runs over: every loaded session.
 func (m *Model) sessionsForSearch() []engine.Session { return m.sessions.Sessions() }
 
-// searched shows the newest query's results and drops older ones.
-func (m *Model) searched(msg search.ResultMsg) {
+// searched shows the newest query's results and drops older ones; the
+// strip follows what the list shows.
+func (m *Model) searched(msg search.ResultMsg) tea.Cmd {
 	if !m.search.Current(msg) {
-		return
+		return nil
 	}
 	if msg.Query == "" {
 		m.sessions.SetMatches(nil)
-		return
+		return m.loadTraffic()
 	}
 	matches := make([]sessions.Match, len(msg.Matches))
 	for i, mt := range msg.Matches {
@@ -587,6 +593,7 @@ func (m *Model) searched(msg search.ResultMsg) {
 	}
 	m.sessions.SetMatches(matches)
 	m.sessions.SetEmptyText("no session matches “" + table.Sanitize(msg.Query) + "”")
+	return m.loadTraffic()
 }
 
 // searchDone leaves the search input; cancel also ends the search.
@@ -597,7 +604,7 @@ func (m *Model) searchDone(cancel bool) tea.Cmd {
 		m.sessions.SetMatches(nil)
 		m.sessions.SetEmptyText(m.emptyText())
 	}
-	return m.loadVisibleActivity()
+	return tea.Batch(m.loadVisibleActivity(), m.loadTraffic())
 }
 
 func (m *Model) closeInput() {

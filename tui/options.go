@@ -70,6 +70,10 @@ type Options struct {
 	// nil disables export. The TUI writes the result to the current
 	// directory.
 	Export func(sessionID, format string) ([]byte, error)
+	// Flows are the business flows the configuration names, which the
+	// filter bar accepts in flow: with or without traffic; nil when the
+	// configuration is unknown leaves flow: unchecked.
+	Flows []string
 	// Now is the clock relative filters (since:1h) measure from; nil means
 	// time.Now. Tests pin it.
 	Now func() time.Time

@@ -19,15 +19,7 @@ func (m Model) statusBar() string {
 	// style's reset would otherwise end the bar mid-line.
 	seg := func(st lipgloss.Style, s string) string { return st.Inherit(bar).Render(s) }
 
-	n := strconv.Itoa(m.total)
-	if m.full {
-		n += "+"
-	}
-	noun := " sessions"
-	if m.total == 1 {
-		noun = " session"
-	}
-	parts := []string{seg(bar, " "+n+noun)}
+	parts := []string{seg(bar, " "+m.countText())}
 	if m.stats != nil {
 		parts = append(parts, seg(bar, strconv.FormatUint(m.counters.Captured, 10)+" captured"))
 		dropped := strconv.FormatUint(m.counters.Dropped, 10) + " dropped"
@@ -52,18 +44,8 @@ func (m Model) statusBar() string {
 			parts = append(parts, seg(th.Ok, "following"))
 		}
 	}
-	if m.filter.expr != "" || m.filter.since != "" {
-		f := "filter: " + table.Sanitize(m.filter.effective())
-		if m.filter.off {
-			f = "filter off: " + table.Sanitize(m.filter.expr)
-			if m.filter.since != "" {
-				f += " · since:" + m.filter.since
-			}
-		}
-		parts = append(parts, seg(th.Accent, f))
-	}
-	if m.sessions.MCP() && m.focus == focusSessions {
-		parts = append(parts, seg(th.Accent, "MCP tab: "+strconv.Itoa(m.sessions.Len())+" shown · M for all"))
+	if f := m.filter.text(); f != "" {
+		parts = append(parts, seg(th.Accent, table.Sanitize(f)))
 	}
 	if k := m.sessions.Sort(); k != sessions.SortLastSeen && m.focus == focusSessions {
 		parts = append(parts, seg(bar, "by "+k.String()))

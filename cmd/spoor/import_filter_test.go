@@ -31,6 +31,9 @@ func filterFixture(t *testing.T) string {
 			fmt.Fprintf(&b, "192.0.2.%d - - [24/Nov/2026:10:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d %d \"-\" \"ua-%d\"\n", c, i*5, c, method, path, status, 100*c, c)
 		}
 	}
+	// A cache purge: a method no registry lists, which a filter accepts
+	// because the store holds it.
+	b.WriteString("192.0.2.1 - - [24/Nov/2026:10:00:30 +0000] \"PURGE /cache/items HTTP/1.1\" 200 1 \"-\" \"ua-1\"\n")
 	log := filepath.Join(dir, "access.log")
 	if err := os.WriteFile(log, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
@@ -112,6 +115,17 @@ func TestFilterCLI(t *testing.T) {
 	if got := requests("--session", sid, "--filter", "status:404"); len(got) != 5 {
 		t.Errorf("404s of session %s: %d, want 5", sid, len(got))
 	}
+	// Values that exist but that no request has: valid, and nothing
+	// matches. PURGE is not registered but the store holds it.
+	if got := sessionIPs("--filter", "flow:Billing"); len(got) != 0 {
+		t.Errorf("flow:Billing (configured, no traffic): %v", got)
+	}
+	if got := sessionIPs("--filter", "method:PROPFIND|DELETE attack:xss"); len(got) != 0 {
+		t.Errorf("method:PROPFIND|DELETE attack:xss: %v", got)
+	}
+	if got := requests("--filter", "method:purge"); len(got) != 1 || got[0].Method != "PURGE" {
+		t.Errorf("method:purge: %+v, want the one PURGE", got)
+	}
 
 	for _, tt := range []struct {
 		args []string
@@ -120,6 +134,14 @@ func TestFilterCLI(t *testing.T) {
 		{[]string{"sessions", "--filter", "stauts:404"}, `spoor: invalid filter at column 1: unknown field "stauts" (did you mean status?)`},
 		{[]string{"requests", "--filter", "method:GET stauts:404"}, `spoor: invalid filter at column 12: unknown field "stauts" (did you mean status?)`},
 		{[]string{"sessions", "--filter", "status:4x4"}, `spoor: invalid filter at column 8: invalid status "4x4"`},
+		// Values checked against what exists, with a suggestion or the
+		// values there are.
+		{[]string{"sessions", "--filter", "attack:foo"}, `spoor: invalid filter at column 8: unknown attack type "foo": want any or sqli, xss,`},
+		{[]string{"sessions", "--filter", "status:4xx abuse:bar"}, `spoor: invalid filter at column 18: unknown abuse type "bar": want any or credential_stuffing,`},
+		{[]string{"sessions", "--filter", "flow:Nope"}, `spoor: invalid filter at column 6: unknown flow "Nope": the flows are Auth, Account creation,`},
+		{[]string{"sessions", "--filter", "flow:Biling"}, `spoor: invalid filter at column 6: unknown flow "Biling" (did you mean Billing?)`},
+		{[]string{"requests", "--filter", "method:FOO"}, `spoor: invalid filter at column 8: unknown method "FOO": not a registered HTTP method`},
+		{[]string{"requests", "--filter", "method:GTE"}, `spoor: invalid filter at column 8: unknown method "GTE" (did you mean GET?)`},
 		{[]string{"sessions", "--sort", "size"}, `spoor: invalid --sort "size"`},
 		{[]string{"requests", "--sort", "errors"}, `spoor: invalid --sort "errors"`},
 	} {

@@ -21,7 +21,7 @@ func TestMCPTabInTerminal(t *testing.T) {
 	})
 	s.keys("M")
 	s.waitScreen(5*time.Second, "the MCP tab", func(scr string) bool {
-		return strings.Contains(scr, "METHODS") && strings.Contains(scr, "MCP tab:")
+		return strings.Contains(scr, "METHODS") && strings.Contains(scr, "(MCP tab)")
 	})
 	agentRow := func(scr string) string {
 		for _, l := range strings.Split(scr, "\n") {

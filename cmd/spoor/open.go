@@ -22,7 +22,7 @@ func newOpenCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st)}), tea.WithContext(cmd.Context()))
+			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Flows: configuredFlows(st)}), tea.WithContext(cmd.Context()))
 			if _, err := p.Run(); err != nil && !(errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil) {
 				return err
 			}

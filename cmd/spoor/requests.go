@@ -32,8 +32,8 @@ func newRequestsCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("invalid --sort %w", err)}
 			}
-			f, err := parseFilter(expr)
-			if err != nil {
+			// A filter wrong whatever the store is refused before it opens.
+			if _, err := parseFilter(expr); err != nil {
 				return err
 			}
 			st, err := openReadOnly(g)
@@ -41,6 +41,10 @@ func newRequestsCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			f, err := checkFilter(st, expr)
+			if err != nil {
+				return err
+			}
 			xs, _, err := query.CollectRequests(cmd.Context(), st, query.RequestOptions{Filter: f, SessionID: sessionID, Sort: order, Limit: max(limit, 0)})
 			if err != nil {
 				return err

@@ -34,8 +34,8 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("invalid --sort %w", err)}
 			}
-			f, err := parseFilter(expr)
-			if err != nil {
+			// A filter wrong whatever the store is refused before it opens.
+			if _, err := parseFilter(expr); err != nil {
 				return err
 			}
 			st, err := openReadOnly(g)
@@ -43,6 +43,10 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			f, err := checkFilter(st, expr)
+			if err != nil {
+				return err
+			}
 			sessions, _, err := query.CollectSessions(cmd.Context(), st, query.Options{Filter: f, Sort: order, Limit: max(limit, 0)})
 			if err != nil {
 				return err

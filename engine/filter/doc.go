@@ -59,6 +59,10 @@
 //
 // Parsing is strict: an unknown field, a malformed value or a stray quote is
 // an *Error at the byte offset of the mistake, with a suggestion where one is
-// close. The package is pure: it reads no clock (relative times are measured
+// close. Given a Vocabulary (Options.Vocabulary), so is an attack or abuse
+// type, a flow or a method that does not exist: the catalogue's types, the
+// registered HTTP methods, and what the caller read from the store and the
+// configuration. Values that can be anything (paths, users, addresses) are
+// never checked against what exists. The package is pure: it reads no clock (relative times are measured
 // from Options.Now, or the time given to At) and does no I/O.
 package filter

@@ -12,6 +12,11 @@ type Error struct {
 	Expr string
 	Pos  int
 	Msg  string
+	// Field names the field whose value is well-formed but names nothing
+	// that exists (attack, abuse, flow or method; see Vocabulary), so that
+	// a caller able to read more of the store can widen the vocabulary and
+	// parse again. It is empty for every other mistake.
+	Field string
 }
 
 // Error reads "at column 8: unknown field ...", columns counted in

@@ -5,6 +5,7 @@ import "strings"
 // rawTerm is one term as written, before its value is interpreted.
 type rawTerm struct {
 	pos      int // the term's first byte, its "!" when negated
+	end      int // the offset after the term's last byte
 	neg      bool
 	hasField bool
 	field    string
@@ -66,6 +67,7 @@ func lex(expr string) ([]rawTerm, error) {
 		if t.alts, i, err = lexValue(expr, i); err != nil {
 			return nil, err
 		}
+		t.end = i
 		terms = append(terms, t)
 	}
 }

@@ -13,6 +13,12 @@ type Options struct {
 	// Location reads absolute times written without a zone
 	// (2026-11-24T10:00); UTC when nil.
 	Location *time.Location
+	// Vocabulary, when set, is what exists for attack, abuse, flow and
+	// method: a value outside it is an error. Without one, only a near
+	// miss of a catalogued attack or abuse type is, so that a filter
+	// checked once against a vocabulary can be parsed again later (with a
+	// new reference time) without the vocabulary at hand.
+	Vocabulary *Vocabulary
 }
 
 // Filter is a parsed filter expression. It is immutable and safe for
@@ -43,7 +49,7 @@ func ParseOptions(expr string, opts Options) (*Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := parser{expr: expr, loc: opts.Location}
+	p := parser{expr: expr, loc: opts.Location, vocab: opts.Vocabulary}
 	if p.loc == nil {
 		p.loc = time.UTC
 	}

@@ -91,8 +91,9 @@ func (in instant) resolve(now time.Time) (time.Time, bool) {
 
 // parser carries what value parsing needs to report errors.
 type parser struct {
-	expr string
-	loc  *time.Location
+	expr  string
+	loc   *time.Location
+	vocab *Vocabulary
 }
 
 // parseAlt interprets one alternative for field f.
@@ -106,15 +107,29 @@ func (p parser) parseAlt(f field, a rawAlt) (alt, error) {
 		return alt{text: lowerWord(s)}, nil
 	case fieldIP:
 		return p.ip(a)
-	case fieldUser, fieldRole, fieldKey, fieldSession, fieldFlow, fieldMCP:
+	case fieldUser, fieldRole, fieldKey, fieldSession, fieldMCP:
 		return alt{glob: compileGlob(s, true, false)}, nil
+	case fieldFlow:
+		g := compileGlob(s, true, false)
+		if p.vocab != nil && p.vocab.Flows != nil {
+			if err := p.checkName(f, a, g, p.vocab.Flows, strings.ToLower); err != nil {
+				return alt{}, err
+			}
+		}
+		return alt{glob: g}, nil
 	case fieldMethod:
 		for i := range len(s) {
 			if c := s[i]; !isIdent(c) && c != '-' && c != '*' && c != '?' {
 				return alt{}, errorf(p.expr, a.pos+i, "invalid method %q: want a name such as GET or POST", s)
 			}
 		}
-		return alt{glob: compileGlob(s, true, false)}, nil
+		g := compileGlob(s, true, false)
+		if p.vocab != nil {
+			if err := p.checkName(f, a, g, p.vocab.Methods, strings.ToUpper); err != nil {
+				return alt{}, err
+			}
+		}
+		return alt{glob: g}, nil
 	case fieldHost:
 		if i := strings.IndexByte(s, '/'); i >= 0 {
 			return alt{}, errorf(p.expr, a.pos+i, "invalid host %q: give a name such as api.example.com, not a URL", s)
@@ -128,9 +143,17 @@ func (p parser) parseAlt(f field, a rawAlt) (alt, error) {
 	case fieldStatus:
 		return p.status(a)
 	case fieldAttack:
-		return p.typeName(a, "attack type", AttackTypes())
+		known := AttackTypes()
+		if p.vocab != nil {
+			known = p.vocab.Attacks
+		}
+		return p.typeName(f, a, "attack type", known)
 	case fieldAbuse:
-		return p.typeName(a, "abuse type", engine.AbuseTypes())
+		known := engine.AbuseTypes()
+		if p.vocab != nil {
+			known = p.vocab.Abuses
+		}
+		return p.typeName(f, a, "abuse type", known)
 	case fieldExamined:
 		bit, ok := examinedValues()[strings.ToLower(s)]
 		if !ok {
@@ -188,25 +211,33 @@ func (p parser) status(a rawAlt) (alt, error) {
 	return alt{cmp: comparison{op: o, n: int64(n)}}, nil
 }
 
-// typeName reads an attack or abuse type: "any", a listed type, or another
-// identifier, unless it is a near miss of a listed one.
-func (p parser) typeName(a rawAlt, what string, known []string) (alt, error) {
+// typeName reads an attack or abuse type: "any" or a known type. Without
+// a vocabulary, another identifier is accepted too unless it is a near
+// miss of a known one; with one, it is an error.
+func (p parser) typeName(f field, a rawAlt, what string, known []string) (alt, error) {
 	s := normalizeType(a.text)
 	if s == "any" {
 		return alt{any: true}, nil
 	}
 	for i := range len(s) {
 		if !isIdent(s[i]) {
-			return alt{}, errorf(p.expr, a.pos, "invalid %s %q: want a name such as %s, or any", what, a.text, known[0])
+			example := "sqli"
+			if len(known) > 0 {
+				example = known[0]
+			}
+			return alt{}, errorf(p.expr, a.pos, "invalid %s %q: want a name such as %s, or any", what, a.text, example)
 		}
 	}
 	for _, k := range known {
-		if s == k {
+		if s == normalizeType(k) {
 			return alt{text: s}, nil
 		}
 	}
 	if near := suggest(s, known); near != "" {
-		return alt{}, errorf(p.expr, a.pos, "unknown %s %q (did you mean %s?)", what, a.text, near)
+		return alt{}, p.unknown(f, a, "unknown %s %q (did you mean %s?)", what, a.text, near)
+	}
+	if p.vocab != nil {
+		return alt{}, p.unknown(f, a, "unknown %s %q: %s", what, a.text, p.exists(f, known))
 	}
 	return alt{text: s}, nil
 }

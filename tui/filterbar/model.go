@@ -60,6 +60,9 @@ type Model struct {
 	draft string
 	err   *filter.Error
 	now   func() time.Time
+	// vocab is what exists for the fields whose values are names; a value
+	// outside it is an error, shown like any other.
+	vocab *filter.Vocabulary
 	width int
 }
 
@@ -72,7 +75,7 @@ func New(th theme.Theme, now func() time.Time) Model {
 	in.SetStyles(st)
 	in.Prompt = "filter: "
 	in.Placeholder = "status:4xx attack:any since:1h …"
-	m := Model{keys: DefaultKeyMap(), theme: th, input: in, now: now}
+	m := Model{keys: DefaultKeyMap(), theme: th, input: in, now: now, vocab: filter.DefaultVocabulary()}
 	m.keys.Prev.SetEnabled(false)
 	m.keys.Next.SetEnabled(false)
 	return m
@@ -95,6 +98,13 @@ func (m *Model) Open(expr string) tea.Cmd {
 	m.check()
 	m.syncKeys()
 	return m.input.Focus()
+}
+
+// SetVocabulary sets what the values of attack, abuse, flow and method are
+// checked against, and checks the text being edited again.
+func (m *Model) SetVocabulary(v *filter.Vocabulary) {
+	m.vocab = v
+	m.check()
 }
 
 // Blur stops editing.
@@ -177,7 +187,7 @@ func (m *Model) syncKeys() {
 // check parses the text so that a mistake shows while it is typed.
 func (m *Model) check() {
 	m.err = nil
-	_, err := filter.ParseOptions(m.input.Value(), filter.Options{Now: m.now()})
+	_, err := filter.ParseOptions(m.input.Value(), filter.Options{Now: m.now(), Vocabulary: m.vocab})
 	var fe *filter.Error
 	if errors.As(err, &fe) {
 		m.err = fe

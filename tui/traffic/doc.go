@@ -1,5 +1,6 @@
 // Package traffic is the sessions screen's traffic strip: requests per time
-// bucket across the listed sessions, over the span the list covers, with
+// bucket across the sessions the list shows (a search or the MCP tab
+// narrows them, and the strip with them), over the span the list covers, with
 // the buckets that hold errors (4xx, 5xx, no response) and attacks marked
 // by colour and by glyphs that read without colour.
 //

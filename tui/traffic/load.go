@@ -16,11 +16,12 @@ type LoadedMsg struct {
 	err    error
 }
 
-// load extends t with what the listed sessions gained and buckets them in
-// n cells, off the UI's goroutine.
-func load(src Source, t *tally, list []engine.Session, n int, gen uint64) tea.Cmd {
+// load extends t with what the shown sessions gained, keeping what it
+// read of the loaded ones, and buckets the shown ones in n cells, off the
+// UI's goroutine.
+func load(src Source, t *tally, loaded, shown []engine.Session, n int, gen uint64) tea.Cmd {
 	return func() tea.Msg {
-		more, err := t.extend(src, list)
-		return LoadedMsg{series: t.series(list, n), tally: t, gen: gen, more: more, err: err}
+		more, err := t.extend(src, loaded, shown)
+		return LoadedMsg{series: t.series(shown, n), tally: t, gen: gen, more: more, err: err}
 	}
 }

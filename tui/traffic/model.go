@@ -46,10 +46,13 @@ var levels = []rune("▁▂▃▄▅▆▇█")
 
 // Model is the traffic strip.
 type Model struct {
-	theme  theme.Theme
-	src    Source
-	width  int
-	lines  int
+	theme theme.Theme
+	src   Source
+	width int
+	lines int
+	// loaded are the sessions the screen holds, whose reads the tally
+	// keeps; list are those it shows, which the strip draws.
+	loaded []engine.Session
 	list   []engine.Session
 	series Series
 	err    error
@@ -89,11 +92,13 @@ func (m *Model) SetSize(w, h int) {
 // Height is the number of lines the strip takes: 0, 1 or 2.
 func (m Model) Height() int { return m.lines }
 
-// Refresh takes the list the screen shows and loads the strip for it,
-// unless a load is in flight, which then runs again when it ends. Passing
-// the same list again reloads only when the size changed since.
-func (m *Model) Refresh(list []engine.Session) tea.Cmd {
-	m.list = list
+// Refresh takes the sessions the screen holds and the ones it shows (a
+// search or a tab may narrow them) and loads the strip for the shown ones,
+// unless a load is in flight, which then runs again when it ends. What was
+// read of a loaded session is kept while it is not shown, so that ending
+// a search costs no second read.
+func (m *Model) Refresh(loaded, shown []engine.Session) tea.Cmd {
+	m.loaded, m.list = loaded, shown
 	m.stale = true
 	return m.next()
 }
@@ -114,7 +119,7 @@ func (m *Model) next() tea.Cmd {
 	m.loading, m.stale = true, false
 	t := m.tally
 	m.tally = nil
-	return load(m.src, t, m.list, m.bars(), m.gen)
+	return load(m.src, t, m.loaded, m.list, m.bars(), m.gen)
 }
 
 // Update applies a finished load and starts the next if one is due.

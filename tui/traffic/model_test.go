@@ -58,7 +58,7 @@ func (p *pages) session(id string) engine.Session {
 
 func run(t *testing.T, m Model, list []engine.Session) Model {
 	t.Helper()
-	cmd := m.Refresh(list)
+	cmd := m.Refresh(list, list)
 	for cmd != nil {
 		m, cmd = m.Update(cmd())
 	}
@@ -162,7 +162,7 @@ func TestStripDropsLoadAfterReset(t *testing.T) {
 	src.add("a", engine.Exchange{Start: at(0, 0), Status: 200})
 	m := New(theme.New(true, true), src)
 	m.SetSize(80, 20)
-	cmd := m.Refresh([]engine.Session{src.session("a")})
+	cmd := m.Refresh([]engine.Session{src.session("a")}, []engine.Session{src.session("a")})
 	m.Reset()
 	m, cmd = m.Update(cmd())
 	if cmd == nil {
@@ -171,5 +171,47 @@ func TestStripDropsLoadAfterReset(t *testing.T) {
 	m, _ = m.Update(cmd())
 	if Total(m.Series().Counts) != 1 {
 		t.Errorf("after the reset the strip shows %d requests", Total(m.Series().Counts))
+	}
+}
+
+// TestStripFollowsWhatIsShown checks that a narrowed list (a search, the
+// MCP tab) narrows the strip, and that widening it again costs no second
+// read of what was read while it was hidden.
+func TestStripFollowsWhatIsShown(t *testing.T) {
+	src := &pages{xs: map[string][]engine.Exchange{}}
+	for i := range 10 {
+		src.add("a", engine.Exchange{Start: at(i, 0), Status: 200})
+	}
+	src.add("b", engine.Exchange{Start: at(20, 0), Status: 500})
+	src.add("b", engine.Exchange{Start: at(29, 0), Status: 200, Attacks: []engine.AttackTag{{Type: "sqli"}}})
+	m := New(theme.New(true, true), src)
+	m.SetSize(80, 20)
+	loaded := []engine.Session{src.session("a"), src.session("b")}
+	refresh := func(shown ...engine.Session) {
+		cmd := m.Refresh(loaded, shown)
+		for cmd != nil {
+			m, cmd = m.Update(cmd())
+		}
+	}
+	refresh(loaded...)
+	if s := m.Series(); Total(s.Counts) != 12 || Total(s.Attacks) != 1 {
+		t.Fatalf("all shown: %d req %d atk", Total(s.Counts), Total(s.Attacks))
+	}
+	refresh(loaded[1])
+	s := m.Series()
+	if Total(s.Counts) != 2 || Total(s.Errors) != 1 || Total(s.Attacks) != 1 || !s.Start.Equal(at(20, 0)) || !s.End.Equal(at(29, 0)) {
+		t.Errorf("b shown: %d req %d err %d atk over %v–%v, want 2, 1, 1 over b's span", Total(s.Counts), Total(s.Errors), Total(s.Attacks), s.Start, s.End)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "2 req 1 err 1 atk") {
+		t.Errorf("the strip's totals are not b's:\n%s", ansi.Strip(m.View()))
+	}
+	refresh()
+	if got := strings.TrimSpace(ansi.Strip(m.View())); got != "" {
+		t.Errorf("nothing shown, the strip draws %q", got)
+	}
+	read := src.read
+	refresh(loaded...)
+	if src.read != read || Total(m.Series().Counts) != 12 {
+		t.Errorf("widening again read %d exchanges and counts %d, want 0 and 12", src.read-read, Total(m.Series().Counts))
 	}
 }

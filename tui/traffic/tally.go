@@ -76,15 +76,15 @@ func Total(xs []int) int {
 	return n
 }
 
-// extend reads what the listed sessions gained since the tally last saw
-// them, within the budget, and drops sessions no longer listed. It reports
-// whether sessions remain to be read.
-func (t *tally) extend(src Source, list []engine.Session) (more bool, err error) {
-	kept := make(map[string]*track, len(list))
+// extend reads what the shown sessions gained since the tally last saw
+// them, within the budget, and drops sessions no longer loaded. It reports
+// whether shown sessions remain to be read.
+func (t *tally) extend(src Source, loaded, list []engine.Session) (more bool, err error) {
+	kept := make(map[string]*track, len(loaded))
 	events := 0
-	for i := range list {
-		if tr := t.sessions[list[i].ID]; tr != nil && len(tr.times) <= list[i].Requests {
-			kept[list[i].ID] = tr
+	for i := range loaded {
+		if tr := t.sessions[loaded[i].ID]; tr != nil && len(tr.times) <= loaded[i].Requests {
+			kept[loaded[i].ID] = tr
 			events += len(tr.times)
 		}
 	}

@@ -26,7 +26,7 @@ demo: build ## Run the demo API, simulated actors, proxy and TUI.
 .PHONY: test
 test: ## Run vet and every test with the race detector.
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME (default 20000 executions) each.

@@ -13,7 +13,7 @@ import (
 func newMCP(t *testing.T, w, h int) *harness {
 	t.Helper()
 	hs := &harness{t: t}
-	m := New(Options{Source: mcpSource(), Title: testTitle})
+	m := New(Options{Source: mcpSource(), Title: testTitle, Now: fixtureNow})
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd {
 		hs.timers = append(hs.timers, msg)
 		return nil

@@ -83,9 +83,9 @@ type Model struct {
 
 	width, height int
 	counters      Stats
-	total         int // sessions in the last load
-	full          bool
-	err           error
+	// list is what the sessions list shows and how it pages (paging.go).
+	list listState
+	err  error
 	// notice is a one-off message for the status bar (an export path, a
 	// copied request), cleared by the next key.
 	notice string
@@ -153,6 +153,7 @@ func New(opts Options) Model {
 		schedule:  after,
 		write:     writeFile,
 	}
+	m.sessions.SetClock(now)
 	m.setTheme(th)
 	m.readStats()
 	m.syncKeys()
@@ -217,6 +218,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.closeInput()
 	case sessions.OpenMsg:
 		cmd = m.open(msg.Session)
+	case sessions.EndMsg:
+		cmd = m.toEnd()
+	case sessions.ResumeMsg:
+		cmd = m.resume()
 	case stats.ChooseMsg, stats.CloseMsg:
 		m.sequence, cmd = m.sequence.Update(msg)
 	case sequence.BackMsg:
@@ -405,21 +410,6 @@ func (m *Model) loadDone() tea.Cmd {
 	return m.arm()
 }
 
-// grow asks for another page when the cursor nears the end of a full
-// window, so that scrolling pages through the store.
-func (m *Model) grow() tea.Cmd {
-	if !m.full || m.sessions.Index() < m.sessions.Len()-2*max(m.height, 1) {
-		return nil
-	}
-	m.limit += sessionLimit
-	m.full = false
-	m.dirty = true
-	if m.loading {
-		return nil
-	}
-	return m.reload()
-}
-
 // sessionsLoaded applies a reload. When the open session grew, its
 // requests load next while the load still counts as in flight, so that
 // the two reads never overlap. A load for an older filter is dropped.
@@ -430,15 +420,14 @@ func (m *Model) sessionsLoaded(msg sessionsLoadedMsg) tea.Cmd {
 	}
 	list := msg.sessions
 	m.err = nil
-	m.total = len(list)
-	m.full = len(list) >= msg.limit
-	m.sessions.SetSessions(list)
-	m.sessions.SetEmptyText(m.emptyText())
-	m.readStats()
 	var rerun tea.Cmd
-	if m.search.Query() != "" {
-		rerun = m.search.Run(m.sessionsForSearch(), m.endpoints)
+	if !m.hold(msg) {
+		m.show(msg)
+		if m.search.Query() != "" {
+			rerun = m.search.Run(m.sessionsForSearch(), m.endpoints)
+		}
 	}
+	m.readStats()
 	if m.focus != focusSequence {
 		return tea.Batch(rerun, m.loadDone(), m.loadVisibleActivity(), m.loadTraffic())
 	}
@@ -756,6 +745,9 @@ func (m Model) fullHelp() string {
 	h := m.help
 	h.ShowAll = true
 	title := m.theme.Accent.Render("keys") + m.theme.Muted.Render(" · any key closes")
+	if m.focus == focusSessions && m.input == inputNone {
+		title += "\n" + m.theme.Muted.Width(max(m.width, 1)).Render(m.sessions.HelpNote())
+	}
 	return title + "\n\n" + h.View(helpKeys{local: m.local(), global: m.keys})
 }
 

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
 )
@@ -105,7 +106,7 @@ func (p Picker) View(width, height int) string {
 			if len(cells) >= height {
 				break
 			}
-			n := strconv.Itoa(c.N)
+			n := human.Count(c.N)
 			text := table.Fit(table.Sanitize(c.Value), max(colW-len(n)-1, 1), table.Left) + " " + n
 			switch {
 			case d == p.dim && i == p.row[d]:

@@ -51,7 +51,8 @@ func (m *Model) show(msg sessionsLoadedMsg) {
 	m.list.total = msg.total
 	m.sessions.SetSessions(msg.sessions)
 	switch {
-	case m.list.last:
+	case m.list.last && msg.limit == m.limit:
+		// The load G asked for, not a page that was in flight before.
 		m.list.last = false
 		m.sessions.Last()
 	case fresh:
@@ -77,21 +78,24 @@ func (m *Model) resume() tea.Cmd {
 // grow asks for another page when the cursor nears the end of a full
 // window, so that scrolling pages through the store.
 func (m *Model) grow() tea.Cmd {
-	if !m.list.full || m.sessions.Index() < m.sessions.Len()-2*max(m.height, 1) {
+	if !m.list.full || m.asked() || m.sessions.Index() < m.sessions.Len()-2*max(m.height, 1) {
 		return nil
 	}
-	m.list.full = false
 	return m.loadLimit(m.limit + sessionLimit)
 }
+
+// asked reports whether more sessions than the list shows are asked for
+// already: a page, or all of them (a limit of 0).
+func (m *Model) asked() bool { return m.limit == 0 || m.limit > m.list.limit }
 
 // toEnd answers G: when more pages remain, it loads up to the last
 // session (every one, when the source cannot count them) and puts the
 // cursor there when they arrive.
 func (m *Model) toEnd() tea.Cmd {
-	if !m.list.full {
+	if !m.list.full || m.limit == 0 {
 		return nil
 	}
-	m.list.full, m.list.last = false, true
+	m.list.last = true
 	limit := 0 // all
 	if m.list.total > 0 {
 		// A page of slack for the sessions that arrive meanwhile.

@@ -61,6 +61,10 @@ type Model struct {
 	sort   SortKey
 	// reversed flips the sort's direction.
 	reversed bool
+	// follow is set while the user keeps the cursor on the first row
+	// (see Following): put there by a key, a click, a new filter or the
+	// first load, not by a re-sort that brings its session to the top.
+	follow bool
 	// paused freezes the rows: the root holds live reloads until the
 	// user resumes (see Paused).
 	paused bool
@@ -115,7 +119,7 @@ type widths struct {
 
 // New returns an empty list.
 func New(th theme.Theme) Model {
-	m := Model{keys: DefaultKeyMap(), theme: th, empty: waitingText, rows: newRowCache(), paint: newPaints(th), clock: time.Now}
+	m := Model{keys: DefaultKeyMap(), theme: th, empty: waitingText, rows: newRowCache(), paint: newPaints(th), clock: time.Now, follow: true}
 	m.keys.setEnabled(false)
 	return m
 }
@@ -188,13 +192,14 @@ func (m *Model) SetSessions(list []engine.Session) {
 	m.want = m.measure()
 }
 
-// Following reports whether the list follows its first row: the cursor on
-// the first row with the first row on screen, as k9s and htop do, and not
-// paused. New and re-sorted sessions then flow in under the cursor, which
-// stays on the first row; anywhere else the cursor keeps its session.
+// Following reports whether the list follows its first row: the user put
+// the cursor on the first row, with the first row on screen, as k9s and
+// htop do, and live updates are not paused. New and re-sorted sessions
+// then flow in under the cursor, which stays on the first row; anywhere
+// else the cursor keeps its session and its screen row.
 func (m Model) Following() bool {
 	from, _ := m.cursor.Window()
-	return !m.paused && m.cursor.Index() == 0 && from == 0
+	return m.follow && !m.paused && m.cursor.Index() == 0 && from == 0
 }
 
 // Paused reports whether live updates are paused.
@@ -202,10 +207,16 @@ func (m Model) Paused() bool { return m.paused }
 
 // Top puts the cursor on the first row, which follows the list, as after
 // a new filter: a new set of sessions is read from its top.
-func (m *Model) Top() { m.cursor.Top() }
+func (m *Model) Top() {
+	m.cursor.Top()
+	m.follow = true
+}
 
 // Last puts the cursor on the last row.
-func (m *Model) Last() { m.cursor.SetLen(len(m.order), len(m.order)-1) }
+func (m *Model) Last() {
+	m.cursor.SetLen(len(m.order), len(m.order)-1)
+	m.follow = m.cursor.Index() == 0
+}
 
 // Position returns the cursor's row, counted from 1 (0 on an empty list),
 // and the number of rows shown.
@@ -276,6 +287,7 @@ func (m *Model) SetMatches(matches []Match) {
 	}
 	m.order, m.rowMatch = order, rowMatch
 	m.cursor.SetLen(len(m.order), 0)
+	m.follow = true
 	m.keys.setEnabled(len(m.list) > 0)
 	m.want = m.measure()
 }
@@ -385,7 +397,9 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Open):
 		return m, m.open()
 	}
-	m.cursor.Update(k, m.keys.Nav)
+	if m.cursor.Update(k, m.keys.Nav) {
+		m.follow = m.cursor.Index() == 0
+	}
 	if key.Matches(k, m.keys.Nav.End) {
 		return m, func() tea.Msg { return EndMsg{} }
 	}
@@ -395,6 +409,7 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 // move puts the cursor on row i, as a click or the wheel does.
 func (m *Model) move(i int) {
 	m.cursor.SetLen(len(m.order), min(max(i, 0), max(len(m.order)-1, 0)))
+	m.follow = m.cursor.Index() == 0
 }
 
 func (m Model) open() tea.Cmd {

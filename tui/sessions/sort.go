@@ -80,18 +80,34 @@ func (m Model) sorted() []int {
 		sign = -sign
 	}
 	if m.sort.text() {
-		keys := make([]string, len(m.list))
-		for _, i := range order {
-			keys[i] = textKey(m.sort, &m.list[i])
+		return sortBy(order, sign, func(i int) string { return textKey(m.sort, &m.list[i]) }, strings.Compare)
+	}
+	return sortBy(order, sign, func(i int) int64 { return numberKey(m.sort, &m.list[i]) }, cmp.Compare[int64])
+}
+
+// keyed is a list index with its sort key.
+type keyed[K any] struct {
+	key K
+	i   int
+}
+
+// sortBy orders list indexes by key, in the direction of sign, ties in
+// index order (newest first). Keys are computed once, and the index
+// breaks ties, so an unstable sort gives the stable order.
+func sortBy[K any](order []int, sign int, key func(i int) K, compare func(a, b K) int) []int {
+	ks := make([]keyed[K], len(order))
+	for n, i := range order {
+		ks[n] = keyed[K]{key(i), i}
+	}
+	slices.SortFunc(ks, func(a, b keyed[K]) int {
+		if c := compare(a.key, b.key); c != 0 {
+			return sign * c
 		}
-		slices.SortStableFunc(order, func(a, b int) int { return sign * strings.Compare(keys[a], keys[b]) })
-		return order
+		return cmp.Compare(a.i, b.i)
+	})
+	for n := range ks {
+		order[n] = ks[n].i
 	}
-	keys := make([]int64, len(m.list))
-	for _, i := range order {
-		keys[i] = numberKey(m.sort, &m.list[i])
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return sign * cmp.Compare(keys[a], keys[b]) })
 	return order
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/tui/filterbar"
 )
 
@@ -41,6 +42,15 @@ func (c countingSource) Count() (exchanges, sessions int, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return int(c.lastID), len(c.sessions), nil
+}
+
+// OldestSessions reads the end of the order, as the store does.
+func (c countingSource) OldestSessions(limit int) ([]engine.Session, error) {
+	all, err := c.Sessions(0)
+	if err != nil {
+		return nil, err
+	}
+	return all[max(len(all)-limit, 0):], nil
 }
 
 // arrive adds a new session that is the most recently active one, as a
@@ -284,7 +294,30 @@ func TestPagingPastAThousand(t *testing.T) {
 			if !strings.HasPrefix(lastLine(hs.view()), " 2,500/2,500 sessions") {
 				t.Errorf("status bar: %q", lastLine(hs.view()))
 			}
+			if got := hs.m.sessions.Len(); got != sessionLimit {
+				t.Errorf("G holds %d sessions, want the last page of %d", got, sessionLimit)
+			}
 			t.Run("last", func(t *testing.T) { (&harness{t: t, m: hs.m}).golden() })
+
+			// Up past the top of the last page: the page before loads,
+			// and the rows keep their numbers.
+			for hs.m.sessions.Index() > 0 && hs.m.sessions.Len() == sessionLimit {
+				hs.keys(tea.KeyPressMsg{Code: tea.KeyPgUp})
+			}
+			if got := hs.m.sessions.Len(); got != 2*sessionLimit {
+				t.Errorf("scrolling up the last page holds %d sessions, want %d", got, 2*sessionLimit)
+			}
+			s, _ = hs.m.sessions.Selected()
+			var n int
+			fmt.Sscanf(s.Actor, "client-%d", &n)
+			if want := " " + human.Count(n+1) + "/2,500 sessions"; !strings.HasPrefix(lastLine(hs.view()), want) {
+				t.Errorf("status bar %q on %s, want %q", lastLine(hs.view()), s.Actor, want)
+			}
+			hs.keys(press('g'))
+			hs.fire()
+			if s, _ := hs.m.sessions.Selected(); s.Actor != "client-0000" || !strings.HasPrefix(lastLine(hs.view()), " 1/2,500 sessions") {
+				t.Errorf("g went to %s: %q", s.Actor, lastLine(hs.view()))
+			}
 		})
 	}
 }

@@ -61,6 +61,9 @@ type sessionsLoadedMsg struct {
 	// total is how many sessions the list has in all, or -1 when only
 	// reading every page would tell.
 	total int
+	// tail says the load read the store's oldest sessions (after G), not
+	// its newest.
+	tail bool
 	// stats say what the query read, and whether its bound cut the list
 	// short.
 	stats query.Stats
@@ -130,6 +133,29 @@ func loadSessions(src SessionSource, limit int, f *filter.Filter, gen uint64) te
 			return errMsg{fmt.Errorf("count sessions: %w", err)}
 		}
 		return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit, total: total, stats: stats}
+	}
+}
+
+// oldestSource is a source that reads its least recently active
+// sessions without the rest; the store is one. It lets G show the last
+// page of a big store at the cost of one page.
+type oldestSource interface {
+	OldestSessions(limit int) ([]engine.Session, error)
+}
+
+// loadOldest reads the limit least recently active sessions, most
+// recently active first, and the total they are the end of.
+func loadOldest(src oldestSource, count sessionCounter, limit int, gen uint64) tea.Cmd {
+	return func() tea.Msg {
+		list, err := src.OldestSessions(limit)
+		if err != nil {
+			return errMsg{fmt.Errorf("load sessions: %w", err)}
+		}
+		_, total, err := count.Count()
+		if err != nil {
+			return errMsg{fmt.Errorf("count sessions: %w", err)}
+		}
+		return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit, total: max(total, len(list)), tail: true}
 	}
 }
 

@@ -220,6 +220,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.open(msg.Session)
 	case sessions.EndMsg:
 		cmd = m.toEnd()
+	case sessions.HomeMsg:
+		cmd = m.toHome()
 	case sessions.ResumeMsg:
 		cmd = m.resume()
 	case stats.ChooseMsg, stats.CloseMsg:
@@ -400,7 +402,7 @@ func (m *Model) refresh() tea.Cmd {
 // reload starts a sessions load now.
 func (m *Model) reload() tea.Cmd {
 	m.dirty, m.loading = false, true
-	return loadSessions(m.src, m.limit, m.filter.compiled(m.now()), m.filter.gen)
+	return m.loadList()
 }
 
 // loadDone ends a load and reopens the window if refreshes arrived

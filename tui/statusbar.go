@@ -64,7 +64,7 @@ func (m Model) statusBar() string {
 		if sessions.Ascending(k, rev) {
 			by = "by " + k.String() + " ▲"
 		}
-		if m.list.full {
+		if m.list.more {
 			// A sort reorders what is loaded: the most recently active
 			// sessions, which paging extends.
 			by += " of " + human.Count(len(m.sessions.Sessions())) + " loaded"
@@ -88,7 +88,8 @@ func (m Model) statusBar() string {
 
 // position is the list's N/M indicator: the cursor's row and how many
 // rows the list has, counting the pages not loaded yet when it knows
-// them ("3/2,500 sessions") and saying so when it does not ("3/1,000+").
+// them ("3/2,500 sessions", "2,500/2,500" at the end of a tail window)
+// and saying so when it does not ("3/1,000+").
 // While a search or the MCP tab narrows the list, M is what they show.
 // Other screens show M alone.
 func (m Model) position() string {
@@ -96,9 +97,12 @@ func (m Model) position() string {
 	narrowed := m.focus == focusSessions && (m.search.Query() != "" || m.sessions.MCP())
 	if !narrowed {
 		rows = len(m.sessions.Sessions())
+		if row > 0 {
+			row += m.rowOffset()
+		}
 	}
 	of := human.Count(rows)
-	if m.list.full && !narrowed {
+	if m.list.more && !narrowed {
 		if m.list.total >= 0 {
 			of = human.Count(m.list.total)
 		} else {

@@ -29,6 +29,10 @@ type OpenMsg struct {
 // cursor on the real last session (Last).
 type EndMsg struct{}
 
+// HomeMsg tells the root model that the user asked for the first row (g):
+// a list showing the store's last sessions goes back to its first ones.
+type HomeMsg struct{}
+
 // ResumeMsg tells the root model that live updates are on again, so that
 // it applies the list it held while they were paused.
 type ResumeMsg struct{}
@@ -400,8 +404,11 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	if m.cursor.Update(k, m.keys.Nav) {
 		m.follow = m.cursor.Index() == 0
 	}
-	if key.Matches(k, m.keys.Nav.End) {
+	switch {
+	case key.Matches(k, m.keys.Nav.End):
 		return m, func() tea.Msg { return EndMsg{} }
+	case key.Matches(k, m.keys.Nav.Home):
+		return m, func() tea.Msg { return HomeMsg{} }
 	}
 	return m, nil
 }

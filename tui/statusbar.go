@@ -23,7 +23,11 @@ func (m Model) statusBar() string {
 	if m.focus == focusSessions {
 		switch {
 		case m.sessions.Paused():
-			parts = append(parts, seg(th.Warn, "paused · "+human.Count(m.list.waiting)+" updates waiting · space resumes"))
+			updates := " updates waiting"
+			if m.list.waiting == 1 {
+				updates = " update waiting"
+			}
+			parts = append(parts, seg(th.Warn, "paused · "+human.Count(m.list.waiting)+updates+" · space resumes"))
 		case m.sessions.Following() && m.sessions.Len() > 0 && m.err == nil:
 			// An error needs the room more.
 			parts = append(parts, seg(th.Ok, "following"))

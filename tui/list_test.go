@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/internal/human"
+	"github.com/spoorhq/spoor/store"
 	"github.com/spoorhq/spoor/tui/filterbar"
 )
 
@@ -34,23 +36,51 @@ func crowdSource(n int) *fakeSource {
 	return src
 }
 
-// countingSource is a fake source that counts its sessions cheaply, as
-// the store does, so that the list can show its true total.
-type countingSource struct{ *fakeSource }
-
-func (c countingSource) Count() (exchanges, sessions int, err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return int(c.lastID), len(c.sessions), nil
+// countingSource is a fake source that counts its sessions cheaply and
+// reads the end of its order, as the store does. Its sessions do not
+// change: it serves pages from one sorted copy, so that paging through
+// thousands of sessions stays quick under -race.
+type countingSource struct {
+	*fakeSource
+	all []engine.Session
 }
 
-// OldestSessions reads the end of the order, as the store does.
-func (c countingSource) OldestSessions(limit int) ([]engine.Session, error) {
-	all, err := c.Sessions(0)
-	if err != nil {
-		return nil, err
+func newCountingSource(f *fakeSource) countingSource {
+	all, _ := f.Sessions(0)
+	return countingSource{fakeSource: f, all: all}
+}
+
+func (c countingSource) Sessions(limit int) ([]engine.Session, error) {
+	if limit <= 0 || limit > len(c.all) {
+		limit = len(c.all)
 	}
-	return all[max(len(all)-limit, 0):], nil
+	return c.all[:limit], nil
+}
+
+// SessionsPage pages the sorted copy by position, as fakeSource does.
+func (c countingSource) SessionsPage(token store.PageToken, limit int) ([]engine.Session, store.PageToken, error) {
+	from := 0
+	if token != "" {
+		var err error
+		if from, err = strconv.Atoi(string(token)); err != nil {
+			return nil, "", err
+		}
+	}
+	from = min(from, len(c.all))
+	to := min(from+limit, len(c.all))
+	var next store.PageToken
+	if to < len(c.all) {
+		next = store.PageToken(strconv.Itoa(to))
+	}
+	return c.all[from:to], next, nil
+}
+
+func (c countingSource) Count() (exchanges, sessions int, err error) {
+	return len(c.all), len(c.all), nil
+}
+
+func (c countingSource) OldestSessions(limit int) ([]engine.Session, error) {
+	return c.all[max(len(c.all)-limit, 0):], nil
 }
 
 // arrive adds a new session that is the most recently active one, as a
@@ -266,7 +296,7 @@ func TestPauseHoldsUpdates(t *testing.T) {
 func TestPagingPastAThousand(t *testing.T) {
 	for _, sz := range sizes {
 		t.Run(sz.name, func(t *testing.T) {
-			src := countingSource{crowdSource(2500)}
+			src := newCountingSource(crowdSource(2500))
 			hs := newHarness(t, src, nil, sz.w, sz.h)
 			if got := hs.m.sessions.Len(); got != sessionLimit {
 				t.Fatalf("first load holds %d sessions, want one page of %d", got, sessionLimit)

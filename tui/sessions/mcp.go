@@ -84,7 +84,7 @@ func (m Model) mcpColumns() []table.Column {
 	}
 	// The tab marks the sort where it has the column; the status bar
 	// names any other.
-	if c, ok := map[SortKey]int{SortLastSeen: mcpLastSeen, SortActor: mcpClient, SortAttacks: mcpAttacks}[m.sort]; ok {
+	if c, ok := map[SortKey]int{SortLastSeen: mcpLastSeen, SortActor: mcpClient, SortAttacks: mcpAttacks}[m.sort]; ok && (m.sort != SortLastSeen || m.reversed) {
 		cols[c].Title += m.arrow()
 		cols[c].Want = max(cols[c].Want, table.Width(cols[c].Title))
 	}

@@ -506,7 +506,9 @@ const (
 // first, then flows, key, role, duration, abuse, IP and the error counts;
 // ATTACKS outlives them. While a search runs, MATCH shows what matched and
 // is never dropped. LAST SEEN is as wide as its widest value, a date or a
-// time, and is never cut. The sorted column's title carries ▲ or ▼.
+// time, and is never cut. A sorted column's title carries ▲ or ▼; the
+// default order, newest first, goes unmarked, as the list has always
+// read, and keeps LAST SEEN's title whole at 80 columns.
 func (m Model) columns() []table.Column {
 	w := m.want
 	cols := []table.Column{
@@ -535,9 +537,11 @@ func (m Model) columns() []table.Column {
 			cols[c].Drop += 10
 		}
 	}
-	sorted := &cols[m.sort.column()]
-	sorted.Title += m.arrow()
-	sorted.Want = max(sorted.Want, table.Width(sorted.Title))
+	if m.sort != SortLastSeen || m.reversed {
+		sorted := &cols[m.sort.column()]
+		sorted.Title += m.arrow()
+		sorted.Want = max(sorted.Want, table.Width(sorted.Title))
+	}
 	return cols
 }
 

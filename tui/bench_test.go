@@ -135,7 +135,7 @@ func BenchmarkKeystrokeToFrame(b *testing.B) {
 			}
 		}
 		drain(false)
-		if got := model.(Model); got.total == 0 {
+		if got := model.(Model); got.sessions.Len() == 0 {
 			b.Fatalf("no sessions loaded from the bench store (error: %v)", got.err)
 		}
 		for _, k := range script {

@@ -52,7 +52,7 @@ func demoContext() *fakeContext {
 func newContextHarness(t *testing.T, w, h int, ctx ContextEditor) *harness {
 	t.Helper()
 	hs := &harness{t: t}
-	m := New(Options{Source: richSource(), Title: testTitle, Context: ctx})
+	m := New(Options{Source: richSource(), Title: testTitle, Context: ctx, Now: fixtureNow})
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd {
 		hs.timers = append(hs.timers, msg)
 		return nil

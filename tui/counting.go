@@ -7,30 +7,37 @@ import (
 	"github.com/spoorhq/spoor/tui/table"
 )
 
-// countText is the status bar's count and what it counts: the sessions
-// the last load brought ("1,000+" when a page cut it), and when the MCP
-// tab or a search narrows the list, how many of them are shown and why,
+// countText is the status bar's position and what it counts: the cursor's
+// row and the sessions shown (position), and when the MCP tab or a search
+// narrows the list, how many sessions are loaded and why fewer are shown,
 // so the number always agrees with the rows and the strip above it.
 func (m Model) countText() string {
-	loaded := human.Count(m.total)
-	if m.full {
-		loaded += "+"
-	}
-	noun := " sessions"
-	if m.total == 1 && !m.full {
-		noun = " session"
+	pos := m.position()
+	if m.focus != focusSessions {
+		return pos
 	}
 	var why []string
-	if m.focus == focusSessions {
-		if m.sessions.MCP() {
-			why = append(why, "MCP tab")
-		}
-		if q := m.search.Query(); q != "" && m.sessions.Searching() {
-			why = append(why, "search “"+table.Sanitize(q)+"”")
-		}
+	if m.sessions.MCP() {
+		why = append(why, "MCP tab")
+	}
+	if q := m.search.Query(); q != "" && m.sessions.Searching() {
+		why = append(why, "search “"+table.Sanitize(q)+"”")
 	}
 	if len(why) == 0 {
-		return loaded + noun
+		return pos
 	}
-	return human.Count(m.sessions.Len()) + " of " + loaded + noun + " (" + strings.Join(why, ", ") + ")"
+	loaded := human.Count(len(m.sessions.Sessions()))
+	if m.list.more {
+		if m.list.total >= 0 {
+			loaded = human.Count(m.list.total)
+		} else {
+			loaded += "+"
+		}
+	}
+	noun := " sessions"
+	if loaded == "1" {
+		noun = " session"
+	}
+	shown := strings.TrimSuffix(strings.TrimSuffix(pos, " sessions"), " session")
+	return shown + " of " + loaded + noun + " (" + strings.Join(why, ", ") + ")"
 }

@@ -13,7 +13,7 @@ import (
 // refresh sent from outside as cmd does, opening a session and quitting.
 func TestEndToEnd(t *testing.T) {
 	src := fixtureSource()
-	tm := teatest.NewTestModel(t, New(Options{Source: src, Title: testTitle}), teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, New(Options{Source: src, Title: testTitle, Now: fixtureNow}), teatest.WithInitialTermSize(100, 30))
 	wait := func(what string) {
 		t.Helper()
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
@@ -26,8 +26,8 @@ func TestEndToEnd(t *testing.T) {
 	tm.Send(RefreshMsg{})
 	wait("10:06:00")
 
-	// The cursor stayed on alice while carol moved above her; g goes to
-	// the top.
+	// The list was following, so the cursor went to carol as she moved
+	// above alice; g keeps it on the top row.
 	tm.Send(tea.KeyPressMsg{Code: 'g', Text: "g"})
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	wait("/api/v1/invoices")

@@ -107,7 +107,7 @@ func TestRangeThenToggle(t *testing.T) {
 			if hs.m.filter.effective() != "since:24h" || hs.m.sessions.Len() != 3 {
 				t.Fatalf("3: filter %q shows %d sessions, want since:24h and 3", hs.m.filter.effective(), hs.m.sessions.Len())
 			}
-			if bar := lastLine(hs.view()); !strings.Contains(bar, "3 sessions · filter: since:24h") {
+			if bar := lastLine(hs.view()); !strings.Contains(bar, "3 sessions · following · filter: since:24h") {
 				t.Errorf("status bar after 3: %q", bar)
 			}
 			goldenAs(t, "range", hs)
@@ -115,7 +115,7 @@ func TestRangeThenToggle(t *testing.T) {
 			if hs.m.notice != "" || hs.m.filter.effective() != "" || hs.m.sessions.Len() != 8 {
 				t.Fatalf("t: notice %q, filter %q, %d sessions; want the filter off and all 8", hs.m.notice, hs.m.filter.effective(), hs.m.sessions.Len())
 			}
-			if bar := lastLine(hs.view()); !strings.Contains(bar, "8 sessions · filter off (t): since:24h") {
+			if bar := lastLine(hs.view()); !strings.Contains(bar, "8 sessions · following · filter off (t): since:24h") {
 				t.Errorf("status bar after t: %q", bar)
 			}
 			goldenAs(t, "toggled", hs)
@@ -178,7 +178,7 @@ func TestStripAndCountFollowTheList(t *testing.T) {
 			if len(shown) != 1 || traffic.Total(hs.m.traffic.Series().Counts) != shown[0].Requests {
 				t.Fatalf("search shows %d sessions; strip counts %d requests, want the scanner's", len(shown), traffic.Total(hs.m.traffic.Series().Counts))
 			}
-			if bar := lastLine(hs.view()); !strings.HasPrefix(bar, " 1 of 8 sessions (search “sqlmap”)") {
+			if bar := lastLine(hs.view()); !strings.HasPrefix(bar, " 1/1 of 8 sessions (search “sqlmap”)") {
 				t.Errorf("status bar %q", bar)
 			}
 			hs.keys(keyEnter) // keep the results: the strip stays narrowed
@@ -186,7 +186,7 @@ func TestStripAndCountFollowTheList(t *testing.T) {
 				t.Errorf("after enter the strip counts %d", traffic.Total(hs.m.traffic.Series().Counts))
 			}
 			hs.keys(press('/'), keyEsc) // clear the search
-			if got := traffic.Total(hs.m.traffic.Series().Counts); got != all || !strings.HasPrefix(lastLine(hs.view()), " 8 sessions ·") {
+			if got := traffic.Total(hs.m.traffic.Series().Counts); got != all || !strings.HasPrefix(lastLine(hs.view()), " 1/8 sessions ·") {
 				t.Errorf("after esc the strip counts %d of %d; bar %q", got, all, lastLine(hs.view()))
 			}
 		})
@@ -199,7 +199,7 @@ func TestStripAndCountFollowTheList(t *testing.T) {
 			}
 			hs.keys(press('/'))
 			typeText(hs, "cursor")
-			if bar := lastLine(hs.view()); !strings.HasPrefix(bar, " 1 of 9 sessions (MCP tab, search “cursor”)") {
+			if bar := lastLine(hs.view()); !strings.HasPrefix(bar, " 1/1 of 9 sessions (MCP tab, search “cursor”)") {
 				t.Errorf("status bar %q", bar)
 			}
 			hs.golden()

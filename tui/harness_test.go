@@ -13,6 +13,11 @@ import (
 
 const testTitle = "spoor demo · proxy 127.0.0.1:8080 → 127.0.0.1:43121"
 
+// fixtureNow is the clock of every harness: noon on the fixture day, so
+// that LAST SEEN shows times of today and goldens never depend on the
+// date they run.
+func fixtureNow() time.Time { return at(12, 0, 0, 0) }
+
 // harness drives the root model synchronously: every command a message
 // returns runs at once and its message is fed back, except timers, which
 // wait in timers until the test fires them. That makes coalescing
@@ -27,7 +32,7 @@ type harness struct {
 func newHarness(t *testing.T, src SessionSource, stats func() Stats, w, h int) *harness {
 	t.Helper()
 	hs := &harness{t: t}
-	m := New(Options{Source: src, Stats: stats, Title: testTitle})
+	m := New(Options{Source: src, Stats: stats, Title: testTitle, Now: fixtureNow})
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd {
 		hs.timers = append(hs.timers, msg)
 		return nil

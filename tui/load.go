@@ -35,6 +35,9 @@ const (
 	// cut the list short.
 	filterScan  = 100_000
 	requestScan = 2_000
+	// allPages scales those bounds when G asks for every session of a
+	// filter whose matches nobody has counted.
+	allPages = 100
 	// activityBuckets is the resolution of a session row's sparkline.
 	activityBuckets = 24
 )
@@ -55,6 +58,12 @@ type sessionsLoadedMsg struct {
 	sessions []engine.Session
 	gen      uint64
 	limit    int
+	// total is how many sessions the list has in all, or -1 when only
+	// reading every page would tell.
+	total int
+	// tail says the load read the store's oldest sessions (after G), not
+	// its newest.
+	tail bool
 	// stats say what the query read, and whether its bound cut the list
 	// short.
 	stats query.Stats
@@ -98,20 +107,81 @@ type errMsg struct {
 	err error
 }
 
+// sessionCounter is a source that counts its sessions cheaply; the store
+// is one. The list's total comes from it while pages remain unread.
+type sessionCounter interface {
+	Count() (exchanges, sessions int, err error)
+}
+
 // loadSessions reads a page-grown window of the sessions f matches, newest
-// first, through the query layer the CLI uses. With a filter it judges at
-// most filterScan sessions a page, and the message says when that bound
-// cut the list short.
+// first, through the query layer the CLI uses; a limit of 0 reads them
+// all. With a filter it judges at most filterScan sessions a page, and the
+// message says when that bound cut the list short.
 func loadSessions(src SessionSource, limit int, f *filter.Filter, gen uint64) tea.Cmd {
 	return func() tea.Msg {
 		pages := max(1, limit/sessionLimit)
+		if limit <= 0 {
+			pages = allPages
+		}
 		opts := query.Options{Filter: f, Limit: limit, MaxScan: filterScan * pages, MaxRequestReads: requestScan * pages}
 		list, stats, err := query.CollectSessions(context.Background(), src, opts)
 		if err != nil {
 			return errMsg{fmt.Errorf("load sessions: %w", err)}
 		}
-		return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit, stats: stats}
+		total, err := sessionTotal(src, f, list, limit, stats)
+		if err != nil {
+			return errMsg{fmt.Errorf("count sessions: %w", err)}
+		}
+		return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit, total: total, stats: stats}
 	}
+}
+
+// oldestSource is a source that reads its least recently active
+// sessions without the rest; the store is one. It lets G show the last
+// page of a big store at the cost of one page.
+type oldestSource interface {
+	OldestSessions(limit int) ([]engine.Session, error)
+}
+
+// loadOldest reads the limit least recently active sessions, most
+// recently active first, and the total they are the end of.
+func loadOldest(src oldestSource, count sessionCounter, limit int, gen uint64) tea.Cmd {
+	return func() tea.Msg {
+		list, err := src.OldestSessions(limit)
+		if err != nil {
+			return errMsg{fmt.Errorf("load sessions: %w", err)}
+		}
+		_, total, err := count.Count()
+		if err != nil {
+			return errMsg{fmt.Errorf("count sessions: %w", err)}
+		}
+		return sessionsLoadedMsg{sessions: list, gen: gen, limit: limit, total: max(total, len(list)), tail: true}
+	}
+}
+
+// sessionTotal is the number of sessions the list has in all: what was
+// read when the read ended before its limit, the source's count when it
+// stopped there unfiltered, and unknown (-1) otherwise.
+func sessionTotal(src SessionSource, f *filter.Filter, list []engine.Session, limit int, stats query.Stats) (int, error) {
+	switch {
+	case stats.Partial:
+		return -1, nil
+	case limit <= 0 || len(list) < limit:
+		return len(list), nil
+	case f != nil && !f.Empty():
+		return -1, nil
+	}
+	c, ok := src.(sessionCounter)
+	if !ok {
+		return -1, nil
+	}
+	_, n, err := c.Count()
+	if err != nil {
+		return -1, err
+	}
+	// The count is read after the list; sessions may have come or gone
+	// in between, but never fewer than the list holds.
+	return max(n, len(list)), nil
 }
 
 // loadRequests reads one session's requests.

@@ -13,7 +13,7 @@ import (
 func newMCP(t *testing.T, w, h int) *harness {
 	t.Helper()
 	hs := &harness{t: t}
-	m := New(Options{Source: mcpSource(), Title: testTitle})
+	m := New(Options{Source: mcpSource(), Title: testTitle, Now: fixtureNow})
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd {
 		hs.timers = append(hs.timers, msg)
 		return nil
@@ -73,7 +73,7 @@ func TestMCPTabSwitchAndOpen(t *testing.T) {
 		t.Fatalf("MCP tab on %v shows %d sessions, want the 2 MCP ones", hs.m.sessions.MCP(), hs.m.sessions.Len())
 	}
 	scr := hs.view()
-	for _, want := range []string{"METHODS", "PRIMITIVES", "claude-code/1.0", "tools/call×3", "2 of 9 sessions (MCP tab)"} {
+	for _, want := range []string{"METHODS", "PRIMITIVES", "claude-code/1.0", "tools/call×3", "1/2 of 9 sessions (MCP tab)"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("MCP tab lacks %q:\n%s", want, scr)
 		}

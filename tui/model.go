@@ -84,9 +84,9 @@ type Model struct {
 
 	width, height int
 	counters      Stats
-	total         int // sessions in the last load
-	full          bool
-	err           error
+	// list is what the sessions list shows and how it pages (paging.go).
+	list listState
+	err  error
 	// notice is a one-off message for the status bar (an export path, a
 	// copied request), cleared by the next key.
 	notice string
@@ -156,6 +156,7 @@ func New(opts Options) Model {
 		write:     writeFile,
 	}
 	m.filterbar.SetVocabulary(m.vocab.vocabulary())
+	m.sessions.SetClock(now)
 	m.setTheme(th)
 	m.readStats()
 	m.syncKeys()
@@ -220,6 +221,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.filterDone(msg)
 	case sessions.OpenMsg:
 		cmd = m.open(msg.Session)
+	case sessions.EndMsg:
+		cmd = m.toEnd()
+	case sessions.HomeMsg:
+		cmd = m.toHome()
+	case sessions.ResumeMsg:
+		cmd = m.resume()
 	case stats.ChooseMsg, stats.CloseMsg:
 		m.sequence, cmd = m.sequence.Update(msg)
 	case sequence.BackMsg:
@@ -316,9 +323,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 // filterDone hands what a filter input sent to the input's owner: the
-// list's filter bar while it is open, else the sequence's own.
+// sequence's own bar while a session is on display, else the list's.
 func (m *Model) filterDone(msg tea.Msg) tea.Cmd {
-	if m.input != inputFilter {
+	if m.focus == focusSequence && m.input != inputFilter {
 		var cmd tea.Cmd
 		m.sequence, cmd = m.sequence.Update(msg)
 		return cmd
@@ -416,7 +423,7 @@ func (m *Model) refresh() tea.Cmd {
 // reload starts a sessions load now.
 func (m *Model) reload() tea.Cmd {
 	m.dirty, m.loading = false, true
-	return loadSessions(m.src, m.limit, m.filter.compiled(m.now()), m.filter.gen)
+	return m.loadList()
 }
 
 // loadDone ends a load and reopens the window if refreshes arrived
@@ -424,21 +431,6 @@ func (m *Model) reload() tea.Cmd {
 func (m *Model) loadDone() tea.Cmd {
 	m.loading = false
 	return m.arm()
-}
-
-// grow asks for another page when the cursor nears the end of a full
-// window, so that scrolling pages through the store.
-func (m *Model) grow() tea.Cmd {
-	if !m.full || m.sessions.Index() < m.sessions.Len()-2*max(m.height, 1) {
-		return nil
-	}
-	m.limit += sessionLimit
-	m.full = false
-	m.dirty = true
-	if m.loading {
-		return nil
-	}
-	return m.reload()
 }
 
 // sessionsLoaded applies a reload. When the open session grew, its
@@ -451,15 +443,14 @@ func (m *Model) sessionsLoaded(msg sessionsLoadedMsg) tea.Cmd {
 	}
 	list := msg.sessions
 	m.err = nil
-	m.total = len(list)
-	m.full = len(list) >= msg.limit
-	m.sessions.SetSessions(list)
-	m.sessions.SetEmptyText(m.emptyText())
-	m.readStats()
 	var rerun tea.Cmd
-	if m.search.Query() != "" {
-		rerun = m.search.Run(m.sessionsForSearch(), m.endpoints)
+	if !m.hold(msg) {
+		m.show(msg)
+		if m.search.Query() != "" {
+			rerun = m.search.Run(m.sessionsForSearch(), m.endpoints)
+		}
 	}
+	m.readStats()
 	if m.focus != focusSequence {
 		return tea.Batch(rerun, m.loadDone(), m.loadVisibleActivity(), m.loadTraffic())
 	}
@@ -781,6 +772,9 @@ func (m Model) fullHelp() string {
 	h := m.help
 	h.ShowAll = true
 	title := m.theme.Accent.Render("keys") + m.theme.Muted.Render(" · any key closes")
+	if m.focus == focusSessions && m.input == inputNone {
+		title += "\n" + m.theme.Muted.Width(max(m.width, 1)).Render(m.sessions.HelpNote())
+	}
 	return title + "\n\n" + h.View(helpKeys{local: m.local(), global: m.keys})
 }
 

@@ -223,7 +223,7 @@ func TestSourceErrorInStatusBar(t *testing.T) {
 	hs.refresh()
 	lines := strings.Split(strings.TrimRight(hs.view(), "\n"), "\n")
 	last := lines[len(lines)-1]
-	if !strings.Contains(last, "error: load sessions: read spoor.db: input/output error bucket se…") {
+	if !strings.Contains(last, "error: load sessions: read spoor.db: input/output error bucket …") {
 		t.Errorf("status bar does not show the error on one line: %q", last)
 	}
 	if !strings.Contains(hs.view(), "alice@example.com") {
@@ -241,7 +241,7 @@ func TestStatusBarCounters(t *testing.T) {
 	t.Setenv("NO_COLOR", "")
 	stats := Stats{Captured: 1234, Dropped: 0}
 	hs := newHarness(t, fixtureSource(), func() Stats { return stats }, 80, 24)
-	if !strings.HasPrefix(lastLine(hs.view()), " 8 sessions · 1234 captured · 0 dropped · spoor demo") {
+	if !strings.HasPrefix(lastLine(hs.view()), " 1/8 sessions · following · 1,234 captured · 0 dropped · spoor demo") {
 		t.Errorf("status bar: %q", lastLine(hs.view()))
 	}
 

@@ -100,6 +100,9 @@ func newRichOptions(t *testing.T, w, h int, opts Options) *harness {
 	t.Helper()
 	hs := &harness{t: t}
 	opts.Source, opts.Title = richSource(), testTitle
+	if opts.Now == nil {
+		opts.Now = fixtureNow
+	}
 	opts.Export = func(id, format string) ([]byte, error) { return []byte("{}"), nil }
 	m := New(opts)
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd {
@@ -324,36 +327,6 @@ func TestKeyEditorDisabled(t *testing.T) {
 	hs.keys(press('K'))
 	if hs.m.focus == focusKeys || !strings.Contains(hs.view(), "key editor needs") {
 		t.Error("K without a key editor did not say why")
-	}
-}
-
-func TestFollowPausesAndResumes(t *testing.T) {
-	src := fixtureSource()
-	hs := newHarness(t, src, nil, 80, 24)
-	hs.keys(press('F'), keyDown)
-	if on, paused := hs.m.sessions.Following(); !on || !paused {
-		t.Fatal("moving down did not pause follow")
-	}
-	src.add(carol, req{start: at(10, 6, 0, 0), method: "GET", path: "/x", status: 200, durMS: 1})
-	hs.refresh()
-	if s, _ := hs.m.sessions.Selected(); s.ID != bob.id {
-		t.Errorf("paused follow moved the cursor to %s", s.ID)
-	}
-	hs.keys(press('G'))
-	if s, _ := hs.m.sessions.Selected(); s.ID != carol.id {
-		t.Errorf("G went to %s, want the newest session", s.ID)
-	}
-}
-
-func TestSortCycles(t *testing.T) {
-	hs := newHarness(t, fixtureSource(), nil, 80, 24)
-	hs.keys(press('s'))
-	if s, _ := hs.m.sessions.Selected(); s.ID != alice.id {
-		t.Errorf("sorting moved the cursor off alice to %s", s.ID)
-	}
-	hs.keys(press('g'))
-	if s, _ := hs.m.sessions.Selected(); s.ID != stuffer.id {
-		t.Errorf("by requests the first session is %s, want the stuffer", s.ID)
 	}
 }
 

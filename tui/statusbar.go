@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/tui/sessions"
 	"github.com/spoorhq/spoor/tui/table"
 )
@@ -20,9 +20,22 @@ func (m Model) statusBar() string {
 	seg := func(st lipgloss.Style, s string) string { return st.Inherit(bar).Render(s) }
 
 	parts := []string{seg(bar, " "+m.countText())}
+	if m.focus == focusSessions {
+		switch {
+		case m.sessions.Paused():
+			updates := " updates waiting"
+			if m.list.waiting == 1 {
+				updates = " update waiting"
+			}
+			parts = append(parts, seg(th.Warn, "paused · "+human.Count(m.list.waiting)+updates+" · space resumes"))
+		case m.sessions.Following() && m.sessions.Len() > 0 && m.err == nil:
+			// An error needs the room more.
+			parts = append(parts, seg(th.Ok, "following"))
+		}
+	}
 	if m.stats != nil {
-		parts = append(parts, seg(bar, strconv.FormatUint(m.counters.Captured, 10)+" captured"))
-		dropped := strconv.FormatUint(m.counters.Dropped, 10) + " dropped"
+		parts = append(parts, seg(bar, human.Count(m.counters.Captured)+" captured"))
+		dropped := human.Count(m.counters.Dropped) + " dropped"
 		if m.counters.Dropped > 0 {
 			parts = append(parts, seg(th.Danger, dropped))
 		} else {
@@ -31,24 +44,26 @@ func (m Model) statusBar() string {
 		// Exchanges the Core Rule Set has yet to check are not clean:
 		// the bar says how many wait, and how many it will never check.
 		if m.counters.CRSPending > 0 {
-			parts = append(parts, seg(th.Warn, strconv.Itoa(m.counters.CRSPending)+" CRS pending"))
+			parts = append(parts, seg(th.Warn, human.Count(m.counters.CRSPending)+" CRS pending"))
 		}
 		if m.counters.CRSOff > 0 {
-			parts = append(parts, seg(th.Danger, strconv.FormatUint(m.counters.CRSOff, 10)+" CRS off (queue full)"))
-		}
-	}
-	if on, paused := m.sessions.Following(); on && m.focus == focusSessions {
-		if paused {
-			parts = append(parts, seg(th.Warn, "follow paused (G)"))
-		} else {
-			parts = append(parts, seg(th.Ok, "following"))
+			parts = append(parts, seg(th.Danger, human.Count(m.counters.CRSOff)+" CRS off (queue full)"))
 		}
 	}
 	if f := m.filter.text(); f != "" {
 		parts = append(parts, seg(th.Accent, table.Sanitize(f)))
 	}
-	if k := m.sessions.Sort(); k != sessions.SortLastSeen && m.focus == focusSessions {
-		parts = append(parts, seg(bar, "by "+k.String()))
+	if k, rev := m.sessions.Sort(); (k != sessions.SortLastSeen || rev) && m.focus == focusSessions {
+		by := "by " + k.String() + " ▼"
+		if sessions.Ascending(k, rev) {
+			by = "by " + k.String() + " ▲"
+		}
+		if m.list.more {
+			// A sort reorders what is loaded: the most recently active
+			// sessions, which paging extends.
+			by += " of " + human.Count(len(m.sessions.Sessions())) + " loaded"
+		}
+		parts = append(parts, seg(bar, by))
 	}
 	switch {
 	case m.err != nil:
@@ -63,6 +78,40 @@ func (m Model) statusBar() string {
 		line += bar.Render(strings.Repeat(" ", pad))
 	}
 	return line
+}
+
+// position is the list's N/M indicator: the cursor's row and how many
+// rows the list has, counting the pages not loaded yet when it knows
+// them ("3/2,500 sessions", "2,500/2,500" at the end of a tail window)
+// and saying so when it does not ("3/1,000+").
+// While a search or the MCP tab narrows the list, M is what they show.
+// Other screens show M alone.
+func (m Model) position() string {
+	row, rows := m.sessions.Position()
+	narrowed := m.focus == focusSessions && (m.search.Query() != "" || m.sessions.MCP())
+	if !narrowed {
+		rows = len(m.sessions.Sessions())
+		if row > 0 {
+			row += m.rowOffset()
+		}
+	}
+	of := human.Count(rows)
+	if m.list.more && !narrowed {
+		if m.list.total >= 0 {
+			of = human.Count(m.list.total)
+		} else {
+			of += "+"
+		}
+	}
+	noun := " sessions"
+	if of == "1" {
+		noun = " session"
+	}
+	if rows == 0 || m.focus != focusSessions {
+		// Away from the list there is no cursor row to show.
+		return of + noun
+	}
+	return human.Count(row) + "/" + of + noun
 }
 
 // oneLine folds a multi-line error into the single line the bar has, and

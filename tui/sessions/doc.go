@@ -1,6 +1,10 @@
 // Package sessions is the live list of captured sessions: one row per
-// session, newest activity first, with a cursor that follows its session
-// when the list reloads and reorders. Its MCP tab (SetMCP) shows only the
+// session, newest activity first or sorted on any column (s, r reverses).
+// On the first row the list follows: new sessions come in under the
+// cursor. Anywhere else a reload keeps the cursor on its session and on
+// its screen row. Space pauses: the root holds live reloads until it is
+// pressed again (Paused, ResumeMsg); G asks the root for the real last
+// session (EndMsg). Its MCP tab (SetMCP) shows only the
 // sessions that spoke the Model Context Protocol, with what each agent
 // called: methods, primitives and MCP errors.
 //

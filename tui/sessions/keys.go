@@ -8,24 +8,25 @@ import (
 
 // KeyMap is the list's key bindings.
 type KeyMap struct {
-	Nav    theme.NavKeyMap
-	Open   key.Binding
-	Sort   key.Binding
-	Follow key.Binding
-	// Resume re-enters follow mode after the user scrolled away; it is
-	// only enabled while follow is paused, and then takes G from the
-	// "last row" binding, as less +F does.
-	Resume key.Binding
+	Nav  theme.NavKeyMap
+	Open key.Binding
+	// Sort moves the sort to the next column and Reverse flips its
+	// direction; the header marks the column ▲ or ▼.
+	Sort    key.Binding
+	Reverse key.Binding
+	// Pause freezes the rows while the capture goes on; the status bar
+	// counts the updates waiting, and pausing again applies them.
+	Pause key.Binding
 }
 
 // DefaultKeyMap returns the list's default bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Nav:    theme.DefaultNavKeyMap(),
-		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		Sort:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-		Follow: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow")),
-		Resume: key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "resume follow")),
+		Nav:     theme.DefaultNavKeyMap(),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Reverse: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reverse")),
+		Pause:   key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", "pause")),
 	}
 }
 
@@ -36,12 +37,14 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp lists every key, movement in one column and actions in another.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{k.Nav.Bindings(), {k.Open, k.Sort, k.Follow, k.Resume}}
+	return [][]key.Binding{k.Nav.Bindings(), {k.Open, k.Sort, k.Reverse, k.Pause}}
 }
 
-// setEnabled turns the keys on only when there is a session to act on.
+// setEnabled turns the keys on only when there is a session to act on;
+// pausing works on an empty list too, which may be about to fill.
 func (k *KeyMap) setEnabled(on bool) {
 	k.Nav.SetEnabled(on)
 	k.Open.SetEnabled(on)
 	k.Sort.SetEnabled(on)
+	k.Reverse.SetEnabled(on)
 }

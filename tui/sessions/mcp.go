@@ -4,10 +4,11 @@ import (
 	"cmp"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/tui/table"
 )
 
@@ -45,16 +46,17 @@ const (
 
 // mcpWidths are the content widths of the MCP tab's data-sized columns.
 type mcpWidths struct {
-	client, session, user, methods, prims, errors, attacks int
+	seen, client, session, user, methods, prims, errors, attacks int
 }
 
-func (w *mcpWidths) add(s *engine.Session) {
+func (w *mcpWidths) add(s *engine.Session, today time.Time) {
 	w.client = max(w.client, table.Width(mcpClientText(s)))
 	w.session = max(w.session, table.Width(shortKey(s.KeyID)))
 	w.user = max(w.user, table.Width(table.Sanitize(s.User)))
 	w.methods = max(w.methods, table.Width(counts(methodsOf(s))))
 	w.prims = max(w.prims, table.Width(counts(primitivesOf(s))))
-	w.errors = max(w.errors, table.Width(strconv.Itoa(errorCount(s))))
+	w.seen = max(w.seen, table.Width(human.Time(s.LastSeen, today)))
+	w.errors = max(w.errors, len(human.Count(errorCount(s))))
 	w.attacks = max(w.attacks, table.Width(attackText(s)))
 }
 
@@ -64,7 +66,7 @@ func (w *mcpWidths) add(s *engine.Session) {
 func (m Model) mcpColumns() []table.Column {
 	w := m.want.mcp
 	cols := []table.Column{
-		mcpLastSeen:   {Title: "LAST SEEN", Min: 8, Want: 9},
+		mcpLastSeen:   {Title: "LAST SEEN", Min: max(w.seen, 8), Want: max(w.seen, 9)},
 		mcpClient:     {Title: "CLIENT", Min: min(max(w.client, 6), 16), Want: max(w.client, 6), Grow: 1},
 		mcpSession:    {Title: "SESSION", Min: 8, Want: max(w.session, 7), Drop: 5},
 		mcpUser:       {Title: "USER", Min: 6, Want: max(w.user, 4), Drop: 4, Grow: 1},
@@ -80,6 +82,12 @@ func (m Model) mcpColumns() []table.Column {
 	if w.user == 0 {
 		cols[mcpUser].Drop += 10
 	}
+	// The tab marks the sort where it has the column; the status bar
+	// names any other.
+	if c, ok := map[SortKey]int{SortLastSeen: mcpLastSeen, SortActor: mcpClient, SortAttacks: mcpAttacks}[m.sort]; ok && (m.sort != SortLastSeen || m.reversed) {
+		cols[c].Title += m.arrow()
+		cols[c].Want = max(cols[c].Want, table.Width(cols[c].Title))
+	}
 	return cols
 }
 
@@ -88,14 +96,14 @@ func (m Model) mcpCells(s *engine.Session, mt *Match, _ int) []table.Cell {
 	p := m.paint
 	errs := table.Cell{Text: "0", Paint: p.muted}
 	if n := errorCount(s); n > 0 {
-		errs = table.Cell{Text: strconv.Itoa(n), Paint: p.danger}
+		errs = table.Cell{Text: human.Count(n), Paint: p.danger}
 	}
 	attacks := table.Cell{Text: "·", Paint: p.muted}
 	if t := attackText(s); t != "" {
 		attacks = table.Cell{Text: t, Paint: p.danger}
 	}
 	cells := []table.Cell{
-		mcpLastSeen:   {Text: s.LastSeen.Format("15:04:05"), Paint: p.muted},
+		mcpLastSeen:   {Text: human.Time(s.LastSeen, m.today), Paint: p.muted},
 		mcpClient:     {Text: mcpClientText(s), Paint: p.accent},
 		mcpSession:    {Text: shortKey(s.KeyID), Paint: p.muted},
 		mcpUser:       {Text: table.Sanitize(s.User)},
@@ -160,7 +168,7 @@ func counts(m map[string]int) string {
 	})
 	parts := make([]string, len(names))
 	for i, n := range names {
-		parts[i] = table.Sanitize(n) + "×" + strconv.Itoa(m[n])
+		parts[i] = table.Sanitize(n) + "×" + human.Count(m[n])
 	}
 	return strings.Join(parts, " ")
 }

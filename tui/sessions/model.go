@@ -13,6 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/tui/sparkline"
 	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
@@ -22,6 +23,19 @@ import (
 type OpenMsg struct {
 	Session engine.Session
 }
+
+// EndMsg tells the root model that the user asked for the last row (G):
+// when more pages remain in the store, the root loads them and puts the
+// cursor on the real last session (Last).
+type EndMsg struct{}
+
+// HomeMsg tells the root model that the user asked for the first row (g):
+// a list showing the store's last sessions goes back to its first ones.
+type HomeMsg struct{}
+
+// ResumeMsg tells the root model that live updates are on again, so that
+// it applies the list it held while they were paused.
+type ResumeMsg struct{}
 
 // Match is what a search found in one session: the text it matched in and
 // the byte offsets of the matched characters, for highlighting.
@@ -49,9 +63,20 @@ type Model struct {
 	width  int
 	height int
 	sort   SortKey
-	// follow keeps the cursor on the newest session as sessions arrive;
-	// paused is set when the user moves away and cleared by Resume.
-	follow, paused bool
+	// reversed flips the sort's direction.
+	reversed bool
+	// follow is set while the user keeps the cursor on the first row
+	// (see Following): put there by a key, a click, a new filter or the
+	// first load, not by a re-sort that brings its session to the top.
+	follow bool
+	// paused freezes the rows: the root holds live reloads until the
+	// user resumes (see Paused).
+	paused bool
+	// clock is what dates are shown against: a LAST SEEN of today shows
+	// the time alone, an older one its date. today is its reading when
+	// the list was last set, so that a frame and its widths agree.
+	clock func() time.Time
+	today time.Time
 	// found are the search's matches, best first, or nil when no search
 	// is on; row k of order shows found[rowMatch[k]].
 	found    []Match
@@ -92,16 +117,22 @@ func newPaints(th theme.Theme) paints {
 
 // widths are the content widths of the columns whose size depends on data.
 type widths struct {
-	actor, role, key, ip, reqs, c4xx, c5xx, attacks, abuse, flows, dur, match int
-	mcp                                                                       mcpWidths
+	seen, actor, role, key, ip, reqs, c4xx, c5xx, attacks, abuse, flows, dur, match int
+	mcp                                                                             mcpWidths
 }
 
 // New returns an empty list.
 func New(th theme.Theme) Model {
-	m := Model{keys: DefaultKeyMap(), theme: th, empty: waitingText, rows: newRowCache(), paint: newPaints(th)}
+	m := Model{keys: DefaultKeyMap(), theme: th, empty: waitingText, rows: newRowCache(), paint: newPaints(th), clock: time.Now, follow: true}
 	m.keys.setEnabled(false)
-	m.keys.Resume.SetEnabled(false)
 	return m
+}
+
+// SetClock sets the clock dates are shown against; tests pin it.
+func (m *Model) SetClock(now func() time.Time) {
+	m.clock = now
+	m.today = now()
+	m.want = m.measure()
 }
 
 // SetTheme switches styles, as when the terminal background is known.
@@ -124,12 +155,15 @@ func (m *Model) SetEmptyText(s string) {
 }
 
 // SetSessions replaces the list. The cursor stays on the session it was on
-// (by ID), because live reloads reorder sessions as their LastSeen moves;
-// if that session is gone it keeps its row. In follow mode it goes to the
-// newest session instead.
+// (by ID), because live reloads reorder sessions as their LastSeen moves,
+// and on the same screen row, so that the rows around it stay where the
+// eye left them; if that session is gone it keeps its row. While the list
+// is following (the cursor on the first row at the top) it stays there
+// instead, on whatever session is now first.
 func (m *Model) SetSessions(list []engine.Session) {
 	cur, had := m.Selected()
 	index := m.cursor.Index()
+	follow := m.Following()
 	m.list = list
 	m.order, m.rowMatch = m.sorted(), nil
 	if m.found != nil {
@@ -153,12 +187,71 @@ func (m *Model) SetSessions(list []engine.Session) {
 			index = i
 		}
 	}
-	if m.follow && !m.paused {
-		index = 0
-	}
 	m.cursor.SetLen(len(m.order), index)
+	if follow {
+		m.cursor.Top()
+	}
 	m.keys.setEnabled(len(list) > 0)
+	m.today = m.clock()
 	m.want = m.measure()
+}
+
+// Following reports whether the list follows its first row: the user put
+// the cursor on the first row, with the first row on screen, as k9s and
+// htop do, and live updates are not paused. New and re-sorted sessions
+// then flow in under the cursor, which stays on the first row; anywhere
+// else the cursor keeps its session and its screen row.
+func (m Model) Following() bool {
+	from, _ := m.cursor.Window()
+	return m.follow && !m.paused && m.cursor.Index() == 0 && from == 0
+}
+
+// Paused reports whether live updates are paused.
+func (m Model) Paused() bool { return m.paused }
+
+// Top puts the cursor on the first row, which follows the list, as after
+// a new filter: a new set of sessions is read from its top.
+func (m *Model) Top() {
+	m.cursor.Top()
+	m.follow = true
+}
+
+// Last puts the cursor on the last row.
+func (m *Model) Last() {
+	m.cursor.SetLen(len(m.order), len(m.order)-1)
+	m.follow = m.cursor.Index() == 0
+}
+
+// Position returns the cursor's row, counted from 1 (0 on an empty list),
+// and the number of rows shown.
+func (m Model) Position() (row, rows int) {
+	if len(m.order) == 0 {
+		return 0, 0
+	}
+	return m.cursor.Index() + 1, len(m.order)
+}
+
+// Changes counts the sessions of list that are new or differ from the
+// loaded ones in what a row shows first (last seen, requests, verdicts):
+// the updates a paused list has waiting.
+func (m Model) Changes(list []engine.Session) int {
+	type seen struct {
+		last            time.Time
+		requests, abuse int
+	}
+	loaded := make(map[string]seen, len(m.list))
+	for i := range m.list {
+		s := &m.list[i]
+		loaded[s.ID] = seen{s.LastSeen, s.Requests, len(s.Abuse)}
+	}
+	n := 0
+	for i := range list {
+		s := &list[i]
+		if was, ok := loaded[s.ID]; !ok || !was.last.Equal(s.LastSeen) || was.requests != s.Requests || was.abuse != len(s.Abuse) {
+			n++
+		}
+	}
+	return n
 }
 
 // SetMatches shows search results: only the matched sessions, best first,
@@ -198,6 +291,7 @@ func (m *Model) SetMatches(matches []Match) {
 	}
 	m.order, m.rowMatch = order, rowMatch
 	m.cursor.SetLen(len(m.order), 0)
+	m.follow = true
 	m.keys.setEnabled(len(m.list) > 0)
 	m.want = m.measure()
 }
@@ -258,11 +352,9 @@ func (m Model) Selected() (engine.Session, bool) {
 	return m.list[m.order[m.cursor.Index()]], true
 }
 
-// Following reports the follow state: on, and paused by scrolling.
-func (m Model) Following() (on, paused bool) { return m.follow, m.paused }
-
-// Sort returns the column the list is sorted by.
-func (m Model) Sort() SortKey { return m.sort }
+// Sort returns the column the list is sorted by and whether the order is
+// reversed.
+func (m Model) Sort() (SortKey, bool) { return m.sort, m.reversed }
 
 // Update moves the cursor, sorts, follows and opens the selected session.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
@@ -290,46 +382,41 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
-	case key.Matches(k, m.keys.Resume):
-		m.paused = false
-		m.keys.Resume.SetEnabled(false)
-		m.cursor.SetLen(len(m.order), 0)
-		return m, nil
-	case key.Matches(k, m.keys.Follow):
-		m.follow, m.paused = !m.follow, false
-		m.keys.Resume.SetEnabled(false)
-		if m.follow {
-			m.cursor.SetLen(len(m.order), 0)
+	case key.Matches(k, m.keys.Pause):
+		m.paused = !m.paused
+		if m.paused {
+			m.keys.Pause.SetHelp("space", "resume")
+			return m, nil
 		}
-		return m, nil
+		m.keys.Pause.SetHelp("space", "pause")
+		return m, func() tea.Msg { return ResumeMsg{} }
 	case key.Matches(k, m.keys.Sort):
-		m.sort = (m.sort + 1) % sortKeys
+		m.sort, m.reversed = (m.sort+1)%sortKeys, false
+		m.SetSessions(m.list)
+		return m, nil
+	case key.Matches(k, m.keys.Reverse):
+		m.reversed = !m.reversed
 		m.SetSessions(m.list)
 		return m, nil
 	case key.Matches(k, m.keys.Open):
 		return m, m.open()
 	}
-	before := m.cursor.Index()
 	if m.cursor.Update(k, m.keys.Nav) {
-		m.scrolled(before)
+		m.follow = m.cursor.Index() == 0
+	}
+	switch {
+	case key.Matches(k, m.keys.Nav.End):
+		return m, func() tea.Msg { return EndMsg{} }
+	case key.Matches(k, m.keys.Nav.Home):
+		return m, func() tea.Msg { return HomeMsg{} }
 	}
 	return m, nil
 }
 
 // move puts the cursor on row i, as a click or the wheel does.
 func (m *Model) move(i int) {
-	before := m.cursor.Index()
 	m.cursor.SetLen(len(m.order), min(max(i, 0), max(len(m.order)-1, 0)))
-	m.scrolled(before)
-}
-
-// scrolled pauses follow mode when the user moves away from the newest
-// session: live rows must not pull the cursor from what is being read.
-func (m *Model) scrolled(before int) {
-	if m.follow && m.cursor.Index() != 0 && m.cursor.Index() != before {
-		m.paused = true
-		m.keys.Resume.SetEnabled(true)
-	}
+	m.follow = m.cursor.Index() == 0
 }
 
 func (m Model) open() tea.Cmd {
@@ -338,6 +425,12 @@ func (m Model) open() tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg { return OpenMsg{Session: s} }
+}
+
+// HelpNote explains what the keys alone cannot: when the list moves by
+// itself. The full help shows it under its title.
+func (m Model) HelpNote() string {
+	return "On the first row the list follows: new sessions come in under the cursor. Anywhere else the cursor keeps its session and its place. Space (or p) pauses live updates."
 }
 
 // ShortHelp implements help.KeyMap.
@@ -360,9 +453,11 @@ func (m Model) View() string {
 	if !m.mcp {
 		spark = ws[colActivity]
 	}
-	rows := m.rows.frame(m.width, ws, m.sort)
+	rows := m.rows.frame(m.width, ws, m.sort, m.reversed, m.today)
 	lines := make([]string, 0, m.height)
-	lines = append(lines, rows.header(func() string { return table.Line(table.Header(cols, ws, m.theme.Header), m.width) }))
+	lines = append(lines, rows.header(func() string {
+		return table.Line(table.Header(m.marked(cols, ws), ws, m.theme.Header), m.width)
+	}))
 	if len(m.order) == 0 && m.height > 2 {
 		empty := m.empty
 		if m.mcp && m.found == nil && len(m.list) > 0 {
@@ -410,26 +505,23 @@ const (
 // identifies a session and its danger signs longest: the sparkline goes
 // first, then flows, key, role, duration, abuse, IP and the error counts;
 // ATTACKS outlives them. While a search runs, MATCH shows what matched and
-// is never dropped.
+// is never dropped. LAST SEEN is as wide as its widest value, a date or a
+// time, and is never cut. A sorted column's title carries ▲ or ▼; the
+// default order, newest first, goes unmarked, as the list has always
+// read, and keeps LAST SEEN's title whole at 80 columns.
 func (m Model) columns() []table.Column {
 	w := m.want
-	title := func(s string, k SortKey) string {
-		if m.sort == k && k != SortLastSeen {
-			return s + "↓"
-		}
-		return s
-	}
 	cols := []table.Column{
-		colLastSeen: {Title: "LAST SEEN", Min: 8, Want: 9},
-		colDur:      {Title: title("DUR", SortDuration), Min: 5, Want: max(w.dur, 4), Align: table.Right, Drop: 6},
-		colActor:    {Title: title("ACTOR", SortActor), Min: min(max(w.actor, 5), 20), Want: max(w.actor, 5), Grow: 1},
+		colLastSeen: {Title: "LAST SEEN", Min: max(w.seen, 8), Want: max(w.seen, 9)},
+		colDur:      {Title: "DUR", Min: 5, Want: max(w.dur, 4), Align: table.Right, Drop: 6},
+		colActor:    {Title: "ACTOR", Min: min(max(w.actor, 5), 20), Want: max(w.actor, 5), Grow: 1},
 		colRole:     {Title: "ROLE", Min: 5, Want: max(w.role, 4), Drop: 7, Grow: 2},
 		colIP:       {Title: "IP", Min: 9, Want: max(w.ip, 2), Drop: 4, Grow: 1},
-		colReqs:     {Title: title("REQS", SortRequests), Min: max(w.reqs, 5), Want: max(w.reqs, 5), Align: table.Right},
+		colReqs:     {Title: "REQS", Min: max(w.reqs, 5), Want: max(w.reqs, 5), Align: table.Right},
 		col4xx:      {Title: "4XX", Min: max(w.c4xx, 3), Want: max(w.c4xx, 3), Align: table.Right, Drop: 3},
-		col5xx:      {Title: title("5XX", SortErrors), Min: max(w.c5xx, 4), Want: max(w.c5xx, 4), Align: table.Right, Drop: 2},
-		colAttacks:  {Title: title("ATTACKS", SortAttacks), Min: 8, Want: max(w.attacks, 8), Grow: 1, Drop: 1},
-		colAbuse:    {Title: title("ABUSE", SortAbuse), Min: 8, Want: max(w.abuse, 5), Drop: 5, Grow: 2},
+		col5xx:      {Title: "5XX", Min: max(w.c5xx, 4), Want: max(w.c5xx, 4), Align: table.Right, Drop: 2},
+		colAttacks:  {Title: "ATTACKS", Min: 8, Want: max(w.attacks, 8), Grow: 1, Drop: 1},
+		colAbuse:    {Title: "ABUSE", Min: 8, Want: max(w.abuse, 5), Drop: 5, Grow: 2},
 		colFlows:    {Title: "FLOWS", Min: 6, Want: max(w.flows, 5), Drop: 9, Grow: 3},
 		colKey:      {Title: "KEY", Min: 8, Want: max(w.key, 3), Drop: 8, Grow: 3},
 		colActivity: {Title: "ACTIVITY", Min: 16, Want: 24, Drop: 10, Grow: 3},
@@ -445,7 +537,37 @@ func (m Model) columns() []table.Column {
 			cols[c].Drop += 10
 		}
 	}
+	if m.sort != SortLastSeen || m.reversed {
+		sorted := &cols[m.sort.column()]
+		sorted.Title += m.arrow()
+		sorted.Want = max(sorted.Want, table.Width(sorted.Title))
+	}
 	return cols
+}
+
+// arrow marks the sorted column: ▲ for ascending (A to Z, smallest or
+// oldest first), ▼ for descending.
+func (m Model) arrow() string {
+	if Ascending(m.sort, m.reversed) {
+		return "▲"
+	}
+	return "▼"
+}
+
+// marked returns the titles fitted to the laid-out widths, a cut title
+// keeping its sort mark: "LAST S…▼" rather than "LAST SE…".
+func (m Model) marked(cols []table.Column, ws []int) []table.Column {
+	out := slices.Clone(cols)
+	for i := range out {
+		t := out[i].Title
+		if ws[i] <= 0 || table.Width(t) <= ws[i] || !strings.HasSuffix(t, "▲") && !strings.HasSuffix(t, "▼") {
+			continue
+		}
+		arrow := t[len(t)-len("▲"):]
+		out[i].Title = table.Fit(strings.TrimSuffix(t, arrow), ws[i]-1, table.Left) + arrow
+		out[i].Title = strings.TrimRight(strings.TrimSuffix(out[i].Title, arrow), " ") + arrow
+	}
+	return out
 }
 
 // cells renders one session's values; zero counts are muted so that the
@@ -456,7 +578,7 @@ func (m Model) cells(s *engine.Session, mt *Match, sparkWidth int) []table.Cell 
 		if n == 0 {
 			return table.Cell{Text: "0", Paint: p.muted}
 		}
-		return table.Cell{Text: strconv.Itoa(n), Paint: hot}
+		return table.Cell{Text: human.Count(n), Paint: hot}
 	}
 	attacks := table.Cell{Text: "·", Paint: p.muted}
 	if t := attackText(s); t != "" {
@@ -467,12 +589,12 @@ func (m Model) cells(s *engine.Session, mt *Match, sparkWidth int) []table.Cell 
 		abuse = table.Cell{Text: abuseText(s), Paint: p.warn}
 	}
 	cells := []table.Cell{
-		colLastSeen: {Text: s.LastSeen.Format("15:04:05"), Paint: p.muted},
-		colDur:      {Text: Span(s.Duration()), Paint: p.muted},
+		colLastSeen: {Text: human.Time(s.LastSeen, m.today), Paint: p.muted},
+		colDur:      {Text: span(s.Duration()), Paint: p.muted},
 		colActor:    {Text: actor(s), Paint: p.accent},
 		colRole:     {Text: table.Sanitize(s.Role)},
 		colIP:       {Text: ips(s)},
-		colReqs:     {Text: strconv.Itoa(s.Requests)},
+		colReqs:     {Text: human.Count(s.Requests)},
 		col4xx:      count(s.ClassCount(4), p.status4xx),
 		col5xx:      count(s.ClassCount(5)+s.ClassCount(0), p.status5xx),
 		colAttacks:  attacks,
@@ -526,7 +648,7 @@ func attackText(s *engine.Session) string {
 	if n == 0 {
 		return ""
 	}
-	return strconv.Itoa(n) + " " + topKey(s.Attacks)
+	return human.Count(n) + " " + topKey(s.Attacks)
 }
 
 // abuseText is the strongest verdict, with more verdicts counted.
@@ -584,25 +706,13 @@ func ips(s *engine.Session) string {
 	}
 }
 
-// Span renders a duration compactly, at the precision a list needs.
-func Span(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
-	case d < time.Minute:
-		return strconv.Itoa(int(d/time.Second)) + "s"
-	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + "m" + pad2(int(d%time.Minute/time.Second)) + "s"
-	default:
-		return strconv.Itoa(int(d/time.Hour)) + "h" + pad2(int(d%time.Hour/time.Minute)) + "m"
+// span renders how long a session lasted as people read it ("37.8 ms",
+// "4m05s"); a one-request session lasted no time at all.
+func span(d time.Duration) string {
+	if d == 0 {
+		return "0 s"
 	}
-}
-
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
+	return human.Duration(d)
 }
 
 func (m Model) measure() widths {
@@ -613,11 +723,12 @@ func (m Model) measure() widths {
 		w.role = max(w.role, table.Width(table.Sanitize(s.Role)))
 		w.key = max(w.key, table.Width(table.Sanitize(s.KeyPoint)))
 		w.ip = max(w.ip, table.Width(ips(s)))
-		w.reqs = max(w.reqs, table.Width(strconv.Itoa(s.Requests)))
-		w.c4xx = max(w.c4xx, table.Width(strconv.Itoa(s.ClassCount(4))))
-		w.c5xx = max(w.c5xx, table.Width(strconv.Itoa(s.ClassCount(5))))
+		w.seen = max(w.seen, table.Width(human.Time(s.LastSeen, m.today)))
+		w.reqs = max(w.reqs, len(human.Count(s.Requests)))
+		w.c4xx = max(w.c4xx, len(human.Count(s.ClassCount(4))))
+		w.c5xx = max(w.c5xx, len(human.Count(s.ClassCount(5)+s.ClassCount(0))))
 		w.attacks = max(w.attacks, table.Width(attackText(s)))
-		w.dur = max(w.dur, table.Width(Span(s.Duration())))
+		w.dur = max(w.dur, table.Width(span(s.Duration())))
 		if len(s.Abuse) > 0 {
 			w.abuse = max(w.abuse, table.Width(abuseText(s)))
 		}
@@ -626,7 +737,7 @@ func (m Model) measure() widths {
 			w.match = max(w.match, matchWidth(mt))
 		}
 		if m.mcp {
-			w.mcp.add(s)
+			w.mcp.add(s, m.today)
 		}
 	}
 	return w

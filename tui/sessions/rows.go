@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"slices"
+	"time"
 
 	"github.com/spoorhq/spoor/engine"
 )
@@ -17,14 +18,17 @@ import (
 // no new request), the key and user it is named by, its search match (a
 // new result is a new match) or whether the cursor is on it. Its
 // sparkline arriving drops it (forget); a new layout or terminal width
-// drops every row, and a new sort the header it retitles; and a new
+// drops every row, and so does a new day (a time of today becomes a date);
+// a new sort or direction drops the header it retitles; and a new
 // theme, tab or regroup gives the model a new cache (newRowCache).
 type rowCache struct {
-	width  int
-	widths []int
-	sort   SortKey
-	head   string
-	lines  map[string]cachedRow
+	width     int
+	widths    []int
+	sort      SortKey
+	reversed  bool
+	year, day int
+	head      string
+	lines     map[string]cachedRow
 }
 
 // cachedRow is one session's rendered line and what it was drawn from.
@@ -49,18 +53,21 @@ const cacheRows = 1024
 
 func newRowCache() *rowCache { return &rowCache{lines: map[string]cachedRow{}} }
 
-// frame readies the cache for a frame drawn at width with column widths
-// and sort: anything drawn for another layout is dropped.
-func (c *rowCache) frame(width int, widths []int, sort SortKey) *rowCache {
+// frame readies the cache for a frame drawn at width with column widths,
+// sort and the day dates are shown against: anything drawn for another
+// layout or another day (a time of today becomes a date at midnight) is
+// dropped.
+func (c *rowCache) frame(width int, widths []int, sort SortKey, reversed bool, today time.Time) *rowCache {
 	if c == nil {
 		return nil
 	}
-	if c.width != width || !slices.Equal(c.widths, widths) || len(c.lines) > cacheRows {
-		c.width, c.widths, c.head = width, slices.Clone(widths), ""
+	y, d := today.Year(), today.YearDay()
+	if c.width != width || !slices.Equal(c.widths, widths) || len(c.lines) > cacheRows || c.year != y || c.day != d {
+		c.width, c.widths, c.head, c.year, c.day = width, slices.Clone(widths), "", y, d
 		clear(c.lines)
 	}
-	if c.sort != sort {
-		c.sort, c.head = sort, ""
+	if c.sort != sort || c.reversed != reversed {
+		c.sort, c.reversed, c.head = sort, reversed, ""
 	}
 	return c
 }

@@ -39,6 +39,12 @@ func (c *Cursor) SetLen(n, index int) {
 	c.clamp()
 }
 
+// Top puts the cursor on the first item with the window at the top.
+func (c *Cursor) Top() {
+	c.index, c.offset = 0, 0
+	c.clamp()
+}
+
 // Update moves the cursor for a navigation key and reports whether the key
 // was one.
 func (c *Cursor) Update(msg tea.KeyPressMsg, keys theme.NavKeyMap) bool {

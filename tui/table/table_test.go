@@ -4,7 +4,10 @@ import (
 	"slices"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/spoorhq/spoor/tui/theme"
 )
 
 func TestLayout(t *testing.T) {
@@ -71,5 +74,25 @@ func TestSanitize(t *testing.T) {
 		if got := Sanitize(in); got != want {
 			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestCursorKeepsScreenRowAndTop checks the two ways a reload places the
+// cursor: on its item's new index at the same screen row, and on the first
+// row with the window at the top.
+func TestCursorKeepsScreenRowAndTop(t *testing.T) {
+	var c Cursor
+	c.SetRows(10)
+	c.SetLen(100, 0)
+	for range 4 {
+		c.Update(tea.KeyPressMsg{Code: tea.KeyDown}, theme.DefaultNavKeyMap())
+	}
+	c.SetLen(105, 9) // five rows arrived above the cursor's item
+	if from, _ := c.Window(); c.Index() != 9 || from != 5 {
+		t.Errorf("cursor %d, window from %d; want 9 from 5 (screen row 4 kept)", c.Index(), from)
+	}
+	c.Top()
+	if from, to := c.Window(); c.Index() != 0 || from != 0 || to != 10 {
+		t.Errorf("Top: cursor %d, window %d..%d", c.Index(), from, to)
 	}
 }

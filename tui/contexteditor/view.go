@@ -1,7 +1,10 @@
 package contexteditor
 
 import (
+	"strings"
+
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/spoorhq/spoor/tui/listeditor"
 	"github.com/spoorhq/spoor/tui/table"
@@ -27,7 +30,10 @@ func cells(th theme.Theme, r Row) []table.Cell {
 		origin, typ = th.Accent, lipgloss.NewStyle()
 	}
 	s := "clear"
-	if r.Hash {
+	switch {
+	case r.Pending:
+		s, stored = "→clear", th.Warn
+	case r.Hash:
 		s, stored = "hashed", th.Ok
 	}
 	t := typeName(r.Type)
@@ -55,6 +61,8 @@ func (m Model) View() string {
 	title += th.Muted.Render(" · shown with each request · user and role name the session")
 	var status []string
 	switch {
+	case m.asking != nil:
+		status = m.question()
 	case m.list.Busy():
 		status = append(status, th.Muted.Render("saving…"))
 	case m.saved:
@@ -65,4 +73,28 @@ func (m Model) View() string {
 		Status:  status,
 		Trailer: []string{th.Muted.Render("saving applies to new exchanges; stored requests keep their context")},
 	})
+}
+
+// question is what turning hashing off would store in the clear, wrapped
+// to the width: the rows marked →clear change, from the next save on, and
+// requests stored before keep their hashes.
+func (m Model) question() []string {
+	th := m.theme
+	q := m.asking
+	var ask, what string
+	if q.secrets {
+		ask = "Store credentials in the clear? The four credential rows are one setting (secrets: in the configuration), so h changes all of them."
+		what = "Once saved (s), new exchanges keep as captured: Authorization and Proxy-Authorization values (whole bearer tokens and JWTs with their signatures, Basic passwords), Cookie and Set-Cookie values, login passwords, client secrets and the tokens a login answers with."
+	} else {
+		ask = "Store " + table.Sanitize(q.point) + " in the clear?"
+		what = "Once saved (s), new exchanges keep its value as captured, in their context and wherever the request or response carries it."
+	}
+	lines := wrap(th.Warn.Render(ask), m.width)
+	lines = append(lines, wrap(what+" Requests stored before stay hashed.", m.width)...)
+	return append(lines, th.Accent.Render("y")+" stores in the clear · "+th.Accent.Render("n")+" or "+th.Accent.Render("esc")+" keeps hashing on")
+}
+
+// wrap breaks s into lines of at most w cells.
+func wrap(s string, w int) []string {
+	return strings.Split(ansi.Wordwrap(s, max(w, 1), ""), "\n")
 }

@@ -60,15 +60,20 @@ type KeyMap struct {
 	Prev key.Binding
 	Copy key.Binding
 	Back key.Binding
+	// Top and Bottom go to either end of the tab, as g and G do in every
+	// list.
+	Top, Bottom key.Binding
 }
 
 // DefaultKeyMap returns the detail view's default bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Next: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→", "next tab")),
-		Prev: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("⇧tab/←", "previous tab")),
-		Copy: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
-		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Next:   key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→", "next tab")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("⇧tab/←", "previous tab")),
+		Copy:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Top:    theme.DefaultNavKeyMap().Home,
+		Bottom: theme.DefaultNavKeyMap().End,
 	}
 }
 
@@ -137,6 +142,12 @@ func (m *Model) SetExchange(p Prepared) {
 	m.fill()
 }
 
+// Offset is the first line of the tab on display, 0 at the top.
+func (m Model) Offset() int { return m.view.YOffset() }
+
+// AtBottom reports whether the tab's last line is on display.
+func (m Model) AtBottom() bool { return m.view.AtBottom() }
+
 // ID is the exchange on display.
 func (m Model) ID() uint64 { return m.x.Exchange.ID }
 
@@ -154,6 +165,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		case key.Matches(k, m.keys.Prev):
 			m.step(-1)
+			return m, nil
+		case key.Matches(k, m.keys.Top):
+			m.view.GotoTop()
+			return m, nil
+		case key.Matches(k, m.keys.Bottom):
+			m.view.GotoBottom()
 			return m, nil
 		case key.Matches(k, m.keys.Copy):
 			text := export.Curl(&m.x.Exchange)
@@ -192,7 +209,7 @@ func (m Model) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (m Model) FullHelp() [][]key.Binding {
 	vk := m.view.KeyMap
-	return [][]key.Binding{{m.keys.Next, m.keys.Prev, m.keys.Copy, m.keys.Back}, {vk.Up, vk.Down, vk.PageUp, vk.PageDown, vk.HalfPageUp, vk.HalfPageDown}}
+	return [][]key.Binding{{m.keys.Next, m.keys.Prev, m.keys.Copy, m.keys.Back}, {vk.Up, vk.Down, vk.PageUp, vk.PageDown, vk.HalfPageUp, vk.HalfPageDown, m.keys.Top, m.keys.Bottom}}
 }
 
 // View is the tab line, a title line and the scrolled content.

@@ -290,7 +290,7 @@ func TestHashingOffAsks(t *testing.T) {
 		t.Run("question/"+sz.name, func(t *testing.T) {
 			hs := newContextHarness(t, sz.w, sz.h, demoContext())
 			hs.keys(press('C'), press('G'), press('h'))
-			if !hs.m.ctxeditor.Asking() || !lineWith(hs, "Store credentials in the clear?") || !lineWith(hs, "Requests stored before stay hashed.") {
+			if !hs.m.ctxeditor.Asking() || !lineWith(hs, "Store credentials in the clear?") || !lineWith(hs, "Requests stored before stay hashed.") || !lineWith(hs, "one setting (secrets: in the configuration)") {
 				t.Fatalf("h did not ask:\n%s", hs.view())
 			}
 			pending := 0

@@ -68,33 +68,40 @@ func (m Model) View() string {
 	case m.saved:
 		status = append(status, th.Ok.Render("saved: exchanges captured from now on carry these parameters"))
 	}
-	return m.list.View(listeditor.Frame{
-		Title:   title,
-		Status:  status,
-		Trailer: []string{th.Muted.Render("saving applies to new exchanges; stored requests keep their context")},
-	})
+	// The question says what a save applies to; the trailer would only
+	// take its room.
+	var trailer []string
+	if m.asking == nil {
+		trailer = []string{th.Muted.Render("saving applies to new exchanges; stored requests keep their context")}
+	}
+	return m.list.View(listeditor.Frame{Title: title, Status: status, Trailer: trailer})
 }
 
 // question is what turning hashing off would store in the clear, wrapped
 // to the width: the rows marked →clear change, from the next save on, and
-// requests stored before keep their hashes.
+// requests stored before keep their hashes. The question itself comes
+// last, so that a short terminal, which loses the top of the view, still
+// shows it.
 func (m Model) question() []string {
 	th := m.theme
 	q := m.asking
-	var ask, what string
+	var what, ask string
 	if q.secrets {
-		ask = "Store credentials in the clear? The four credential rows are one setting (secrets: in the configuration), so h changes all of them."
-		what = "Once saved (s), new exchanges keep as captured: Authorization and Proxy-Authorization values (whole bearer tokens and JWTs with their signatures, Basic passwords), Cookie and Set-Cookie values, login passwords, client secrets and the tokens a login answers with."
+		what = "Once saved (s), new exchanges keep as captured: Authorization and Proxy-Authorization values (whole bearer tokens and JWTs with their signatures, Basic passwords), Cookie and Set-Cookie values, login passwords, client secrets and the tokens a login answers with. Requests stored before stay hashed. The four credential rows are one setting (secrets: in the configuration), so h changes all of them."
+		ask = "Store credentials in the clear?"
 	} else {
+		what = "Once saved (s), new exchanges keep its value as captured, in their context and wherever the request or response carries it. Requests stored before stay hashed."
 		ask = "Store " + table.Sanitize(q.point) + " in the clear?"
-		what = "Once saved (s), new exchanges keep its value as captured, in their context and wherever the request or response carries it."
 	}
-	lines := wrap(th.Warn.Render(ask), m.width)
-	lines = append(lines, wrap(what+" Requests stored before stay hashed.", m.width)...)
-	return append(lines, th.Accent.Render("y")+" stores in the clear · "+th.Accent.Render("n")+" or "+th.Accent.Render("esc")+" keeps hashing on")
+	lines := wrap(th.Muted, what, m.width)
+	return append(lines, wrap(th.Warn, ask+" y confirms · n or esc keeps hashing on", m.width)...)
 }
 
-// wrap breaks s into lines of at most w cells.
-func wrap(s string, w int) []string {
-	return strings.Split(ansi.Wordwrap(s, max(w, 1), ""), "\n")
+// wrap breaks s into lines of at most w cells, each styled.
+func wrap(st lipgloss.Style, s string, w int) []string {
+	lines := strings.Split(ansi.Wordwrap(s, max(w, 1), ""), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
 }

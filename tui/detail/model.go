@@ -13,6 +13,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/export"
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/tui/sequence"
 	"github.com/spoorhq/spoor/tui/stats"
 	"github.com/spoorhq/spoor/tui/table"
@@ -289,7 +290,7 @@ func (m *Model) fill() {
 		if x.Error != "" {
 			lines = append(lines, th.Danger.Render("no upstream response: "+table.Sanitize(x.Error)))
 		}
-		lines = append(lines, th.Status(x.Status).Render(strconv.Itoa(x.Status))+th.Muted.Render(fmt.Sprintf(" · %s", x.Duration)), "")
+		lines = append(lines, th.Status(x.Status).Render(strconv.Itoa(x.Status))+th.Muted.Render(" · "+human.Duration(x.Duration)), "")
 		section("HEADERS")
 		headers(x.RespHeaders)
 		lines = append(lines, "")

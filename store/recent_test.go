@@ -44,3 +44,21 @@ func TestEachRecent(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEachRecent500 reads the 500 newest exchanges with their bodies,
+// as workstation.SeenPoints does each time an editor opens.
+func BenchmarkEachRecent500(b *testing.B) {
+	s := openTemp(b, Options{})
+	xs := traffic(2000, 50, 3)
+	for _, x := range xs {
+		x.RespBody = engine.Body{Data: []byte(`{"id":42,"status":"paid","items":[{"sku":"A1","qty":1}]}`), Size: 55}
+	}
+	ingestAll(b, s, keyList(b), xs)
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		if err := s.EachRecent(500, func(*engine.Exchange) { n++ }); err != nil || n != 500 {
+			b.Fatalf("read %d: %v", n, err)
+		}
+	}
+}

@@ -130,6 +130,10 @@ func TestEditorsFirstLast(t *testing.T) {
 			if r, _ := hs.m.ctxeditor.Current(); r.Point != "resp.header.Set-Cookie" || !lineWith(hs, "a credential row cannot be removed") {
 				t.Fatalf("G: cursor on %s, want the last row; d must say why it cannot remove it:\n%s", r.Point, hs.view())
 			}
+			hs.keys(press('K'))
+			if !lineWith(hs, "context parameters have no order") {
+				t.Errorf("K in the context editor did not say why it does nothing:\n%s", hs.view())
+			}
 			hs.keys(press('g'), press('d'))
 			if p, _ := hs.m.ctxeditor.Params(); len(p) != 3 || p[0].Point != "req.jwt.role" {
 				t.Fatalf("g then d removed another row than the first: %+v", p)
@@ -339,6 +343,10 @@ func TestHashingOffAsks(t *testing.T) {
 				}
 			}
 			hs.golden()
+			hs.keys(press('d'))
+			if !lineWith(hs, "stored in the clear (secrets: clear), h hashes them again") {
+				t.Errorf("d on a clear credential row does not say how to hash again:\n%s", hs.view())
+			}
 		})
 	}
 	// A configured parameter asks too, naming its point; turning hashing

@@ -67,6 +67,7 @@ func New(th theme.Theme, backend Backend) Model {
 		Cells:        cells,
 		Loading:      "loading context parameters…",
 		Fixed:        "a credential row cannot be removed; h stores the credentials in the clear instead (it asks first)",
+		Refuse:       refuse,
 		ConfirmClose: "unsaved changes: s saves them, esc again leaves without saving",
 	})}
 }
@@ -183,6 +184,15 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, m.save()
 	}
 	return m, cmd
+}
+
+// refuse says why a credential row cannot be removed: the four are one
+// setting, which h turns, whichever way it is.
+func refuse(r Row, _ listeditor.Action) string {
+	if r.Hash {
+		return "a credential row cannot be removed; h stores the credentials in the clear instead (it asks first)"
+	}
+	return "a credential row cannot be removed; the credentials are stored in the clear (secrets: clear), h hashes them again"
 }
 
 // ask puts the question before hashing is turned off, and marks the rows

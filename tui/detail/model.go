@@ -66,15 +66,17 @@ type KeyMap struct {
 	Top, Bottom key.Binding
 }
 
-// DefaultKeyMap returns the detail view's default bindings.
+// DefaultKeyMap returns the detail view's default bindings; g and G are
+// the lists' first and last, read as the top and bottom of the tab.
 func DefaultKeyMap() KeyMap {
+	nav := theme.DefaultNavKeyMap()
 	return KeyMap{
 		Next:   key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→", "next tab")),
 		Prev:   key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("⇧tab/←", "previous tab")),
 		Copy:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
 		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Top:    theme.DefaultNavKeyMap().Home,
-		Bottom: theme.DefaultNavKeyMap().End,
+		Top:    key.NewBinding(key.WithKeys(nav.Home.Keys()...), key.WithHelp(nav.Home.Help().Key, "top")),
+		Bottom: key.NewBinding(key.WithKeys(nav.End.Keys()...), key.WithHelp(nav.End.Help().Key, "bottom")),
 	}
 }
 

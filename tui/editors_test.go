@@ -82,7 +82,7 @@ func TestKeyEditorRefusesOnFixedRows(t *testing.T) {
 				say  string
 			}{
 				{[]tea.KeyPressMsg{press('K')}, "already first"},
-				{[]tea.KeyPressMsg{press('J')}, "your keys come first and the built-in keys follow them"},
+				{[]tea.KeyPressMsg{press('J')}, "already the last of your keys: the built-in and fallback keys always follow them"},
 				{[]tea.KeyPressMsg{keyDown, press('K')}, "built-in keys keep their order after your keys; to try req.header.Mcp-Session-Id sooner, add it as your own key (a)"},
 				{[]tea.KeyPressMsg{press('J')}, "built-in keys keep their order after your keys"},
 				{[]tea.KeyPressMsg{press('d')}, "a built-in key cannot be removed alone; b turns all built-ins off"},

@@ -84,7 +84,7 @@ func New(th theme.Theme, backend Backend) Model {
 		Loading:     "loading keys…",
 		Fixed:       "a built-in key cannot be moved or deleted; b turns the built-ins off",
 		Refuse:      refuse,
-		Last:        "your keys come first and the built-in keys follow them; b turns the built-ins off",
+		Last:        "already the last of your keys: the built-in and fallback keys always follow them",
 	})
 	// Full and empty cells differ by glyph, so the bar reads without
 	// colour; it is drawn at the reported fraction (ViewAs), without the

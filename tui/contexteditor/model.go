@@ -98,18 +98,27 @@ func (m Model) Current() (Row, bool) { return m.list.Current() }
 // Suggestions returns the completions a new parameter is offered.
 func (m Model) Suggestions() []string { return m.list.Suggestions() }
 
-// Open reads the parameters; points are completions for a new one.
+// Open reads the parameters, then (loadPoints) the points of the stored
+// traffic; points are completions for a new one until those arrive.
 func (m *Model) Open(points []string) tea.Cmd {
 	m.list.Open(points)
 	m.saved, m.asking = false, nil
 	b := m.backend
-	return tea.Batch(func() tea.Msg {
+	return func() tea.Msg {
 		p, h, err := b.Context()
 		return loadedMsg{params: p, hashSecrets: h, err: err}
-	}, func() tea.Msg {
+	}
+}
+
+// loadPoints reads the points of the stored traffic for completion. It
+// runs once the entries are loaded, so that it never delays them: a key
+// pressed before the load would find nothing to edit.
+func (m Model) loadPoints() tea.Cmd {
+	b := m.backend
+	return func() tea.Msg {
 		p, err := b.Points()
 		return pointsMsg{points: p, err: err}
-	})
+	}
 }
 
 // Params returns the edited parameters and the credential policy.
@@ -125,6 +134,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.list.Load(msg.params, msg.err)
 		m.hashSecrets = msg.hashSecrets
 		m.describe()
+		return m, m.loadPoints()
 	case pointsMsg:
 		if msg.err == nil && len(msg.points) > 0 {
 			m.list.SetSuggestions(listeditor.Suggestions(msg.points, m.list.Suggestions()))

@@ -116,18 +116,27 @@ func (m *Model) SetSize(w, h int) {
 // root lets it have q and ?.
 func (m Model) Typing() bool { return m.list.Typing() }
 
-// Open reads the keys; points are completions for a new key.
+// Open reads the keys, then (loadPoints) the points of the stored
+// traffic; points are completions for a new key until those arrive.
 func (m *Model) Open(points []string) tea.Cmd {
 	m.list.Open(points)
 	m.preview = nil
 	b := m.backend
-	return tea.Batch(func() tea.Msg {
+	return func() tea.Msg {
 		c, bi, err := b.Keys()
 		return loadedMsg{configured: c, builtin: bi, err: err}
-	}, func() tea.Msg {
+	}
+}
+
+// loadPoints reads the points of the stored traffic for completion. It
+// runs once the entries are loaded, so that it never delays them: a key
+// pressed before the load would find nothing to edit.
+func (m Model) loadPoints() tea.Cmd {
+	b := m.backend
+	return func() tea.Msg {
 		p, err := b.Points()
 		return pointsMsg{points: p, err: err}
-	})
+	}
 }
 
 // Current returns the effective key under the cursor.
@@ -146,6 +155,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.list.Load(msg.configured, msg.err)
 		m.builtin = msg.builtin
 		m.describe()
+		return m, m.loadPoints()
 	case pointsMsg:
 		if msg.err == nil && len(msg.points) > 0 {
 			m.list.SetSuggestions(listeditor.Suggestions(msg.points, m.list.Suggestions()))

@@ -29,12 +29,18 @@ type SeenPoint struct {
 // credentials, the claims of a bearer JWT, the leaf paths of JSON request
 // and response bodies (array elements by their first index, "items.0.sku"),
 // GraphQL operation and variable names, MCP fields, and the headers and
-// cookies a response sets. It names points, never values, and reads what
-// is stored as well as what is captured: a stored bearer JWT keeps its
-// claims, a stored cookie its name. Body points need x's bodies loaded.
+// cookies a response sets, leaving out names that hold a hash. It names
+// points, never values, and reads what is stored as well as what is
+// captured: a stored bearer JWT keeps its claims, a stored cookie its
+// name. Body points need x's bodies loaded.
 func PointsOf(x *Exchange, add func(point string)) {
 	seen := map[string]bool{}
 	put := func(p string) {
+		// A name that holds a hash was a value the analyzer hashed (a
+		// user name used as a JSON member name): no point to offer.
+		if strings.Contains(p, hashPrefix) {
+			return
+		}
 		if !seen[p] {
 			seen[p] = true
 			add(p)

@@ -48,6 +48,13 @@ func TestPointsOf(t *testing.T) {
 		want: []string{"req.json.user.name", "req.json.user.tags.0", "resp.json.0.id", "resp.cookie.sid"},
 		not:  []string{"req.json.user.tags.1", "resp.json.1.extra", "req.json.a.b", "req.json.d.e.f.g.h.i.j", "resp.header.Set-Cookie"},
 	}, {
+		name: "a member name the analyzer hashed is no point",
+		x: Exchange{
+			ReqBody: Body{Data: []byte(`{"votes":{"` + testHasher().Hash("alice") + `":1},"ok":true}`)},
+		},
+		want: []string{"req.json.ok"},
+		not:  []string{"req.json.votes." + testHasher().Hash("alice")},
+	}, {
 		name: "urlencoded and multipart forms",
 		x: Exchange{
 			ReqHeaders: []Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},

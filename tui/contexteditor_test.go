@@ -153,16 +153,16 @@ func TestContextEditorEdits(t *testing.T) {
 		hs.keys(keyDown)
 	}
 	hs.keys(press('d'))
-	if !strings.Contains(hs.view(), "a default row cannot be removed") {
+	if !strings.Contains(hs.view(), "a credential row cannot be removed") {
 		t.Errorf("d on a default row did not say why:\n%s", hs.view())
 	}
 	hs.keys(press('t'))
 	if !strings.Contains(hs.view(), "a credential has no type") {
 		t.Errorf("t on a default row did not say why:\n%s", hs.view())
 	}
-	hs.keys(press('h'))
+	hs.keys(press('h'), press('y'))
 	if _, hash := hs.m.ctxeditor.Params(); hash {
-		t.Error("h on a credential did not switch secrets to clear")
+		t.Error("h and y on a credential did not switch secrets to clear")
 	}
 	hs.keys(press('h'))
 

@@ -760,7 +760,8 @@ func (m Model) local() help.KeyMap {
 func (m Model) helpView() string {
 	h := m.help
 	h.ShowAll = false
-	if m.input != inputNone || (m.focus == focusSequence && m.sequence.Typing()) {
+	if m.input != inputNone || m.typing() {
+		// An input or a question has every key: q and ? type or answer.
 		return h.View(m.local())
 	}
 	return h.View(helpKeys{local: m.local(), global: m.keys})

@@ -64,6 +64,10 @@ func (k keyEditor) Apply(ctx context.Context, keys []string, builtin bool, progr
 	return k.w.SetKeys(ctx, keys, builtin, progress)
 }
 
+// Points names the request points of the newest stored exchanges, for the
+// editor's completions.
+func (k keyEditor) Points() ([]engine.SeenPoint, error) { return k.w.SeenPoints() }
+
 // contextEditor is the TUI's context editor backend: a save switches the
 // live analysis to the parameters between two commits.
 type contextEditor struct{ w *workstation.Workstation }
@@ -73,6 +77,10 @@ func (c contextEditor) Context() ([]engine.ContextParam, bool, error) { return c
 func (c contextEditor) Save(params []engine.ContextParam, hashSecrets bool) error {
 	return c.w.SetContext(params, hashSecrets)
 }
+
+// Points names the request points of the newest stored exchanges, for the
+// editor's completions.
+func (c contextEditor) Points() ([]engine.SeenPoint, error) { return c.w.SeenPoints() }
 
 // summary prints the line a headless run ends with.
 func summary(out io.Writer, w *workstation.Workstation, path string) {

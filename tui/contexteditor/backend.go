@@ -12,4 +12,8 @@ type Backend interface {
 	// Save stores the parameters and the credential policy and has the
 	// capture apply them to the exchanges it captures from then on.
 	Save(params []engine.ContextParam, hashSecrets bool) error
+	// Points names the request points the stored traffic carries, with
+	// how many of the newest exchanges carried each: the completions for
+	// a new parameter. Names, never values.
+	Points() ([]engine.SeenPoint, error)
 }

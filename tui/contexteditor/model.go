@@ -9,6 +9,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/tui/listeditor"
+	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
 )
 
@@ -25,6 +26,20 @@ type loadedMsg struct {
 // savedMsg ends a save.
 type savedMsg struct{ err error }
 
+// pointsMsg carries the points the stored traffic carries, for
+// completion.
+type pointsMsg struct {
+	points []engine.SeenPoint
+	err    error
+}
+
+// question is hashing about to be turned off, waiting for y: for the
+// credentials (secrets) or for the configured parameter point.
+type question struct {
+	secrets bool
+	point   string
+}
+
 // Model is the context-parameter editor: a list of the configured
 // parameters, then the credentials hashed by default.
 type Model struct {
@@ -34,6 +49,9 @@ type Model struct {
 	list        listeditor.Model[engine.ContextParam, Row]
 	hashSecrets bool
 	saved       bool
+	// asking is set while turning hashing off waits for an answer.
+	asking *question
+	width  int
 }
 
 // New returns an editor over backend, which may be nil (the root then
@@ -48,7 +66,8 @@ func New(th theme.Theme, backend Backend) Model {
 		Columns:      columns(),
 		Cells:        cells,
 		Loading:      "loading context parameters…",
-		Fixed:        "a default row cannot be removed; h keeps credentials in the clear instead",
+		Fixed:        "a credential row cannot be removed; h stores the credentials in the clear instead (it asks first)",
+		Refuse:       refuse,
 		ConfirmClose: "unsaved changes: s saves them, esc again leaves without saving",
 	})}
 }
@@ -60,20 +79,45 @@ func (m *Model) SetTheme(th theme.Theme) {
 }
 
 // SetSize sets the area.
-func (m *Model) SetSize(w, h int) { m.list.SetSize(w, h) }
+func (m *Model) SetSize(w, h int) {
+	m.width = w
+	m.list.SetSize(w, h)
+}
 
-// Typing reports whether the new-point input has the keyboard, so that
-// the root lets it have q and ?.
-func (m Model) Typing() bool { return m.list.Typing() }
+// Typing reports whether the new-point input or the question before
+// hashing is turned off has the keyboard, so that the root lets it have
+// q and ?.
+func (m Model) Typing() bool { return m.list.Typing() || m.asking != nil }
 
-// Open reads the parameters; points are completions for a new one.
+// Asking reports whether turning hashing off waits for confirmation.
+func (m Model) Asking() bool { return m.asking != nil }
+
+// Current returns the row under the cursor.
+func (m Model) Current() (Row, bool) { return m.list.Current() }
+
+// Suggestions returns the completions a new parameter is offered.
+func (m Model) Suggestions() []string { return m.list.Suggestions() }
+
+// Open reads the parameters, then (loadPoints) the points of the stored
+// traffic; points are completions for a new one until those arrive.
 func (m *Model) Open(points []string) tea.Cmd {
 	m.list.Open(points)
-	m.saved = false
+	m.saved, m.asking = false, nil
 	b := m.backend
 	return func() tea.Msg {
 		p, h, err := b.Context()
 		return loadedMsg{params: p, hashSecrets: h, err: err}
+	}
+}
+
+// loadPoints reads the points of the stored traffic for completion. It
+// runs once the entries are loaded, so that it never delays them: a key
+// pressed before the load would find nothing to edit.
+func (m Model) loadPoints() tea.Cmd {
+	b := m.backend
+	return func() tea.Msg {
+		p, err := b.Points()
+		return pointsMsg{points: p, err: err}
 	}
 }
 
@@ -90,6 +134,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.list.Load(msg.params, msg.err)
 		m.hashSecrets = msg.hashSecrets
 		m.describe()
+		return m, m.loadPoints()
+	case pointsMsg:
+		if msg.err == nil && len(msg.points) > 0 {
+			m.list.SetSuggestions(listeditor.Suggestions(msg.points, m.list.Suggestions()))
+		}
 	case savedMsg:
 		if m.list.Finish(msg.err) {
 			m.saved = true
@@ -104,6 +153,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // handleKey gives the list the first look, then takes the editor's own
 // keys.
 func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	if m.asking != nil {
+		return m.answer(k), nil
+	}
 	var cmd tea.Cmd
 	var ev listeditor.Event
 	m.list, cmd, ev = m.list.Update(k)
@@ -120,19 +172,66 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		p.Type = nextType(p.Type)
 		m.list.SetSelected(p)
 		m.edited()
+	case key.Matches(k, m.keys.Order):
+		m.list.SetNote("context parameters have no order: each is shown with every request")
 	case key.Matches(k, m.keys.Hash):
-		if configured {
-			p.Hash = !p.Hash
+		switch {
+		case configured && p.Hash:
+			m.ask(&question{point: p.Point})
+			return m, nil
+		case configured:
+			p.Hash = true
 			m.list.SetSelected(p)
-		} else {
-			m.hashSecrets = !m.hashSecrets
-			m.list.SetNote("credentials are one setting (secrets): every default row changed")
+		case m.hashSecrets:
+			m.ask(&question{secrets: true})
+			return m, nil
+		default:
+			m.hashSecrets = true
+			m.list.SetNote("credentials are one setting (secrets: in the configuration): the four rows are hashed again from the next save")
 		}
 		m.edited()
 	case key.Matches(k, m.keys.Save):
 		return m, m.save()
 	}
 	return m, cmd
+}
+
+// refuse says why a credential row cannot be removed: the four are one
+// setting, which h turns, whichever way it is.
+func refuse(r Row, _ listeditor.Action) string {
+	if r.Hash {
+		return "a credential row cannot be removed; h stores the credentials in the clear instead (it asks first)"
+	}
+	return "a credential row cannot be removed; the credentials are stored in the clear (secrets: clear), h hashes them again"
+}
+
+// ask puts the question before hashing is turned off, and marks the rows
+// that would change.
+func (m *Model) ask(q *question) {
+	m.asking = q
+	m.describe()
+}
+
+// answer takes the reply to the question: y turns hashing off (from the
+// next save), any other key keeps it on.
+func (m Model) answer(k tea.KeyPressMsg) Model {
+	q := m.asking
+	m.asking = nil
+	if !key.Matches(k, m.keys.Confirm) {
+		m.describe()
+		m.list.SetNote("kept hashed: nothing changed")
+		return m
+	}
+	if q.secrets {
+		m.hashSecrets = false
+		m.list.SetNote("credentials will be stored in the clear once saved (s); stored requests stay hashed")
+	} else if p, ok := m.list.Selected(); ok {
+		p.Hash = false
+		m.list.SetSelected(p)
+		m.list.SetNote(table.Sanitize(p.Point) + " will be stored in the clear once saved (s); stored requests keep its hash")
+	}
+	m.edited()
+	return m
 }
 
 // parsePoint accepts a point engine.ParsePoint reads that is not a
@@ -163,7 +262,14 @@ func (m *Model) edited() {
 }
 
 func (m *Model) describe() {
-	m.list.SetRows(describe(m.list.Entries(), m.hashSecrets))
+	rows := describe(m.list.Entries(), m.hashSecrets)
+	if q := m.asking; q != nil {
+		for i := range rows {
+			r := &rows[i]
+			r.Pending = r.Hash && ((q.secrets && r.Origin == OriginDefault) || (!q.secrets && r.Origin == OriginConfig && r.Point == q.point))
+		}
+	}
+	m.list.SetRows(rows)
 }
 
 func (m *Model) save() tea.Cmd {
@@ -176,12 +282,18 @@ func (m *Model) save() tea.Cmd {
 	return func() tea.Msg { return savedMsg{err: b.Save(p, h)} }
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: while a question waits, its answers.
 func (m Model) ShortHelp() []key.Binding {
+	if m.asking != nil {
+		return []key.Binding{m.keys.Confirm, m.keys.Keep}
+	}
 	return m.list.ShortHelp(m.keys.Type, m.keys.Hash, m.keys.Save)
 }
 
 // FullHelp implements help.KeyMap.
 func (m Model) FullHelp() [][]key.Binding {
+	if m.asking != nil {
+		return [][]key.Binding{{m.keys.Confirm, m.keys.Keep}}
+	}
 	return m.list.FullHelp(m.keys.Type, m.keys.Hash, m.keys.Save)
 }

@@ -20,6 +20,9 @@ type Row struct {
 	Hash   bool
 	Origin Origin
 	Why    string
+	// Pending marks a hashed row that confirming the question on display
+	// would store in the clear.
+	Pending bool
 }
 
 // credentials are the headers stored hashed by default. The policy is one
@@ -73,9 +76,9 @@ func describe(params []engine.ContextParam, hashSecrets bool) []Row {
 		rows = append(rows, Row{Point: p.Point, Type: p.Type, Hash: p.Hash, Origin: OriginConfig, Why: why(p.Type)})
 	}
 	for _, c := range credentials() {
-		w := "credential; secrets: hashed (tokens, passwords too)"
+		w := "credential · one switch for all four (secrets: hashed)"
 		if !hashSecrets {
-			w = "credential; secrets: clear"
+			w = "credential · one switch for all four (secrets: clear)"
 		}
 		rows = append(rows, Row{Point: c, Hash: hashSecrets, Origin: OriginDefault, Why: w})
 	}

@@ -1,7 +1,10 @@
 package contexteditor
 
 import (
+	"strings"
+
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/spoorhq/spoor/tui/listeditor"
 	"github.com/spoorhq/spoor/tui/table"
@@ -27,7 +30,10 @@ func cells(th theme.Theme, r Row) []table.Cell {
 		origin, typ = th.Accent, lipgloss.NewStyle()
 	}
 	s := "clear"
-	if r.Hash {
+	switch {
+	case r.Pending:
+		s, stored = "→clear", th.Warn
+	case r.Hash:
 		s, stored = "hashed", th.Ok
 	}
 	t := typeName(r.Type)
@@ -55,14 +61,47 @@ func (m Model) View() string {
 	title += th.Muted.Render(" · shown with each request · user and role name the session")
 	var status []string
 	switch {
+	case m.asking != nil:
+		status = m.question()
 	case m.list.Busy():
 		status = append(status, th.Muted.Render("saving…"))
 	case m.saved:
 		status = append(status, th.Ok.Render("saved: exchanges captured from now on carry these parameters"))
 	}
-	return m.list.View(listeditor.Frame{
-		Title:   title,
-		Status:  status,
-		Trailer: []string{th.Muted.Render("saving applies to new exchanges; stored requests keep their context")},
-	})
+	// The question says what a save applies to; the trailer would only
+	// take its room.
+	var trailer []string
+	if m.asking == nil {
+		trailer = []string{th.Muted.Render("saving applies to new exchanges; stored requests keep their context")}
+	}
+	return m.list.View(listeditor.Frame{Title: title, Status: status, Trailer: trailer})
+}
+
+// question is what turning hashing off would store in the clear, wrapped
+// to the width: the rows marked →clear change, from the next save on, and
+// requests stored before keep their hashes. The question itself comes
+// last, so that a short terminal, which loses the top of the view, still
+// shows it.
+func (m Model) question() []string {
+	th := m.theme
+	q := m.asking
+	var what, ask string
+	if q.secrets {
+		what = "Once saved (s), new exchanges keep as captured: Authorization and Proxy-Authorization values (whole bearer tokens and JWTs with their signatures, Basic passwords), Cookie and Set-Cookie values, login passwords, client secrets and the tokens a login answers with. Requests stored before stay hashed. The four credential rows are one setting (secrets: in the configuration), so h changes all of them."
+		ask = "Store credentials in the clear?"
+	} else {
+		what = "Once saved (s), new exchanges keep its value as captured, in their context and wherever the request or response carries it. Requests stored before stay hashed."
+		ask = "Store " + table.Sanitize(q.point) + " in the clear?"
+	}
+	lines := wrap(th.Muted, what, m.width)
+	return append(lines, wrap(th.Warn, ask+" y confirms · n or esc keeps hashing on", m.width)...)
+}
+
+// wrap breaks s into lines of at most w cells, each styled.
+func wrap(st lipgloss.Style, s string, w int) []string {
+	lines := strings.Split(ansi.Wordwrap(s, max(w, 1), ""), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
 }

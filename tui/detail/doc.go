@@ -8,6 +8,6 @@
 // bodies, so that a large body never stalls a frame. Long bodies scroll in
 // a viewport. Values the store keeps hashed are shown as their hashes.
 //
-// y copies the request as export.Curl renders it, the command spoor export
+// g and G go to the top and the bottom of the tab; y copies the request as export.Curl renders it, the command spoor export
 // --format curl writes. It never reads the store.
 package detail

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/export"
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/tui/sequence"
 	"github.com/spoorhq/spoor/tui/stats"
 	"github.com/spoorhq/spoor/tui/table"
@@ -60,15 +61,22 @@ type KeyMap struct {
 	Prev key.Binding
 	Copy key.Binding
 	Back key.Binding
+	// Top and Bottom go to either end of the tab, as g and G do in every
+	// list.
+	Top, Bottom key.Binding
 }
 
-// DefaultKeyMap returns the detail view's default bindings.
+// DefaultKeyMap returns the detail view's default bindings; g and G are
+// the lists' first and last, read as the top and bottom of the tab.
 func DefaultKeyMap() KeyMap {
+	nav := theme.DefaultNavKeyMap()
 	return KeyMap{
-		Next: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→", "next tab")),
-		Prev: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("⇧tab/←", "previous tab")),
-		Copy: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
-		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Next:   key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/→", "next tab")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("⇧tab/←", "previous tab")),
+		Copy:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Top:    key.NewBinding(key.WithKeys(nav.Home.Keys()...), key.WithHelp(nav.Home.Help().Key, "top")),
+		Bottom: key.NewBinding(key.WithKeys(nav.End.Keys()...), key.WithHelp(nav.End.Help().Key, "bottom")),
 	}
 }
 
@@ -137,6 +145,12 @@ func (m *Model) SetExchange(p Prepared) {
 	m.fill()
 }
 
+// Offset is the first line of the tab on display, 0 at the top.
+func (m Model) Offset() int { return m.view.YOffset() }
+
+// AtBottom reports whether the tab's last line is on display.
+func (m Model) AtBottom() bool { return m.view.AtBottom() }
+
 // ID is the exchange on display.
 func (m Model) ID() uint64 { return m.x.Exchange.ID }
 
@@ -154,6 +168,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		case key.Matches(k, m.keys.Prev):
 			m.step(-1)
+			return m, nil
+		case key.Matches(k, m.keys.Top):
+			m.view.GotoTop()
+			return m, nil
+		case key.Matches(k, m.keys.Bottom):
+			m.view.GotoBottom()
 			return m, nil
 		case key.Matches(k, m.keys.Copy):
 			text := export.Curl(&m.x.Exchange)
@@ -192,7 +212,7 @@ func (m Model) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (m Model) FullHelp() [][]key.Binding {
 	vk := m.view.KeyMap
-	return [][]key.Binding{{m.keys.Next, m.keys.Prev, m.keys.Copy, m.keys.Back}, {vk.Up, vk.Down, vk.PageUp, vk.PageDown, vk.HalfPageUp, vk.HalfPageDown}}
+	return [][]key.Binding{{m.keys.Next, m.keys.Prev, m.keys.Copy, m.keys.Back}, {vk.Up, vk.Down, vk.PageUp, vk.PageDown, vk.HalfPageUp, vk.HalfPageDown, m.keys.Top, m.keys.Bottom}}
 }
 
 // View is the tab line, a title line and the scrolled content.
@@ -274,7 +294,7 @@ func (m *Model) fill() {
 		if x.Error != "" {
 			lines = append(lines, th.Danger.Render("no upstream response: "+table.Sanitize(x.Error)))
 		}
-		lines = append(lines, th.Status(x.Status).Render(strconv.Itoa(x.Status))+th.Muted.Render(fmt.Sprintf(" · %s", x.Duration)), "")
+		lines = append(lines, th.Status(x.Status).Render(strconv.Itoa(x.Status))+th.Muted.Render(" · "+human.Duration(x.Duration)), "")
 		section("HEADERS")
 		headers(x.RespHeaders)
 		lines = append(lines, "")

@@ -1,6 +1,10 @@
 package keyeditor
 
-import "context"
+import (
+	"context"
+
+	"github.com/spoorhq/spoor/engine"
+)
 
 // Backend reads and changes the grouping keys. cmd implements it over the
 // store. Every call does I/O, so the editor makes them only inside
@@ -15,6 +19,10 @@ type Backend interface {
 	// Apply saves the keys and regroups the stored history, calling
 	// progress as it goes. It may be slow; ctx cancels it.
 	Apply(ctx context.Context, configured []string, builtin bool, progress func(done, total int)) error
+	// Points names the request points the stored traffic carries (a
+	// bounded sample of the newest exchanges), with how many of them
+	// carried each: the completions for a new key. Names, never values.
+	Points() ([]engine.SeenPoint, error)
 }
 
 // Preview is what a change of grouping keys would do: Before sessions

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/tui/listeditor"
+	"github.com/spoorhq/spoor/tui/table"
 	"github.com/spoorhq/spoor/tui/theme"
 )
 
@@ -37,6 +38,13 @@ type previewMsg struct {
 type progressMsg struct {
 	done, total int
 	ch          <-chan tea.Msg
+}
+
+// pointsMsg carries the points the stored traffic carries, for
+// completion; an error leaves the completions the editor opened with.
+type pointsMsg struct {
+	points []engine.SeenPoint
+	err    error
 }
 
 // appliedMsg ends a regroup.
@@ -75,6 +83,8 @@ func New(th theme.Theme, backend Backend) Model {
 		Cells:       cells,
 		Loading:     "loading keys…",
 		Fixed:       "a built-in key cannot be moved or deleted; b turns the built-ins off",
+		Refuse:      refuse,
+		Last:        "already the last of your keys: the built-in and fallback keys always follow them",
 	})
 	// Full and empty cells differ by glyph, so the bar reads without
 	// colour; it is drawn at the reported fraction (ViewAs), without the
@@ -106,7 +116,8 @@ func (m *Model) SetSize(w, h int) {
 // root lets it have q and ?.
 func (m Model) Typing() bool { return m.list.Typing() }
 
-// Open reads the keys; points are completions for a new key.
+// Open reads the keys, then (loadPoints) the points of the stored
+// traffic; points are completions for a new key until those arrive.
 func (m *Model) Open(points []string) tea.Cmd {
 	m.list.Open(points)
 	m.preview = nil
@@ -116,6 +127,23 @@ func (m *Model) Open(points []string) tea.Cmd {
 		return loadedMsg{configured: c, builtin: bi, err: err}
 	}
 }
+
+// loadPoints reads the points of the stored traffic for completion. It
+// runs once the entries are loaded, so that it never delays them: a key
+// pressed before the load would find nothing to edit.
+func (m Model) loadPoints() tea.Cmd {
+	b := m.backend
+	return func() tea.Msg {
+		p, err := b.Points()
+		return pointsMsg{points: p, err: err}
+	}
+}
+
+// Current returns the effective key under the cursor.
+func (m Model) Current() (engine.KeyInfo, bool) { return m.list.Current() }
+
+// Suggestions returns the completions a new key is offered.
+func (m Model) Suggestions() []string { return m.list.Suggestions() }
 
 // Configured returns the edited key list and the built-in switch.
 func (m Model) Configured() ([]string, bool) { return m.list.Entries(), m.builtin }
@@ -127,6 +155,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.list.Load(msg.configured, msg.err)
 		m.builtin = msg.builtin
 		m.describe()
+		return m, m.loadPoints()
+	case pointsMsg:
+		if msg.err == nil && len(msg.points) > 0 {
+			m.list.SetSuggestions(listeditor.Suggestions(msg.points, m.list.Suggestions()))
+		}
 	case previewMsg:
 		if msg.gen == m.gen {
 			m.previewing = false
@@ -181,6 +214,22 @@ func parseKey(configured []string, spec string) (string, error) {
 		return "", errors.New(spec + " is already in the list")
 	}
 	return spec, nil
+}
+
+// refuse says why a built-in or fallback key cannot take an action: the
+// effective list is the user's keys, then the built-in set, then the
+// fallbacks, and only the user's keys have an order of their own.
+func refuse(k engine.KeyInfo, a listeditor.Action) string {
+	name := table.Sanitize(k.Key)
+	switch {
+	case k.Origin == engine.OriginFallback && a == listeditor.Delete:
+		return "a fallback key cannot be removed: it groups the requests no key above identifies"
+	case k.Origin == engine.OriginFallback:
+		return "the fallback keys always come last: they apply when no key above has a value"
+	case a == listeditor.Delete:
+		return "a built-in key cannot be removed alone; b turns all built-ins off (then a adds back the ones you want)"
+	}
+	return "built-in keys keep their order after your keys; to try " + name + " sooner, add it as your own key (a)"
 }
 
 // edited rebuilds the effective list and forgets a preview of old keys.

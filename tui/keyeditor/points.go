@@ -1,34 +1,12 @@
 package keyeditor
 
-import (
-	"net/url"
-	"strings"
+import "github.com/spoorhq/spoor/engine"
 
-	"github.com/spoorhq/spoor/engine"
-)
-
-// PointsOf lists the request points an exchange offers as grouping keys:
-// its header, cookie and query names. The editor completes from them, so
-// the user picks from what the traffic really carries.
+// PointsOf lists the request points an exchange carries (engine.PointsOf):
+// the root learns them from the requests it loads, so that an editor has
+// completions before its backend's sample arrives.
 func PointsOf(x *engine.Exchange) []string {
 	var out []string
-	for _, h := range x.ReqHeaders {
-		switch strings.ToLower(h.Name) {
-		case "cookie":
-			for _, c := range strings.Split(h.Value, ";") {
-				if name, _, ok := strings.Cut(strings.TrimSpace(c), "="); ok && name != "" {
-					out = append(out, "req.cookie."+name)
-				}
-			}
-		case "host", "content-length", "connection", "accept-encoding":
-		default:
-			out = append(out, "req.header."+h.Name)
-		}
-	}
-	if q, err := url.ParseQuery(x.Query); err == nil {
-		for name := range q {
-			out = append(out, "req.query."+name)
-		}
-	}
+	engine.PointsOf(x, func(p string) { out = append(out, p) })
 	return out
 }

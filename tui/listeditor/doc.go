@@ -1,8 +1,10 @@
 // Package listeditor is what the key and context editors share: an
 // ordered list of entries the user configured, followed by fixed rows the
 // editor adds (the built-in keys, the default credentials), drawn as a
-// table with a cursor; moving through it, adding an entry after the cursor
-// with the spec input, removing one and moving it up or down; the footer
+// table with a cursor; moving through it (j/k, pgup/pgdn, g/G to the first
+// and last row), adding an entry after the cursor with the spec input,
+// removing one and moving it up or down, and saying why when a key cannot
+// apply to the row under the cursor (Config.Refuse, Config.Last); the footer
 // with the input, a note, a confirmation before unsaved edits are dropped,
 // and the error line; and the help generated from its key map.
 //

@@ -44,6 +44,7 @@ func config(confirm string) Config[string, string] {
 		},
 		Loading:      "loading…",
 		Fixed:        "a fixed row stays",
+		Last:         "fixed rows come last",
 		ConfirmClose: confirm,
 	}
 }
@@ -105,10 +106,10 @@ func TestMoveDeleteAdd(t *testing.T) {
 		ev   Event
 		note string
 	}{
-		{"move up at the top does nothing", []tea.KeyPressMsg{moveUp}, []string{"a", "b", "c"}, Handled, ""},
+		{"move up at the top says so", []tea.KeyPressMsg{moveUp}, []string{"a", "b", "c"}, Handled, "already first"},
 		{"move down", []tea.KeyPressMsg{moveDown}, []string{"b", "a", "c"}, Edited, ""},
 		{"the cursor followed", []tea.KeyPressMsg{moveDown}, []string{"b", "c", "a"}, Edited, ""},
-		{"move down at the last entry does nothing", []tea.KeyPressMsg{moveDown}, []string{"b", "c", "a"}, Handled, ""},
+		{"move down at the last entry says the fixed rows follow", []tea.KeyPressMsg{moveDown}, []string{"b", "c", "a"}, Handled, "fixed rows come last"},
 		{"move up", []tea.KeyPressMsg{moveUp}, []string{"b", "a", "c"}, Edited, ""},
 		{"delete", []tea.KeyPressMsg{del}, []string{"b", "c"}, Edited, ""},
 		{"a fixed row is not deleted", []tea.KeyPressMsg{down, down, del}, []string{"b", "c"}, Handled, "a fixed row stays"},

@@ -5,7 +5,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/tui/specinput"
 	"github.com/spoorhq/spoor/tui/table"
@@ -44,12 +43,28 @@ type Config[T, R any] struct {
 	// Loading is shown while the entries are read.
 	Loading string
 	// Fixed says why a fixed row cannot be removed or moved, when the
-	// user tries.
+	// user tries and Refuse says nothing more precise.
 	Fixed string
+	// Refuse, when set, says why the fixed row cannot take the action;
+	// "" falls back to Fixed.
+	Refuse func(row R, a Action) string
+	// Last says why the last entry cannot move down when fixed rows
+	// follow it (they always come after the entries).
+	Last string
 	// ConfirmClose, when set, is asked once before Close drops unsaved
 	// edits.
 	ConfirmClose string
 }
+
+// Action is an edit a key asks of the row under the cursor.
+type Action int
+
+// The edits a fixed row may refuse.
+const (
+	MoveUp Action = iota
+	MoveDown
+	Delete
+)
 
 // Model is the list of one editor. The zero value is not ready: use New.
 type Model[T, R any] struct {
@@ -89,7 +104,7 @@ func (m *Model[T, R]) SetTheme(th theme.Theme) { m.theme = th }
 // SetSize sets the area; the input takes what its prompt leaves.
 func (m *Model[T, R]) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.input.SetWidth(w - lipgloss.Width(m.cfg.Prompt) - 3)
+	m.input.SetWidth(w)
 }
 
 // Typing reports whether the spec input has the keyboard, so that the
@@ -97,13 +112,24 @@ func (m *Model[T, R]) SetSize(w, h int) {
 func (m Model[T, R]) Typing() bool { return m.input.Active() }
 
 // Open forgets the last visit and waits for Load; points are completions
-// for a new entry.
+// for a new entry until SetSuggestions brings better ones.
 func (m *Model[T, R]) Open(points []string) {
-	m.input.SetSuggestions(points)
+	s := make([]specinput.Suggestion, len(points))
+	for i, p := range points {
+		s[i] = specinput.Suggestion{Text: p}
+	}
+	m.input.SetSuggestions(s)
 	m.input.Stop()
 	m.loaded, m.err, m.dirty, m.confirm, m.note = false, nil, false, false, ""
 	m.syncKeys()
 }
+
+// SetSuggestions sets the completions for a new entry, with how often
+// each was seen.
+func (m *Model[T, R]) SetSuggestions(s []specinput.Suggestion) { m.input.SetSuggestions(s) }
+
+// Suggestions returns the completions for a new entry.
+func (m Model[T, R]) Suggestions() []string { return m.input.Suggestions() }
 
 // Load sets the entries the editor read, or the error that kept it from
 // reading them.
@@ -128,6 +154,14 @@ func (m *Model[T, R]) SetRows(rows []R) {
 
 // Rows returns a copy of the rows on display.
 func (m Model[T, R]) Rows() []R { return slices.Clone(m.rows) }
+
+// Current returns the row under the cursor; ok is false without rows.
+func (m Model[T, R]) Current() (row R, ok bool) {
+	if m.cursor >= len(m.rows) {
+		return row, false
+	}
+	return m.rows[m.cursor], true
+}
 
 // Selected returns the entry under the cursor; ok is false on a fixed row.
 func (m Model[T, R]) Selected() (entry T, ok bool) {
@@ -190,8 +224,9 @@ func (m *Model[T, R]) syncKeys() {
 	k.Delete.SetEnabled(edit)
 	k.MoveUp.SetEnabled(edit && m.ordered)
 	k.MoveDown.SetEnabled(edit && m.ordered)
-	k.Up.SetEnabled(!m.busy)
-	k.Down.SetEnabled(!m.busy)
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
+		b.SetEnabled(!m.busy)
+	}
 	k.Close.SetEnabled(!m.busy)
 }
 
@@ -229,22 +264,35 @@ func (m Model[T, R]) Update(msg tea.Msg) (Model[T, R], tea.Cmd, Event) {
 		m.cursor = max(m.cursor-1, 0)
 	case key.Matches(k, keys.Down):
 		m.cursor = min(m.cursor+1, max(len(m.rows)-1, 0))
+	case key.Matches(k, keys.PageUp):
+		m.cursor = max(m.cursor-m.page(), 0)
+	case key.Matches(k, keys.PageDown):
+		m.cursor = min(m.cursor+m.page(), max(len(m.rows)-1, 0))
+	case key.Matches(k, keys.Home):
+		m.cursor = 0
+	case key.Matches(k, keys.End):
+		m.cursor = max(len(m.rows)-1, 0)
 	case key.Matches(k, keys.Add):
 		return m, m.input.Start(), Handled
 	case key.Matches(k, keys.Delete):
-		ev := m.edit(func() { m.entries = slices.Delete(slices.Clone(m.entries), m.cursor, m.cursor+1) })
+		ev := m.edit(Delete, func() { m.entries = slices.Delete(slices.Clone(m.entries), m.cursor, m.cursor+1) })
 		return m, nil, ev
 	case key.Matches(k, keys.MoveUp):
-		if m.cursor == 0 {
+		if m.cursor == 0 && len(m.entries) > 0 {
+			m.note = "already first"
 			return m, nil, Handled
 		}
-		ev := m.edit(func() { m.swap(m.cursor - 1) })
+		ev := m.edit(MoveUp, func() { m.swap(m.cursor - 1) })
 		return m, nil, ev
 	case key.Matches(k, keys.MoveDown):
 		if m.cursor == len(m.entries)-1 {
+			m.note = "already last"
+			if len(m.rows) > len(m.entries) && m.cfg.Last != "" {
+				m.note = m.cfg.Last
+			}
 			return m, nil, Handled
 		}
-		ev := m.edit(func() { m.swap(m.cursor + 1) })
+		ev := m.edit(MoveDown, func() { m.swap(m.cursor + 1) })
 		return m, nil, ev
 	case m.editable():
 		return m, nil, Ignored
@@ -252,11 +300,20 @@ func (m Model[T, R]) Update(msg tea.Msg) (Model[T, R], tea.Cmd, Event) {
 	return m, nil, Handled
 }
 
+// page is how far pgup and pgdown move: the rows a frame shows, less
+// the title, the header and a footer of two lines.
+func (m Model[T, R]) page() int { return max(m.height-4, 1) }
+
 // edit applies change to the entry under the cursor, or explains why a
-// fixed row cannot change.
-func (m *Model[T, R]) edit(change func()) Event {
+// fixed row cannot take the action.
+func (m *Model[T, R]) edit(a Action, change func()) Event {
 	if m.cursor >= len(m.entries) {
 		m.note = m.cfg.Fixed
+		if m.cfg.Refuse != nil && m.cursor < len(m.rows) {
+			if why := m.cfg.Refuse(m.rows[m.cursor], a); why != "" {
+				m.note = why
+			}
+		}
 		return Handled
 	}
 	change()
@@ -304,13 +361,13 @@ func (m Model[T, R]) ShortHelp(own ...key.Binding) []key.Binding {
 	return slices.Concat([]key.Binding{k.MoveUp, k.MoveDown, k.Add, k.Delete}, m.own(own), []key.Binding{k.Close})
 }
 
-// FullHelp is movement in one column and editing, the editor's own keys
-// and Close in the next.
+// FullHelp is movement in one column and editing (moving an entry,
+// adding, removing), the editor's own keys and Close in the next.
 func (m Model[T, R]) FullHelp(own ...key.Binding) [][]key.Binding {
 	k := m.cfg.Keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.MoveUp, k.MoveDown},
-		slices.Concat([]key.Binding{k.Add, k.Delete}, m.own(own), []key.Binding{k.Close}),
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		slices.Concat([]key.Binding{k.MoveUp, k.MoveDown, k.Add, k.Delete}, m.own(own), []key.Binding{k.Close}),
 	}
 }
 

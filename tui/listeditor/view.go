@@ -3,6 +3,9 @@ package listeditor
 import (
 	"strings"
 
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/spoorhq/spoor/tui/table"
 )
 
@@ -63,9 +66,9 @@ func (m Model[T, R]) footer(f Frame) []string {
 	case m.input.Active():
 		out = append(out, m.input.Lines(th)...)
 	case m.confirm:
-		out = append(out, th.Warn.Render(m.cfg.ConfirmClose))
+		out = append(out, m.wrap(th.Warn, m.cfg.ConfirmClose)...)
 	case m.note != "":
-		out = append(out, th.Muted.Render(m.note))
+		out = append(out, m.wrap(th.Muted, m.note)...)
 	default:
 		out = append(out, f.Status...)
 	}
@@ -73,4 +76,15 @@ func (m Model[T, R]) footer(f Frame) []string {
 		out = append(out, th.Danger.Render("error: "+table.Sanitize(m.err.Error())))
 	}
 	return append(out, f.Trailer...)
+}
+
+// wrap breaks a note or a question into lines of the width, each styled,
+// so that the reason for a refused key is read whole on a narrow
+// terminal.
+func (m Model[T, R]) wrap(st lipgloss.Style, s string) []string {
+	lines := strings.Split(ansi.Wordwrap(table.Sanitize(s), max(m.width, 1), ""), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
 }

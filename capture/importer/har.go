@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -118,6 +119,12 @@ func (c *consumed) consume(offset int64) {
 	c.ahead = c.ahead[k:]
 }
 
+// started reports whether any of the next entry was read: more than the
+// comma and spaces after the last one consumed.
+func (c *consumed) started() bool {
+	return len(bytes.TrimLeft(c.ahead, " \t\r\n,")) > 0
+}
+
 // walkObject reads one JSON object, calling member for each key; member
 // reports whether it consumed the value, and the value is skipped if not.
 func walkObject(dec *json.Decoder, what string, member func(key string) (bool, error)) error {
@@ -193,7 +200,7 @@ func readEntries(ctx context.Context, dec *json.Decoder, in *consumed, opts Opti
 		if next <= opts.Resume.Records {
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return &BreakError{At: BadLine{Entry: next, Err: harRead(dec, err)}, Partial: true}
+				return &BreakError{At: BadLine{Entry: next, Err: harRead(dec, err)}, Partial: in.started()}
 			}
 			*n = next
 			in.consume(dec.InputOffset())
@@ -208,7 +215,7 @@ func readEntries(ctx context.Context, dec *json.Decoder, in *consumed, opts Opti
 		err := dec.Decode(&e)
 		var typeErr *json.UnmarshalTypeError
 		if err != nil && !errors.As(err, &typeErr) {
-			return &BreakError{At: BadLine{Entry: next, Err: harRead(dec, err)}, Partial: true}
+			return &BreakError{At: BadLine{Entry: next, Err: harRead(dec, err)}, Partial: in.started()}
 		}
 		*n = next
 		in.consume(dec.InputOffset())

@@ -181,7 +181,9 @@ func harRead(dec *json.Decoder, err error) error {
 	case errors.As(err, &gz):
 		return err
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return fmt.Errorf("HAR ends early, at byte %d", dec.InputOffset())
+		// The record it ends in says where: the decoder's offset is
+		// that of the last token it finished, not of the end.
+		return errors.New("HAR ends early")
 	}
 	return fmt.Errorf("HAR is not valid JSON near byte %d: %w", dec.InputOffset(), err)
 }

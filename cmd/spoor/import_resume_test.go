@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -236,4 +238,77 @@ func TestImportTruncatedThenRepaired(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestImportInterruptedThenAgain interrupts spoor import with SIGINT once
+// its first commit has grown the store: it exits 1 saying how many requests
+// it kept, the store holds exactly those, and importing the same file again
+// adds exactly the rest.
+func TestImportInterruptedThenAgain(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "i.db")
+	f := accessLogFixture(30000)
+	log := filepath.Join(dir, "access.log")
+	if err := os.WriteFile(log, []byte(f.content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for i := range f.records {
+		if !f.bad[i] {
+			total++
+		}
+	}
+
+	// The signal must come once the import has read some lines, which
+	// nothing outside shows: a signal that comes too early keeps nothing
+	// and leaves the store empty, so try again a little later.
+	var kept int
+	for delay := 250 * time.Millisecond; kept == 0; delay *= 2 {
+		if delay > 30*time.Second {
+			t.Fatal("no interrupted import kept anything")
+		}
+		kept = interruptImport(t, db, log, delay)
+	}
+	if kept >= total {
+		t.Fatalf("kept %d of %d: interrupt earlier, or use a longer file", kept, total)
+	}
+	t.Logf("the interrupted import kept %d of %d requests", kept, total)
+	if n := storedCount(t, db); n != kept {
+		t.Fatalf("store holds %d requests, the import said it kept %d", n, kept)
+	}
+
+	_, errOut, code := spoor(t, 120*time.Second, "import", "--no-detect", "--db", db, log)
+	if want := fmt.Sprintf("import %s: %d requests", log, total-kept); code != 0 || !strings.HasPrefix(errOut, want) || !strings.Contains(errOut, "imported before from "+log) {
+		t.Fatalf("second import: exit %d, stderr %q; want %q...", code, errOut, want)
+	}
+	if n := storedCount(t, db); n != total {
+		t.Errorf("store holds %d requests, want %d", n, total)
+	}
+}
+
+// interruptImport starts spoor import, sends SIGINT once the store exists
+// and delay has passed, and returns how many requests it says it kept.
+func interruptImport(t *testing.T, db, log string, delay time.Duration) int {
+	t.Helper()
+	cmd := exec.Command(spoorBin, "import", "--no-detect", "--db", db, log)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitFor(t, 60*time.Second, func() bool {
+		_, err := os.Stat(db)
+		return err == nil
+	})
+	time.Sleep(delay)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	var kept int
+	if _, err := fmt.Sscanf(stderr.String(), "spoor: import "+log+": interrupted after %d requests, which are kept; importing the file again adds the rest\n", &kept); err != nil || cmd.ProcessState.ExitCode() != exitFailure {
+		t.Fatalf("interrupted import: exit %d, stderr %q (%v)", cmd.ProcessState.ExitCode(), stderr.String(), err)
+	}
+	return kept
 }

@@ -59,12 +59,7 @@ It reads HAR 1.2, combined and common access logs, any nginx log_format (--log-f
 				return err
 			}
 			defer im.Close()
-			for _, name := range args {
-				if err := importFile(cmd.Context(), im, name, cmd.InOrStdin(), cmd.ErrOrStderr()); err != nil {
-					return err
-				}
-			}
-			return nil
+			return importFiles(cmd.Context(), im, args, cmd.InOrStdin(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -103,6 +98,38 @@ func importOptions(format, logFormat string, mapping []string) (importer.Options
 	return opts, nil
 }
 
+// importFiles imports the files in order. A file that breaks off is
+// reported and the next ones are imported all the same, as rotated logs
+// often hold one truncated file among many; the command then fails with a
+// last line that names the broken files. Any other error stops at once.
+func importFiles(ctx context.Context, im *workstation.Importer, names []string, stdin io.Reader, stderr io.Writer) error {
+	var broken []string
+	for _, name := range names {
+		err := importFile(ctx, im, name, stdin, stderr)
+		var brk brokenImport
+		if len(names) > 1 && errors.As(err, &brk) && ctx.Err() == nil {
+			fmt.Fprintf(stderr, "spoor: %v\n", err)
+			broken = append(broken, brk.name)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("%d of %d files stopped before their end (%s); what came before each break is kept", len(broken), len(names), strings.Join(broken, ", "))
+	}
+	return nil
+}
+
+// brokenImport is a file that broke off: what it held before the break
+// was imported.
+type brokenImport struct {
+	name, summary string
+}
+
+func (e brokenImport) Error() string { return "import " + e.name + ": " + e.summary }
+
 // importFile imports one file, or standard input for "-", with a progress
 // line on a terminal, and prints its summary.
 func importFile(ctx context.Context, im *workstation.Importer, name string, stdin io.Reader, stderr io.Writer) error {
@@ -126,7 +153,7 @@ func importFile(ctx context.Context, im *workstation.Importer, name string, stdi
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("import %s: interrupted after %d requests, which are kept; importing the file again adds the rest", src.Name(), res.Committed)
 	case errors.As(err, &brk):
-		return fmt.Errorf("import %s: %s", src.Name(), breakSummary(res, brk))
+		return brokenImport{name: src.Name(), summary: breakSummary(res, brk)}
 	case err != nil:
 		return fmt.Errorf("import %s: %w", src.Name(), err)
 	}

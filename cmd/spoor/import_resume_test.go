@@ -312,3 +312,48 @@ func interruptImport(t *testing.T, db, log string, delay time.Duration) int {
 	}
 	return kept
 }
+
+// TestImportGoesOnAfterABrokenFile imports a truncated gzip between two
+// good logs: the files after it are imported too, the broken one is
+// reported where it comes, and the command fails with a last line that
+// names it.
+func TestImportGoesOnAfterABrokenFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "m.db")
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	a := write("a.log", accessLogFixture(40).content)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte(jsonLinesFixture(400).content))
+	zw.Close()
+	cut := write("cut.jsonl.gz", z.String()[:z.Len()/2])
+	b := write("b.log", strings.ReplaceAll(accessLogFixture(30).content, "192.0.2.", "198.51.100."))
+
+	_, stderr, code := spoor(t, 60*time.Second, "import", "--no-detect", "--db", db, a, cut, b)
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if code != exitFailure || len(lines) != 4 {
+		t.Fatalf("exit %d, stderr %q; want exit 1 and four lines", code, stderr)
+	}
+	wantPrefixes := []string{
+		"import " + a + ": 47 requests\n",
+		"spoor: import " + cut + ": kept ",
+		"import " + b + ": 35 requests",
+		"spoor: 1 of 3 files stopped before their end (" + cut + "); what came before each break is kept",
+	}
+	for i, want := range wantPrefixes {
+		if !strings.HasPrefix(lines[i]+"\n", want) {
+			t.Errorf("line %d = %q, want %q...", i+1, lines[i], want)
+		}
+	}
+	var kept int
+	fmt.Sscanf(strings.TrimPrefix(lines[1], "spoor: import "+cut+": kept "), "%d", &kept)
+	if n := storedCount(t, db); kept == 0 || n != 47+kept+35 {
+		t.Errorf("store holds %d requests, want 47 + %d + 35", n, kept)
+	}
+}

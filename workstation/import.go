@@ -94,6 +94,11 @@ type ImportResult struct {
 	// before; Previous records that import, and nothing else is set.
 	Skipped  bool
 	Previous store.ImportRecord
+	// Resumed counts the records (lines or HAR entries) at the start of
+	// the source that an earlier import had read, From, and that were
+	// skipped: a repaired or grown file adds only what is new.
+	Resumed int
+	From    store.ImportRecord
 	// Stats are the reader's counts; Committed how many exchanges were
 	// kept (the others were outside the configured scope).
 	Stats     importer.Stats
@@ -107,22 +112,36 @@ type ImportResult struct {
 // ErrNothingImported is returned when a source had lines but none parsed.
 var ErrNothingImported = errors.New("no line could be imported")
 
-// Imported reports whether a source with src's content was imported
-// before, and that import's record.
+// Imported reports whether src's content was imported before, to its end
+// or to where it breaks, and that import's record. A source whose import
+// was interrupted is not imported: importing it goes on where it stopped.
 func (im *Importer) Imported(src *Source) (store.ImportRecord, bool, error) {
-	return im.store.Imported(src.Hash())
+	rec, found, err := im.store.Imported(src.Hash())
+	return rec, found && !rec.Interrupted, err
 }
 
-// Import imports src unless a source with the same content was imported
-// before, and records it as imported. onCommit, if not nil, receives each
-// commit's count as it happens, for a progress display. An interrupted
-// import keeps what it committed (context.Canceled, with Committed set)
-// and does not record src.
+// Import imports src unless its content was imported before, and records
+// it as imported. A source that starts with the content an earlier import
+// read (see importer.Position) is read from where that import stopped.
+// onCommit, if not nil, receives each commit's count as it happens, for a
+// progress display.
+//
+// A source that breaks off (a truncated gzip) keeps every record before the
+// break and returns the *importer.BreakError; an interrupted import keeps
+// what it read and returns the context's error. Both are recorded with how
+// far they read, so that importing the repaired file, or the same file
+// again, adds only the rest.
 func (im *Importer) Import(ctx context.Context, src *Source, onCommit func(n int)) (ImportResult, error) {
 	var res ImportResult
 	if rec, done, err := im.Imported(src); err != nil || done {
 		return ImportResult{Skipped: done, Previous: rec}, err
 	}
+	opts := im.format
+	var err error
+	if opts.Resume, res.From, err = im.resumeFrom(src); err != nil {
+		return res, err
+	}
+	res.Resumed = opts.Resume.Records
 	var tier2, tagged uint64
 	if im.attacks != nil {
 		res.Detect = true
@@ -134,7 +153,7 @@ func (im *Importer) Import(ctx context.Context, src *Source, onCommit func(n int
 		}
 	}
 	im.imported = true
-	stats, err := im.run(ctx, src, func(n int) {
+	stats, err := im.run(ctx, src, opts, func(n int) {
 		res.Committed += n
 		if onCommit != nil {
 			onCommit(n)
@@ -144,17 +163,57 @@ func (im *Importer) Import(ctx context.Context, src *Source, onCommit func(n int
 	if im.attacks != nil {
 		res.Tagged, res.Tier2 = im.attacks.tagged.Load()-tagged, im.attacks.Stats().Tier2-tier2
 	}
-	if err != nil {
-		return res, err
-	}
-	if stats.Exchanges == 0 && stats.Bad > 0 {
-		return res, fmt.Errorf("%w (first: %s)", ErrNothingImported, stats.FirstBad)
-	}
-	err = im.store.RecordImport(store.ImportRecord{
+	rec := store.ImportRecord{
 		Hash: src.Hash(), Name: src.Name(), Format: string(stats.Format),
 		Exchanges: stats.Exchanges, BadLines: stats.Bad, Imported: time.Now(),
-	})
+		Records: stats.Read.Records, Offset: stats.Read.Offset, Content: stats.Read.Hash,
+		Continues: res.From.Name,
+	}
+	var brk *importer.BreakError
+	switch {
+	case err == nil:
+		if stats.Exchanges == 0 && stats.Bad > 0 {
+			return res, fmt.Errorf("%w (first: %s)", ErrNothingImported, stats.FirstBad)
+		}
+	case errors.As(err, &brk):
+		rec.Stopped = brk.Error()
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		rec.Interrupted = true
+	default:
+		return res, err
+	}
+	if rerr := im.store.RecordImport(rec); rerr != nil {
+		return res, rerr
+	}
 	return res, err
+}
+
+// resumeFrom finds the earlier import whose content src starts with, and
+// the position it read to; it reads src as far as the longest earlier
+// import and rewinds it.
+func (im *Importer) resumeFrom(src *Source) (importer.Position, store.ImportRecord, error) {
+	recs, err := im.store.Imports()
+	if err != nil {
+		return importer.Position{}, store.ImportRecord{}, err
+	}
+	known := make([]importer.Position, 0, len(recs))
+	byPosition := make(map[importer.Position]store.ImportRecord, len(recs))
+	for _, rec := range recs {
+		if rec.Content == "" || rec.Records == 0 {
+			continue
+		}
+		p := importer.Position{Records: rec.Records, Offset: rec.Offset, Hash: rec.Content}
+		known = append(known, p)
+		byPosition[p] = rec
+	}
+	if len(known) == 0 {
+		return importer.Position{}, store.ImportRecord{}, nil
+	}
+	p, ok := importer.MatchPrefix(src, known)
+	if err := src.rewind(); err != nil || !ok {
+		return importer.Position{}, store.ImportRecord{}, err
+	}
+	return p, byPosition[p], nil
 }
 
 // importBatch is the number of exchanges an import commits at once: larger
@@ -167,15 +226,14 @@ const importBatch = 10000
 // the store rather than dropping, as the proxy must. The pipeline commits
 // what it holds when the channel is closed, on success and on failure
 // alike.
-func (im *Importer) run(ctx context.Context, src *Source, onCommit func(n int)) (importer.Stats, error) {
+func (im *Importer) run(ctx context.Context, src *Source, opts importer.Options, onCommit func(n int)) (importer.Stats, error) {
 	ch := make(chan *engine.Exchange, 1024)
 	// Nobody watches an import's commits live, so a batch may wait a
 	// second to fill: with the capture's 100 ms bound, analysis filled a
 	// third of each batch in time, and every commit rewrites the pages its
 	// sessions' random ids land on. A slow stream on stdin still commits
 	// every second.
-	opts := ingest.Options{MaxBatch: importBatch, MaxDelay: time.Second, OnCommit: onCommit}
-	pipeline := ingest.NewPipeline(im.analyzer, im.store, opts)
+	pipeline := ingest.NewPipeline(im.analyzer, im.store, ingest.Options{MaxBatch: importBatch, MaxDelay: time.Second, OnCommit: onCommit})
 	// Detection runs between the reader and the analysis, on its own
 	// workers, as in a capture; without a queue before it, the reader
 	// waits for it.
@@ -197,14 +255,14 @@ func (im *Importer) run(ctx context.Context, src *Source, onCommit func(n int)) 
 		for range analysed {
 		}
 	}()
-	stats, err := importer.Import(ctx, src, im.format, func(x *engine.Exchange) error {
+	// The send does not give up when ctx ends: the reader then stops
+	// and hands on what it read, which the pipeline keeps.
+	stats, err := importer.Import(ctx, src, opts, func(x *engine.Exchange) error {
 		select {
 		case ch <- x:
 			return nil
 		case <-ran:
 			return errors.New("the store stopped accepting exchanges")
-		case <-ctx.Done():
-			return ctx.Err()
 		}
 	})
 	close(ch)

@@ -86,6 +86,16 @@ func (s *Source) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// rewind goes back to the start of the file, for the import after a look
+// at its first bytes.
+func (s *Source) rewind() error {
+	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("import %s: %w", s.name, err)
+	}
+	s.read.Store(0)
+	return nil
+}
+
 // Close closes the file and removes a spooled copy of standard input.
 func (s *Source) Close() {
 	s.once.Do(func() {

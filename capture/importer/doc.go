@@ -14,7 +14,15 @@
 // puts back the slightly shuffled lines a busy server writes; input is
 // otherwise expected to be in time order, as logs and browser exports are.
 // A line or entry that does not parse is counted and reported with its
-// number, and the import goes on.
+// number, and the import goes on. Input that breaks off (a truncated gzip,
+// a HAR cut short) ends the import with a BreakError, after every record
+// before the break has been handed on.
+//
+// An import reports how far it read as a Position: records, bytes, and the
+// SHA-256 of the content they span. MatchPrefix finds, among the positions
+// of earlier imports, the one a new input starts with, and Options.Resume
+// skips what it covers, so that a repaired or grown file adds only what is
+// new.
 //
 // The package owns parsing only: it does no grouping, hashing or storage,
 // and it never opens files; the caller hands it a reader.

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,6 +100,53 @@ func FuzzHAR(f *testing.F) {
 		})
 		if err == nil && st.FirstBad != nil && !utf8.ValidString(st.FirstBad.String()) && utf8.ValidString(doc) {
 			t.Fatalf("bad-entry message is not UTF-8: %q", st.FirstBad)
+		}
+	})
+}
+
+// FuzzResume cuts the gzip of an input anywhere and checks what a break
+// and a resume promise: the records read before the break and those a
+// resume of the whole input reads add up to the whole input's, the
+// position read before the break is found at the start of the whole input,
+// and the resume ends where the whole import ends. A small window keeps
+// each run cheap: the default one allocates more than the fuzzer can
+// afford per input.
+func FuzzResume(f *testing.F) {
+	f.Add(generatedLog(8), uint16(300))
+	f.Add(generatedJSONLines(6), uint16(200))
+	f.Add(generatedHAR(3), uint16(400))
+	f.Add(clfLine(0, "/a")+"\n\n"+clfLine(1, "/b"), uint16(40))
+	f.Fuzz(func(t *testing.T, doc string, cut uint16) {
+		full := gz(doc)
+		all, whole, err := collect(t, full, Options{Window: 8})
+		if err != nil {
+			return
+		}
+		opts := Options{Format: whole.Format, Window: 8}
+		kept, st, err := collect(t, full[:int(cut)%(len(full)+1)], opts)
+		var brk *BreakError
+		if !errors.As(err, &brk) {
+			return
+		}
+		if st.Read.Records > whole.Read.Records || st.Read.Offset > whole.Read.Offset {
+			t.Fatalf("the cut read %+v, beyond the whole %+v", st.Read, whole.Read)
+		}
+		if st.Read.Records > 0 {
+			pos, ok := MatchPrefix(strings.NewReader(full), []Position{st.Read})
+			if !ok || pos != st.Read {
+				t.Fatalf("MatchPrefix = %+v, %v; want %+v", pos, ok, st.Read)
+			}
+		}
+		opts.Resume = st.Read
+		rest, st2, err := collect(t, full, opts)
+		if err != nil {
+			t.Fatalf("resume from %+v: %v", st.Read, err)
+		}
+		if len(kept)+len(rest) != len(all) || st.Bad+st2.Bad != whole.Bad {
+			t.Fatalf("cut %d+%d bad, resume %d+%d bad; whole %d+%d bad", len(kept), st.Bad, len(rest), st2.Bad, len(all), whole.Bad)
+		}
+		if st2.Read != whole.Read {
+			t.Fatalf("resume read to %+v, the whole import to %+v", st2.Read, whole.Read)
 		}
 	})
 }

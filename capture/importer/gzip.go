@@ -34,10 +34,17 @@ type gzipErrors struct{ r io.Reader }
 func (g gzipErrors) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	if err != nil && !errors.Is(err, io.EOF) {
-		err = fmt.Errorf("gzip: %w", err)
+		err = gzipError{err}
 	}
 	return n, err
 }
+
+// gzipError is a read error of the gzip stream, kept apart from the
+// syntax errors of what it holds.
+type gzipError struct{ err error }
+
+func (e gzipError) Error() string { return "gzip: " + e.err.Error() }
+func (e gzipError) Unwrap() error { return e.err }
 
 // skipBOM drops a UTF-8 byte order mark, which Windows tools put before
 // HAR and log files alike.

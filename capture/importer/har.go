@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -61,10 +62,14 @@ type harContent struct {
 // readHAR walks a HAR file's tokens down to log.entries and decodes one
 // entry at a time, so memory is bounded by the largest entry rather than
 // the file. An entry of the wrong shape is reported bad; JSON that is not
-// well formed ends the import, since nothing after it can be trusted.
-func readHAR(ctx context.Context, r *bufio.Reader, bodyLimit int, emit func(*engine.Exchange) error, bad func(BadLine)) error {
-	dec := json.NewDecoder(r)
-	found := false
+// well formed, or ends early, ends the import with a *BreakError after the
+// entries before it, since nothing after it can be trusted. It returns how
+// far it read, in entries.
+func readHAR(ctx context.Context, r *bufio.Reader, opts Options, emit func(*engine.Exchange) error, bad func(BadLine)) (Position, error) {
+	in := &consumed{r: r, content: newContentHash()}
+	dec := json.NewDecoder(in)
+	found, read := false, false
+	entries := 0
 	err := walkObject(dec, "HAR file", func(key string) (bool, error) {
 		if key != "log" {
 			return false, nil
@@ -74,16 +79,50 @@ func readHAR(ctx context.Context, r *bufio.Reader, bodyLimit int, emit func(*eng
 				return false, nil
 			}
 			found = true
-			return true, readEntries(ctx, dec, bodyLimit, emit, bad)
+			err := readEntries(ctx, dec, in, opts, &entries, emit, bad)
+			read = err == nil
+			return true, err
 		})
 	})
+	pos := in.content.position(entries)
+	if err != nil && read {
+		// Every entry was read; the file breaks after them.
+		err = &BreakError{At: BadLine{Entry: entries + 1, Err: err}}
+	}
 	if err != nil {
-		return err
+		return pos, err
 	}
 	if !found {
-		return errors.New("not a HAR file: no log.entries")
+		return pos, errors.New("not a HAR file: no log.entries")
 	}
-	return nil
+	return pos, nil
+}
+
+// consumed hashes the part of its input a JSON decoder has used, which is
+// less than it has read: the decoder reads ahead.
+type consumed struct {
+	r       io.Reader
+	content *contentHash
+	ahead   []byte // read and not yet hashed, from content.offset on
+}
+
+func (c *consumed) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.ahead = append(c.ahead, p[:n]...)
+	return n, err
+}
+
+// consume hashes the input up to offset.
+func (c *consumed) consume(offset int64) {
+	k := int(offset - c.content.offset)
+	c.content.write(c.ahead[:k])
+	c.ahead = c.ahead[k:]
+}
+
+// started reports whether any of the next entry was read: more than the
+// comma and spaces after the last one consumed.
+func (c *consumed) started() bool {
+	return len(bytes.TrimLeft(c.ahead, " \t\r\n,")) > 0
 }
 
 // walkObject reads one JSON object, calling member for each key; member
@@ -95,7 +134,7 @@ func walkObject(dec *json.Decoder, what string, member func(key string) (bool, e
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return harSyntax(dec, err)
+			return harRead(dec, err)
 		}
 		key, _ := tok.(string)
 		used, err := member(key)
@@ -105,12 +144,12 @@ func walkObject(dec *json.Decoder, what string, member func(key string) (bool, e
 		if !used {
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return harSyntax(dec, err)
+				return harRead(dec, err)
 			}
 		}
 	}
 	_, err := dec.Token() // the closing brace
-	return harSyntax(dec, err)
+	return harRead(dec, err)
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
@@ -119,7 +158,7 @@ func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("not a HAR file: %s ends early", what)
 		}
-		return harSyntax(dec, err)
+		return harRead(dec, err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
 		kind := "object"
@@ -131,41 +170,77 @@ func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
 	return nil
 }
 
-func harSyntax(dec *json.Decoder, err error) error {
-	if err == nil {
+// harRead says why the decoder stopped: the input could not be read (a
+// truncated gzip), it ended in the middle of the JSON, or the JSON is not
+// well formed.
+func harRead(dec *json.Decoder, err error) error {
+	var gz gzipError
+	switch {
+	case err == nil:
 		return nil
+	case errors.As(err, &gz):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		// The record it ends in says where: the decoder's offset is
+		// that of the last token it finished, not of the end.
+		return errors.New("HAR ends early")
 	}
 	return fmt.Errorf("HAR is not valid JSON near byte %d: %w", dec.InputOffset(), err)
 }
 
-func readEntries(ctx context.Context, dec *json.Decoder, bodyLimit int, emit func(*engine.Exchange) error, bad func(BadLine)) error {
+// readEntries reads log.entries, after the entries of opts.Resume, and
+// counts in n the entries read.
+func readEntries(ctx context.Context, dec *json.Decoder, in *consumed, opts Options, n *int, emit func(*engine.Exchange) error, bad func(BadLine)) error {
 	if err := expectDelim(dec, '[', "log.entries"); err != nil {
 		return err
 	}
-	for n := 1; dec.More(); n++ {
-		if n%256 == 0 && ctx.Err() != nil {
+	for dec.More() {
+		next := *n + 1
+		if next%256 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		var e harEntry
-		if err := dec.Decode(&e); err != nil {
-			var typeErr *json.UnmarshalTypeError
-			if !errors.As(err, &typeErr) {
-				return harSyntax(dec, err)
+		if next <= opts.Resume.Records {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return &BreakError{At: BadLine{Entry: next, Err: harRead(dec, err)}, Partial: in.started()}
 			}
-			bad(BadLine{Entry: n, Err: fmt.Errorf("%s is a JSON %s, want %s", typeErr.Field, typeErr.Value, typeErr.Type)})
+			*n = next
+			in.consume(dec.InputOffset())
+			if *n == opts.Resume.Records {
+				if err := in.content.resumed(opts.Resume); err != nil {
+					return err
+				}
+			}
 			continue
 		}
-		x, err := e.exchange(bodyLimit)
+		var e harEntry
+		err := dec.Decode(&e)
+		var typeErr *json.UnmarshalTypeError
+		if err != nil && !errors.As(err, &typeErr) {
+			return &BreakError{At: BadLine{Entry: next, Err: harRead(dec, err)}, Partial: in.started()}
+		}
+		*n = next
+		in.consume(dec.InputOffset())
 		if err != nil {
-			bad(BadLine{Entry: n, Err: err})
+			bad(BadLine{Entry: next, Err: fmt.Errorf("%s is a JSON %s, want %s", typeErr.Field, typeErr.Value, typeErr.Type)})
+			continue
+		}
+		x, err := e.exchange(opts.BodyLimit)
+		if err != nil {
+			bad(BadLine{Entry: next, Err: err})
 			continue
 		}
 		if err := emit(x); err != nil {
 			return err
 		}
 	}
-	_, err := dec.Token() // the closing bracket
-	return harSyntax(dec, err)
+	if *n < opts.Resume.Records {
+		return in.content.resumed(opts.Resume)
+	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return &BreakError{At: BadLine{Entry: *n + 1, Err: harRead(dec, err)}}
+	}
+	return nil
 }
 
 // exchange converts an entry. The URL is split by hand, not rebuilt by

@@ -81,7 +81,8 @@ func TestHARShapes(t *testing.T) {
 				}
 			}},
 		{name: "no entries", input: `{"log":{"version":"1.2"}}`, wantErr: "no log.entries"},
-		{name: "broken JSON", input: `{"log":{"entries":[` + entry("") + `,{"startedDateTime":`, wantErr: "not valid JSON"},
+		{name: "cut short", input: `{"log":{"entries":[` + entry("") + `,{"startedDateTime":`, wantErr: "stopped at entry 2: HAR ends early"},
+		{name: "broken JSON", input: `{"log":{"entries":[` + entry("") + `,{"startedDateTime":]}}`, wantErr: "stopped at entry 2: HAR is not valid JSON"},
 		{name: "entries not an array", input: `{"log":{"entries":{}}}`, wantErr: "log.entries is not a JSON array"},
 	}
 	for _, tt := range tests {

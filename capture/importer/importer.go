@@ -56,6 +56,9 @@ type Options struct {
 	// Window is how many exchanges are held back to restore time order;
 	// 0 picks a default by format (4096 lines, 256 HAR entries).
 	Window int
+	// Resume skips the records an earlier import read, found by
+	// MatchPrefix; the zero Position reads from the start.
+	Resume Position
 }
 
 // BadLine is a line, or a HAR entry, that could not be imported.
@@ -86,6 +89,10 @@ type Stats struct {
 	// emitted by more than the window could repair; they are imported
 	// anyway, out of order.
 	Reordered int
+	// Read is how far the input was read, Options.Resume included: every
+	// record before it was handed to emit. It is set when Import returns
+	// nil, a *BreakError or the context's error.
+	Read Position
 }
 
 // stopError carries an error of the caller's emit through the readers, so
@@ -97,9 +104,13 @@ func (e stopError) Unwrap() error { return e.err }
 
 // Import reads r to its end and calls emit with each exchange, in time order
 // within the window. A bad line is counted in the returned Stats and the
-// import goes on; an error is returned for input that cannot be read at all
-// (unknown format, broken gzip, a HAR that is not JSON), when emit fails, or
-// when ctx ends. Exchanges passed to emit are not used by Import afterwards.
+// import goes on. Input that breaks off (a truncated gzip, a HAR cut short)
+// ends the import with a *BreakError, and when ctx ends it stops at the
+// next record with ctx's error: in both cases every record read before is
+// emitted first, so that Stats.Read says exactly what was handed on. Other
+// errors are returned for input that cannot be read at all (unknown format,
+// a broken gzip header, a file that is not HAR), and when emit fails.
+// Exchanges passed to emit are not used by Import afterwards.
 func Import(ctx context.Context, r io.Reader, opts Options, emit func(*engine.Exchange) error) (Stats, error) {
 	src, err := decompress(bufio.NewReaderSize(r, 64<<10))
 	if err != nil {
@@ -111,8 +122,10 @@ func Import(ctx context.Context, r io.Reader, opts Options, emit func(*engine.Ex
 		format = FormatLogFormat
 	}
 	if format == FormatAuto {
+		// A file that breaks early is detected from what there is; the
+		// reader meets the error again where it is.
 		head, err := src.Peek(detectBytes)
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		if err != nil && len(head) == 0 && !errors.Is(err, io.EOF) {
 			return Stats{}, fmt.Errorf("read: %w", err)
 		}
 		if format, err = Detect(head); err != nil {
@@ -142,27 +155,35 @@ func Import(ctx context.Context, r io.Reader, opts Options, emit func(*engine.Ex
 		st.Exchanges++
 		return nil
 	})
+	var read Position
 	switch format {
 	case FormatHAR:
-		err = readHAR(ctx, src, opts.BodyLimit, ro.push, bad)
+		read, err = readHAR(ctx, src, opts, ro.push, bad)
 	case FormatCombined:
-		err = readLines(ctx, src, ParseCombinedLine, ro.push, bad)
+		read, err = readLines(ctx, src, opts.Resume, ParseCombinedLine, ro.push, bad)
 	case FormatLogFormat:
 		if opts.LogFormat == nil {
 			return st, fmt.Errorf("format %s needs a log_format string", format)
 		}
-		err = readLines(ctx, src, opts.LogFormat.ParseLine, ro.push, bad)
+		read, err = readLines(ctx, src, opts.Resume, opts.LogFormat.ParseLine, ro.push, bad)
 	case FormatJSONLines:
 		m := opts.Mapping
 		if m == nil {
 			m = DefaultMapping()
 		}
-		err = readLines(ctx, src, m.ParseLine, ro.push, bad)
+		read, err = readLines(ctx, src, opts.Resume, m.ParseLine, ro.push, bad)
 	default:
 		return st, fmt.Errorf("unknown format %q", format)
 	}
-	if err == nil {
-		err = ro.flush()
+	// What was read before a break or a cancellation is good: release
+	// it, so that the position read is the position handed on.
+	var brk *BreakError
+	if err == nil || errors.As(err, &brk) || (ctx.Err() != nil && errors.Is(err, ctx.Err())) {
+		if ferr := ro.flush(); ferr != nil {
+			err = ferr
+		} else {
+			st.Read = read
+		}
 	}
 	st.Reordered = ro.late
 	var stop stopError
@@ -175,18 +196,22 @@ func Import(ctx context.Context, r io.Reader, opts Options, emit func(*engine.Ex
 // lineParser parses one line into an exchange.
 type lineParser func(line []byte) (*engine.Exchange, error)
 
-// readLines feeds each non-empty line to parse. It checks ctx every few
-// thousand lines, often enough to stop within a blink and rarely enough to
-// cost nothing.
-func readLines(ctx context.Context, r *bufio.Reader, parse lineParser, emit func(*engine.Exchange) error, bad func(BadLine)) error {
+// readLines feeds each non-empty line to parse, after the lines of resume,
+// and returns how far it read. It checks ctx every few thousand lines, often
+// enough to stop within a blink and rarely enough to cost nothing, and
+// before a line is read, so that every line read is handed on.
+func readLines(ctx context.Context, r *bufio.Reader, resume Position, parse lineParser, emit func(*engine.Exchange) error, bad func(BadLine)) (Position, error) {
 	lines := newLineReader(r)
+	if err := lines.skip(ctx, resume); err != nil {
+		return lines.position(), err
+	}
 	for {
+		if lines.n%4096 == 0 && ctx.Err() != nil {
+			return lines.position(), ctx.Err()
+		}
 		line, err := lines.next()
 		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if lines.n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+			return lines.position(), nil
 		}
 		var tooLong errLineTooLong
 		if errors.As(err, &tooLong) {
@@ -194,7 +219,7 @@ func readLines(ctx context.Context, r *bufio.Reader, parse lineParser, emit func
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("line %d: %w", lines.n, err)
+			return lines.position(), err
 		}
 		if len(line) == 0 {
 			continue
@@ -205,7 +230,7 @@ func readLines(ctx context.Context, r *bufio.Reader, parse lineParser, emit func
 			continue
 		}
 		if err := emit(x); err != nil {
-			return err
+			return lines.position(), err
 		}
 	}
 }

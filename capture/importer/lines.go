@@ -3,6 +3,7 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,35 +19,61 @@ func (e errLineTooLong) Error() string {
 	return fmt.Sprintf("line longer than %d bytes, skipped", e.n)
 }
 
-// lineReader reads lines and numbers them. The returned slice is valid
-// until the next call.
+// lineReader reads lines, numbers them, and hashes the content they span.
+// The returned slice is valid until the next call.
 type lineReader struct {
-	r    *bufio.Reader
-	n    int // number of the line last returned
-	long []byte
+	r *bufio.Reader
+	n int // number of the line last returned
+	// whole counts the lines that ended in a newline, which are the
+	// lines the content hash holds: a last line without one may be a
+	// line still being written, and a grown file must not resume after
+	// it.
+	whole   int
+	content *contentHash
+	long    []byte
 }
 
-func newLineReader(r *bufio.Reader) *lineReader { return &lineReader{r: r} }
+func newLineReader(r *bufio.Reader) *lineReader {
+	return &lineReader{r: r, content: newContentHash()}
+}
 
-// next returns the next line without its line ending, io.EOF at the end, or
-// errLineTooLong for a line over maxLine (which is consumed).
+// position is how far the reader got, in whole lines.
+func (l *lineReader) position() Position { return l.content.position(l.whole) }
+
+// next returns the next line without its line ending, io.EOF at the end,
+// errLineTooLong for a line over maxLine (which is consumed), or a
+// *BreakError when the input cannot be read to the end of the line.
 func (l *lineReader) next() ([]byte, error) {
 	line, err := l.r.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
+	long := errors.Is(err, bufio.ErrBufferFull)
+	if long {
+		// The pieces are hashed as they go by, as they do not all stay:
+		// undo them if the line is cut short.
+		state, offset := l.content.save()
+		l.content.write(line)
 		l.long = append(l.long[:0], line...)
 		for errors.Is(err, bufio.ErrBufferFull) {
 			line, err = l.r.ReadSlice('\n')
+			l.content.write(line)
 			if len(l.long) <= maxLine {
 				l.long = append(l.long, line...)
 			}
 		}
+		if err != nil {
+			l.content.restore(state, offset)
+		}
 		line = l.long
 	}
-	if errors.Is(err, io.EOF) && len(line) == 0 {
+	switch {
+	case errors.Is(err, io.EOF) && len(line) == 0:
 		return nil, io.EOF
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
+	case err != nil && !errors.Is(err, io.EOF):
+		return nil, &BreakError{At: BadLine{Line: l.n + 1, Err: err}, Partial: len(line) > 0}
+	case err == nil:
+		if !long {
+			l.content.write(line)
+		}
+		l.whole++
 	}
 	l.n++
 	if len(line) > maxLine {
@@ -54,4 +81,21 @@ func (l *lineReader) next() ([]byte, error) {
 	}
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	return bytes.TrimSuffix(line, []byte("\r")), nil
+}
+
+// skip reads past the lines an earlier import read, checking that they
+// are the same.
+func (l *lineReader) skip(ctx context.Context, at Position) error {
+	if at.Records == 0 {
+		return nil
+	}
+	for l.whole < at.Records {
+		if l.n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if _, err := l.next(); err != nil && !errors.As(err, new(errLineTooLong)) {
+			break
+		}
+	}
+	return l.content.resumed(at)
 }

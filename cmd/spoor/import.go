@@ -25,7 +25,7 @@ func newImportCommand(g *globalFlags) *cobra.Command {
 		Short: "Import HAR files, access logs or JSON lines into the store",
 		Long: `import reads recorded traffic and runs it through the same analysis as the proxy: grouping into sessions, context parameters, flows and hashing of secrets.
 
-It reads HAR 1.2, combined and common access logs, any nginx log_format (--log-format), and JSON lines (--map names their fields). Files may be gzip-compressed; - reads standard input. The format is detected unless --format names it. A line that does not parse is counted and reported, and the import goes on. A file whose content was imported before is skipped.`,
+It reads HAR 1.2, combined and common access logs, any nginx log_format (--log-format), and JSON lines (--map names their fields). Files may be gzip-compressed; - reads standard input. The format is detected unless --format names it. A line that does not parse is counted and reported, and the import goes on. A file that breaks off (a truncated gzip, a HAR cut short) keeps every record before the break, says how many, and exits 1. A file whose content was imported before is skipped; a file that starts with what an earlier import read (a repaired or grown log, the gzip of a plain one) adds only the rest.`,
 		Example: `  spoor import access.log.1 access.log.2.gz
   spoor import capture.har
   spoor import --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time' nginx.log
@@ -59,12 +59,7 @@ It reads HAR 1.2, combined and common access logs, any nginx log_format (--log-f
 				return err
 			}
 			defer im.Close()
-			for _, name := range args {
-				if err := importFile(cmd.Context(), im, name, cmd.InOrStdin(), cmd.ErrOrStderr()); err != nil {
-					return err
-				}
-			}
-			return nil
+			return importFiles(cmd.Context(), im, args, cmd.InOrStdin(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -103,6 +98,38 @@ func importOptions(format, logFormat string, mapping []string) (importer.Options
 	return opts, nil
 }
 
+// importFiles imports the files in order. A file that breaks off is
+// reported and the next ones are imported all the same, as rotated logs
+// often hold one truncated file among many; the command then fails with a
+// last line that names the broken files. Any other error stops at once.
+func importFiles(ctx context.Context, im *workstation.Importer, names []string, stdin io.Reader, stderr io.Writer) error {
+	var broken []string
+	for _, name := range names {
+		err := importFile(ctx, im, name, stdin, stderr)
+		var brk brokenImport
+		if len(names) > 1 && errors.As(err, &brk) && ctx.Err() == nil {
+			fmt.Fprintf(stderr, "spoor: %v\n", err)
+			broken = append(broken, brk.name)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("%d of %d files stopped before their end (%s); what came before each break is kept", len(broken), len(names), strings.Join(broken, ", "))
+	}
+	return nil
+}
+
+// brokenImport is a file that broke off: what it held before the break
+// was imported.
+type brokenImport struct {
+	name, summary string
+}
+
+func (e brokenImport) Error() string { return "import " + e.name + ": " + e.summary }
+
 // importFile imports one file, or standard input for "-", with a progress
 // line on a terminal, and prints its summary.
 func importFile(ctx context.Context, im *workstation.Importer, name string, stdin io.Reader, stderr io.Writer) error {
@@ -114,20 +141,26 @@ func importFile(ctx context.Context, im *workstation.Importer, name string, stdi
 	if rec, done, err := im.Imported(src); err != nil {
 		return err
 	} else if done {
-		fmt.Fprintf(stderr, "import %s: already imported, skipped (%d requests from %s on %s)\n", src.Name(), rec.Exchanges, rec.Name, rec.Imported.Local().Format("2006-01-02 15:04"))
+		fmt.Fprintf(stderr, "import %s: already imported, skipped (%d requests from %s on %s%s)\n", src.Name(), rec.Exchanges, rec.Name, rec.Imported.Local().Format("2006-01-02 15:04"), stoppedNote(rec.Stopped))
 		return nil
 	}
 	var committed atomic.Int64
 	stopProgress := startProgress(stderr, src.Name(), src.Size(), src.BytesRead, committed.Load)
 	res, err := im.Import(ctx, src, func(n int) { committed.Add(int64(n)) })
 	stopProgress()
+	var brk *importer.BreakError
 	switch {
 	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("import %s: interrupted after %d requests, which are kept; the file is not marked imported", src.Name(), committed.Load())
+		return fmt.Errorf("import %s: interrupted after %d requests, which are kept; importing the file again adds the rest", src.Name(), res.Committed)
+	case errors.As(err, &brk):
+		return brokenImport{name: src.Name(), summary: breakSummary(res, brk)}
 	case err != nil:
 		return fmt.Errorf("import %s: %w", src.Name(), err)
 	}
 	line := importSummary(src.Name(), res.Stats, res.Committed)
+	if res.Resumed > 0 {
+		line += resumeNote(res)
+	}
 	if res.Detect {
 		line += attackSummary(res.Tagged, res.Tier2)
 	}
@@ -147,6 +180,36 @@ func attackSummary(tagged, tier2 uint64) string {
 		}
 	}
 	return b.String()
+}
+
+// breakSummary says what an import that broke off kept: "kept N of T
+// lines; stopped at line L: reason". T counts the records read, bad ones
+// and the one cut by the break included, and N those stored.
+func breakSummary(res workstation.ImportResult, brk *importer.BreakError) string {
+	read := res.Stats.Exchanges + res.Stats.Bad
+	if brk.Partial {
+		read++
+	}
+	s := fmt.Sprintf("kept %d of %s; %s", res.Committed, res.Stats.Format.Records(read), brk)
+	if res.Resumed > 0 {
+		s += resumeNote(res)
+	}
+	return s
+}
+
+// resumeNote says which records an import skipped because an earlier one
+// had read them.
+func resumeNote(res workstation.ImportResult) string {
+	return fmt.Sprintf(" (after the first %s, imported before from %s)", res.Stats.Format.Records(res.Resumed), res.From.Name)
+}
+
+// stoppedNote adds why an earlier import stopped to the line that skips
+// the same file.
+func stoppedNote(stopped string) string {
+	if stopped == "" {
+		return ""
+	}
+	return ", which " + stopped
 }
 
 // importSummary is the line printed for each imported file.

@@ -42,18 +42,25 @@ func (h Hasher) redactAuthorization(v string) string {
 		}
 	}
 	if strings.EqualFold(scheme, "Bearer") {
-		if _, _, stored := cutRedactedJWT(cred); stored {
-			return v
-		}
-		// A JWT keeps its header and claims and loses its signature to the
-		// hash of the whole token: it can no longer be replayed, req.bearer
-		// still yields the same identity, and grouping by claims works on
-		// stored history when the keys change.
-		if claims, ok := jwtPayload(cred, nil); ok && len(claims) > 0 {
-			return scheme + " " + cred[:strings.LastIndexByte(cred, '.')] + "." + h.Hash(cred)
-		}
+		return scheme + " " + h.RedactToken(cred)
 	}
 	return scheme + " " + h.Hash(cred)
+}
+
+// RedactToken is the stored form of a bearer token, sent or returned at
+// login. A JWT keeps its header and claims and loses its signature to the
+// hash of the whole token: it can no longer be replayed, req.bearer still
+// yields the same identity, and grouping by claims works on stored history
+// when the keys change. Any other token becomes its hash. A stored token is
+// returned as it is.
+func (h Hasher) RedactToken(tok string) string {
+	if _, _, stored := cutRedactedJWT(tok); stored {
+		return tok
+	}
+	if claims, ok := jwtPayload(tok, nil); ok && len(claims) > 0 {
+		return tok[:strings.LastIndexByte(tok, '.')] + "." + h.Hash(tok)
+	}
+	return h.Hash(tok)
 }
 
 // redactCookie hashes the value of every pair of a Cookie header and

@@ -210,6 +210,21 @@ func (v *View) jwt(carrier *Point) ([]byte, bool) {
 	} else {
 		token = carriedToken(v.Value(*carrier))
 	}
+	return v.decodeJWT(key, token)
+}
+
+// jwtOf returns the decoded claims of token, cached under key.
+func (v *View) jwtOf(key, token string) ([]byte, bool) {
+	for i := range v.jwts {
+		if v.jwts[i].carrier == key {
+			return v.jwts[i].claims, v.jwts[i].ok
+		}
+	}
+	return v.decodeJWT(key, token)
+}
+
+// decodeJWT decodes token's claims and caches them under key.
+func (v *View) decodeJWT(key, token string) ([]byte, bool) {
 	// Reuse the claims buffer of an entry left over from an earlier exchange.
 	var buf []byte
 	if n := len(v.jwts); n < cap(v.jwts) {

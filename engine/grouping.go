@@ -139,8 +139,10 @@ func fallbackKeys() []Key {
 	ipua, _ := ParseKey("req.ip+req.ua", OriginFallback)
 	ipua.Why = "client address and user agent, when no key above applies"
 	ip, _ := ParseKey("req.ip", OriginFallback)
-	ip.Why = "client address alone, last resort"
-	return []Key{ipua, ip}
+	ip.Why = "client address alone"
+	ua, _ := ParseKey(uaKey, OriginFallback)
+	ua.Why = "user agent alone, last resort: an import without client addresses (a HAR recording of one browser)"
+	return []Key{ipua, ip, ua}
 }
 
 // KeyList is the effective, ordered list of grouping keys.
@@ -195,8 +197,9 @@ type Identity struct {
 }
 
 // Identify returns the identity of the first key in the list that yields a
-// value. The fallback req.ip always applies to a captured exchange; an
-// exchange with no address at all is grouped under the empty identity.
+// value. The fallback req.ip always applies to a captured exchange, req.ua
+// to an imported one without an address (a HAR); an exchange with neither
+// is grouped under the empty identity.
 //
 // A login answer that returns a token identifies its request as that token
 // will identify the requests that send it (see returnedTokenSpecs).

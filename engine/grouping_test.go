@@ -140,7 +140,7 @@ func TestDescribe(t *testing.T) {
 	if second.Key != "req.cookie.PHPSESSID" || second.Origin != OriginConfig {
 		t.Errorf("a configured key that is also built in keeps its configured place: %+v", second)
 	}
-	if last.Key != "req.ip" || last.Origin != OriginFallback || last.Hashed || last.Order != len(list) {
+	if last.Key != "req.ua" || last.Origin != OriginFallback || last.Hashed || last.Order != len(list) {
 		t.Errorf("last = %+v", last)
 	}
 	builtins := 0
@@ -159,8 +159,8 @@ func TestDescribe(t *testing.T) {
 		t.Error("no built-in keys listed")
 	}
 	noBuiltin, _ := NewKeyList(nil, false)
-	if got := len(noBuiltin.Describe()); got != 2 {
-		t.Errorf("without built-ins: %d keys, want the 2 fallbacks", got)
+	if got := len(noBuiltin.Describe()); got != 3 {
+		t.Errorf("without built-ins: %d keys, want the 3 fallbacks", got)
 	}
 }
 

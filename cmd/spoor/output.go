@@ -53,11 +53,18 @@ type column struct {
 	// the terminal: its cells are cut with "…". Identifiers, times and
 	// counts never are, so that what is left stays true.
 	elide bool
+	// min is the narrowest the column is elided to, when wider than
+	// minElided: the actor is what a reader looks for.
+	min int
+	// drop, from 1, is the order in which columns are left out when
+	// eliding is not enough; 0 never is.
+	drop int
 }
 
 // table is the table a listing command prints: aligned columns two spaces
 // apart. On a terminal it fits the width (see terminalWidth) by eliding
-// the widest elidable columns first; piped, it prints every cell whole.
+// the widest elidable columns first, then leaving out the columns marked
+// to drop; piped, it prints every cell whole.
 type table struct {
 	cols []column
 	rows [][]string
@@ -91,22 +98,31 @@ func (t *table) write(w io.Writer, width int) error {
 	if width > 0 {
 		t.fit(widths, width)
 	}
+	last := len(t.cols) - 1
+	for last > 0 && widths[last] < 0 {
+		last--
+	}
 	var b strings.Builder
 	line := func(cells []string) {
 		b.Reset()
+		first := true
 		for i, c := range t.cols {
+			if widths[i] < 0 {
+				continue // dropped
+			}
 			cell := ""
 			if i < len(cells) {
 				cell = cells[i]
 			}
 			cell = ansi.Truncate(cell, widths[i], "…")
 			pad := strings.Repeat(" ", widths[i]-ansi.StringWidth(cell))
-			if i > 0 {
+			if !first {
 				b.WriteString("  ")
 			}
+			first = false
 			if c.right {
 				b.WriteString(pad + cell)
-			} else if i < len(t.cols)-1 {
+			} else if i < last {
 				b.WriteString(cell + pad)
 			} else {
 				b.WriteString(cell)
@@ -132,16 +148,40 @@ func (t *table) write(w io.Writer, width int) error {
 }
 
 // fit narrows the widest elidable column, one cell at a time, until the
-// table fits width or every elidable column is at its narrowest.
+// table fits width or every elidable column is at its narrowest; then it
+// drops columns in their drop order (a width of -1) and narrows again.
 func (t *table) fit(widths []int, width int) {
 	total := 2 * (len(widths) - 1)
 	for _, w := range widths {
 		total += w
 	}
 	for total > width {
+		total = t.narrow(widths, total, width)
+		if total <= width {
+			return
+		}
+		next := -1
+		for i, c := range t.cols {
+			if c.drop > 0 && widths[i] >= 0 && (next < 0 || c.drop < t.cols[next].drop) {
+				next = i
+			}
+		}
+		if next < 0 {
+			return // as narrow as it gets: the terminal wraps the rest
+		}
+		total -= widths[next] + 2
+		widths[next] = -1
+	}
+}
+
+// narrow elides the widest elidable column, one cell at a time, until the
+// table's total width fits width or no column can give more; it returns
+// the new total.
+func (t *table) narrow(widths []int, total, width int) int {
+	for total > width {
 		widest := -1
 		for i, c := range t.cols {
-			if !c.elide || widths[i] <= max(minElided, ansi.StringWidth(c.title)) {
+			if !c.elide || widths[i] < 0 || widths[i] <= max(minElided, c.min, ansi.StringWidth(c.title)) {
 				continue
 			}
 			if widest < 0 || widths[i] > widths[widest] {
@@ -149,11 +189,12 @@ func (t *table) fit(widths []int, width int) {
 			}
 		}
 		if widest < 0 {
-			return // as narrow as it gets: the terminal wraps the rest
+			return total
 		}
 		widths[widest]--
 		total--
 	}
+	return total
 }
 
 // terminalWidth is the width a table printed to out fits: $COLUMNS when

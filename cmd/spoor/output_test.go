@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -140,4 +141,33 @@ func hasLineWider(s string, width int) bool {
 		}
 	}
 	return false
+}
+
+// TestTableDropsColumns checks that a table too wide even with its cells
+// elided leaves out its columns in their drop order, and only those.
+func TestTableDropsColumns(t *testing.T) {
+	sessions := []engine.Session{{ID: "8898fafdba1c-1", KeyPoint: "req.ip+req.ua", Actor: "203.0.113.200 Scrapy/2.11 (+https://scrapy.org)",
+		LastSeen: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), Requests: 122}}
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		width   int
+		dropped []string
+	}{{200, nil}, {80, []string{"USER", "5XX", "DUR"}}, {60, []string{"USER", "5XX", "DUR", "KEY"}}} {
+		var out bytes.Buffer
+		if err := sessionsTable(sessions, now).write(&out, tt.width); err != nil {
+			t.Fatal(err)
+		}
+		header := strings.Fields(strings.SplitN(out.String(), "\n", 2)[0])
+		for _, col := range []string{"ID", "LAST", "DUR", "ACTOR", "USER", "KEY", "REQS", "4XX", "5XX", "ATTACKS"} {
+			if got, want := slices.Contains(header, col), !slices.Contains(tt.dropped, col); got != want {
+				t.Errorf("width %d: column %s shown %v, want %v:\n%s", tt.width, col, got, want, out.String())
+			}
+		}
+		if tt.width == 80 && hasLineWider(out.String(), tt.width) { // at 60 only ID, times, the actor and counts are left, which are never cut
+			t.Errorf("width %d: a line is wider:\n%s", tt.width, out.String())
+		}
+		if !strings.Contains(out.String(), "203.0.113.200 S") {
+			t.Errorf("width %d: the actor was cut below its minimum:\n%s", tt.width, out.String())
+		}
+	}
 }

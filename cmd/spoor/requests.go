@@ -23,7 +23,7 @@ func requestsTable(xs []engine.Exchange, withSession bool, now time.Time) *table
 		t.cols = append(t.cols, column{title: "SESSION"})
 	}
 	t.cols = append(t.cols, column{title: "TIME"}, column{title: "METHOD"}, column{title: "PATH", elide: true},
-		column{title: "STATUS", right: true}, column{title: "DUR", right: true}, column{title: "BYTES", right: true})
+		column{title: "STATUS", right: true}, column{title: "DUR", right: true, drop: 2}, column{title: "BYTES", right: true, drop: 1})
 	for i := range xs {
 		x := &xs[i]
 		at := x.Start.In(now.Location())

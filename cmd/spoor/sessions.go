@@ -73,9 +73,9 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 // people read them, times relative to now.
 func sessionsTable(sessions []engine.Session, now time.Time) *table {
 	t := &table{cols: []column{
-		{title: "ID"}, {title: "LAST SEEN"}, {title: "DUR", right: true},
-		{title: "ACTOR", elide: true}, {title: "USER", elide: true}, {title: "KEY", elide: true},
-		{title: "REQS", right: true}, {title: "4XX", right: true}, {title: "5XX", right: true}, {title: "ATTACKS", right: true},
+		{title: "ID"}, {title: "LAST SEEN"}, {title: "DUR", right: true, drop: 3},
+		{title: "ACTOR", elide: true, min: 16}, {title: "USER", elide: true, drop: 1}, {title: "KEY", elide: true, drop: 4},
+		{title: "REQS", right: true}, {title: "4XX", right: true}, {title: "5XX", right: true, drop: 2}, {title: "ATTACKS", right: true},
 	}}
 	for i := range sessions {
 		s := &sessions[i]

@@ -210,7 +210,7 @@ func (l KeyList) Identify(v *View, h Hasher) Identity {
 	for i := range l {
 		k := &l[i]
 		var ok bool
-		if buf, ok, _ = k.appendValue(buf[:0], v, tokens); ok {
+		if buf, ok, _ = k.appendValue(buf[:0], v, tokens[:]); ok {
 			return k.identity(string(buf), h)
 		}
 	}
@@ -265,7 +265,8 @@ type memoIdentity struct {
 }
 
 func newIdentityMemo(keys KeyList, h Hasher) identityMemo {
-	return identityMemo{keys: keys, hasher: h, tokens: returnedTokenPoints(), seen: map[string]memoIdentity{}}
+	tokens := returnedTokenPoints()
+	return identityMemo{keys: keys, hasher: h, tokens: tokens[:], seen: map[string]memoIdentity{}}
 }
 
 // identify is m.keys.Identify(v, m.hasher); returned reports that the

@@ -11,23 +11,21 @@ package engine
 // that goes on with the cookie instead of the token stays in that session
 // too.
 
-// returnedTokenSpecs are the response members a login or token endpoint
+// returnedTokenPoints are the response members a login or token endpoint
 // answers with the credential the client sends next. Each is also a secret
 // point: stored hashed, in the form a bearer JWT is stored in (see
 // Hasher.RedactToken), so that a regroup of stored history reads the same
-// claims.
-func returnedTokenSpecs() []string {
-	return []string{"resp.json.token", "resp.json.access_token", "resp.json.id_token", "resp.json.jwt", "resp.json.data.token", "resp.json.data.access_token"}
-}
-
-// returnedTokenPoints parses returnedTokenSpecs.
-func returnedTokenPoints() []Point {
-	specs := returnedTokenSpecs()
-	points := make([]Point, len(specs))
-	for i, s := range specs {
-		points[i] = MustParsePoint(s)
+// claims. They are spelt out rather than parsed (TestReturnedTokenPoints
+// parses them) so that KeyList.Identify builds them on its stack.
+func returnedTokenPoints() [6]Point {
+	return [6]Point{
+		{Kind: PointRespJSON, Name: "token", raw: "resp.json.token"},
+		{Kind: PointRespJSON, Name: "access_token", raw: "resp.json.access_token"},
+		{Kind: PointRespJSON, Name: "id_token", raw: "resp.json.id_token"},
+		{Kind: PointRespJSON, Name: "jwt", raw: "resp.json.jwt"},
+		{Kind: PointRespJSON, Name: "data.token", raw: "resp.json.data.token"},
+		{Kind: PointRespJSON, Name: "data.access_token", raw: "resp.json.data.access_token"},
 	}
-	return points
 }
 
 // returnedCarrier is the JWT cache key of the returned token in a View.
@@ -41,11 +39,16 @@ func readsBearer(p Point) bool {
 // returnedToken is the token a successful answer returns in one of the
 // members tokens names, or "".
 func (v *View) returnedToken(tokens []Point) string {
-	if v.x.Status < 200 || v.x.Status > 299 {
+	if v.returnedDone {
+		return v.returned
+	}
+	v.returnedDone = true
+	if v.x.Status < 200 || v.x.Status > 299 || len(v.x.RespBody.Data) == 0 {
 		return ""
 	}
 	for _, p := range tokens {
 		if tok := v.Value(p); tok != "" {
+			v.returned = tok
 			return tok
 		}
 	}

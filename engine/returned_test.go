@@ -111,3 +111,14 @@ func TestAliasesEvicted(t *testing.T) {
 		t.Errorf("a cookie whose alias was evicted still joins key %s", login.KeyID)
 	}
 }
+
+// TestReturnedTokenPoints checks that the spelt-out points are what the
+// grammar parses their spellings to.
+func TestReturnedTokenPoints(t *testing.T) {
+	for _, p := range returnedTokenPoints() {
+		parsed, err := ParsePoint(p.String())
+		if err != nil || parsed.Kind != p.Kind || parsed.Name != p.Name || parsed.String() != p.String() {
+			t.Errorf("%s: parsed %+v, %v; spelt out %+v", p, parsed, err, p)
+		}
+	}
+}

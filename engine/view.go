@@ -21,6 +21,10 @@ type View struct {
 
 	carried     headerBits
 	carriedDone bool
+	// returned is the token the answer returns (see returnedToken),
+	// looked up once for every key that reads the bearer.
+	returned     string
+	returnedDone bool
 }
 
 // headerBits are the headers that many points read (the cookie keys, the
@@ -66,6 +70,7 @@ func (v *View) reset(x *Exchange) {
 	v.jwts = v.jwts[:0]
 	v.proto = protoCache{}
 	v.carried, v.carriedDone = 0, false
+	v.returned, v.returnedDone = "", false
 }
 
 // carries reports whether the exchange has one of the headers in b.

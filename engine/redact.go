@@ -88,9 +88,20 @@ func (h Hasher) redactCookie(v string) string {
 		}
 		b.WriteString(strings.TrimSpace(k))
 		b.WriteByte('=')
-		b.WriteString(h.Hash(cookieText(val)))
+		b.WriteString(h.redactCookieValue(val))
 	}
 	return b.String()
+}
+
+// redactCookieValue is the stored form of a cookie value: its hash, or
+// nothing for an empty value, which is no secret and which no cookie key
+// reads, so that a stored copy groups as the clear one did (a logout's
+// "sid=; Max-Age=0" must not become a session).
+func (h Hasher) redactCookieValue(val string) string {
+	if cookieText(val) == "" {
+		return ""
+	}
+	return h.Hash(cookieText(val))
 }
 
 func (h Hasher) redactSetCookie(v string) string {
@@ -99,7 +110,7 @@ func (h Hasher) redactSetCookie(v string) string {
 	if !ok {
 		return v
 	}
-	out := strings.TrimSpace(k) + "=" + h.Hash(cookieText(val))
+	out := strings.TrimSpace(k) + "=" + h.redactCookieValue(val)
 	if hasAttrs {
 		out += ";" + attrs
 	}

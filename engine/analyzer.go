@@ -102,7 +102,7 @@ func (a *Analyzer) Process(x *Exchange) Session {
 func (a *Analyzer) Analyze(x *Exchange) *Session {
 	v := &a.view
 	v.reset(x)
-	id := a.sessions.ids.identify(v)
+	id := a.sessions.identify(v)
 
 	a.scrub.reset()
 	user, role := a.readContext(v, x)

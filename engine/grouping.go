@@ -63,19 +63,22 @@ func ParseKey(s string, origin KeyOrigin) (Key, error) {
 
 // appendValue appends the key's value in v to dst, and reports false if
 // any part is empty. Parts are joined with a unit separator, which no
-// header or cookie can carry.
-func (k *Key) appendValue(dst []byte, v *View) ([]byte, bool) {
+// header or cookie can carry. Parts that read the bearer token read, in a
+// request without one, the token its answer returns in one of the members
+// tokens names (see View.keyValue); returned reports that one did.
+func (k *Key) appendValue(dst []byte, v *View, tokens []Point) (out []byte, ok, returned bool) {
 	for i, p := range k.Parts {
-		val := v.Value(p)
+		val, r := v.keyValue(p, tokens)
 		if val == "" {
-			return dst, false
+			return dst, false, false
 		}
+		returned = returned || r
 		if i > 0 {
 			dst = append(dst, 0x1f)
 		}
 		dst = append(dst, val...)
 	}
-	return dst, len(k.Parts) > 0
+	return dst, len(k.Parts) > 0, returned
 }
 
 // displayable reports whether the key's clear value may be shown and stored:
@@ -136,8 +139,10 @@ func fallbackKeys() []Key {
 	ipua, _ := ParseKey("req.ip+req.ua", OriginFallback)
 	ipua.Why = "client address and user agent, when no key above applies"
 	ip, _ := ParseKey("req.ip", OriginFallback)
-	ip.Why = "client address alone, last resort"
-	return []Key{ipua, ip}
+	ip.Why = "client address alone"
+	ua, _ := ParseKey(uaKey, OriginFallback)
+	ua.Why = "user agent alone, last resort: an import without client addresses (a HAR recording of one browser)"
+	return []Key{ipua, ip, ua}
 }
 
 // KeyList is the effective, ordered list of grouping keys.
@@ -192,15 +197,20 @@ type Identity struct {
 }
 
 // Identify returns the identity of the first key in the list that yields a
-// value. The fallback req.ip always applies to a captured exchange; an
-// exchange with no address at all is grouped under the empty identity.
+// value. The fallback req.ip always applies to a captured exchange, req.ua
+// to an imported one without an address (a HAR); an exchange with neither
+// is grouped under the empty identity.
+//
+// A login answer that returns a token identifies its request as that token
+// will identify the requests that send it (see returnedTokenSpecs).
 func (l KeyList) Identify(v *View, h Hasher) Identity {
 	var stack [256]byte
 	buf := stack[:0]
+	tokens := returnedTokenPoints()
 	for i := range l {
 		k := &l[i]
 		var ok bool
-		if buf, ok = k.appendValue(buf[:0], v); ok {
+		if buf, ok, _ = k.appendValue(buf[:0], v, tokens[:]); ok {
 			return k.identity(string(buf), h)
 		}
 	}
@@ -243,6 +253,7 @@ const maxMemoValue = 512
 type identityMemo struct {
 	keys   KeyList
 	hasher Hasher
+	tokens []Point // the members a login returns its token in
 	// buf holds the key's index, as a uvarint, then its value: the memo's
 	// lookup key, built without allocating.
 	buf  []byte
@@ -254,37 +265,39 @@ type memoIdentity struct {
 }
 
 func newIdentityMemo(keys KeyList, h Hasher) identityMemo {
-	return identityMemo{keys: keys, hasher: h, seen: map[string]memoIdentity{}}
+	tokens := returnedTokenPoints()
+	return identityMemo{keys: keys, hasher: h, tokens: tokens[:], seen: map[string]memoIdentity{}}
 }
 
-// identify is m.keys.Identify(v, m.hasher).
-func (m *identityMemo) identify(v *View) Identity {
+// identify is m.keys.Identify(v, m.hasher); returned reports that the
+// identity is that of the token the answer returns.
+func (m *identityMemo) identify(v *View) (id Identity, returned bool) {
 	for i := range m.keys {
 		k := &m.keys[i] // a Key is large enough that copying it shows
 		buf := binary.AppendUvarint(m.buf[:0], uint64(i))
 		n := len(buf)
-		buf, ok := k.appendValue(buf, v)
+		buf, ok, returned := k.appendValue(buf, v, m.tokens)
 		m.buf = buf
 		if !ok {
 			continue
 		}
 		if e, ok := m.seen[string(buf)]; ok {
-			return Identity{Key: *k, Value: e.value, Display: e.display}
+			return Identity{Key: *k, Value: e.value, Display: e.display}, returned
 		}
 		// The lookup key owns the value's bytes; the identity reads them
 		// from it rather than copying them again.
 		key := string(buf)
 		id := k.identity(key[n:], m.hasher)
 		if len(key)-n > maxMemoValue {
-			return id
+			return id, returned
 		}
 		if len(m.seen) >= identityMemoSize {
 			clear(m.seen)
 		}
 		m.seen[key] = memoIdentity{value: id.Value, display: id.Display}
-		return id
+		return id, returned
 	}
-	return unidentified(m.hasher)
+	return unidentified(m.hasher), false
 }
 
 // shortHash is the first 8 hex digits of a hashed value, enough to tell

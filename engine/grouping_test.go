@@ -140,7 +140,7 @@ func TestDescribe(t *testing.T) {
 	if second.Key != "req.cookie.PHPSESSID" || second.Origin != OriginConfig {
 		t.Errorf("a configured key that is also built in keeps its configured place: %+v", second)
 	}
-	if last.Key != "req.ip" || last.Origin != OriginFallback || last.Hashed || last.Order != len(list) {
+	if last.Key != "req.ua" || last.Origin != OriginFallback || last.Hashed || last.Order != len(list) {
 		t.Errorf("last = %+v", last)
 	}
 	builtins := 0
@@ -159,8 +159,8 @@ func TestDescribe(t *testing.T) {
 		t.Error("no built-in keys listed")
 	}
 	noBuiltin, _ := NewKeyList(nil, false)
-	if got := len(noBuiltin.Describe()); got != 2 {
-		t.Errorf("without built-ins: %d keys, want the 2 fallbacks", got)
+	if got := len(noBuiltin.Describe()); got != 3 {
+		t.Errorf("without built-ins: %d keys, want the 3 fallbacks", got)
 	}
 }
 
@@ -235,7 +235,7 @@ func TestIdentityMemo(t *testing.T) {
 	for round := range 2 {
 		for i, x := range xs {
 			want := list.Identify(NewView(x), h)
-			got := m.identify(NewView(x))
+			got, _ := m.identify(NewView(x))
 			if got.Key.String() != want.Key.String() || got.Value != want.Value || got.Display != want.Display {
 				t.Errorf("round %d, exchange %d: memo %q %q %q, want %q %q %q", round, i,
 					got.Key, got.Value, got.Display, want.Key, want.Value, want.Display)
@@ -244,7 +244,8 @@ func TestIdentityMemo(t *testing.T) {
 	}
 	long := exchangeAt(0, "GET", "/", "192.0.2.1", "X-Name", strings.Repeat("n", maxMemoValue+1))
 	held := len(m.seen)
-	if got, want := m.identify(NewView(long)), list.Identify(NewView(long), h); got.Value != want.Value || got.Display != want.Display {
+	got, _ := m.identify(NewView(long))
+	if want := list.Identify(NewView(long), h); got.Value != want.Value || got.Display != want.Display {
 		t.Errorf("long value: memo %q %q, want %q %q", got.Value, got.Display, want.Value, want.Display)
 	}
 	if len(m.seen) != held {

@@ -42,18 +42,26 @@ func (h Hasher) redactAuthorization(v string) string {
 		}
 	}
 	if strings.EqualFold(scheme, "Bearer") {
-		if _, _, stored := cutRedactedJWT(cred); stored {
-			return v
-		}
-		// A JWT keeps its header and claims and loses its signature to the
-		// hash of the whole token: it can no longer be replayed, req.bearer
-		// still yields the same identity, and grouping by claims works on
-		// stored history when the keys change.
-		if claims, ok := jwtPayload(cred, nil); ok && len(claims) > 0 {
-			return scheme + " " + cred[:strings.LastIndexByte(cred, '.')] + "." + h.Hash(cred)
-		}
+		return scheme + " " + h.RedactToken(cred)
 	}
 	return scheme + " " + h.Hash(cred)
+}
+
+// RedactToken is the stored form of a bearer token, sent or returned at
+// login. A JWT keeps its header and claims and loses its signature to the
+// hash of the whole token: it can no longer be replayed, req.bearer still
+// yields the same identity, and grouping by claims works on stored history
+// when the keys change. Any other token becomes its hash. A stored token is
+// returned as it is.
+func (h Hasher) RedactToken(tok string) string {
+	if _, _, stored := cutRedactedJWT(tok); stored {
+		return tok
+	}
+	var buf [512]byte // most claims fit: decoding them then allocates nothing
+	if claims, ok := jwtPayload(tok, buf[:0]); ok && len(claims) > 0 {
+		return tok[:strings.LastIndexByte(tok, '.')] + "." + h.Hash(tok)
+	}
+	return h.Hash(tok)
 }
 
 // redactCookie hashes the value of every pair of a Cookie header and
@@ -80,9 +88,20 @@ func (h Hasher) redactCookie(v string) string {
 		}
 		b.WriteString(strings.TrimSpace(k))
 		b.WriteByte('=')
-		b.WriteString(h.Hash(cookieText(val)))
+		b.WriteString(h.redactCookieValue(val))
 	}
 	return b.String()
+}
+
+// redactCookieValue is the stored form of a cookie value: its hash, or
+// nothing for an empty value, which is no secret and which no cookie key
+// reads, so that a stored copy groups as the clear one did (a logout's
+// "sid=; Max-Age=0" must not become a session).
+func (h Hasher) redactCookieValue(val string) string {
+	if cookieText(val) == "" {
+		return ""
+	}
+	return h.Hash(cookieText(val))
 }
 
 func (h Hasher) redactSetCookie(v string) string {
@@ -91,7 +110,7 @@ func (h Hasher) redactSetCookie(v string) string {
 	if !ok {
 		return v
 	}
-	out := strings.TrimSpace(k) + "=" + h.Hash(cookieText(val))
+	out := strings.TrimSpace(k) + "=" + h.redactCookieValue(val)
 	if hasAttrs {
 		out += ";" + attrs
 	}

@@ -7,16 +7,17 @@ import (
 )
 
 // secretPoints are body fields that carry credentials in most APIs: the
-// tokens a login or refresh answers with, the password a login sends and
-// the client secret a token endpoint receives.
+// refresh token a login or refresh answers with, the password a login sends
+// and the client secret a token endpoint receives.
 // With secrets hashed (the default) their values are replaced by keyed
 // hashes wherever they occur in the stored copy, like Authorization, Cookie
-// and Set-Cookie values. A token answered at login is stored as the same
-// hash its later Authorization header gets, so stitching by resp.json.token
-// works on stored history.
+// and Set-Cookie values. The access token a login answers with
+// (returnedTokenSpecs) is stored as its later Authorization header is
+// (scrubReturnedTokens), so stitching by resp.json.token works on stored
+// history.
 func secretPoints() []Point {
 	specs := []string{
-		"resp.json.token", "resp.json.access_token", "resp.json.refresh_token", "resp.json.id_token",
+		"resp.json.refresh_token",
 		"req.json.password", "req.form.password", "req.json.refresh_token", "req.form.refresh_token",
 		// An OAuth token endpoint (a built-in login) takes the client's
 		// secret in a client-credentials or password grant.
@@ -29,10 +30,23 @@ func secretPoints() []Point {
 	return points
 }
 
+// scrubReturnedTokens registers the tokens the answer v reads returns for
+// scrubbing, in the form a bearer JWT is stored in (Hasher.RedactToken), so
+// that a regroup of stored history reads the claims grouping read, and a
+// returned token stitches by value as its later Authorization header does.
+func (a *Analyzer) scrubReturnedTokens(v *View) {
+	for _, p := range a.sessions.ids.tokens {
+		if val := v.Value(p); val != "" {
+			a.scrub.add(val, a.hasher.RedactToken(val))
+		}
+	}
+}
+
 // scrubSecrets registers the values of the well-known secret fields of the
 // exchange v reads for scrubbing, and the value of every password-like
 // field of its request body, at any nesting.
 func (a *Analyzer) scrubSecrets(v *View) {
+	a.scrubReturnedTokens(v)
 	for _, p := range a.secrets {
 		if val := v.Value(p); val != "" {
 			a.scrub.add(val, a.hasher.Hash(val))

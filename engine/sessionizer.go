@@ -29,6 +29,9 @@ type Sessionizer struct {
 	open    map[string]*Session   // by identity hash
 	earlier map[string][]*Session // by identity hash
 	parts   map[string]int        // last part number by identity hash
+	// aliases maps the identity of a session cookie a login set to the
+	// identity of the token it returned (see alias).
+	aliases map[string]alias
 }
 
 // NewSessionizer returns a Sessionizer that hashes identities with h.
@@ -46,6 +49,7 @@ func NewSessionizer(opts SessionizerOptions, h Hasher) *Sessionizer {
 		open:       map[string]*Session{},
 		earlier:    map[string][]*Session{},
 		parts:      map[string]int{},
+		aliases:    map[string]alias{},
 	}
 }
 
@@ -56,7 +60,7 @@ func (z *Sessionizer) Keys() KeyList { return z.keys }
 // returns the updated session. The returned pointer stays owned by the
 // Sessionizer: clone it before handing it to another goroutine.
 func (z *Sessionizer) Assign(x *Exchange) *Session {
-	return z.assign(x, z.ids.identify(NewView(x)))
+	return z.assign(x, z.identify(NewView(x)))
 }
 
 // assign adds x to the part of identity id it belongs to by time, opening
@@ -179,6 +183,7 @@ func (z *Sessionizer) holding(identity, id string) bool {
 // bounding memory to the actors active within one gap. Part numbers are kept
 // so that an actor who returns continues its numbering.
 func (z *Sessionizer) Evict(now time.Time) int {
+	z.evictAliases(now)
 	n := 0
 	for k, list := range z.earlier {
 		kept := list[:0]

@@ -21,6 +21,10 @@ type View struct {
 
 	carried     headerBits
 	carriedDone bool
+	// returned is the token the answer returns (see returnedToken),
+	// looked up once for every key that reads the bearer.
+	returned     string
+	returnedDone bool
 }
 
 // headerBits are the headers that many points read (the cookie keys, the
@@ -66,6 +70,7 @@ func (v *View) reset(x *Exchange) {
 	v.jwts = v.jwts[:0]
 	v.proto = protoCache{}
 	v.carried, v.carriedDone = 0, false
+	v.returned, v.returnedDone = "", false
 }
 
 // carries reports whether the exchange has one of the headers in b.
@@ -210,6 +215,21 @@ func (v *View) jwt(carrier *Point) ([]byte, bool) {
 	} else {
 		token = carriedToken(v.Value(*carrier))
 	}
+	return v.decodeJWT(key, token)
+}
+
+// jwtOf returns the decoded claims of token, cached under key.
+func (v *View) jwtOf(key, token string) ([]byte, bool) {
+	for i := range v.jwts {
+		if v.jwts[i].carrier == key {
+			return v.jwts[i].claims, v.jwts[i].ok
+		}
+	}
+	return v.decodeJWT(key, token)
+}
+
+// decodeJWT decodes token's claims and caches them under key.
+func (v *View) decodeJWT(key, token string) ([]byte, bool) {
 	// Reuse the claims buffer of an entry left over from an earlier exchange.
 	var buf []byte
 	if n := len(v.jwts); n < cap(v.jwts) {

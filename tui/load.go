@@ -3,8 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -96,10 +94,11 @@ type activity struct {
 	endpoints []string
 }
 
-// exportedMsg reports a written export file.
+// exportedMsg reports a written export file: path is where it was
+// written, asked the path the prompt gave.
 type exportedMsg struct {
-	path string
-	err  error
+	path, asked string
+	err         error
 }
 
 // errMsg reports a failed load; the status bar shows it.
@@ -247,26 +246,21 @@ func activityOf(s *engine.Session) activity {
 }
 
 // exportSession renders a session through the command's exporter and
-// writes it to the current directory.
-func exportSession(fn func(string, string) ([]byte, error), write func(string, []byte) error, sessionID, format string) tea.Cmd {
+// writes it to path with write, which never overwrites a file (see
+// writeExport); name is the file name to use when path is a directory.
+func exportSession(fn func(string, string) ([]byte, error), write func(string, string, []byte) (string, error), sessionID, format, path, name string) tea.Cmd {
 	return func() tea.Msg {
 		data, err := fn(sessionID, format)
 		if err != nil {
 			return exportedMsg{err: fmt.Errorf("export session %s: %w", sessionID, err)}
 		}
-		name := "spoor-" + sessionID + "." + format
-		if err := write(name, data); err != nil {
-			return exportedMsg{err: fmt.Errorf("write %s: %w", name, err)}
+		written, err := write(path, name, data)
+		if err != nil {
+			return exportedMsg{err: fmt.Errorf("export session %s: %w", sessionID, err)}
 		}
-		if abs, err := filepath.Abs(name); err == nil {
-			name = abs
-		}
-		return exportedMsg{path: name}
+		return exportedMsg{path: written, asked: path}
 	}
 }
-
-// writeFile is the model's default file writer; tests replace it.
-func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o600) }
 
 // after delivers msg once d has passed. It is the model's default
 // scheduler; tests replace it to fire timers by hand.

@@ -18,7 +18,7 @@ func newMCP(t *testing.T, w, h int) *harness {
 		hs.timers = append(hs.timers, msg)
 		return nil
 	}
-	m.write = func(string, []byte) error { return nil }
+	m.write = func(path, _ string, _ []byte) (string, error) { return path, nil }
 	hs.m = m
 	hs.run(m.Init())
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})

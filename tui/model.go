@@ -15,6 +15,7 @@ import (
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/tui/contexteditor"
 	"github.com/spoorhq/spoor/tui/detail"
+	"github.com/spoorhq/spoor/tui/exportprompt"
 	"github.com/spoorhq/spoor/tui/filterbar"
 	"github.com/spoorhq/spoor/tui/keyeditor"
 	"github.com/spoorhq/spoor/tui/listeditor"
@@ -46,6 +47,7 @@ const (
 	inputNone input = iota
 	inputSearch
 	inputFilter
+	inputExport
 )
 
 // Model is the root model. It routes messages to the focused component,
@@ -57,7 +59,9 @@ type Model struct {
 	editor KeyEditor
 	ctx    ContextEditor
 	export func(sessionID, format string) ([]byte, error)
-	now    func() time.Time
+	// exportDir is where the export prompt proposes to write.
+	exportDir string
+	now       func() time.Time
 	// noColor is NO_COLOR as read at start; a colour profile message must
 	// not turn colours back on against the user's wish.
 	noColor bool
@@ -81,6 +85,7 @@ type Model struct {
 	filterbar filterbar.Model
 	filter    filterState
 	vocab     vocabState
+	exporting exportprompt.Model
 
 	width, height int
 	counters      Stats
@@ -113,10 +118,10 @@ type Model struct {
 	points map[string]bool
 
 	// schedule delivers a message after a delay and write stores an
-	// export. They are fields so that tests can fire timers by hand and
-	// keep files out of the working directory.
+	// export (see writeExport). They are fields so that tests can fire
+	// timers by hand and keep files out of the working directory.
 	schedule func(time.Duration, tea.Msg) tea.Cmd
-	write    func(string, []byte) error
+	write    func(path, name string, data []byte) (string, error)
 }
 
 // New returns the root model. The first load starts in Init.
@@ -134,6 +139,7 @@ func New(opts Options) Model {
 		editor:    opts.Keys,
 		ctx:       opts.Context,
 		export:    opts.Export,
+		exportDir: opts.ExportDir,
 		now:       now,
 		noColor:   noColor,
 		keys:      DefaultKeyMap(),
@@ -147,13 +153,14 @@ func New(opts Options) Model {
 		search:    search.New(th),
 		filterbar: filterbar.New(th, now),
 		vocab:     vocabState{flows: opts.Flows},
+		exporting: exportprompt.New(th),
 		loading:   true,
 		limit:     sessionLimit,
 		asOf:      -1,
 		endpoints: map[string][]string{},
 		points:    map[string]bool{},
 		schedule:  after,
-		write:     writeFile,
+		write:     writeExport,
 	}
 	m.filterbar.SetVocabulary(m.vocab.vocabulary())
 	m.sessions.SetClock(now)
@@ -295,6 +302,8 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.filterbar, cmd = m.filterbar.Update(k)
 		return tea.Batch(cmd, m.checkMethods())
+	case inputExport:
+		return m.exportKey(k)
 	}
 	if m.showHelp {
 		// The full help is a screen of its own; any key closes it.
@@ -602,6 +611,7 @@ func (m *Model) closeInput() {
 	m.input = inputNone
 	m.search.Blur()
 	m.filterbar.Blur()
+	m.exporting.Blur()
 }
 
 // openEditor opens the key or context editor with the points seen so far
@@ -649,25 +659,6 @@ func (m *Model) regrouped() tea.Cmd {
 	return m.reload()
 }
 
-// exportSession writes the selected or open session through the
-// command's exporter.
-func (m *Model) exportSession(format string) tea.Cmd {
-	id := m.currentSessionID()
-	if id == "" || m.export == nil {
-		return nil
-	}
-	m.notice = "exporting " + id + "…"
-	return exportSession(m.export, m.write, id, format)
-}
-
-func (m *Model) exported(msg exportedMsg) {
-	if msg.err != nil {
-		m.err = msg.err
-		return
-	}
-	m.notice = "exported to " + msg.path
-}
-
 // copy puts text on the clipboard through OSC 52, which works over ssh.
 func (m *Model) copy(text, what string) tea.Cmd {
 	m.notice = "copied " + what
@@ -702,6 +693,7 @@ func (m *Model) setTheme(th theme.Theme) {
 	m.ctxeditor.SetTheme(th)
 	m.search.SetTheme(th)
 	m.filterbar.SetTheme(th)
+	m.exporting.SetTheme(th)
 }
 
 // syncKeys enables the global keys that act on the screen on display.
@@ -718,6 +710,7 @@ func (m *Model) layout() {
 	m.help.SetWidth(m.width)
 	m.search.SetSize(m.width)
 	m.filterbar.SetSize(m.width)
+	m.exporting.SetSize(m.width)
 	m.helpText = m.helpView()
 	body := max(m.height-1-lipgloss.Height(m.helpText)-m.inputHeight(), 0)
 	m.traffic.SetSize(m.width, body)
@@ -730,7 +723,7 @@ func (m *Model) layout() {
 
 func (m Model) inputHeight() int {
 	switch m.input {
-	case inputSearch:
+	case inputSearch, inputExport:
 		return 1
 	case inputFilter:
 		return m.filterbar.Height()
@@ -745,6 +738,8 @@ func (m Model) local() help.KeyMap {
 		return m.search
 	case m.input == inputFilter:
 		return m.filterbar
+	case m.input == inputExport:
+		return m.exporting
 	case m.focus == focusSequence:
 		return m.sequence
 	case m.focus == focusDetail:
@@ -810,6 +805,8 @@ func (m Model) render() string {
 		lines = append(lines, m.search.View())
 	case inputFilter:
 		lines = append(lines, strings.Split(m.filterbar.View(), "\n")...)
+	case inputExport:
+		lines = append(lines, m.exporting.View())
 	}
 	// Help is fitted again because bubbles/help lets the last short-help
 	// item overflow when not even its ellipsis fits.

@@ -67,13 +67,17 @@ type Options struct {
 	// editor, which then says why in the status bar.
 	Context ContextEditor
 	// Export renders a session as a file in a format ("har" or "json");
-	// nil disables export. The TUI writes the result to the current
-	// directory.
+	// nil disables export. The TUI asks where to write the result,
+	// proposing ExportDir, and never overwrites a file.
 	Export func(sessionID, format string) ([]byte, error)
 	// Flows are the business flows the configuration names, which the
 	// filter bar accepts in flow: with or without traffic; nil when the
 	// configuration is unknown leaves flow: unchecked.
 	Flows []string
+	// ExportDir is the directory the export prompt proposes (cmd passes
+	// the data directory's exports/); empty means the current directory.
+	// It is created, mode 0700, by the first export into it.
+	ExportDir string
 	// Now is the clock relative filters (since:1h) measure from; nil means
 	// time.Now. Tests pin it.
 	Now func() time.Time

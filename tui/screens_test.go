@@ -109,7 +109,7 @@ func newRichOptions(t *testing.T, w, h int, opts Options) *harness {
 		hs.timers = append(hs.timers, msg)
 		return nil
 	}
-	m.write = func(string, []byte) error { return nil }
+	m.write = func(path, _ string, _ []byte) (string, error) { return path, nil }
 	hs.m = m
 	hs.run(m.Init())
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
@@ -338,8 +338,12 @@ func TestCopyAndExport(t *testing.T) {
 		t.Error("y did not copy")
 	}
 	hs.keys(press('e'))
+	if !strings.Contains(hs.view(), "export har to:") {
+		t.Errorf("e did not ask where to export:\n%s", hs.view())
+	}
+	hs.keys(keyEnter)
 	if !strings.Contains(hs.view(), "exported to") {
-		t.Errorf("e did not export:\n%s", hs.view())
+		t.Errorf("enter did not export:\n%s", hs.view())
 	}
 }
 

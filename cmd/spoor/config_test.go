@@ -102,19 +102,20 @@ context:
 	if err := json.Unmarshal([]byte(out), &sessions); err != nil {
 		t.Fatal(err)
 	}
-	// The main session of each user: the one holding most requests (an app
-	// user's login stands apart, under the cookie its response sets).
+	// The main session of each user: the one holding most requests. A
+	// login that returns a token joins the session that token identifies,
+	// and the cookie it sets stands for it: each user has one session.
 	byUser := map[string]sessionJSON{}
 	for _, s := range sessions {
 		if s.Requests > byUser[s.User].Requests {
 			byUser[s.User] = s
 		}
 	}
-	if s, ok := byUser["alice"]; !ok || s.Requests != 3 || s.KeyPoint != "resp.cookie.sid" {
-		t.Errorf("alice's session = %+v, want her login and two requests under her cookie", s)
+	if s, ok := byUser["alice"]; !ok || s.Requests != 3 || s.KeyPoint != "req.jwt.sub+req.jwt.iss" {
+		t.Errorf("alice's session = %+v, want her login and two requests under her cookie, keyed by the token her login returned", s)
 	}
-	if s, ok := byUser["dave"]; !ok || s.Role != "customer" || s.Requests != 2 {
-		t.Errorf("dave's session = %+v, want user dave, role customer, 2 bearer requests", s)
+	if s, ok := byUser["dave"]; !ok || s.Role != "customer" || s.Requests != 3 {
+		t.Errorf("dave's session = %+v, want user dave, role customer, his login and 2 bearer requests", s)
 	}
 
 	aliceID := byUser["alice"].ID

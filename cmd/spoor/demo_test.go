@@ -37,6 +37,7 @@ func TestDemoSessions(t *testing.T) {
 		actorByIP[a.IP] = a
 	}
 	byActor := map[string][]sessionJSON{}
+	takeovers := 0
 	for _, s := range sessions {
 		total := 0
 		for _, n := range s.StatusCounts {
@@ -44,6 +45,14 @@ func TestDemoSessions(t *testing.T) {
 		}
 		if s.Requests == 0 || total != s.Requests {
 			t.Errorf("session %s: %d requests but status counts %v", s.ID, s.Requests, s.StatusCounts)
+		}
+		if takeover, ok := checkTakeover(t, s, actorByIP); ok {
+			// The stuffer's lucky guess logs in as carol: its answer's
+			// token identifies carol, so the login joins carol's
+			// session, which says so.
+			takeovers++
+			byActor[takeover] = append(byActor[takeover], s)
+			continue
 		}
 		if len(s.IPs) != 1 {
 			t.Errorf("session %s mixes addresses %v: actors must not share sessions", s.ID, s.IPs)
@@ -57,10 +66,15 @@ func TestDemoSessions(t *testing.T) {
 		byActor[a.Name] = append(byActor[a.Name], s)
 	}
 
-	// A cookie user's session starts at the login whose response sets the
-	// cookie, so its key is the response's Set-Cookie.
+	if takeovers == 0 {
+		t.Errorf("no session holds the stuffer's successful login as carol")
+	}
+
+	// A login whose answer sets a cookie and returns a token joins the
+	// session the token identifies, and the cookie stands for that token
+	// after it: a cookie user's key is the token's, as an app user's is.
 	wantKey := map[demo.Kind]string{
-		demo.KindCookieUser:        "resp.cookie.sid",
+		demo.KindCookieUser:        "req.jwt.sub+req.jwt.iss",
 		demo.KindJWTUser:           "req.jwt.sub+req.jwt.iss",
 		demo.KindEnumerator:        "req.jwt.sub+req.jwt.iss",
 		demo.KindAttacker:          "req.ip+req.ua",
@@ -102,7 +116,10 @@ func TestDemoSessions(t *testing.T) {
 		switch a.Kind {
 		case demo.KindCookieUser, demo.KindJWTUser:
 			for _, s := range got {
-				if len(s.Abuse) > 0 {
+				if strings.HasPrefix(s.KeyPoint, "resp.cookie.") {
+					t.Errorf("%s: session %s of %d requests keyed by %s: a login that returns a token must join the token's session", a.Name, s.ID, s.Requests, s.KeyPoint)
+				}
+				if len(s.Abuse) > 0 && len(s.IPs) == 1 {
 					t.Errorf("%s is a normal user but session %s got verdicts %v", a.Name, s.ID, verdictTypes(s))
 				}
 			}
@@ -166,6 +183,44 @@ func checkAttackerTags(t *testing.T, db string, s sessionJSON) {
 	}
 	tag := reqs[0].Attacks[0]
 	t.Logf("attacker: %v; e.g. %s %s?%s: %s at %s by %s", s.Attacks, reqs[0].Method, reqs[0].Path, reqs[0].Query, tag.Type, tag.Point, tag.Rule)
+}
+
+// checkTakeover reports whether s holds the credential stuffer's
+// successful login beside one person's traffic, and whose; it checks that
+// such a session names the person's account and says account_takeover.
+func checkTakeover(t *testing.T, s sessionJSON, actorByIP map[string]demo.ActorInfo) (string, bool) {
+	t.Helper()
+	var stuffer bool
+	var person demo.ActorInfo
+	for _, ip := range s.IPs {
+		switch a := actorByIP[ip]; a.Kind {
+		case demo.KindCredentialStuffer:
+			stuffer = true
+		case demo.KindCookieUser, demo.KindJWTUser:
+			person = a
+		}
+	}
+	if !stuffer || s.User == "" || s.KeyPoint != "req.jwt.sub+req.jwt.iss" {
+		return "", false
+	}
+	if person.Name == "" {
+		// The guess came while the person was away: it opened a part of
+		// the person's identity of its own.
+		for _, a := range demo.Cast() {
+			if a.Account == s.User {
+				person = a
+			}
+		}
+	}
+	if person.Name == "" || s.User != person.Account || len(s.IPs) > 2 {
+		t.Errorf("session %s (user %q, addresses %v) holds the stuffer's traffic and another actor's", s.ID, s.User, s.IPs)
+		return "", false
+	}
+	if len(s.Abuse) == 0 || s.Abuse[0].Type != "account_takeover" {
+		t.Errorf("session %s of %s holds the stuffer's successful login but says %v, want account_takeover first", s.ID, s.User, verdictTypes(s))
+	}
+	t.Logf("%s's session %s (%d requests from %v) holds the stuffer's successful login: %v", person.Name, s.ID, s.Requests, s.IPs, verdictTypes(s))
+	return person.Name, true
 }
 
 func verdictTypes(s sessionJSON) []string {

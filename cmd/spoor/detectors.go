@@ -1,8 +1,7 @@
 package main
 
 import (
-	"fmt"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -18,12 +17,12 @@ func newDetectorsCommand() *cobra.Command {
 			"the attack type it files findings under, and what it looks for.",
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "TIER\tRULE\tTYPE\tWHAT")
+			t := &table{cols: []column{{title: "TIER", right: true}, {title: "RULE", elide: true}, {title: "TYPE"}, {title: "WHAT", elide: true}}}
 			for _, c := range detect.Checks() {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", c.Tier, c.Rule, c.Type, c.What)
+				t.add(strconv.Itoa(c.Tier), c.Rule, c.Type, c.What)
 			}
-			return tw.Flush()
+			out := cmd.OutOrStdout()
+			return t.write(out, terminalWidth(out))
 		},
 	}
 }

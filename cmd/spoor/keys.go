@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -27,16 +27,15 @@ func newKeysCommand(g *globalFlags) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "configuration: %s; sessions split after %s of inactivity and at most every 24h\n\n", source, cfg.Grouping.Inactivity)
-			tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "#\tKEY\tORIGIN\tSTORED\tWHY")
+			t := &table{cols: []column{{title: "#", right: true}, {title: "KEY", elide: true}, {title: "ORIGIN"}, {title: "STORED"}, {title: "WHY", elide: true}}}
 			for _, k := range keys.Describe() {
 				stored := "clear"
 				if k.Hashed {
 					stored = "hashed"
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", k.Order, k.Key, k.Origin, stored, k.Why)
+				t.add(strconv.Itoa(k.Order), k.Key, string(k.Origin), stored, k.Why)
 			}
-			return tw.Flush()
+			return t.write(out, terminalWidth(out))
 		},
 	}
 	cmd.Flags().StringVar(&configFile, "config", "", "configuration file to explain instead of the store's")

@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -25,15 +25,14 @@ func newLoginsCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			table, err := engine.NewLoginTable(cfg.Logins)
+			logins, err := engine.NewLoginTable(cfg.Logins)
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "configuration: %s; also logins: the Auth flow, a password-like field, Basic credentials, a path ending in login, signin or token\n\n", source)
-			tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "#\tMATCH\tBODY\tORIGIN\tWHY")
-			for i, e := range table.Endpoints() {
+			t := &table{cols: []column{{title: "#", right: true}, {title: "MATCH", elide: true}, {title: "BODY", elide: true}, {title: "ORIGIN"}, {title: "WHY", elide: true}}}
+			for i, e := range logins.Endpoints() {
 				origin, body := "built-in", e.Body
 				if !e.Builtin {
 					origin = "config"
@@ -41,9 +40,9 @@ func newLoginsCommand(g *globalFlags) *cobra.Command {
 				if body == "" {
 					body = "-"
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, e.Match, body, origin, e.Reason)
+				t.add(strconv.Itoa(i+1), e.Match, body, origin, e.Reason)
 			}
-			return tw.Flush()
+			return t.write(out, terminalWidth(out))
 		},
 	}
 	cmd.Flags().StringVar(&configFile, "config", "", "configuration file to explain instead of the store's")

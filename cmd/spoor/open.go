@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -22,7 +23,7 @@ func newOpenCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Flows: configuredFlows(st)}), tea.WithContext(cmd.Context()))
+			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Flows: configuredFlows(st), ExportDir: exportDir()}), tea.WithContext(cmd.Context()))
 			if _, err := p.Run(); err != nil && !(errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil) {
 				return err
 			}
@@ -45,6 +46,18 @@ func tuiExport(st *store.Store) func(sessionID, format string) ([]byte, error) {
 		}
 		return buf.Bytes(), nil
 	}
+}
+
+// exportDir is where the TUI proposes to write exports: the data
+// directory's exports/, whatever store is open, so that an export never
+// lands in the directory spoor was started from (a repository, say). It is
+// empty, the current directory, when there is no home to find it in.
+func exportDir() string {
+	db, err := store.DefaultPath()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(db), "exports")
 }
 
 // openReadOnly opens the store for the reading commands. bbolt's file lock

@@ -2,13 +2,43 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/export"
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/query"
 )
+
+// requestsTable is the table `spoor requests` prints, with a SESSION
+// column when the requests come from several sessions. Times keep their
+// milliseconds, which order a session's requests; the date shows when it
+// is not today's.
+func requestsTable(xs []engine.Exchange, withSession bool, now time.Time) *table {
+	t := &table{}
+	if withSession {
+		t.cols = append(t.cols, column{title: "SESSION"})
+	}
+	t.cols = append(t.cols, column{title: "TIME"}, column{title: "METHOD"}, column{title: "PATH", elide: true},
+		column{title: "STATUS", right: true}, column{title: "DUR", right: true, drop: 2}, column{title: "BYTES", right: true, drop: 1})
+	for i := range xs {
+		x := &xs[i]
+		at := x.Start.In(now.Location())
+		when := at.Format("2006-01-02 15:04:05.000")
+		if at.YearDay() == now.YearDay() && at.Year() == now.Year() {
+			when = at.Format("15:04:05.000")
+		}
+		cells := []string{when, x.Method, x.Target(), strconv.Itoa(x.Status), human.Duration(x.Duration), human.Bytes(x.RespBody.Size)}
+		if withSession {
+			cells = append([]string{x.SessionID}, cells...)
+		}
+		t.add(cells...)
+	}
+	return t
+}
 
 func newRequestsCommand(g *globalFlags) *cobra.Command {
 	var (
@@ -57,18 +87,7 @@ func newRequestsCommand(g *globalFlags) *cobra.Command {
 				}
 				return writeJSON(out, format, items)
 			}
-			tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-			if sessionID == "" {
-				fmt.Fprint(tw, "SESSION\t")
-			}
-			fmt.Fprintln(tw, "TIME\tMETHOD\tPATH\tSTATUS\tMS\tBYTES")
-			for _, x := range xs {
-				if sessionID == "" {
-					fmt.Fprintf(tw, "%s\t", x.SessionID)
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.1f\t%d\n", x.Start.Local().Format("2006-01-02 15:04:05.000"), x.Method, x.Target(), x.Status, float64(x.Duration.Microseconds())/1000, x.RespBody.Size)
-			}
-			return tw.Flush()
+			return requestsTable(xs, sessionID == "", time.Now()).write(out, terminalWidth(out))
 		},
 	}
 	f := cmd.Flags()

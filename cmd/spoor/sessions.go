@@ -2,13 +2,14 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
 	"github.com/spoorhq/spoor/export"
+	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/query"
 )
 
@@ -59,12 +60,7 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 				}
 				return writeJSON(out, format, items)
 			}
-			tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tLAST SEEN\tACTOR\tKEY\tREQS\t4XX\t5XX\tATTACKS")
-			for _, s := range sessions {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", s.ID, s.LastSeen.Local().Format("2006-01-02 15:04:05"), s.Actor, s.KeyPoint, s.Requests, s.ClassCount(4), s.ClassCount(5), s.AttackCount())
-			}
-			return tw.Flush()
+			return sessionsTable(sessions, time.Now()).write(out, terminalWidth(out))
 		},
 	}
 	f := cmd.Flags()
@@ -74,6 +70,31 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 	f.BoolVar(&asNDJSON, "ndjson", false, "print one JSON object per line")
 	f.IntVar(&limit, "limit", 0, "print at most N sessions (0: all)")
 	return cmd
+}
+
+// sessionsTable is the table `spoor sessions` prints: the actor and user
+// the TUI's list shows (engine.Session.Label), counts and durations as
+// people read them, times relative to now.
+func sessionsTable(sessions []engine.Session, now time.Time) *table {
+	t := &table{cols: []column{
+		{title: "ID"}, {title: "LAST SEEN"}, {title: "DUR", right: true, drop: 3},
+		{title: "ACTOR", elide: true, min: 16}, {title: "USER", elide: true, drop: 1}, {title: "KEY", elide: true, drop: 4},
+		{title: "REQS", right: true}, {title: "4XX", right: true}, {title: "5XX", right: true, drop: 2}, {title: "ATTACKS", right: true},
+	}}
+	for i := range sessions {
+		s := &sessions[i]
+		t.add(s.ID, human.Time(s.LastSeen, now), human.Duration(s.Duration()), s.Label(), orDash(s.User), orDash(s.KeyPoint),
+			human.Count(s.Requests), human.Count(s.ClassCount(4)), human.Count(s.ClassCount(5)), human.Count(s.AttackCount()))
+	}
+	return t
+}
+
+// orDash is s, or "-" for an empty cell, so that columns read as columns.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // parseFilter parses --filter against the current time and the local

@@ -180,10 +180,20 @@ func checkDemoVerdicts(t *testing.T, sessions map[string]engine.Session) {
 		want, tool := wantVerdict[a.Kind]
 		if !tool {
 			for _, s := range got {
+				if takenOver(s) {
+					continue
+				}
 				if len(s.Abuse) > 0 {
 					t.Errorf("%s (%s), a person: session %s drew %s", a.Name, a.Kind, s.ID, describe(s.Abuse))
 				}
 			}
+			continue
+		}
+		// The person's session a lucky guess joined is the person's, not
+		// the tool's main session, however long the person stayed.
+		got = slices.DeleteFunc(got, takenOver)
+		if len(got) == 0 {
+			t.Errorf("%s (%s): no session of its own", a.Name, a.Kind)
 			continue
 		}
 		main := got[0]
@@ -192,6 +202,19 @@ func checkDemoVerdicts(t *testing.T, sessions map[string]engine.Session) {
 				a.Name, a.Kind, main.ID, main.Requests, describe(main.Abuse), want)
 		}
 	}
+}
+
+// takenOver reports whether s is a person's session that a credential
+// stuffer's lucky guess joined: a login whose answer returns the person's
+// token joins the session that token identifies, so the person's session
+// holds the stuffer's address and must say account_takeover, first.
+func takenOver(s engine.Session) bool {
+	for _, a := range demo.Cast() {
+		if a.Kind == demo.KindCredentialStuffer && slices.Contains(s.IPs, a.IP) {
+			return len(s.Abuse) > 0 && s.Abuse[0].Type == engine.AbuseAccountTakeover
+		}
+	}
+	return false
 }
 
 // describe prints verdicts with their detectors, for logs and failures.

@@ -684,13 +684,10 @@ func topKey(m map[string]int) string {
 	return table.Sanitize(best)
 }
 
-// actor names the session the way an investigator knows it: the user when
-// a context parameter found one, else the key value's display form.
+// actor names the session the way an investigator knows it (see
+// engine.Session.Label), as the CLI tables do.
 func actor(s *engine.Session) string {
-	if s.User != "" {
-		return table.Sanitize(s.User)
-	}
-	return table.Sanitize(s.Actor)
+	return table.Sanitize(s.Label())
 }
 
 // ips shows the first client IP and how many more there are; a session

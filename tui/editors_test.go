@@ -95,8 +95,8 @@ func TestKeyEditorRefusesOnFixedRows(t *testing.T) {
 					t.Fatalf("after %v the screen does not say %q:\n%s", s.keys, s.say, hs.view())
 				}
 			}
-			if currentKey(hs) != "req.ip" {
-				t.Errorf("cursor on %s after the last refusal, want req.ip", currentKey(hs))
+			if currentKey(hs) != "req.ua" {
+				t.Errorf("cursor on %s after the last refusal, want req.ua", currentKey(hs))
 			}
 			if got, _ := hs.m.keyeditor.Configured(); !slices.Equal(got, []string{"req.jwt.sub"}) {
 				t.Errorf("refused keys changed the list: %v", got)
@@ -115,8 +115,8 @@ func TestEditorsFirstLast(t *testing.T) {
 		t.Run("keys/"+sz.name, func(t *testing.T) {
 			hs := keyEditorHarness(t, sz.w, sz.h, "req.header.X-Session-Id", "req.jwt.sub")
 			hs.keys(press('G'))
-			if currentKey(hs) != "req.ip" || !lineWith(hs, "client address alone") {
-				t.Fatalf("G: cursor on %s, want the last key req.ip in view:\n%s", currentKey(hs), hs.view())
+			if currentKey(hs) != "req.ua" || !lineWith(hs, "user agent alone") {
+				t.Fatalf("G: cursor on %s, want the last key req.ua in view:\n%s", currentKey(hs), hs.view())
 			}
 			hs.golden()
 			hs.keys(press('g'))
@@ -163,7 +163,7 @@ func TestDetailTopBottom(t *testing.T) {
 			x.RespBody = engine.Body{Data: []byte(body.String()), Size: int64(body.Len())}
 			src.mu.Unlock()
 			hs := &harness{t: t}
-			m := New(Options{Source: src, Title: testTitle})
+			m := New(Options{Source: src, Title: testTitle, Now: fixtureNow})
 			m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd { hs.timers = append(hs.timers, msg); return nil }
 			hs.m = m
 			hs.run(m.Init())

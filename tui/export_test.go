@@ -20,7 +20,7 @@ const exportDirFixture = "/home/ana/.local/share/spoor/exports"
 func newExporting(t *testing.T, w, h int, dir string, fake *[]string) *harness {
 	t.Helper()
 	hs := &harness{t: t}
-	m := New(Options{Source: richSource(), Title: testTitle, ExportDir: dir,
+	m := New(Options{Source: richSource(), Title: testTitle, ExportDir: dir, Now: fixtureNow,
 		Export: func(id, format string) ([]byte, error) { return []byte(`{"session":"` + id + `"}`), nil }})
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd {
 		hs.timers = append(hs.timers, msg)

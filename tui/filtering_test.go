@@ -249,7 +249,7 @@ func TestFilterBarVocabularyFromStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	hs := &harness{t: t}
-	m := New(Options{Source: st, Title: testTitle, Flows: configuredFlows})
+	m := New(Options{Source: st, Title: testTitle, Flows: configuredFlows, Now: fixtureNow})
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd { hs.timers = append(hs.timers, msg); return nil }
 	hs.m = m
 	hs.run(m.Init())

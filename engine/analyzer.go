@@ -129,11 +129,17 @@ func (a *Analyzer) Analyze(x *Exchange) *Session {
 	x.Endpoint = Endpoint(x.Path)
 
 	s := a.sessions.assign(x, id)
-	if s.User == "" && user != "" {
-		s.User = user
-	}
-	if s.Role == "" && role != "" {
-		s.Role = role
+	if accepted(x) {
+		// A user or role the API refused (a failed login's user name, a
+		// rejected token's subject) is a claim, not who the actor is: it
+		// stays on the request's context, and names the session only once
+		// a request carrying it is accepted.
+		if s.User == "" && user != "" {
+			s.User = user
+		}
+		if s.Role == "" && role != "" {
+			s.Role = role
+		}
 	}
 	if !a.scrub.empty() && a.scrub.str(s.Actor) != s.Actor {
 		// The actor's clear name (a JWT subject, say) is a hashed value:
@@ -174,3 +180,7 @@ func (a *Analyzer) readContext(v *View, x *Exchange) (user, role string) {
 	}
 	return user, role
 }
+
+// accepted is whether the API answered the exchange without a client or
+// server error, so what the request claimed about its sender stood.
+func accepted(x *Exchange) bool { return x.Status > 0 && x.Status < 400 }

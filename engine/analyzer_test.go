@@ -60,6 +60,36 @@ func TestContextParameters(t *testing.T) {
 	}
 }
 
+// TestRefusedClaimDoesNotNameTheSession: the user name of a failed login
+// (an injection attempt, a stuffer's guess) stays on its request and does
+// not name the session; the first accepted request that carries one does.
+func TestRefusedClaimDoesNotNameTheSession(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Context = []ContextParam{{Point: "req.json.username", Type: ParamUser}}
+	a := mustAnalyzer(t, cfg)
+
+	for i, name := range []string{"admin' --", "jonas.brown@mail.example"} {
+		x := withBody(exchangeAt(time.Duration(i)*time.Second, "POST", "/login", "192.0.2.66"), "application/json", `{"username":"`+name+`"}`)
+		x.Status = 401
+		s := a.Process(x)
+		if s.User != "" {
+			t.Fatalf("a refused login named the session %q", s.User)
+		}
+		if x.Context["req.json.username"] != name {
+			t.Errorf("the refused request lost its claimed user: %v", x.Context)
+		}
+	}
+	unanswered := withBody(exchangeAt(2*time.Second, "POST", "/login", "192.0.2.66"), "application/json", `{"username":"zed"}`)
+	unanswered.Status = 0
+	if s := a.Process(unanswered); s.User != "" {
+		t.Fatalf("a login with no answer named the session %q", s.User)
+	}
+	ok := withBody(exchangeAt(3*time.Second, "POST", "/login", "192.0.2.66"), "application/json", `{"username":"carol"}`)
+	if s := a.Process(ok); s.User != "carol" {
+		t.Errorf("the accepted login named the session %q, want carol", s.User)
+	}
+}
+
 func mapsEqual(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false

@@ -21,11 +21,10 @@ func TestInvestigateInTerminal(t *testing.T) {
 	// exiting on the default socket.
 	t.Setenv("TMUX_TMPDIR", t.TempDir())
 	s := startTmux(t, 120, 36, spoorBin+" demo --db "+db)
-	// The scanner's row is labelled by its user agent until its login
-	// attempt names a user ("admin' --"), which may come first on a
-	// loaded machine.
+	// The scanner's row is labelled by its address and user agent: its
+	// refused login attempt ("admin' --") does not name a user.
 	s.waitScreen(15*time.Second, "the sqlmap scanner's session", func(scr string) bool {
-		return strings.Contains(scr, "sqlmap") || strings.Contains(scr, "admin' --")
+		return strings.Contains(scr, "sqlmap") && !strings.Contains(scr, "admin' --")
 	})
 
 	s.keys("/")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/spoorhq/spoor/engine"
+
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -141,6 +143,24 @@ func (g *generation) session(id []byte) (uint64, []byte) {
 		return 0, nil
 	}
 	return idOf(seq), g.sessions.Get(seq)
+}
+
+// lastSeenSession decodes the session a last-seen index entry (key k,
+// value seq) points at; a malformed entry or a missing session is
+// corruption.
+func (g *generation) lastSeenSession(k, seq []byte) (engine.Session, error) {
+	if len(k) <= 8 || len(seq) != 8 {
+		return engine.Session{}, fmt.Errorf("last-seen entry %x: %w", k, ErrCorrupt)
+	}
+	v := g.sessions.Get(seq)
+	if v == nil {
+		return engine.Session{}, fmt.Errorf("session %s listed by last-seen but missing: %w", k[8:], ErrCorrupt)
+	}
+	sess, err := decodeSession(v)
+	if err != nil {
+		return engine.Session{}, fmt.Errorf("session %s: %w", k[8:], err)
+	}
+	return sess, nil
 }
 
 // bucket returns the generation's bucket with the given name, for index

@@ -37,16 +37,9 @@ func (s *Store) OldestSessions(limit int) ([]engine.Session, error) {
 				}
 			}
 			for ; k != nil && len(chunk) < n; k, seq = c.Next() {
-				if len(k) <= 8 || len(seq) != 8 {
-					return fmt.Errorf("last-seen entry %x: %w", k, ErrCorrupt)
-				}
-				v := g.sessions.Get(seq)
-				if v == nil {
-					return fmt.Errorf("session %s listed by last-seen but missing: %w", k[8:], ErrCorrupt)
-				}
-				sess, err := decodeSession(v)
+				sess, err := g.lastSeenSession(k, seq)
 				if err != nil {
-					return fmt.Errorf("session %s: %w", k[8:], err)
+					return err
 				}
 				chunk = append(chunk, sess)
 				after = append(after[:0], k...)

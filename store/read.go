@@ -77,16 +77,9 @@ func (s *Store) SessionsPage(token PageToken, limit int) ([]engine.Session, Page
 				next = PageToken(last) // a string conversion copies the key
 				return nil
 			}
-			if len(k) <= 8 || len(seq) != 8 {
-				return fmt.Errorf("last-seen entry %x: %w", k, ErrCorrupt)
-			}
-			v := g.sessions.Get(seq)
-			if v == nil {
-				return fmt.Errorf("session %s listed by last-seen but missing: %w", k[8:], ErrCorrupt)
-			}
-			sess, err := decodeSession(v)
+			sess, err := g.lastSeenSession(k, seq)
 			if err != nil {
-				return fmt.Errorf("session %s: %w", k[8:], err)
+				return err
 			}
 			out = append(out, sess)
 			last = k

@@ -61,8 +61,8 @@ func sessionViewSource() *fakeSource {
 	}
 	f.sessions[crawler.id].Abuse = []engine.Verdict{
 		{Type: engine.AbuseSecurityCrawler, Confidence: 0.9, Detectors: []engine.DetectorResult{
-			{Name: "attack_tags", Value: 3550, Baseline: 0, Unit: "count", Explain: "attack tags on the session's requests 3550, baseline 0 (fires at ≥ 3)"},
-			{Name: "request_rate", Value: 11.6774, Baseline: 0.5, Unit: "req/s", Explain: "request rate 12 req/s, 23× above the baseline 0.50 req/s (fires at ≥ 2.5 req/s)"},
+			{Name: "attack_tags", Value: 3550, Baseline: 0, Unit: "count", Explain: "attack tags on the session's requests 3,550, against a baseline of 0 (fires at ≥ 3)"},
+			{Name: "request_rate", Value: 11.6774, Baseline: 0.5, Unit: "req/s", Explain: "request rate 12 req/s, 23× above the baseline of 0.50 req/s (fires at ≥ 2.5 req/s)"},
 			{Name: "scanner_user_agent", Value: 1, Explain: `scanner user agent: "sqlmap/1.8.11#stable (https://sqlmap.org)" is sqlmap, a security testing tool`},
 		}},
 		{Type: engine.AbuseBruteForce, Confidence: 0.75, Evidence: 19, Detectors: []engine.DetectorResult{

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/internal/human"
 )
 
 // detector names one measurement. Measurements live in a fixed array
@@ -190,7 +191,7 @@ func (m *measure) result(d detector) engine.DetectorResult {
 }
 
 // explain says, in one sentence, the value against the baseline and the
-// threshold: "request rate 12.4 req/s, 25× above the baseline 0.5 req/s
+// threshold: "request rate 12.4 req/s, 25× above the baseline of 0.5 req/s
 // (fires at ≥ 2.5 req/s)".
 func (m *measure) explain() string {
 	what := m.what + m.subject
@@ -203,13 +204,13 @@ func (m *measure) explain() string {
 	}
 	switch {
 	case m.baseline <= 0:
-		s += ", baseline " + formatValue(0, m.unit)
+		s += ", against a baseline of " + formatValue(0, m.unit)
 	case m.value > m.baseline:
-		s += ", " + formatRatio(m.value/m.baseline) + " above the baseline " + formatValue(m.baseline, m.unit)
+		s += ", " + formatRatio(m.value/m.baseline) + " above the baseline of " + formatValue(m.baseline, m.unit)
 	case m.value < m.baseline && m.value > 0:
-		s += ", " + formatRatio(m.baseline/m.value) + " below the baseline " + formatValue(m.baseline, m.unit)
+		s += ", " + formatRatio(m.baseline/m.value) + " below the baseline of " + formatValue(m.baseline, m.unit)
 	case m.value < m.baseline:
-		s += ", below the baseline " + formatValue(m.baseline, m.unit)
+		s += ", below the baseline of " + formatValue(m.baseline, m.unit)
 	default:
 		s += ", at the baseline"
 	}
@@ -248,6 +249,9 @@ func formatValue(v float64, unit string) string {
 		}
 		return fmt.Sprintf("%.2f s", v)
 	case "", unitCount, unitCV:
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return human.Count(int64(v)) // 3,550 attack tags
+		}
 		return strconv.FormatFloat(v, 'f', decimals(v), 64)
 	}
 	return strconv.FormatFloat(v, 'f', decimals(v), 64) + " " + unit

@@ -42,8 +42,8 @@ func ExampleTracker() {
 	}
 	// Output:
 	// credential_stuffing 0.79
-	//   failed_logins: failed logins 12, baseline 0 (fires at ≥ 10); 12 login attempts on POST /login (the Auth flow) in 3 s, 12 failed: 12 answered 401 or 403; 12 user names tried (hashed)
-	//   usernames_tried: user names tried 12, 12× above the baseline 1 (fires at ≥ 5); 100% of the attempts used a new user name (fires at ≥ 30%): many names, few tries each
+	//   failed_logins: failed logins 12, against a baseline of 0 (fires at ≥ 10); 12 login attempts on POST /login (the Auth flow) in 3 s, 12 failed: 12 answered 401 or 403; 12 user names tried (hashed)
+	//   usernames_tried: user names tried 12, 12× above the baseline of 1 (fires at ≥ 5); 100% of the attempts used a new user name (fires at ≥ 30%): many names, few tries each
 	//   automation_user_agent: automation user agent: "python-requests/2.32.3" is python-requests, an HTTP client used by scripts
-	//   interval_regularity: coefficient of variation of request intervals 0, below the baseline 1 (fires at ≤ 0.30); requests every 250 ms like clockwork
+	//   interval_regularity: coefficient of variation of request intervals 0, below the baseline of 1 (fires at ≤ 0.30); requests every 250 ms like clockwork
 }

@@ -152,7 +152,7 @@ func TestExplainAgainstBaseline(t *testing.T) {
 	if ids == nil {
 		t.Fatalf("no object_ids detector in %s", explainAll(sessions["s"].Abuse))
 	}
-	want := "distinct ids on /users/{id} ~201, 67× above the baseline 3 (fires at ≥ 20)"
+	want := "distinct ids on /users/{id} ~201, 67× above the baseline of 3 (fires at ≥ 20)"
 	if ids.Value != 201 || ids.Baseline != 3 || ids.Unit != "count" || ids.Explain != want {
 		t.Errorf("object_ids = %+v, want value 201 (estimated past 64), baseline 3, explain %q", *ids, want)
 	}

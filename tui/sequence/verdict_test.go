@@ -16,7 +16,7 @@ func TestSentence(t *testing.T) {
 			"measurements before a user agent",
 			engine.Verdict{Type: engine.AbuseSecurityCrawler, Confidence: 0.9, Detectors: []engine.DetectorResult{
 				{Name: "scanner_user_agent", Value: 1, Explain: `scanner user agent: "sqlmap/1.8" is sqlmap, a security testing tool`},
-				{Name: "attack_tags", Value: 3550, Unit: "count", Explain: "attack tags on the session's requests 3550, baseline 0 (fires at ≥ 3)"},
+				{Name: "attack_tags", Value: 3550, Unit: "count", Explain: "attack tags on the session's requests 3,550, against a baseline of 0 (fires at ≥ 3)"},
 				{Name: "request_rate", Value: 11.6774, Baseline: 0.5, Unit: "req/s"},
 			}},
 			`security crawler, 90% confidence: 3,550 attack tags, against a baseline of 0; request rate 11.7 req/s, 23× the baseline of 0.5 req/s; "sqlmap/1.8" is sqlmap, a security testing tool`,

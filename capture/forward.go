@@ -21,6 +21,13 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 		return
 	}
 
+	if tag, ok := ambiguousFraming(ctx.Request.Header.RawHeaders()); ok {
+		// The body's end is unknown, so the connection ends here too.
+		ctx.SetConnectionClose()
+		x.Attacks = append(x.Attacks, tag)
+		p.answerError(ctx, x, fasthttp.StatusBadRequest, tag.Message)
+		return
+	}
 	if size := ctx.Request.Header.ContentLength(); p.maxBody > 0 && int64(size) > p.maxBody {
 		// The body is never read: the connection cannot be reused.
 		ctx.SetConnectionClose()

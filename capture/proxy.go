@@ -95,6 +95,7 @@ func New(opts Options) (*Proxy, error) {
 		CloseOnShutdown:    true,
 		Logger:             printfLogger{opts.Logger},
 	}
+	p.server.ErrorHandler = p.serveError
 	if p.maxBody > 0 {
 		p.server.HeaderReceived = p.headerReceived
 	}

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"errors"
 	"io"
 
 	"github.com/spoorhq/spoor/engine"
@@ -14,7 +15,14 @@ type bodyTap struct {
 	limit int
 	data  []byte
 	size  int64
+	// max, when positive, is the most bytes the stream may carry: a Read
+	// past it fails with errBodyTooLarge, and over is set.
+	max  int64
+	over bool
 }
+
+// errBodyTooLarge stops a request body that grew past the body limit.
+var errBodyTooLarge = errors.New("request body over the limit")
 
 // newBodyTap taps src. hint is the announced body length, or negative when
 // unknown; it sizes the capture buffer so that a small body is copied once.
@@ -30,6 +38,10 @@ func newBodyTap(src io.Reader, limit, hint int) *bodyTap {
 func (t *bodyTap) Read(p []byte) (int, error) {
 	n, err := t.src.Read(p)
 	t.record(p[:n])
+	if t.max > 0 && t.size > t.max {
+		t.over = true
+		return 0, errBodyTooLarge
+	}
 	return n, err
 }
 

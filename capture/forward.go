@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,6 +21,20 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 		return
 	}
 
+	if tag, ok := ambiguousFraming(ctx.Request.Header.RawHeaders()); ok {
+		// The body's end is unknown, so the connection ends here too.
+		ctx.SetConnectionClose()
+		x.Attacks = append(x.Attacks, tag)
+		p.answerError(ctx, x, fasthttp.StatusBadRequest, tag.Message)
+		return
+	}
+	if size := ctx.Request.Header.ContentLength(); p.maxBody > 0 && int64(size) > p.maxBody {
+		// The body is never read: the connection cannot be reused.
+		ctx.SetConnectionClose()
+		p.answerError(ctx, x, fasthttp.StatusRequestEntityTooLarge, bodyTooLarge(int64(size), p.maxBody))
+		return
+	}
+
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)
 	reqBody := p.outboundRequest(ctx, req, x, a)
@@ -33,9 +48,17 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 	}
 	if err != nil {
 		fasthttp.ReleaseResponse(resp)
-		msg := p.upstream.describe(err)
+		if reqBody != nil && reqBody.over {
+			ctx.SetConnectionClose()
+			p.answerError(ctx, x, fasthttp.StatusRequestEntityTooLarge, bodyTooLarge(x.ReqBody.Size, p.maxBody))
+			return
+		}
+		status, msg := fasthttp.StatusBadGateway, p.upstream.describe(err)
+		if errors.Is(err, fasthttp.ErrTimeout) {
+			status, msg = fasthttp.StatusGatewayTimeout, p.upstream.timedOut(p.client.ReadTimeout)
+		}
 		p.log.Debug("proxy: upstream failed", "method", x.Method, "path", x.Path, "err", msg)
-		p.answerError(ctx, x, fasthttp.StatusBadGateway, msg)
+		p.answerError(ctx, x, status, msg)
 		return
 	}
 	p.relayResponse(ctx, resp, x)
@@ -101,6 +124,7 @@ func (p *Proxy) outboundRequest(ctx *fasthttp.RequestCtx, req *fasthttp.Request,
 	}
 	size := ctx.Request.Header.ContentLength()
 	tap := newBodyTap(stream, p.limit, size)
+	tap.max = p.maxBody
 	// A negative size sends the body chunked, which is how it arrived.
 	req.SetBodyStream(tap, size)
 	return tap
@@ -187,4 +211,10 @@ func (p *Proxy) answerError(ctx *fasthttp.RequestCtx, x *engine.Exchange, status
 	}
 	x.RespBody = capturedBody([]byte(body), p.limit)
 	p.record(x)
+}
+
+// bodyTooLarge is the message of a 413: how large the body was, at least,
+// and the limit.
+func bodyTooLarge(size, limit int64) string {
+	return fmt.Sprintf("request body of %d bytes or more is over the limit of %d bytes (--max-body-bytes)", size, limit)
 }

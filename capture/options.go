@@ -19,7 +19,64 @@ const (
 	// unless told otherwise: enough for JSON and form payloads, small enough
 	// that a burst of uploads cannot exhaust memory.
 	DefaultCaptureLimit = 64 << 10
+
+	// DefaultUpstreamTimeout is how long the upstream has to answer a
+	// request, headers and body, before the client gets a 504.
+	DefaultUpstreamTimeout = 30 * time.Second
+
+	// DefaultMaxHeaderBytes bounds a request's header block unless told
+	// otherwise. fasthttp's 4 KiB default refuses the large cookie and JWT
+	// headers many APIs carry; 32 KiB fits those without letting one
+	// connection pin much memory.
+	DefaultMaxHeaderBytes = 32 << 10
+
+	// minHeaderBytes is the smallest header limit accepted: below it
+	// ordinary browsers' requests no longer fit.
+	minHeaderBytes = 1 << 10
 )
+
+// Limits bound what the proxy accepts from clients and how long it waits
+// for the upstream. Each applies when left at its zero value as its field
+// says.
+type Limits struct {
+	// UpstreamTimeout is how long the upstream has, from when the request
+	// has been sent, to send its whole response, body included: a request
+	// it does not answer in time is answered with a 504 and recorded with
+	// the reason, and a response body still streaming then is cut short.
+	// DefaultUpstreamTimeout when zero.
+	UpstreamTimeout time.Duration
+
+	// MaxHeaderBytes bounds the request line and header block; a request
+	// over it is answered 431 Request Header Fields Too Large.
+	// DefaultMaxHeaderBytes when zero.
+	MaxHeaderBytes int
+
+	// MaxBodyBytes bounds a request body; a request announcing more is
+	// answered 413 Content Too Large without being forwarded, and a chunked
+	// body that grows past it is cut off upstream and answered 413. Zero
+	// sets no bound. It is separate from CaptureLimit, which only bounds
+	// what is kept.
+	MaxBodyBytes int64
+}
+
+// withDefaults validates l and fills in its defaults.
+func (l Limits) withDefaults() (Limits, error) {
+	switch {
+	case l.UpstreamTimeout < 0:
+		return l, fmt.Errorf("invalid upstream timeout %v: want a positive duration", l.UpstreamTimeout)
+	case l.MaxHeaderBytes != 0 && l.MaxHeaderBytes < minHeaderBytes:
+		return l, fmt.Errorf("invalid header limit %d: want at least %d bytes", l.MaxHeaderBytes, minHeaderBytes)
+	case l.MaxBodyBytes < 0:
+		return l, fmt.Errorf("invalid body limit %d: want a byte count, or 0 for no limit", l.MaxBodyBytes)
+	}
+	if l.UpstreamTimeout == 0 {
+		l.UpstreamTimeout = DefaultUpstreamTimeout
+	}
+	if l.MaxHeaderBytes == 0 {
+		l.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	return l, nil
+}
 
 // Sink receives captured exchanges. Offer must not block: it reports false
 // when it cannot take x, and the proxy counts x as dropped.
@@ -51,6 +108,13 @@ type Options struct {
 	// forwarded whole.
 	CaptureLimit int
 
+	// Limits bound requests and the wait for the upstream.
+	Limits Limits
+
+	// TLSCert and TLSKey are the PEM files of the certificate and key the
+	// proxy serves HTTPS with; both empty serves plain HTTP.
+	TLSCert, TLSKey string
+
 	// UpstreamTLS configures connections to an https upstream; nil verifies
 	// the upstream against the system roots.
 	UpstreamTLS *tls.Config
@@ -68,6 +132,7 @@ type Options struct {
 
 // withDefaults validates o and fills in the optional fields.
 func (o Options) withDefaults() (Options, error) {
+	var err error
 	if o.Sink == nil {
 		return o, fmt.Errorf("new proxy: no sink to receive captured exchanges")
 	}
@@ -76,6 +141,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.CaptureLimit == 0 {
 		o.CaptureLimit = DefaultCaptureLimit
+	}
+	if o.Limits, err = o.Limits.withDefaults(); err != nil {
+		return o, err
+	}
+	if (o.TLSCert == "") != (o.TLSKey == "") {
+		return o, fmt.Errorf("--tls-cert and --tls-key go together: give both files, or neither")
 	}
 	if o.Listen == "" {
 		o.Listen = DefaultListen

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,11 +17,9 @@ import (
 )
 
 const (
-	// headerBufferSize bounds the header block of a request or response.
-	// fasthttp's 4 KiB default refuses the large cookie and JWT headers many
-	// APIs carry; 32 KiB fits those without letting one connection pin much
-	// memory.
-	headerBufferSize = 32 << 10
+	// responseHeaderBufferSize bounds the header block of an upstream
+	// response, as DefaultMaxHeaderBytes does a request's.
+	responseHeaderBufferSize = DefaultMaxHeaderBytes
 
 	// idleTimeout closes a keep-alive client connection that sends nothing,
 	// so that an abandoned connection does not live forever.
@@ -38,6 +37,7 @@ type Proxy struct {
 	listen   string
 	trusted  []netip.Prefix
 	limit    int
+	maxBody  int64
 	sink     Sink
 	clock    func() time.Time
 	log      *slog.Logger
@@ -47,6 +47,9 @@ type Proxy struct {
 
 	captured atomic.Uint64
 	dropped  atomic.Uint64
+
+	// tls is whether the server has a certificate and serves HTTPS.
+	tls bool
 
 	mu   sync.Mutex // guards ln and shut
 	ln   net.Listener
@@ -68,6 +71,7 @@ func New(opts Options) (*Proxy, error) {
 		listen:   opts.Listen,
 		trusted:  normalizePrefixes(opts.TrustForwarded),
 		limit:    opts.CaptureLimit,
+		maxBody:  opts.Limits.MaxBodyBytes,
 		sink:     opts.Sink,
 		clock:    opts.Clock,
 		log:      opts.Logger,
@@ -86,10 +90,14 @@ func New(opts Options) (*Proxy, error) {
 		// larger ones are streamed through, so memory stays bounded.
 		StreamRequestBody:  true,
 		MaxRequestBodySize: max(opts.CaptureLimit, 4<<10),
-		ReadBufferSize:     headerBufferSize,
+		ReadBufferSize:     opts.Limits.MaxHeaderBytes,
 		IdleTimeout:        idleTimeout,
 		CloseOnShutdown:    true,
 		Logger:             printfLogger{opts.Logger},
+	}
+	p.server.ErrorHandler = p.serveError
+	if p.maxBody > 0 {
+		p.server.HeaderReceived = p.headerReceived
 	}
 	p.client = &fasthttp.HostClient{
 		Addr:                          up.addr,
@@ -99,10 +107,31 @@ func New(opts Options) (*Proxy, error) {
 		DisableHeaderNamesNormalizing: true,
 		DisablePathNormalizing:        true,
 		StreamResponseBody:            true,
-		ReadBufferSize:                headerBufferSize,
+		ReadBufferSize:                responseHeaderBufferSize,
 		MaxConnWaitTimeout:            connWaitTimeout,
+		// The read deadline is set once per request, before the response
+		// is read, so it bounds the response body too.
+		ReadTimeout: opts.Limits.UpstreamTimeout,
+	}
+	if opts.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(opts.TLSCert, opts.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("load --tls-cert %s and --tls-key %s: %w", opts.TLSCert, opts.TLSKey, err)
+		}
+		p.server.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		p.tls = true
 	}
 	return p, nil
+}
+
+// headerReceived lets a request that announces a body over the body limit
+// reach the handler, which refuses it, after reading as little of that
+// body as fasthttp allows instead of the capture limit's worth.
+func (p *Proxy) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if int64(h.ContentLength()) > p.maxBody {
+		return fasthttp.RequestConfig{MaxRequestBodySize: 1}
+	}
+	return fasthttp.RequestConfig{}
 }
 
 // normalizePrefixes makes prefixes comparable with the unmapped addresses
@@ -165,7 +194,13 @@ func (p *Proxy) Serve(ln net.Listener) error {
 	p.ln = ln
 	p.mu.Unlock()
 
-	err := p.server.Serve(ln)
+	var err error
+	if p.tls {
+		// The certificate is in the server's TLSConfig already.
+		err = p.server.ServeTLS(ln, "", "")
+	} else {
+		err = p.server.Serve(ln)
+	}
 	if p.isShut() {
 		return nil
 	}

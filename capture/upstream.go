@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/valyala/fasthttp"
 )
@@ -90,4 +91,10 @@ func (u upstream) describe(err error) string {
 		return fmt.Sprintf("upstream %s unreachable: %v", u.raw, err)
 	}
 	return fmt.Sprintf("upstream %s failed: %v", u.raw, err)
+}
+
+// timedOut is the message of a 504: the upstream took longer than the
+// timeout to answer.
+func (u upstream) timedOut(timeout time.Duration) string {
+	return fmt.Sprintf("upstream %s did not answer within %v (--upstream-timeout)", u.raw, timeout)
 }

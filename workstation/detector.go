@@ -91,7 +91,8 @@ const captureDeferAt = 64
 // tier-2 failure keeps the tier-1 tags, marks the check off and is
 // logged: detection must never cost the capture an exchange.
 func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
-	tags := a.detector.Tier1(x)
+	// Tags the proxy put on the request (spoor-smuggling) come first.
+	tags := append(slices.Clip(x.Attacks), a.detector.Tier1(x)...)
 	x.Examined = engine.ExaminedTier1
 	p := detect.PriorityTagged
 	if a.budget != nil {

@@ -2,6 +2,7 @@ package workstation
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +29,11 @@ type Options struct {
 	Listen string
 	// TrustForwarded are the peers whose X-Forwarded-For names the client.
 	TrustForwarded []netip.Prefix
+	// ProxyLimits, TLSCert, TLSKey and UpstreamTLS are passed to the
+	// proxy as capture.Options has them.
+	ProxyLimits     capture.Limits
+	TLSCert, TLSKey string
+	UpstreamTLS     *tls.Config
 	// ConfigFile is an analysis configuration to run with and save;
 	// FallbackConfig is used when neither it nor the store has one (the
 	// demo's embedded configuration).
@@ -100,6 +106,10 @@ func (w *Workstation) open(opts Options) error {
 			Upstream:       opts.Upstream,
 			Listen:         opts.Listen,
 			TrustForwarded: opts.TrustForwarded,
+			Limits:         opts.ProxyLimits,
+			TLSCert:        opts.TLSCert,
+			TLSKey:         opts.TLSKey,
+			UpstreamTLS:    opts.UpstreamTLS,
 			Sink:           w.queue,
 			Logger:         opts.Log,
 		})

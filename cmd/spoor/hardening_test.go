@@ -25,10 +25,20 @@ type hardenedProxy struct {
 	stderr   bytes.Buffer
 }
 
-func startHardenedProxy(t *testing.T, upstream string) *hardenedProxy {
+// startHardenedProxy starts the proxy with --no-detect and the flags in
+// extra.
+func startHardenedProxy(t *testing.T, upstream string, extra ...string) *hardenedProxy {
+	t.Helper()
+	return startProxyArgs(t, upstream, append([]string{"--no-detect"}, extra...)...)
+}
+
+// startProxyArgs starts the proxy with exactly the flags in extra besides
+// the upstream, the address and the store.
+func startProxyArgs(t *testing.T, upstream string, extra ...string) *hardenedProxy {
 	t.Helper()
 	p := &hardenedProxy{addr: freePort(t), db: filepath.Join(t.TempDir(), "hard.db")}
-	p.cmd = exec.Command(spoorBin, "proxy", "--no-tui", "--no-detect", "--upstream", upstream, "--listen", p.addr, "--db", p.db)
+	args := append([]string{"proxy", "--no-tui", "--upstream", upstream, "--listen", p.addr, "--db", p.db}, extra...)
+	p.cmd = exec.Command(spoorBin, args...)
 	p.cmd.Stderr = &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -247,21 +257,7 @@ func TestProxyHostileClients(t *testing.T) {
 // gets a 502, the exchange is recorded with the status and the reason, and
 // the proxy goes on serving.
 func TestProxyFailingUpstream(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go badUpstream(c)
-		}
-	}()
-	p := startHardenedProxy(t, "http://"+ln.Addr().String())
+	p := startHardenedProxy(t, startBadUpstream(t))
 	client := &http.Client{Timeout: 5 * time.Second}
 	for _, path := range []string{"/reset", "/garbage", "/ok", "/reset", "/ok"} {
 		resp, err := client.Get("http://" + p.addr + path)
@@ -294,9 +290,71 @@ func TestProxyFailingUpstream(t *testing.T) {
 	}
 }
 
+// TestProxyHangingUpstream puts the real binary, with a short
+// --upstream-timeout, in front of an upstream that accepts requests to
+// /hang and never answers them: the client gets a 504 once the timeout has
+// passed, the exchange is recorded with the status and the reason, and
+// the proxy goes on serving.
+func TestProxyHangingUpstream(t *testing.T) {
+	up := startBadUpstream(t)
+	p := startHardenedProxy(t, up, "--upstream-timeout", "300ms")
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, path := range []string{"/hang", "/ok", "/hang"} {
+		resp, err := client.Get("http://" + p.addr + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := http.StatusGatewayTimeout
+		if path == "/ok" {
+			want = http.StatusOK
+		}
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d %s, want %d", path, resp.StatusCode, body, want)
+		}
+	}
+	p.serving(t, "/ok")
+	xs := p.stop(t)
+	if got := findPath(xs, "/ok"); len(got) != 2 {
+		t.Errorf("%d exchanges for /ok stored, want 2", len(got))
+	}
+	hung := findPath(xs, "/hang")
+	if len(hung) != 2 {
+		t.Fatalf("%d exchanges for /hang stored, want 2", len(hung))
+	}
+	for _, x := range hung {
+		if x.Status != http.StatusGatewayTimeout || !strings.Contains(x.Error, "did not answer within 300ms") {
+			t.Errorf("/hang stored as %d with error %q, want 504 and the timeout", x.Status, x.Error)
+		}
+	}
+}
+
+// startBadUpstream serves badUpstream on loopback until the test ends and
+// returns its URL.
+func startBadUpstream(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go badUpstream(c)
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
 // badUpstream reads one request and answers by its path: /reset closes the
 // connection with a TCP reset, /garbage writes bytes that are not HTTP,
-// anything else gets a small 200.
+// /hang never answers (until the proxy gives up and closes), anything else
+// gets a small 200.
 func badUpstream(c net.Conn) {
 	defer c.Close()
 	br := bufio.NewReader(c)
@@ -311,6 +369,9 @@ func badUpstream(c net.Conn) {
 			if tc, ok := c.(*net.TCPConn); ok {
 				tc.SetLinger(0)
 			}
+			return
+		case "/hang":
+			io.Copy(io.Discard, c)
 			return
 		case "/garbage":
 			io.WriteString(c, "SSH-2.0-OpenSSH_9.6\r\n\x00\x01\x02 not http at all\r\n\r\n")

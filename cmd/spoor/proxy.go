@@ -1,7 +1,10 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +20,10 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		trust             []string
 		noTUI, noDetect   bool
 		runFor, retention time.Duration
+		limits            capture.Limits
+		tlsCert, tlsKey   string
+		upstreamCA        string
+		insecureUpstream  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "proxy --upstream URL",
@@ -33,6 +40,10 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			upstreamTLS, err := upstreamTLSConfig(upstreamCA, insecureUpstream)
+			if err != nil {
+				return err
+			}
 			path, err := g.storePath()
 			if err != nil {
 				return err
@@ -42,13 +53,17 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
 			if err != nil {
 				return err
 			}
 			var runErr error
 			if noTUI {
-				fmt.Fprintf(cmd.ErrOrStderr(), "spoor: proxy on http://%s → %s, store %s\n", w.Addr(), upstream, path)
+				scheme := "http"
+				if tlsCert != "" {
+					scheme = "https"
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "spoor: proxy on %s://%s → %s, store %s\n", scheme, w.Addr(), upstream, path)
 				waitHeadless(cmd.Context(), runFor)
 			} else {
 				runErr = runTUI(cmd.Context(), w, fmt.Sprintf("spoor proxy · %s → %s", w.Addr(), upstream))
@@ -71,5 +86,39 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")
 	f.DurationVar(&retention, "retention", 0, retentionHelp())
 	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
+	f.DurationVar(&limits.UpstreamTimeout, "upstream-timeout", capture.DefaultUpstreamTimeout, "how long the upstream has to send its whole response before the client gets a 504")
+	f.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", capture.DefaultMaxHeaderBytes, "largest request line and header block accepted; larger gets a 431")
+	f.Int64Var(&limits.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted, larger gets a 413 (0: no limit; only the first 64 KiB are stored either way)")
+	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate to serve HTTPS with (with --tls-key)")
+	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert")
+	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of CA certificates to trust for an https upstream, besides the system's")
+	f.BoolVar(&insecureUpstream, "upstream-insecure-skip-verify", false, "do not verify an https upstream's certificate (anyone on the path can read and change the traffic)")
 	return cmd
+}
+
+// upstreamTLSConfig is the TLS configuration for an https upstream: nil
+// (the system roots, verified) unless a CA file is added or verification
+// is turned off.
+func upstreamTLSConfig(caFile string, insecure bool) (*tls.Config, error) {
+	if caFile == "" && !insecure {
+		return nil, nil
+	}
+	if caFile != "" && insecure {
+		return nil, usageError{fmt.Errorf("--upstream-ca and --upstream-insecure-skip-verify contradict each other: give one")}
+	}
+	if insecure {
+		return &tls.Config{InsecureSkipVerify: true}, nil //nolint:gosec // asked for by name
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("read --upstream-ca: %w", err)
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("read --upstream-ca %s: no PEM certificate in it", caFile)
+	}
+	return &tls.Config{RootCAs: roots}, nil
 }

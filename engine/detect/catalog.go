@@ -41,6 +41,7 @@ func Checks() []Check {
 		{"spoor-scanner", engine.AttackScanner, 1, "scanner user agents and headers"},
 		{"spoor-jndi", engine.AttackGeneric, 1, "Log4j lookups (${jndi:, nested lookups)"},
 		{"spoor-prototype", engine.AttackGeneric, 1, "__proto__ and constructor.prototype JSON keys"},
+		{"spoor-smuggling", engine.AttackProtocol, 1, "set by the proxy, which refuses the request with a 400: Content-Length with Transfer-Encoding, either repeated, Transfer-Encoding other than \"chunked\" or written any other way"},
 		{"crs-911xxx-922xxx", engine.AttackProtocol, 2, "protocol enforcement and attacks"},
 		{"crs-913xxx", engine.AttackScanner, 2, "scanner detection"},
 		{"crs-930xxx", engine.AttackLFI, 2, "local file inclusion (930100, 930110: path_traversal); links and file names in a sentence dropped"},

@@ -19,6 +19,10 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 		p.answerError(ctx, x, fasthttp.StatusMethodNotAllowed, "CONNECT is not supported: spoor is a reverse proxy")
 		return
 	}
+	if isWebSocketUpgrade(ctx, x) {
+		p.serveWebSocket(ctx, x, a)
+		return
+	}
 
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/spoorhq/spoor/ingest"
 )
 
 // wsFrame encodes one frame; a client's frames are masked.
@@ -77,8 +78,12 @@ func readWSFrame(t *testing.T, r *bufio.Reader) (fin bool, op byte, payload []by
 // reassembled, as one frame, and answers a request without the upgrade
 // with a 403.
 func echoUpstream(t *testing.T) *httptest.Server {
+	return httptest.NewServer(echoHandler())
+}
+
+func echoHandler() http.Handler {
 	up := websocket.Upgrader{}
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !websocket.IsWebSocketUpgrade(r) {
 			http.Error(w, "websocket only", http.StatusForbidden)
 			return
@@ -97,7 +102,7 @@ func echoUpstream(t *testing.T) *httptest.Server {
 				return
 			}
 		}
-	}))
+	})
 }
 
 // dialWS opens a WebSocket through the proxy by hand and returns the
@@ -180,6 +185,22 @@ func TestWebSocketRelay(t *testing.T) {
 	}
 	if x.RespHeader("Sec-WebSocket-Accept") == "" || x.Duration <= 0 {
 		t.Fatalf("response headers %v, duration %v", x.RespHeaders, x.Duration)
+	}
+}
+
+// TestWebSocketHTTPSUpstream opens a WebSocket to an https upstream: the
+// proxy dials it in TLS with the configured trust.
+func TestWebSocketHTTPSUpstream(t *testing.T) {
+	up := httptest.NewTLSServer(echoHandler())
+	h := newHarness(t, up, Options{UpstreamTLS: up.Client().Transport.(*http.Transport).TLSClientConfig})
+	c, br := dialWS(t, h.url, "/secure")
+	c.Write(wsFrame(true, 1, []byte("over tls"), true))
+	if _, _, data := readWSFrame(t, br); string(data) != "over tls" {
+		t.Fatalf("echo %q", data)
+	}
+	c.Close()
+	if x := h.next(t); x.Status != http.StatusSwitchingProtocols || x.WS == nil || x.WS.FramesUp != 1 || x.WS.FramesDown != 1 {
+		t.Fatalf("recorded %d ws %+v", x.Status, x.WS)
 	}
 }
 
@@ -371,4 +392,34 @@ func FuzzFrameCounter(f *testing.F) {
 			t.Fatalf("cut at %d: frames %d err %v; whole %d err %v", cut, split.frames, err1, whole.frames, err)
 		}
 	})
+}
+
+// TestWebSocketUnreachableUpstream answers a handshake the upstream cannot
+// take with the 502 any request gets, recorded with the reason.
+func TestWebSocketUnreachableUpstream(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	upstream := "http://" + ln.Addr().String()
+	ln.Close() // Nothing listens there any more.
+	q := ingest.NewQueue(4)
+	_, url := startProxy(t, Options{Upstream: upstream, Sink: q})
+	req, _ := http.NewRequest(http.MethodGet, url+"/chat", nil)
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", "websocket")
+	resp, err := client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := "spoor: upstream " + upstream + " unreachable: "
+	if resp.StatusCode != http.StatusBadGateway || !strings.HasPrefix(string(body), want) {
+		t.Fatalf("got %s %q, want 502 starting %q", resp.Status, body, want)
+	}
+	x := <-q.C()
+	if x.Status != http.StatusBadGateway || x.WS != nil || !strings.Contains(x.Error, "unreachable") {
+		t.Fatalf("recorded %d ws %v error %q", x.Status, x.WS, x.Error)
+	}
 }

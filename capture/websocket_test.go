@@ -375,14 +375,7 @@ func FuzzFrameCounter(f *testing.F) {
 		if n < 0 || n > len(data) || (err == nil && n != len(data)) {
 			t.Fatalf("whole: n %d of %d, err %v", n, len(data), err)
 		}
-		if cut < 0 {
-			cut = -cut
-		}
-		if len(data) > 0 {
-			cut %= len(data) + 1
-		} else {
-			cut = 0
-		}
+		cut = int(uint(cut) % uint(len(data)+1))
 		var split frameCounter
 		_, err1 := split.feed(data[:cut])
 		if err1 == nil {

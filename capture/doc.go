@@ -28,8 +28,21 @@
 // bodies are captured as the upstream sent them, compressed or not, with
 // the Content-Encoding that says how to decode them.
 //
+// A WebSocket handshake (a GET with Connection: Upgrade and Upgrade:
+// websocket) goes upstream on a connection of its own. An answer other than
+// 101 is relayed as a response; a 101 is relayed and the client's connection
+// is then joined to the upstream's until either side closes. The bytes pass
+// unchanged while the frame headers are read to count frames per direction,
+// payloads skipped by their length, never buffered; a frame that cannot be
+// delimited (reserved opcode, long or fragmented control frame, length over
+// 2^63) ends the connection. One exchange is recorded when the connection
+// ends: the handshake with its 101, engine.WebSocketInfo's counts, and a
+// duration that is the connection's life. Shutdown ends open WebSockets and
+// waits until they are recorded. Any other upgrade (h2c) is not taken: its
+// Upgrade header is dropped like every hop-by-hop header and the request is
+// proxied as plain HTTP/1.1.
+//
 // Known limits, all from fasthttp: the response Date header is stamped by
-// the proxy, trailers are not relayed, a connection upgrade (WebSocket) is
-// not proxied, and a body of unknown length is relayed chunked even to an
-// HTTP/1.0 client.
+// the proxy, trailers are not relayed, and a body of unknown length is
+// relayed chunked even to an HTTP/1.0 client.
 package capture

@@ -20,6 +20,10 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 		p.answerError(ctx, x, fasthttp.StatusMethodNotAllowed, "CONNECT is not supported: spoor is a reverse proxy")
 		return
 	}
+	if isWebSocketUpgrade(ctx, x) {
+		p.serveWebSocket(ctx, x, a)
+		return
+	}
 
 	if tag, ok := ambiguousFraming(ctx.Request.Header.RawHeaders()); ok {
 		// The body's end is unknown, so the connection ends here too.

@@ -45,6 +45,8 @@ type Proxy struct {
 	server *fasthttp.Server
 	client *fasthttp.HostClient
 
+	ws wsRelays
+
 	captured atomic.Uint64
 	dropped  atomic.Uint64
 
@@ -219,6 +221,9 @@ func (p *Proxy) Shutdown(ctx context.Context) error {
 	p.mu.Unlock()
 
 	err := p.server.ShutdownWithContext(ctx)
+	if wsErr := p.ws.shutdown(ctx); err == nil {
+		err = wsErr
+	}
 	if ln != nil {
 		// fasthttp has closed ln already unless Serve had not yet handed it
 		// over; closing it again makes sure such a Serve returns.

@@ -71,6 +71,24 @@ type Exchange struct {
 	// GQL is the GraphQL request the exchange carries, nil for other
 	// traffic; filled by the Analyzer.
 	GQL *GQLInfo `json:"gql,omitempty"`
+	// WS is the WebSocket connection a 101 answer opened, nil for other
+	// traffic; filled by the proxy when the connection ends, so Duration
+	// is then how long the connection lived.
+	WS *WebSocketInfo `json:"ws,omitempty"`
+}
+
+// WebSocketInfo counts what crossed a proxied WebSocket connection after its
+// handshake. Up is from the client to the API, Down from the API to the
+// client. Frames counts every frame (data, continuation and control);
+// Bytes counts the frames as sent, headers included.
+type WebSocketInfo struct {
+	FramesUp   int64 `json:"frames_up"`
+	FramesDown int64 `json:"frames_down"`
+	BytesUp    int64 `json:"bytes_up"`
+	BytesDown  int64 `json:"bytes_down"`
+	// End says why the relay stopped when it was not a close by either
+	// side: a malformed frame, or the proxy shutting down.
+	End string `json:"end,omitempty"`
 }
 
 // ReqHeader returns the first request header with the given name, compared

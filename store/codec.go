@@ -62,23 +62,24 @@ func appendExchange(b []byte, x *engine.Exchange) []byte {
 }
 
 // exchangeExtras holds the nested, optional fields that only some traffic
-// carries (MCP, GraphQL). They are stored as one JSON value at the end of
+// carries (MCP, GraphQL, WebSocket counts). They are stored as one JSON value at the end of
 // the record, and only when one is set: a binary form for every nested
 // type the engine grows would cost more to keep right than the JSON costs
 // on the few exchanges that have them. A new field of this kind is one line
 // here and one in appendExtras and decodeExchange.
 type exchangeExtras struct {
-	MCP *engine.MCPInfo `json:"mcp,omitempty"`
-	GQL *engine.GQLInfo `json:"gql,omitempty"`
+	MCP *engine.MCPInfo       `json:"mcp,omitempty"`
+	GQL *engine.GQLInfo       `json:"gql,omitempty"`
+	WS  *engine.WebSocketInfo `json:"ws,omitempty"`
 }
 
 func appendExtras(b []byte, x *engine.Exchange) []byte {
-	if x.MCP == nil && x.GQL == nil {
+	if x.MCP == nil && x.GQL == nil && x.WS == nil {
 		return binary.AppendUvarint(b, 0)
 	}
 	// Marshalling plain structs of strings, numbers and slices does not
 	// fail; were it ever to, the record would keep the flat fields.
-	js, _ := json.Marshal(exchangeExtras{MCP: x.MCP, GQL: x.GQL})
+	js, _ := json.Marshal(exchangeExtras{MCP: x.MCP, GQL: x.GQL, WS: x.WS})
 	return appendString(b, string(js))
 }
 
@@ -156,7 +157,7 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 		if err := json.Unmarshal([]byte(extras), &e); err != nil {
 			return engine.Exchange{}, fmt.Errorf("decode exchange %d: extras: %w", id, ErrCorrupt)
 		}
-		x.MCP, x.GQL = e.MCP, e.GQL
+		x.MCP, x.GQL, x.WS = e.MCP, e.GQL, e.WS
 	}
 	if r.err == nil && !r.atEnd() {
 		x.Examined = engine.Examination(r.s[r.i])

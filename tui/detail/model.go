@@ -238,6 +238,9 @@ func (m Model) View() string {
 	if op := sequence.Operation(x); op != "" {
 		what += " · " + op
 	}
+	if x.WS != nil {
+		status += " " + wsFrames(x.WS)
+	}
 	title := m.theme.Muted.Render(what+" → ") + m.theme.Status(x.Status).Render(status)
 	lines := []string{table.Line(strings.Join(titles, ""), m.width), table.Line(title, m.width)}
 	lines = append(lines, strings.Split(m.view.View(), "\n")...)
@@ -295,6 +298,13 @@ func (m *Model) fill() {
 			lines = append(lines, th.Danger.Render("no upstream response: "+table.Sanitize(x.Error)))
 		}
 		lines = append(lines, th.Status(x.Status).Render(strconv.Itoa(x.Status))+th.Muted.Render(" · "+human.Duration(x.Duration)), "")
+		if ws := x.WS; ws != nil {
+			lines = append(lines, fmt.Sprintf("%s · ↑%d ↓%d bytes", wsFrames(ws), ws.BytesUp, ws.BytesDown))
+			if ws.End != "" {
+				lines = append(lines, th.Muted.Render("ended: "+table.Sanitize(ws.End)))
+			}
+			lines = append(lines, "")
+		}
 		section("HEADERS")
 		headers(x.RespHeaders)
 		lines = append(lines, "")
@@ -367,4 +377,10 @@ func examinedLine(e engine.Examination, th theme.Theme) string {
 		crs = th.Danger.Render("off (not checked: catch-up queue full or rules unavailable)")
 	}
 	return th.Muted.Render("tier 1: ") + tier1 + th.Muted.Render(" · Core Rule Set: ") + crs
+}
+
+// wsFrames is a WebSocket connection's frame counts as the title and the
+// response tab show them: "ws ↑12 ↓30 frames", up being client to API.
+func wsFrames(ws *engine.WebSocketInfo) string {
+	return fmt.Sprintf("ws ↑%d ↓%d frames", ws.FramesUp, ws.FramesDown)
 }

@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // maxAliases bounds the aliases a Sessionizer keeps between evictions: a
 // login answer sets one or two session cookies, and an alias lives as long
@@ -51,7 +54,7 @@ func (z *Sessionizer) aliasCookies(v *View, id Identity) {
 			continue
 		}
 		if len(z.aliases) >= maxAliases {
-			clear(z.aliases)
+			z.trimAliases(v.Exchange().Start)
 		}
 		// The cookie's identity, as req.cookie.<name> will yield it:
 		// the keyed hash of its value (a stored copy holds the hash,
@@ -64,6 +67,28 @@ func (z *Sessionizer) aliasCookies(v *View, id Identity) {
 func (z *Sessionizer) evictAliases(now time.Time) {
 	for k, a := range z.aliases {
 		if now.Sub(a.last) > z.inactivity {
+			delete(z.aliases, k)
+		}
+	}
+}
+
+// trimAliases makes room for new aliases when the table is full: it
+// forgets the idle ones and, if that is not enough, the least recently used
+// quarter. Clearing the whole table instead would let one actor who logs in
+// 65,536 times split every other user's session at once.
+func (z *Sessionizer) trimAliases(now time.Time) {
+	z.evictAliases(now)
+	if len(z.aliases) < maxAliases {
+		return
+	}
+	lasts := make([]time.Time, 0, len(z.aliases))
+	for _, a := range z.aliases {
+		lasts = append(lasts, a.last)
+	}
+	slices.SortFunc(lasts, time.Time.Compare)
+	cut := lasts[len(lasts)/4]
+	for k, a := range z.aliases {
+		if !a.last.After(cut) {
 			delete(z.aliases, k)
 		}
 	}

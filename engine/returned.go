@@ -17,11 +17,13 @@ package engine
 // Hasher.RedactToken), so that a regroup of stored history reads the same
 // claims. They are spelt out rather than parsed (TestReturnedTokenPoints
 // parses them) so that KeyList.Identify builds them on its stack.
-func returnedTokenPoints() [6]Point {
-	return [6]Point{
+// An OIDC id_token is not among them: it carries the user's personal
+// claims (email, name), is rarely sent back as a bearer, and is stored
+// hashed whole (secretPoints).
+func returnedTokenPoints() [5]Point {
+	return [5]Point{
 		{Kind: PointRespJSON, Name: "token", raw: "resp.json.token"},
 		{Kind: PointRespJSON, Name: "access_token", raw: "resp.json.access_token"},
-		{Kind: PointRespJSON, Name: "id_token", raw: "resp.json.id_token"},
 		{Kind: PointRespJSON, Name: "jwt", raw: "resp.json.jwt"},
 		{Kind: PointRespJSON, Name: "data.token", raw: "resp.json.data.token"},
 		{Kind: PointRespJSON, Name: "data.access_token", raw: "resp.json.data.access_token"},
@@ -43,7 +45,7 @@ func (v *View) returnedToken(tokens []Point) string {
 		return v.returned
 	}
 	v.returnedDone = true
-	if v.x.Status < 200 || v.x.Status > 299 || len(v.x.RespBody.Data) == 0 {
+	if v.x.Status < 200 || v.x.Status > 299 || len(v.x.RespBody.Data) == 0 || !v.signsIn() {
 		return ""
 	}
 	for _, p := range tokens {
@@ -79,4 +81,40 @@ func (v *View) keyValue(p Point, tokens []Point) (val string, returned bool) {
 		val = hash
 	}
 	return val, returned && val != ""
+}
+
+// grantPoints are the request members by which a client asks a token
+// endpoint for a token without a password: an OAuth grant, a refresh
+// token.
+func grantPoints() [4]Point {
+	return [4]Point{
+		{Kind: PointReqJSON, Name: "grant_type", raw: "req.json.grant_type"},
+		{Kind: PointReqForm, Name: "grant_type", raw: "req.form.grant_type"},
+		{Kind: PointReqJSON, Name: "refresh_token", raw: "req.json.refresh_token"},
+		{Kind: PointReqForm, Name: "refresh_token", raw: "req.form.refresh_token"},
+	}
+}
+
+// signsIn reports whether the request presents credentials for a token: a
+// request that changes state (not GET, HEAD or OPTIONS) with a
+// password-like field, HTTP Basic credentials, or an OAuth grant or
+// refresh token. Only such an answer's token stitches: a token any visitor
+// gets (a public map key, a guest token) would otherwise join every
+// visitor who fetched it into one session, and a token issued for someone
+// else (an impersonation, a password reset) would file the sender under
+// that user.
+func (v *View) signsIn() bool {
+	switch v.x.Method {
+	case "GET", "HEAD", "OPTIONS":
+		return false
+	}
+	if basicUser(v.x.ReqHeader("Authorization")) != "" || v.PasswordField() != "" {
+		return true
+	}
+	for _, p := range grantPoints() {
+		if v.Value(p) != "" {
+			return true
+		}
+	}
+	return false
 }

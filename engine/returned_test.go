@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -115,10 +116,66 @@ func TestAliasesEvicted(t *testing.T) {
 // TestReturnedTokenPoints checks that the spelt-out points are what the
 // grammar parses their spellings to.
 func TestReturnedTokenPoints(t *testing.T) {
-	for _, p := range returnedTokenPoints() {
+	tokens, grants := returnedTokenPoints(), grantPoints()
+	for _, p := range append(tokens[:], grants[:]...) {
 		parsed, err := ParsePoint(p.String())
 		if err != nil || parsed.Kind != p.Kind || parsed.Name != p.Name || parsed.String() != p.String() {
 			t.Errorf("%s: parsed %+v, %v; spelt out %+v", p, parsed, err, p)
 		}
+	}
+}
+
+// TestSharedTokenDoesNotJoinVisitors: a token any visitor is given (a
+// public map key on a GET, a guest token on a POST without credentials)
+// does not stitch, so two unrelated browsers that fetched it stay two
+// sessions, with their own cookies; a token endpoint's grant does stitch.
+func TestSharedTokenDoesNotJoinVisitors(t *testing.T) {
+	fetch := func(offset time.Duration, method, ip, ua, sid string) *Exchange {
+		x := exchangeAt(offset, method, "/api/maps/token", ip, "User-Agent", ua)
+		return withResponse(x, 200, `{"token":"pk.public-shared-123"}`,
+			"Content-Type", "application/json", "Set-Cookie", "sid="+sid+"; Path=/")
+	}
+	for _, method := range []string{"GET", "POST"} {
+		t.Run(method, func(t *testing.T) {
+			a := NewAnalyzer(SessionizerOptions{}, testHasher())
+			one := a.Process(fetch(0, method, "203.0.113.1", "Firefox/133.0", "aaa111"))
+			two := a.Process(fetch(time.Second, method, "198.51.100.2", "Chrome/131.0", "bbb222"))
+			oneNext := a.Process(exchangeAt(2*time.Second, "GET", "/map", "203.0.113.1", "Cookie", "sid=aaa111"))
+			twoNext := a.Process(exchangeAt(3*time.Second, "GET", "/map", "198.51.100.2", "Cookie", "sid=bbb222"))
+			if one.ID == two.ID || oneNext.ID == twoNext.ID {
+				t.Fatalf("two visitors of a shared token joined: %s/%s and %s/%s (%s)", one.ID, two.ID, oneNext.ID, twoNext.ID, oneNext.KeyPoint)
+			}
+			if one.KeyPoint == "req.bearer" || two.KeyPoint == "req.bearer" {
+				t.Errorf("a token handed to any visitor keyed the session: %s, %s", one.KeyPoint, two.KeyPoint)
+			}
+		})
+	}
+
+	a := NewAnalyzer(SessionizerOptions{}, testHasher())
+	grant := withBody(exchangeAt(0, "POST", "/oauth/token", "192.0.2.7", "User-Agent", "cli/1"), "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=c1")
+	grant = withResponse(grant, 200, `{"access_token":"opaque-grant-777"}`, "Content-Type", "application/json")
+	got := a.Process(grant)
+	next := a.Process(exchangeAt(time.Second, "GET", "/reports", "192.0.2.7", "Authorization", "Bearer opaque-grant-777"))
+	if got.ID != next.ID || next.KeyPoint != "req.bearer" {
+		t.Errorf("a token grant did not join the session its token opens: %s (%s) and %s (%s)", got.ID, got.KeyPoint, next.ID, next.KeyPoint)
+	}
+}
+
+// TestFullAliasTableKeepsRecentOnes: when a flood of logins fills the
+// alias table, the aliases in use survive; only idle and least recently
+// used ones go.
+func TestFullAliasTableKeepsRecentOnes(t *testing.T) {
+	z := NewSessionizer(SessionizerOptions{}, testHasher())
+	victim := z.Assign(loginAnswer(time.Minute, "203.0.113.10", "token", makeJWT(`{"sub":"17","iss":"i"}`), "victim-sid"))
+	for i := len(z.aliases); i < maxAliases; i++ {
+		// Flooded aliases, all older than the victim's.
+		z.aliases[strconv.Itoa(i)] = alias{last: t0.Add(time.Duration(i) * time.Microsecond)}
+	}
+	z.Assign(loginAnswer(2*time.Minute, "192.0.2.66", "token", makeJWT(`{"sub":"666","iss":"i"}`), "flood-sid"))
+	if n := len(z.aliases); n >= maxAliases || n < maxAliases/2 {
+		t.Errorf("%d aliases after trimming a full table of %d", n, maxAliases)
+	}
+	if s := z.Assign(exchangeAt(3*time.Minute, "GET", "/cart", "203.0.113.10", "Cookie", "sid=victim-sid")); s.KeyID != victim.KeyID {
+		t.Errorf("the victim's cookie lost its alias when the table filled: key %s, want %s", s.KeyID, victim.KeyID)
 	}
 }

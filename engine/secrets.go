@@ -17,7 +17,7 @@ import (
 // history.
 func secretPoints() []Point {
 	specs := []string{
-		"resp.json.refresh_token",
+		"resp.json.refresh_token", "resp.json.id_token",
 		"req.json.password", "req.form.password", "req.json.refresh_token", "req.form.refresh_token",
 		// An OAuth token endpoint (a built-in login) takes the client's
 		// secret in a client-credentials or password grant.

@@ -24,10 +24,10 @@ func (e errLineTooLong) Error() string {
 type lineReader struct {
 	r *bufio.Reader
 	n int // number of the line last returned
-	// whole counts the lines that ended in a newline, which are the
-	// lines the content hash holds: a last line without one may be a
-	// line still being written, and a grown file must not resume after
-	// it.
+	// whole counts the lines the content hash holds: every line read,
+	// including a last line without a newline, which is imported too.
+	// Such a line may be one still being written: a resume checks that
+	// the grown file ends it where it ended before (see skip).
 	whole   int
 	content *contentHash
 	long    []byte
@@ -69,7 +69,7 @@ func (l *lineReader) next() ([]byte, error) {
 		return nil, io.EOF
 	case err != nil && !errors.Is(err, io.EOF):
 		return nil, &BreakError{At: BadLine{Line: l.n + 1, Err: err}, Partial: len(line) > 0}
-	case err == nil:
+	default: // a whole line, or the last one without a newline
 		if !long {
 			l.content.write(line)
 		}
@@ -89,13 +89,47 @@ func (l *lineReader) skip(ctx context.Context, at Position) error {
 	if at.Records == 0 {
 		return nil
 	}
-	for l.whole < at.Records {
+	for l.whole < at.Records-1 {
 		if l.n%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if _, err := l.next(); err != nil && !errors.As(err, new(errLineTooLong)) {
-			break
+			return l.content.resumed(at)
 		}
 	}
-	return l.content.resumed(at)
+	return l.skipLast(at)
+}
+
+// skipLast reads the last record an earlier import read, by its bytes: it
+// may have had no newline then (the end of the file, or a line being
+// written). The grown input must go on with a newline there, or end;
+// anything else means that line was completed since, and resuming after
+// it would lose the rest of it.
+func (l *lineReader) skipLast(at Position) error {
+	rest := at.Offset - l.content.offset
+	if rest <= 0 {
+		return l.content.resumed(at)
+	}
+	buf := make([]byte, rest)
+	n, _ := io.ReadFull(l.r, buf)
+	l.content.write(buf[:n])
+	if err := l.content.resumed(at); err != nil {
+		return err
+	}
+	l.n++
+	l.whole++
+	if buf[n-1] == '\n' {
+		return nil
+	}
+	switch next, err := l.r.ReadByte(); {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err != nil:
+		return err
+	case next == '\n':
+		l.content.write([]byte{next})
+		return nil
+	default:
+		return errors.New("the input changed while it was read: its last line then, which had no line ending, goes on now")
+	}
 }

@@ -185,8 +185,9 @@ func multiset(xs []string) string {
 
 // TestMatchPrefix covers what a resume may continue from: a log that grew,
 // a gzip of a plain log, the longest of several earlier imports; and what
-// it may not: another file, an earlier import longer than the file, and the
-// last line of a file that did not end in a newline.
+// it may not: another file, an earlier import longer than the file; and a
+// last line without a newline, which a resume goes on after only if the
+// grown file ends it there.
 func TestMatchPrefix(t *testing.T) {
 	log := generatedLog(200)
 	lines := strings.SplitAfter(log, "\n")
@@ -223,12 +224,26 @@ func TestMatchPrefix(t *testing.T) {
 		})
 	}
 
-	// A last line without its newline is imported but not counted read:
-	// the file may still be being written.
+	// A last line without its newline is imported and counted read; a
+	// resume over the grown file goes on after it when the file ends
+	// that line where it ended, and refuses when the line goes on (it
+	// was being written), rather than import it twice or lose its end.
 	unterminated := strings.TrimSuffix(head, "\n")
 	got, st, err := collect(t, unterminated, Options{})
-	if err != nil || len(got) != 100 || st.Read.Records != 99 {
-		t.Errorf("unterminated last line: %d exchanges, read %+v, %v; want 100 and 99 records", len(got), st.Read, err)
+	if err != nil || len(got) != 100 || st.Read.Records != 100 {
+		t.Errorf("unterminated last line: %d exchanges, read %+v, %v; want 100 and 100 records", len(got), st.Read, err)
+	}
+	if at, ok := MatchPrefix(strings.NewReader(log), []Position{st.Read}); !ok || at != st.Read {
+		t.Fatalf("the grown file does not continue the unterminated import: %+v, %v", at, ok)
+	}
+	rest, _, err := collect(t, log, Options{Resume: st.Read})
+	all, _, _ := collect(t, log, Options{})
+	if err != nil || multiset(append(got, rest...)) != multiset(all) {
+		t.Errorf("resume after an unterminated last line: %d more of %d (%v), want the other %d exactly once", len(rest), len(all), err, len(all)-len(got))
+	}
+	completed := unterminated + "-and-more\n" + strings.Join(lines[100:], "")
+	if _, _, err := collect(t, completed, Options{Resume: st.Read}); err == nil || !strings.Contains(err.Error(), "goes on") {
+		t.Errorf("resume after a last line that was completed since: err = %v, want the input changed", err)
 	}
 
 	// A resume that no longer matches (the file changed after it was

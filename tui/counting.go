@@ -13,7 +13,7 @@ import (
 // so the number always agrees with the rows and the strip above it.
 func (m Model) countText() string {
 	pos := m.position()
-	if m.focus != focusSessions {
+	if !m.narrowed() {
 		return pos
 	}
 	var why []string
@@ -26,13 +26,11 @@ func (m Model) countText() string {
 	if len(why) == 0 {
 		return pos
 	}
+	// A search and the MCP tab narrow the loaded sessions, not the store:
+	// say how many were looked through, "+" when more pages remain.
 	loaded := human.Count(len(m.sessions.Sessions()))
 	if m.list.more {
-		if m.list.total >= 0 {
-			loaded = human.Count(m.list.total)
-		} else {
-			loaded += "+"
-		}
+		loaded += "+"
 	}
 	noun := " sessions"
 	if loaded == "1" {
@@ -40,4 +38,10 @@ func (m Model) countText() string {
 	}
 	shown := strings.TrimSuffix(strings.TrimSuffix(pos, " sessions"), " session")
 	return shown + " of " + loaded + noun + " (" + strings.Join(why, ", ") + ")"
+}
+
+// narrowed is whether the list shows fewer sessions than are loaded: the
+// MCP tab, or a search whose results are on display.
+func (m Model) narrowed() bool {
+	return m.focus == focusSessions && (m.sessions.MCP() || (m.search.Query() != "" && m.sessions.Searching()))
 }

@@ -88,7 +88,7 @@ func (m Model) statusBar() string {
 // Other screens show M alone.
 func (m Model) position() string {
 	row, rows := m.sessions.Position()
-	narrowed := m.focus == focusSessions && (m.search.Query() != "" || m.sessions.MCP())
+	narrowed := m.narrowed()
 	if !narrowed {
 		rows = len(m.sessions.Sessions())
 		if row > 0 {

@@ -20,16 +20,15 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 		p.answerError(ctx, x, fasthttp.StatusMethodNotAllowed, "CONNECT is not supported: spoor is a reverse proxy")
 		return
 	}
-	if isWebSocketUpgrade(ctx, x) {
-		p.serveWebSocket(ctx, x, a)
-		return
-	}
-
 	if tag, ok := ambiguousFraming(ctx.Request.Header.RawHeaders()); ok {
 		// The body's end is unknown, so the connection ends here too.
 		ctx.SetConnectionClose()
 		x.Attacks = append(x.Attacks, tag)
 		p.answerError(ctx, x, fasthttp.StatusBadRequest, tag.Message)
+		return
+	}
+	if isWebSocketUpgrade(ctx, x) {
+		p.serveWebSocket(ctx, x, a)
 		return
 	}
 	if size := ctx.Request.Header.ContentLength(); p.maxBody > 0 && int64(size) > p.maxBody {

@@ -366,3 +366,40 @@ func TestHashingOffAsks(t *testing.T) {
 		t.Error("hashing on asked, or did not apply")
 	}
 }
+
+// TestQuitAsksOverUnsavedEdits: q in an editor holding unsaved edits says
+// so instead of quitting, and a second q quits; without edits q quits at
+// once.
+func TestQuitAsksOverUnsavedEdits(t *testing.T) {
+	quits := func(cmd tea.Cmd) bool {
+		if cmd == nil {
+			return false
+		}
+		_, ok := cmd().(tea.QuitMsg)
+		return ok
+	}
+	hs := newContextHarness(t, 80, 24, demoContext())
+	hs.keys(press('C'))
+	if m := &hs.m; !quits(m.handleKey(press('q'))) {
+		t.Fatal("q in an editor without edits did not quit")
+	}
+	hs.keys(press('t')) // cycle a parameter's type: an unsaved edit
+	if !hs.m.ctxeditor.Dirty() {
+		t.Fatal("t left the editor clean")
+	}
+	m := &hs.m
+	if quits(m.handleKey(press('q'))) {
+		t.Fatal("q dropped unsaved edits without a word")
+	}
+	if !strings.Contains(m.notice, "q again quits without saving") {
+		t.Errorf("notice %q", m.notice)
+	}
+	if !quits(m.handleKey(press('q'))) {
+		t.Error("a second q did not quit")
+	}
+	m.handleKey(press('q'))
+	m.handleKey(press('j'))
+	if quits(m.handleKey(press('q'))) {
+		t.Error("q after another key quit at once: the first q's warning must be given again")
+	}
+}

@@ -95,6 +95,9 @@ type Model struct {
 	// notice is a one-off message for the status bar (an export path, a
 	// copied request), cleared by the next key.
 	notice string
+	// quitArmed is set by a q that would drop an editor's edits: the next
+	// key, if it is q again, quits.
+	quitArmed bool
 
 	// Load state. At most one load is in flight (loading). A RefreshMsg
 	// only marks the data dirty and opens a coalescing window (ticking);
@@ -283,6 +286,8 @@ func (m Model) View() tea.View {
 // the first look, then the focused screen.
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	m.notice = ""
+	quitArmed := m.quitArmed
+	m.quitArmed = false
 	if key.Matches(k, m.keys.Interrupt) {
 		return tea.Quit
 	}
@@ -315,6 +320,11 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if !m.typing() {
 		switch {
+		case key.Matches(k, m.keys.Quit) && m.unsavedEdits() && !quitArmed:
+			// Quitting drops an editor's edits: say so once, as esc does.
+			m.quitArmed = true
+			m.notice = "unsaved edits in the editor: s saves them, q again quits without saving"
+			return nil
 		case key.Matches(k, m.keys.Quit):
 			return tea.Quit
 		case key.Matches(k, m.keys.Help):
@@ -329,6 +339,12 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return m.updateFocused(k)
+}
+
+// unsavedEdits reports whether the editor on display holds edits that
+// quitting would drop.
+func (m *Model) unsavedEdits() bool {
+	return (m.focus == focusKeys && m.keyeditor.Dirty()) || (m.focus == focusContext && m.ctxeditor.Dirty())
 }
 
 // filterDone hands what a filter input sent to the input's owner: the

@@ -89,6 +89,9 @@ func (m *Model) SetSize(w, h int) {
 // q and ?.
 func (m Model) Typing() bool { return m.list.Typing() || m.asking != nil }
 
+// Dirty reports whether the editor holds edits not saved yet.
+func (m Model) Dirty() bool { return m.list.Dirty() }
+
 // Asking reports whether turning hashing off waits for confirmation.
 func (m Model) Asking() bool { return m.asking != nil }
 

@@ -116,6 +116,9 @@ func (m *Model) SetSize(w, h int) {
 // root lets it have q and ?.
 func (m Model) Typing() bool { return m.list.Typing() }
 
+// Dirty reports whether the editor holds edits not applied yet.
+func (m Model) Dirty() bool { return m.list.Dirty() }
+
 // Open reads the keys, then (loadPoints) the points of the stored
 // traffic; points are completions for a new key until those arrive.
 func (m *Model) Open(points []string) tea.Cmd {

@@ -14,7 +14,7 @@ import (
 func (m Model) countText() string {
 	pos := m.position()
 	if !m.narrowed() {
-		return pos
+		return pos + sessionsNoun(pos)
 	}
 	var why []string
 	if m.sessions.MCP() {
@@ -23,21 +23,21 @@ func (m Model) countText() string {
 	if q := m.search.Query(); q != "" && m.sessions.Searching() {
 		why = append(why, "search “"+table.Sanitize(q)+"”")
 	}
-	if len(why) == 0 {
-		return pos
-	}
 	// A search and the MCP tab narrow the loaded sessions, not the store:
 	// say how many were looked through, "+" when more pages remain.
 	loaded := human.Count(len(m.sessions.Sessions()))
 	if m.list.more {
 		loaded += "+"
 	}
-	noun := " sessions"
-	if loaded == "1" {
-		noun = " session"
+	return pos + " of " + loaded + sessionsNoun(loaded) + " (" + strings.Join(why, ", ") + ")"
+}
+
+// sessionsNoun is the noun after a count of sessions ("1", "3/8", "1,000+").
+func sessionsNoun(count string) string {
+	if count == "1" || strings.HasSuffix(count, "/1") {
+		return " session"
 	}
-	shown := strings.TrimSuffix(strings.TrimSuffix(pos, " sessions"), " session")
-	return shown + " of " + loaded + noun + " (" + strings.Join(why, ", ") + ")"
+	return " sessions"
 }
 
 // narrowed is whether the list shows fewer sessions than are loaded: the

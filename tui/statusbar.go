@@ -103,15 +103,11 @@ func (m Model) position() string {
 			of += "+"
 		}
 	}
-	noun := " sessions"
-	if of == "1" {
-		noun = " session"
-	}
 	if rows == 0 || m.focus != focusSessions {
 		// Away from the list there is no cursor row to show.
-		return of + noun
+		return of
 	}
-	return human.Count(row) + "/" + of + noun
+	return human.Count(row) + "/" + of
 }
 
 // oneLine folds a multi-line error into the single line the bar has, and

@@ -16,10 +16,12 @@ const (
 	UndocumentedMethod = "undocumented_method"
 )
 
-// LatencyBuckets are the upper bounds, in milliseconds, of the fixed
+// LatencyBounds returns the upper bounds, in milliseconds, of the fixed
 // buckets of Endpoint.Distribution; the last bucket holds everything
 // slower than the last bound.
-var LatencyBuckets = [...]float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000}
+func LatencyBounds() []float64 {
+	return []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000}
+}
 
 // Endpoint is one row of the inventory: a snapshot, safe to read while the
 // inventory goes on counting.
@@ -49,8 +51,8 @@ type Endpoint struct {
 	// ParamsUnknown are the names of Params the specification does not
 	// declare for the operation (empty without a spec).
 	ParamsUnknown []string `json:"params_unknown"`
-	// Distribution counts requests by duration in LatencyBuckets, for the
-	// TUI's bar (len(LatencyBuckets)+1 entries).
+	// Distribution counts requests by duration in the buckets of
+	// LatencyBounds, for the TUI's bar (len(LatencyBounds())+1 entries).
 	Distribution []int64 `json:"-"`
 }
 

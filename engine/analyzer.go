@@ -124,6 +124,14 @@ func (a *Analyzer) Analyze(x *Exchange) *Session {
 		}
 		user, role = a.scrub.str(user), a.scrub.str(role)
 		a.scrub.protocols(x)
+		// A hashed value may also stand in a grouping key's input (a
+		// password that is the user agent's whole word, say): a regroup
+		// reads the stored copy, so the session is the one its stored
+		// values name. For every key that reads a secret itself, the two
+		// agree by construction (a hash hashes to itself).
+		v.reset(x)
+		id = a.sessions.identify(v)
+		v.reset(nil)
 	}
 	a.protectFragments(x)
 	x.Endpoint = Endpoint(x.Path)

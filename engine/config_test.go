@@ -208,3 +208,37 @@ func configsEqual(a, b Config) bool {
 	}
 	return reflect.DeepEqual(norm(a), norm(b))
 }
+
+// TestConfigSpecs reads the spec list, both spellings, writes it back
+// unchanged, and refuses an entry without a file or a relative base path.
+func TestConfigSpecs(t *testing.T) {
+	src := "spec:\n  - shop.yaml\n  - {file: v2.yaml, host: api.example.com, base_path: /api, previous: v1.yaml}\n"
+	cfg, err := ParseConfig([]byte(src), "spoor.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []SpecFile{{File: "shop.yaml"}, {File: "v2.yaml", Host: "api.example.com", BasePath: "/api", Previous: "v1.yaml"}}
+	if !reflect.DeepEqual(cfg.Specs, want) {
+		t.Fatalf("specs %+v, want %+v", cfg.Specs, want)
+	}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseConfig(out, "saved")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Specs, want) {
+		t.Errorf("written and read back as %+v", back.Specs)
+	}
+	for _, bad := range []struct{ src, want string }{
+		{"spec:\n  - {host: a}\n", "spoor.yaml:2: spec entry without a file"},
+		{"spec:\n  - {file: a.yaml, base_path: api}\n", `spec base_path "api" must start with /`},
+		{"spec:\n  - {file: a.yaml, hots: a}\n", "hots"},
+	} {
+		if _, err := ParseConfig([]byte(bad.src), "spoor.yaml"); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: %v, want an error with %q", bad.src, err, bad.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
 	"github.com/spoorhq/spoor/engine/inventory"
 	"github.com/spoorhq/spoor/engine/spec"
 	"github.com/spoorhq/spoor/query"
@@ -157,4 +158,56 @@ func (w *Workstation) Endpoints(ctx context.Context) ([]inventory.Endpoint, erro
 		return nil, err
 	}
 	return w.inv.Snapshot(), nil
+}
+
+// EndpointsQuery selects what ReadEndpoints computes.
+type EndpointsQuery struct {
+	// Filter, if set, computes the inventory over the requests it
+	// matches, by reading the log.
+	Filter *filter.Filter
+	// Specs are specification files given now (--spec), beside those the
+	// saved configuration lists; with any, the stored requests are
+	// labelled again by reading the log.
+	Specs []string
+}
+
+// ReadEndpoints returns a stored capture's endpoint inventory for
+// commands that read a store (spoor endpoints, spoor open): the stored
+// inventory when nothing asks for more, else one computed over the log
+// (a filter, a specification given now, or a store written before the
+// inventory was kept). It never writes.
+func ReadEndpoints(ctx context.Context, st *store.Store, q EndpointsQuery) ([]inventory.Endpoint, error) {
+	cfg, _, err := EffectiveConfig("", st, nil)
+	if err != nil {
+		return nil, err
+	}
+	if cfg, err = WithSpecFiles(cfg, q.Specs); err != nil {
+		return nil, err
+	}
+	specs, err := LoadSpecs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	inv := inventory.New(nil)
+	if specs != nil {
+		inv.SetSpec(specs)
+	}
+	has, err := st.HasInventory()
+	if err != nil {
+		return nil, err
+	}
+	if has && q.Filter == nil && len(q.Specs) == 0 {
+		if err := st.EachInventory(inv.Restore); err != nil {
+			return nil, fmt.Errorf("read the endpoint inventory: %w", err)
+		}
+		return inv.Snapshot(), nil
+	}
+	opts := query.EndpointOptions{Requests: query.RequestOptions{Filter: q.Filter}}
+	if len(q.Specs) > 0 {
+		opts.Label = specs
+	}
+	if _, err := query.Endpoints(ctx, st, opts, inv); err != nil {
+		return nil, err
+	}
+	return inv.Snapshot(), nil
 }

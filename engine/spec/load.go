@@ -42,18 +42,26 @@ type Set struct {
 
 // document is one loaded file.
 type document struct {
-	name     string
-	host     string
-	bases    []string // path prefixes without a trailing slash; "" for none
-	paths    []*pathEntry
+	name  string
+	host  string
+	bases []string // path prefixes without a trailing slash; "" for none
+	paths []*pathEntry
+	// byLen holds the paths by their number of segments, the first cut
+	// of every match.
+	byLen    map[int][]*pathEntry
 	previous *document
+	// reasons are the document's fixed reasons, built once.
+	reasons struct{ documented, deprecated, shadow string }
 }
 
 // pathEntry is one path of a document, split for matching.
 type pathEntry struct {
 	template string
-	segs     []segment
-	ops      map[string]*operation // by upper-case method
+	// base and based are the document's first base path and the template
+	// under it, joined once.
+	base, based string
+	segs        []segment
+	ops         map[string]*operation // by upper-case method
 }
 
 // segment is one segment of a path template: a literal, or a parameter
@@ -124,6 +132,12 @@ func loadDocument(src Source, depth int) (*document, error) {
 	// Map order is random: sort so that equal ranks resolve the same way
 	// on every run.
 	slices.SortFunc(d.paths, func(a, b *pathEntry) int { return strings.Compare(a.template, b.template) })
+	d.reasons.documented, d.reasons.deprecated, d.reasons.shadow = "in "+d.name, "deprecated in "+d.name, "not in "+d.name
+	d.byLen = make(map[int][]*pathEntry)
+	for _, e := range d.paths {
+		e.base, e.based = d.bases[0], d.bases[0]+e.template
+		d.byLen[len(e.segs)] = append(d.byLen[len(e.segs)], e)
+	}
 	if src.Previous != nil {
 		prev := *src.Previous
 		if prev.Host == "" {

@@ -98,19 +98,19 @@ func (d *document) judge(method, base, rest string) Result {
 		op := e.operation(method)
 		switch {
 		case op != nil && op.deprecated:
-			return Result{Status: inventory.Zombie, Reason: "deprecated in " + d.name, Template: base + e.template, Declared: op.declared}
+			return Result{Status: inventory.Zombie, Reason: d.reasons.deprecated, Template: e.withBase(base), Declared: op.declared}
 		case op != nil:
-			return Result{Status: inventory.Documented, Reason: "in " + d.name, Template: base + e.template, Declared: op.declared}
+			return Result{Status: inventory.Documented, Reason: d.reasons.documented, Template: e.withBase(base), Declared: op.declared}
 		}
 		if r, ok := d.inPrevious(method, base, rest); ok {
 			return r
 		}
-		return Result{Status: inventory.UndocumentedMethod, Reason: fmt.Sprintf("%s lists %s", d.name, strings.Join(e.methods(), ", ")), Template: base + e.template}
+		return Result{Status: inventory.UndocumentedMethod, Reason: fmt.Sprintf("%s lists %s", d.name, strings.Join(e.methods(), ", ")), Template: e.withBase(base)}
 	}
 	if r, ok := d.inPrevious(method, base, rest); ok {
 		return r
 	}
-	return Result{Status: inventory.Shadow, Reason: "not in " + d.name}
+	return Result{Status: inventory.Shadow, Reason: d.reasons.shadow}
 }
 
 // inPrevious finds the operation in an older version: a zombie.
@@ -121,7 +121,7 @@ func (d *document) inPrevious(method, base, rest string) (Result, bool) {
 			continue
 		}
 		if op := e.operation(method); op != nil {
-			return Result{Status: inventory.Zombie, Reason: fmt.Sprintf("in %s, absent from %s", p.name, d.name), Template: base + e.template, Declared: op.declared}, true
+			return Result{Status: inventory.Zombie, Reason: fmt.Sprintf("in %s, absent from %s", p.name, d.name), Template: e.withBase(base), Declared: op.declared}, true
 		}
 	}
 	return Result{}, false
@@ -130,14 +130,15 @@ func (d *document) inPrevious(method, base, rest string) (Result, bool) {
 // find returns the path entry matching path, literal segments winning
 // over parameters from the left (/users/me before /users/{id}).
 func (d *document) find(path string) *pathEntry {
-	segs := splitPath(path)
+	path = strings.TrimSuffix(strings.TrimPrefix(path, "/"), "/")
+	n := 0
+	if path != "" {
+		n = strings.Count(path, "/") + 1
+	}
 	var best *pathEntry
 	var bestRank uint64
-	for _, e := range d.paths {
-		if len(e.segs) != len(segs) {
-			continue
-		}
-		rank, ok := e.rank(segs)
+	for _, e := range d.byLen[n] {
+		rank, ok := e.rank(path)
 		if ok && (best == nil || rank > bestRank) {
 			best, bestRank = e, rank
 		}
@@ -145,23 +146,23 @@ func (d *document) find(path string) *pathEntry {
 	return best
 }
 
-// rank matches segs and returns a number whose bits, from the first
-// segment down, are 1 for a literal match: the larger, the more literal
-// from the left.
-func (e *pathEntry) rank(segs []string) (uint64, bool) {
+// rank matches path (without its leading and trailing slash) and returns
+// a number whose bits, from the first segment down, are 1 for a literal
+// match: the larger, the more literal from the left.
+func (e *pathEntry) rank(path string) (uint64, bool) {
 	var rank uint64
-	for i, s := range e.segs {
+	rest := path
+	for _, s := range e.segs {
+		var v string
+		v, rest, _ = strings.Cut(rest, "/")
 		rank <<= 1
-		v := segs[i]
 		switch {
 		case !s.param:
 			if s.literal != v {
 				return 0, false
 			}
 			rank |= 1
-		case len(v) < len(s.prefix)+len(s.suffix) || !strings.HasPrefix(v, s.prefix) || !strings.HasSuffix(v, s.suffix):
-			return 0, false
-		case len(v) == len(s.prefix)+len(s.suffix):
+		case len(v) <= len(s.prefix)+len(s.suffix) || !strings.HasPrefix(v, s.prefix) || !strings.HasSuffix(v, s.suffix):
 			return 0, false // a parameter is never empty
 		}
 	}
@@ -187,4 +188,13 @@ func (e *pathEntry) methods() []string {
 	}
 	slices.Sort(ms)
 	return ms
+}
+
+// withBase is the template under base; the document's first base path
+// is joined once at load, so the common case builds no string.
+func (e *pathEntry) withBase(base string) string {
+	if base == e.base {
+		return e.based
+	}
+	return base + e.template
 }

@@ -164,3 +164,14 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkMatch is the specification's cost per analysed exchange, on
+// the shop's specification with its previous version.
+func BenchmarkMatch(b *testing.B) {
+	s := shop(b)
+	paths := []string{"/api/users/42", "/api/users/me", "/api/orders", "/api/admin/stats", "/api/coupons", "/healthz"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s.Match("GET", "localhost:8080", paths[i%len(paths)])
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
 	"github.com/spoorhq/spoor/engine/inventory"
 )
 
@@ -173,5 +174,14 @@ func BenchmarkMatch(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		s.Match("GET", "localhost:8080", paths[i%len(paths)])
+	}
+}
+
+// TestFilterKnowsEveryStatus keeps the filter's spec: values and the
+// inventory's statuses one list: filter cannot import inventory.
+func TestFilterKnowsEveryStatus(t *testing.T) {
+	want := []string{inventory.Documented, inventory.Shadow, inventory.Zombie, inventory.UndocumentedMethod}
+	if got := filter.SpecStatuses(); !slices.Equal(got, want) {
+		t.Errorf("filter.SpecStatuses() = %v, the inventory's statuses are %v", got, want)
 	}
 }

@@ -40,6 +40,7 @@ median() {
 	echo "MICRO_TIER1_COLD_NS=$(median Tier1TypicalCold)"
 	echo "MICRO_TIER1_LOG_NS=$(median Tier1LogLine)"
 	echo "MICRO_TIER2_NS=$(median Tier2)"
+	echo "MICRO_INVENTORY_NS=$(median InventoryObserve)"
 } >"$out_dir/micro.env"
 
 benchstat=(go run golang.org/x/perf/cmd/benchstat@latest -confidence 0.9)

@@ -43,6 +43,25 @@ type Config struct {
 	// (DefaultLoginEndpoints), for the abuse detectors; `spoor logins`
 	// prints the effective list.
 	Logins []LoginEndpoint
+	// Specs are the API specifications (OpenAPI 3, Swagger 2) that give
+	// each request's endpoint its status; engine/spec reads them.
+	Specs []SpecFile
+}
+
+// SpecFile is one entry of the configuration's spec list.
+type SpecFile struct {
+	// File is the specification's path; a relative one is relative to
+	// the configuration file.
+	File string
+	// Host limits the file to one host's requests; empty covers every
+	// host.
+	Host string
+	// BasePath replaces the base path of the file's servers (or
+	// basePath).
+	BasePath string
+	// Previous is an older version of the same API: what it lists and
+	// File does not is a zombie.
+	Previous string
 }
 
 // GroupingConfig orders the grouping keys and sets the session split.

@@ -82,7 +82,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"grouping:\n  keys: [[req.ip]]\n", `spoor.yaml:2: grouping.keys: want a single value`},
 		{"grouping: [a]\n", `spoor.yaml:1: want a mapping in grouping with keys, builtin, inactivity`},
 		{"grouping: {}\ngrouping: {}\n", `spoor.yaml:2: field "grouping" is set twice`},
-		{"color: blue\n", `spoor.yaml:1: unknown field "color" (want grouping, context, flows, scope, retention, secrets, logins)`},
+		{"color: blue\n", `spoor.yaml:1: unknown field "color" (want grouping, context, flows, scope, retention, secrets, logins, spec)`},
 		{"context:\n  - {point: req.json.a, type: boss}\n", `spoor.yaml:2: unknown context type "boss" (want user, role, context or plain)`},
 		{"context:\n  - {type: user}\n", `spoor.yaml:2: context entry without a point`},
 		{"context:\n  - {point: req.jsn.a}\n", `spoor.yaml:2: unknown request point "req.jsn.a"`},
@@ -99,7 +99,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"secrets: plain\n", `spoor.yaml:1: unknown secrets policy "plain" (want hashed or clear)`},
 		{"grouping:\n  keys: [a\n", `spoor.yaml:1: did not find expected ',' or ']'`},
 		{"a: b: c\n", `spoor.yaml: mapping values are not allowed in this context`},
-		{"- a\n", `spoor.yaml:1: want a mapping with grouping, context, flows, scope, retention, secrets, logins`},
+		{"- a\n", `spoor.yaml:1: want a mapping with grouping, context, flows, scope, retention, secrets, logins, spec`},
 		{"logins:\n  - {reason: x}\n", `spoor.yaml:2: login endpoint without a match pattern`},
 		{"logins:\n  - {match: \"POST admin\"}\n", `spoor.yaml:2: bad flow pattern "POST admin": path must start with "/"`},
 		{"logins:\n  - {match: /a, colour: red}\n", `spoor.yaml:2: unknown field "colour" in logins (want match, body, reason)`},
@@ -207,4 +207,38 @@ func configsEqual(a, b Config) bool {
 		return c
 	}
 	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+// TestConfigSpecs reads the spec list, both spellings, writes it back
+// unchanged, and refuses an entry without a file or a relative base path.
+func TestConfigSpecs(t *testing.T) {
+	src := "spec:\n  - shop.yaml\n  - {file: v2.yaml, host: api.example.com, base_path: /api, previous: v1.yaml}\n"
+	cfg, err := ParseConfig([]byte(src), "spoor.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []SpecFile{{File: "shop.yaml"}, {File: "v2.yaml", Host: "api.example.com", BasePath: "/api", Previous: "v1.yaml"}}
+	if !reflect.DeepEqual(cfg.Specs, want) {
+		t.Fatalf("specs %+v, want %+v", cfg.Specs, want)
+	}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseConfig(out, "saved")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Specs, want) {
+		t.Errorf("written and read back as %+v", back.Specs)
+	}
+	for _, bad := range []struct{ src, want string }{
+		{"spec:\n  - {host: a}\n", "spoor.yaml:2: spec entry without a file"},
+		{"spec:\n  - {file: a.yaml, base_path: api}\n", `spec base_path "api" must start with /`},
+		{"spec:\n  - {file: a.yaml, hots: a}\n", "hots"},
+	} {
+		if _, err := ParseConfig([]byte(bad.src), "spoor.yaml"); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: %v, want an error with %q", bad.src, err, bad.want)
+		}
+	}
 }

@@ -98,9 +98,11 @@ func (d configDecoder) wrap(n *yaml.Node, err error) error {
 }
 
 func (d configDecoder) config(n *yaml.Node, cfg *Config) error {
-	return d.fields(n, "", []string{"grouping", "context", "flows", "scope", "retention", "secrets", "logins"}, func(name string, v *yaml.Node) error {
+	return d.fields(n, "", []string{"grouping", "context", "flows", "scope", "retention", "secrets", "logins", "spec"}, func(name string, v *yaml.Node) error {
 		var err error
 		switch name {
+		case "spec":
+			cfg.Specs, err = d.specs(v)
 		case "logins":
 			cfg.Logins, err = d.logins(v)
 		case "grouping":
@@ -268,6 +270,48 @@ func (d configDecoder) logins(n *yaml.Node) ([]LoginEndpoint, error) {
 		}
 		e.Match = strings.TrimSpace(e.Match)
 		out = append(out, e)
+	}
+	return out, nil
+}
+
+// specs reads the spec list: {file, host, base_path, previous} entries,
+// or a bare file name.
+func (d configDecoder) specs(n *yaml.Node) ([]SpecFile, error) {
+	items, err := d.list(n, "spec")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SpecFile, 0, len(items))
+	for _, item := range items {
+		var f SpecFile
+		if item.Kind == yaml.ScalarNode {
+			f.File = item.Value
+		} else {
+			err := d.fields(item, "spec", []string{"file", "host", "base_path", "previous"}, func(name string, v *yaml.Node) error {
+				var err error
+				switch name {
+				case "file":
+					f.File, err = d.scalar(v, "spec file")
+				case "host":
+					f.Host, err = d.scalar(v, "spec host")
+				case "base_path":
+					f.BasePath, err = d.scalar(v, "spec base_path")
+					if err == nil && f.BasePath != "" && f.BasePath[0] != '/' {
+						err = d.errorf(v, "spec base_path %q must start with /", f.BasePath)
+					}
+				case "previous":
+					f.Previous, err = d.scalar(v, "spec previous")
+				}
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		if strings.TrimSpace(f.File) == "" {
+			return nil, d.errorf(item, "spec entry without a file")
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }
@@ -511,6 +555,19 @@ func (c Config) MarshalYAML() (any, error) {
 			logins.Content = append(logins.Content, mapNode(true, ms...))
 		}
 		members = append(members, member{"logins", logins})
+	}
+	if len(c.Specs) > 0 {
+		specs := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, f := range c.Specs {
+			ms := []member{{"file", strNode(f.File)}}
+			for _, m := range []member{{"host", strNode(f.Host)}, {"base_path", strNode(f.BasePath)}, {"previous", strNode(f.Previous)}} {
+				if m.value.Value != "" {
+					ms = append(ms, m)
+				}
+			}
+			specs.Content = append(specs.Content, mapNode(true, ms...))
+		}
+		members = append(members, member{"spec", specs})
 	}
 	return mapNode(false, members...), nil
 }

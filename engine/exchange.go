@@ -75,6 +75,11 @@ type Exchange struct {
 	// traffic; filled by the proxy when the connection ends, so Duration
 	// is then how long the connection lived.
 	WS *WebSocketInfo `json:"ws,omitempty"`
+	// SpecStatus is what the API specification says of the request's
+	// endpoint (documented, shadow, zombie, undocumented_method; the
+	// constants of engine/inventory), "" without a specification; set by
+	// the specification's observer during analysis.
+	SpecStatus string `json:"spec_status,omitempty"`
 }
 
 // WebSocketInfo counts what crossed a proxied WebSocket connection after its

@@ -86,6 +86,9 @@ type RequestJSON struct {
 	Flows      []string          `json:"flows"`
 	Context    map[string]string `json:"context"`
 	Error      string            `json:"error,omitempty"`
+	// SpecStatus is the request's endpoint's status in the API
+	// specification, absent without one.
+	SpecStatus string `json:"spec_status,omitempty"`
 }
 
 // AttackJSON is one attack tag on a request.
@@ -105,6 +108,7 @@ func NewRequestJSON(x engine.Exchange) RequestJSON {
 		DurationMS: float64(x.Duration.Microseconds()) / 1000,
 		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP,
 		Attacks: attacksOf(&x), Examined: x.Examined.Names(), Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
+		SpecStatus: x.SpecStatus,
 	}
 }
 

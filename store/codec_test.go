@@ -274,11 +274,32 @@ func TestExchangeCodecReadsRecordsWithoutExamined(t *testing.T) {
 	if got.Examined != x.Examined {
 		t.Fatalf("examined %v, want %v", got.Examined.Names(), x.Examined.Names())
 	}
-	old, err := decodeExchange(7, b[:len(b)-1])
+	// The examination is the byte before the fields that came after it.
+	later := len(appendString(nil, x.SpecStatus))
+	old, err := decodeExchange(7, b[:len(b)-later-1])
 	if err != nil {
 		t.Fatalf("record without examined: %v", err)
 	}
 	if old.Examined != 0 || old.Path != "/a" || len(old.Attacks) != 1 {
 		t.Fatalf("record without examined read as %+v", old)
+	}
+}
+
+// TestExchangeCodecReadsRecordsWithoutSpecStatus decodes a record written
+// before the specification's status was stored: it reads back whole, with
+// no status.
+func TestExchangeCodecReadsRecordsWithoutSpecStatus(t *testing.T) {
+	x := engine.Exchange{Method: "GET", Path: "/a", Status: 200, Examined: engine.ExaminedTier1, SpecStatus: "shadow"}
+	b := appendExchange(nil, &x)
+	got, err := decodeExchange(7, b)
+	if err != nil || got.SpecStatus != "shadow" {
+		t.Fatalf("spec status %q (%v), want shadow", got.SpecStatus, err)
+	}
+	old, err := decodeExchange(7, b[:len(b)-len(appendString(nil, x.SpecStatus))])
+	if err != nil {
+		t.Fatalf("record without a spec status: %v", err)
+	}
+	if old.SpecStatus != "" || old.Examined != x.Examined || old.Path != "/a" {
+		t.Fatalf("record without a spec status read as %+v", old)
 	}
 }

@@ -81,6 +81,9 @@ type Store struct {
 	crsQueued   atomic.Int64
 	crsQueueCap int
 	crsOverflow atomic.Uint64
+	// inventory, if set (TrackInventory, before the first write), hands
+	// each batch the endpoint inventory's changes (inventory.go).
+	inventory InventoryChanges
 }
 
 // DefaultPath is $XDG_DATA_HOME/spoor/spoor.db, falling back to

@@ -93,6 +93,11 @@ func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 		return nil, fmt.Errorf("commit to %s: %w", s.path, err)
 	}
 	w.finishRun()
+	if p.inventory, err = s.takeInventory(); err != nil {
+		s.crsQueued.Add(-int64(p.queued))
+		s.writers.put(w)
+		return nil, err
+	}
 	// Sorting the index keys is the costliest part of encoding a batch and
 	// needs neither the sessions nor a transaction, so it runs beside both
 	// the analysis of the next batch and the commit of the previous one:
@@ -147,6 +152,8 @@ type preparedBatch struct {
 	// queued is how many of the batch's exchanges join the catch-up
 	// queue; Prepare counted them in crsQueued already.
 	queued int
+	// inventory are the endpoint records the batch rewrites.
+	inventory []keyValue
 	// grouped is closed once the writer's keys are sorted; until then the
 	// writer is the sorting goroutine's.
 	grouped chan struct{}
@@ -165,7 +172,7 @@ func (p *preparedBatch) Commit() error {
 	// Once the transaction has ended bbolt holds no slice of the arena,
 	// and the writer may serve the next batch.
 	defer s.writers.put(w)
-	if p.n == 0 && len(w.late) == 0 {
+	if p.n == 0 && len(w.late) == 0 && len(p.inventory) == 0 {
 		return nil
 	}
 	now := s.now()
@@ -183,6 +190,9 @@ func (p *preparedBatch) Commit() error {
 			return err
 		}
 		if p.n == 0 {
+			if err := putInventory(tx, p.inventory); err != nil {
+				return err
+			}
 			return w.flush()
 		}
 		if next := xs.Sequence() + 1; next != p.first {
@@ -214,6 +224,9 @@ func (p *preparedBatch) Commit() error {
 			}
 		}
 		if err := w.flush(); err != nil {
+			return err
+		}
+		if err := putInventory(tx, p.inventory); err != nil {
 			return err
 		}
 		return stampCommit(tx.Bucket([]byte(bucketCommits)), last, now)

@@ -8,15 +8,26 @@ import (
 	"github.com/spoorhq/spoor/engine/abuse"
 	"github.com/spoorhq/spoor/engine/gql"
 	"github.com/spoorhq/spoor/engine/mcp"
+	"github.com/spoorhq/spoor/engine/spec"
 	"github.com/spoorhq/spoor/store"
 )
 
 // NewAnalyzer builds the analysis every path into the store runs (the
 // proxy, the demo, imports, regroups): grouping, context and flows from
-// cfg, then the observers that judge each session as it grows: MCP
-// signals, GraphQL checks and the abuse verdicts, last, because they read
-// what the others recorded.
+// cfg, then the observers: the API specifications cfg lists (read here),
+// which label each request's endpoint, then those that judge each session
+// as it grows: MCP signals, GraphQL checks and the abuse verdicts, last,
+// because they read what the others recorded.
 func NewAnalyzer(cfg engine.Config, secret []byte) (*engine.Analyzer, error) {
+	specs, err := LoadSpecs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return analyzerWith(cfg, secret, specs)
+}
+
+// analyzerWith is NewAnalyzer with the specifications already loaded.
+func analyzerWith(cfg engine.Config, secret []byte, specs *spec.Set) (*engine.Analyzer, error) {
 	a, err := engine.NewAnalyzerFromConfig(cfg, engine.NewHasher(secret))
 	if err != nil {
 		return nil, err
@@ -27,6 +38,9 @@ func NewAnalyzer(cfg engine.Config, secret []byte) (*engine.Analyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("abuse detection: %w", err)
 	}
+	if specs != nil {
+		a.Use(specs)
+	}
 	a.Use(mcp.NewTracker(mcp.Options{}), gql.NewInspector(gql.Options{}), verdicts)
 	return a, nil
 }
@@ -35,8 +49,8 @@ func NewAnalyzer(cfg engine.Config, secret []byte) (*engine.Analyzer, error) {
 // the session parts of actors seen before, keeping part numbers growing so
 // old parts are never overwritten: a capture after a restart, or an import
 // after a capture, extends actors' sessions instead of restarting them.
-func continueSessions(st *store.Store, cfg engine.Config) (*engine.Analyzer, error) {
-	a, err := NewAnalyzer(cfg, st.Secret())
+func continueSessions(st *store.Store, cfg engine.Config, specs *spec.Set) (*engine.Analyzer, error) {
+	a, err := analyzerWith(cfg, st.Secret(), specs)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,11 @@ func ReadConfigFile(path string) (engine.Config, error) {
 	if err != nil {
 		return engine.Config{}, fmt.Errorf("read config: %w", err)
 	}
-	return engine.ParseConfig(data, path)
+	cfg, err := engine.ParseConfig(data, path)
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, resolveSpecPaths(&cfg, path)
 }
 
 // EffectiveConfig picks the configuration a command runs with: the file

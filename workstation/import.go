@@ -25,6 +25,9 @@ type ImportOptions struct {
 	Format importer.Options
 	// NoDetect imports without attack tags.
 	NoDetect bool
+	// Specs are API specification files (--spec) added to the
+	// configuration's spec list, which is then saved.
+	Specs []string
 	// Log receives the detector's events; nil discards them.
 	Log *slog.Logger
 }
@@ -68,15 +71,28 @@ func newImporter(st *store.Store, opts ImportOptions) (*Importer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.ConfigFile != "" {
+	if cfg, err = WithSpecFiles(cfg, opts.Specs); err != nil {
+		return nil, err
+	}
+	specs, err := LoadSpecs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if opts.ConfigFile != "" || len(opts.Specs) > 0 {
 		if err := saveConfig(st, cfg); err != nil {
 			return nil, err
 		}
 	}
-	im := &Importer{store: st, format: opts.Format}
-	if im.analyzer, err = continueSessions(st, cfg); err != nil {
+	inv, err := openInventory(st, specs)
+	if err != nil {
 		return nil, err
 	}
+	st.TrackInventory(inv)
+	im := &Importer{store: st, format: opts.Format}
+	if im.analyzer, err = continueSessions(st, cfg, specs); err != nil {
+		return nil, err
+	}
+	im.analyzer.Use(&inventoryFeed{inv: inv, on: true})
 	if !opts.NoDetect {
 		if im.attacks, err = newAttackDetector(opts.Log, importDetection()); err != nil {
 			return nil, err

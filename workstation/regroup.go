@@ -27,7 +27,7 @@ func (w *Workstation) PreviewRegroup(ctx context.Context, keys []string, builtin
 	if err != nil {
 		return store.Preview{}, err
 	}
-	a, err := NewAnalyzer(cfg, w.store.Secret())
+	a, err := analyzerWith(cfg, w.store.Secret(), w.specs)
 	if err != nil {
 		return store.Preview{}, err
 	}
@@ -76,10 +76,14 @@ func (w *Workstation) Regroup(ctx context.Context, cfg engine.Config, progress f
 }
 
 func (w *Workstation) regroup(ctx context.Context, cfg engine.Config, progress func(done, total int)) error {
-	a, err := NewAnalyzer(cfg, w.store.Secret())
+	a, err := analyzerWith(cfg, w.store.Secret(), w.specs)
 	if err != nil {
 		return err
 	}
+	// The new analyzer replays the history first: it counts into the
+	// inventory only once the capture moves to it.
+	feed := &inventoryFeed{inv: w.inv}
+	a.Use(feed)
 	data, err := encodeConfig(cfg)
 	if err != nil {
 		return err
@@ -99,6 +103,7 @@ func (w *Workstation) regroup(ctx context.Context, cfg engine.Config, progress f
 		if err := r.Finish(); err != nil {
 			return nil, err
 		}
+		feed.on = true
 		return a, nil
 	})
 	r.Abort() // releases the store if Do never ran Finish; a no-op after it

@@ -14,6 +14,8 @@ import (
 
 	"github.com/spoorhq/spoor/capture"
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/inventory"
+	"github.com/spoorhq/spoor/engine/spec"
 	"github.com/spoorhq/spoor/ingest"
 	"github.com/spoorhq/spoor/store"
 )
@@ -45,6 +47,9 @@ type Options struct {
 	// NoDetect stores, groups and judges exchanges without attack tags:
 	// neither detection tier runs.
 	NoDetect bool
+	// Specs are API specification files (--spec) added to the
+	// configuration's spec list and saved with it.
+	Specs []string
 	// Log receives the life cycle's events; nil discards them.
 	Log *slog.Logger
 }
@@ -61,7 +66,11 @@ type Workstation struct {
 	pipeline *ingest.Pipeline
 	maint    *maintenance
 	attacks  *attackDetector // nil with NoDetect
-	notify   chan struct{}   // a commit happened; holds at most one signal
+	// specs are the loaded API specifications (nil without), and inv the
+	// endpoint inventory the analysis counts into and each commit saves.
+	specs  *spec.Set
+	inv    *inventory.Inventory
+	notify chan struct{} // a commit happened; holds at most one signal
 	// configMu serialises configuration changes (a regroup, a context
 	// save), each of which reads the saved configuration, changes one
 	// part and switches the capture: one must not undo the other.
@@ -144,13 +153,24 @@ func (w *Workstation) open(opts Options) error {
 	if err != nil {
 		return err
 	}
+	if cfg, err = WithSpecFiles(cfg, opts.Specs); err != nil {
+		return err
+	}
+	if w.specs, err = LoadSpecs(cfg); err != nil {
+		return err
+	}
 	if err := saveConfig(st, cfg); err != nil {
 		return err
 	}
-	analyzer, err := continueSessions(st, cfg)
+	if w.inv, err = openInventory(st, w.specs); err != nil {
+		return err
+	}
+	st.TrackInventory(w.inv)
+	analyzer, err := continueSessions(st, cfg, w.specs)
 	if err != nil {
 		return err
 	}
+	analyzer.Use(&inventoryFeed{inv: w.inv, on: true})
 	keep := cfg.Retention
 	if opts.Retention != nil {
 		keep = *opts.Retention

@@ -18,7 +18,7 @@ func newImportCommand(g *globalFlags) *cobra.Command {
 	var (
 		format, logFormat, configFile string
 		noDetect                      bool
-		mapping                       []string
+		mapping, specs                []string
 	)
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
@@ -45,7 +45,7 @@ It reads HAR 1.2, combined and common access logs, any nginx log_format (--log-f
 			if err != nil {
 				return err
 			}
-			opts := workstation.ImportOptions{Store: path, ConfigFile: configFile, Format: format, NoDetect: noDetect}
+			opts := workstation.ImportOptions{Store: path, ConfigFile: configFile, Format: format, NoDetect: noDetect, Specs: specs}
 			if !noDetect {
 				log, closeLog, err := g.logger()
 				if err != nil {
@@ -63,6 +63,7 @@ It reads HAR 1.2, combined and common access logs, any nginx log_format (--log-f
 		},
 	}
 	f := cmd.Flags()
+	f.StringArrayVar(&specs, "spec", nil, "an OpenAPI 3 or Swagger 2 file (YAML or JSON): each request's endpoint gets its status in it (repeatable; saved with the configuration)")
 	f.StringVar(&format, "format", "", "input format: har, combined (also common) or jsonl (default: detected)")
 	f.StringVar(&logFormat, "log-format", "", "nginx log_format string the lines were written with")
 	f.StringSliceVar(&mapping, "map", nil, "JSON lines fields: time=FIELD,ip=FIELD,method=,path=,url=,query=,host=,status=,ua=,referer=,bytes=,duration=FIELD[:s|ms],header.NAME=FIELD")

@@ -24,6 +24,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		tlsCert, tlsKey   string
 		upstreamCA        string
 		insecureUpstream  bool
+		specs             []string
 	)
 	cmd := &cobra.Command{
 		Use:   "proxy --upstream URL",
@@ -53,7 +54,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, Log: log})
 			if err != nil {
 				return err
 			}
@@ -78,6 +79,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
+	f.StringArrayVar(&specs, "spec", nil, "an OpenAPI 3 or Swagger 2 file (YAML or JSON): each request's endpoint gets its status in it (repeatable; saved with the configuration)")
 	f.StringVar(&upstream, "upstream", "", "URL of the API to proxy (required)")
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address the proxy listens on")
 	f.StringVar(&configFile, "config", "", "analysis configuration (YAML: grouping keys, context, flows, scope)")

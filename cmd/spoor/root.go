@@ -37,6 +37,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newOpenCommand(g),
 		newSessionsCommand(g),
 		newRequestsCommand(g),
+		newEndpointsCommand(g),
 		newKeysCommand(g),
 		newLoginsCommand(g),
 		newDetectorsCommand(),

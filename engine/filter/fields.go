@@ -30,6 +30,7 @@ const (
 	fieldUntil
 	fieldMCP
 	fieldExamined
+	fieldSpec
 	fieldCount // the number of fields; not a field
 )
 
@@ -74,6 +75,8 @@ func (f field) String() string {
 		return "mcp"
 	case fieldExamined:
 		return "examined"
+	case fieldSpec:
+		return "spec"
 	}
 	return "text"
 }
@@ -103,10 +106,18 @@ func lookupField(name string) (field, bool) {
 // its requests: the summary keeps no methods, hosts or paths.
 func (f field) aboutRequests() bool {
 	switch f {
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec:
 		return true
 	}
 	return false
+}
+
+// SpecStatuses lists the values of spec:, the statuses an API
+// specification gives a request's endpoint (engine/inventory's
+// constants, spelled here because inventory imports engine, as filter
+// does, and neither may import the other's vocabulary).
+func SpecStatuses() []string {
+	return []string{"documented", "shadow", "zombie", "undocumented_method"}
 }
 
 // examinedValues maps the values of examined: to the bits they test.

@@ -37,6 +37,8 @@ func fixture() (engine.Session, []engine.Exchange) {
 	xs[0].Examined = engine.ExaminedTier1 | engine.ExaminedCRS
 	xs[1].Examined = engine.ExaminedTier1 | engine.ExaminedCRSPending
 	xs[2].Examined = engine.ExaminedTier1 | engine.ExaminedOff
+	xs[0].SpecStatus = "documented"
+	xs[1].SpecStatus = "shadow"
 	xs[2].MCP = &engine.MCPInfo{Messages: []engine.MCPMessage{{ID: "1", Method: "tools/call", Name: "search_orders"}}}
 	for i := range xs {
 		xs[i].Endpoint = engine.Endpoint(xs[i].Path)
@@ -142,6 +144,13 @@ func TestMatch(t *testing.T) {
 		{"examined:tier1", true, false, []uint64{1, 2, 3}},
 		{"examined:off|pending", true, false, []uint64{2, 3}},
 		{"!examined:pending", false, false, []uint64{1, 3}},
+		// spec: the specification's status of a request's endpoint; a
+		// session touched it when one of its requests has it.
+		{"spec:shadow", true, false, []uint64{2}},
+		{"spec:documented|zombie", true, false, []uint64{1}},
+		{"spec:Undocumented-Method", false, false, nil},
+		{"spec:any", true, false, []uint64{1, 2}},
+		{"!spec:shadow", false, false, []uint64{1, 3}},
 		// dur: a session's span, a request's duration.
 		{"dur:>500ms", true, true, []uint64{2, 3}},
 		{"dur:>1m", true, true, []uint64{}},
@@ -317,6 +326,8 @@ func TestParseErrors(t *testing.T) {
 		{`user:""`, 5, "empty value"},
 		{"status:4x4", 7, `invalid status "4x4"`},
 		{"examined:pnding", 9, `invalid examined "pnding"`},
+		{"spec:shadwo", 5, `unknown spec status "shadwo" (did you mean shadow?)`},
+		{"spec:nope", 5, `unknown spec status "nope": want documented, shadow, zombie, undocumented_method, or any`},
 		{"status:>=4xx", 7, `invalid status ">=4xx"`},
 		{"status:1000", 7, `invalid status "1000"`},
 		{"status:-1", 7, `invalid status "-1"`},
@@ -435,7 +446,7 @@ func TestFuzzy(t *testing.T) {
 }
 
 func TestFields(t *testing.T) {
-	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined"
+	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined spec"
 	if got := strings.Join(Fields(), " "); got != want {
 		t.Errorf("Fields() = %s", got)
 	}

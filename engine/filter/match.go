@@ -90,7 +90,7 @@ func (f *Filter) sessionVerdict(t *term, s *engine.Session, xs []engine.Exchange
 		return verdictOf(t.matchText(s.KeyPoint) || t.matchText(s.KeyID) || t.matchText(s.Actor))
 	case fieldSession:
 		return verdictOf(t.matchText(s.ID) || t.matchText(s.KeyID))
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec:
 		if !haveRequests {
 			return unknown
 		}
@@ -219,6 +219,13 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 	case fieldExamined:
 		for _, a := range t.alts {
 			if x.Examined.Has(a.examined) {
+				return yes
+			}
+		}
+		return no
+	case fieldSpec:
+		for _, a := range t.alts {
+			if x.SpecStatus != "" && (a.any || normalizeType(x.SpecStatus) == a.text) {
 				return yes
 			}
 		}

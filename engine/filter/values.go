@@ -3,6 +3,7 @@ package filter
 import (
 	"math"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -160,6 +161,8 @@ func (p parser) parseAlt(f field, a rawAlt) (alt, error) {
 			return alt{}, errorf(p.expr, a.pos, "invalid examined %q: want pending, crs, tier1 or off", s)
 		}
 		return alt{examined: bit}, nil
+	case fieldSpec:
+		return p.specStatus(a)
 	case fieldDur:
 		return p.duration(a)
 	case fieldSize:
@@ -240,6 +243,24 @@ func (p parser) typeName(f field, a rawAlt, what string, known []string) (alt, e
 		return alt{}, p.unknown(f, a, "unknown %s %q: %s", what, a.text, p.exists(f, known))
 	}
 	return alt{text: s}, nil
+}
+
+// specStatus reads a value of spec:, one of SpecStatuses or any (a
+// request some specification covers). The set is closed whatever the
+// store holds, so a value outside it is always refused.
+func (p parser) specStatus(a rawAlt) (alt, error) {
+	s := normalizeType(a.text)
+	if s == "any" {
+		return alt{any: true}, nil
+	}
+	known := SpecStatuses()
+	if slices.Contains(known, s) {
+		return alt{text: s}, nil
+	}
+	if near := suggest(s, known); near != "" {
+		return alt{}, p.unknown(fieldSpec, a, "unknown spec status %q (did you mean %s?)", a.text, near)
+	}
+	return alt{}, p.unknown(fieldSpec, a, "unknown spec status %q: want %s, or any", a.text, strings.Join(known, ", "))
 }
 
 func (p parser) duration(a rawAlt) (alt, error) {

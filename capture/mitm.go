@@ -1,0 +1,140 @@
+package capture
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/valyala/fasthttp"
+)
+
+// serveConnect answers a CONNECT: an in-scope host that has not refused an
+// interception before is intercepted, any other is tunnelled untouched.
+// A tunnel's origin is dialled before the client is answered, so an
+// unreachable one gets a 502 rather than a tunnel that closes at once.
+func (p *Proxy) serveConnect(ctx *fasthttp.RequestCtx) {
+	f := p.fwd
+	t, err := parseConnectTarget(string(ctx.Request.Header.RequestURI()))
+	if err != nil {
+		x, _ := f.quiet.newExchange(ctx, p.clock())
+		f.quiet.answerError(ctx, x, fasthttp.StatusBadRequest, err.Error())
+		return
+	}
+	if f.inScope(t.addr()) && !f.pinned.Has(t.host) {
+		ctx.Response.Header.SetStatusMessage([]byte("Connection established"))
+		ctx.Hijack(func(c net.Conn) { p.intercept(c, t) })
+		return
+	}
+	origin, err := net.DialTimeout("tcp", t.addr(), tunnelDialTimeout)
+	if err != nil {
+		x, _ := f.quiet.newExchange(ctx, p.clock())
+		f.quiet.answerError(ctx, x, fasthttp.StatusBadGateway, describeOriginError(t, err))
+		return
+	}
+	ctx.Response.Header.SetStatusMessage([]byte("Connection established"))
+	ctx.Hijack(func(c net.Conn) { f.tunnel(c, origin) })
+}
+
+// tunnel copies bytes both ways between the client and the origin until
+// either side closes, then closes both.
+func (f *forwarder) tunnel(client, origin net.Conn) {
+	defer origin.Close()
+	if !f.conns.add(client) {
+		return
+	}
+	defer f.conns.remove(client)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			client.Close()
+			origin.Close()
+		})
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		io.Copy(origin, client)
+		stop()
+	}()
+	io.Copy(client, origin)
+	stop()
+	wg.Wait()
+}
+
+// interceptedConn is a client's TLS connection after a CONNECT, with the
+// origin it asked for: the handler reads the target from it. It embeds
+// the *tls.Conn so that fasthttp sees a TLS connection.
+type interceptedConn struct {
+	*tls.Conn
+	target target
+}
+
+// intercept ends the client's TLS with a certificate minted for the
+// host, then serves the requests inside through the proxy's handler,
+// which forwards them to t over TLS. A client that refuses the
+// certificate puts the host on the pinned list.
+func (p *Proxy) intercept(c net.Conn, t target) {
+	f := p.fwd
+	if !f.conns.add(c) {
+		return
+	}
+	defer f.conns.remove(c)
+	var hello atomic.Bool
+	conf := &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		NextProtos: []string{"http/1.1"},
+		GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			hello.Store(true)
+			name := h.ServerName
+			if name == "" {
+				name = t.host
+			}
+			return f.ca.Leaf(name)
+		},
+	}
+	tc := tls.Server(c, conf)
+	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+	err := tc.HandshakeContext(ctx)
+	cancel()
+	if err != nil {
+		if hello.Load() && refusedCertificate(err) {
+			p.log.Info("proxy: client refused the minted certificate; tunnelling the host from now on", "host", t.host, "err", err)
+			if err := f.pinned.Add(t.host); err != nil {
+				p.log.Warn("proxy: "+err.Error(), "host", t.host)
+			}
+		} else {
+			p.log.Debug("proxy: TLS handshake with the client failed", "host", t.host, "err", err)
+		}
+		tc.Close()
+		return
+	}
+	// ServeConn closes the connection when it is done.
+	if err := p.server.ServeConn(&interceptedConn{Conn: tc, target: t}); err != nil {
+		p.log.Debug("proxy: intercepted connection ended", "host", t.host, "err", err)
+	}
+}
+
+// refusedCertificate reports whether a failed handshake, after the client
+// said hello, is the client turning the minted certificate down: an alert
+// about the certificate, or the connection dropped without one, which is
+// how many pinning apps and libraries leave.
+func refusedCertificate(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" {
+		msg := op.Err.Error()
+		for _, alert := range []string{"bad certificate", "unknown certificate authority", "certificate unknown", "unsupported certificate", "certificate revoked", "certificate expired", "access denied"} {
+			if strings.Contains(msg, alert) {
+				return true
+			}
+		}
+		return false
+	}
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+}

@@ -106,10 +106,31 @@ func (p *Proxy) startForward(opts Options) {
 		ReadBufferSize:                responseHeaderBufferSize,
 		MaxConnWaitTimeout:            connWaitTimeout,
 		ReadTimeout:                   opts.Limits.UpstreamTimeout,
+		RetryIfErr:                    retryOrigin,
 	}
 	f.quiet = &Proxy{trusted: p.trusted, maxBody: p.maxBody, sink: discardSink{}, clock: p.clock, log: p.log}
 	p.fwd = f
 	p.server.Handler = p.serveForward
+}
+
+// retryOrigin retries an idempotent request on a new connection, as
+// fasthttp does by default, unless the origin's certificate was refused:
+// a second handshake would be refused too.
+func retryOrigin(req *fasthttp.Request, _ int, err error) (resetTimeout, retry bool) {
+	if untrustedCertificate(err) {
+		return false, false
+	}
+	return false, req.Header.IsGet() || req.Header.IsHead() || req.Header.IsPut()
+}
+
+// untrustedCertificate reports whether err is the origin's certificate
+// failing verification.
+func untrustedCertificate(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var name x509.HostnameError
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &name)
 }
 
 // discardSink takes exchanges out of scope and keeps none.
@@ -233,13 +254,10 @@ func (p *Proxy) originRequest(ctx *fasthttp.RequestCtx, req *fasthttp.Request, x
 // describeOriginError is the one line of a 502 for a failed round trip to
 // an origin: an untrusted certificate says how to trust it.
 func describeOriginError(t target, err error) string {
-	var verify *tls.CertificateVerificationError
-	var unknown x509.UnknownAuthorityError
-	var invalid x509.CertificateInvalidError
-	var name x509.HostnameError
-	if errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &name) {
+	if untrustedCertificate(err) {
 		cause := err
-		if verify != nil {
+		var verify *tls.CertificateVerificationError
+		if errors.As(err, &verify) {
 			cause = verify.Err
 		}
 		return fmt.Sprintf("upstream %s presented a certificate spoor does not trust: %v (add its CA with --upstream-ca FILE, or skip the check with --insecure-upstream)", t, cause)

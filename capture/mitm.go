@@ -6,10 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"github.com/valyala/fasthttp"
 )
@@ -121,20 +119,17 @@ func (p *Proxy) intercept(c net.Conn, t target) {
 	}
 }
 
-// refusedCertificate reports whether a failed handshake, after the client
-// said hello, is the client turning the minted certificate down: an alert
-// about the certificate, or the connection dropped without one, which is
-// how many pinning apps and libraries leave.
+// refusedCertificate reports whether a handshake that failed after the
+// client said hello (and so after a certificate was chosen for it) is the
+// client turning the certificate down. Clients do that in more ways than
+// an alert about the certificate: some drop the connection, and OpenSSL
+// over TLS 1.3 sends an alert Go cannot decrypt ("bad record MAC"). So
+// every failure after hello counts but a timeout, which is a client that
+// went quiet.
 func refusedCertificate(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "remote error" {
-		msg := op.Err.Error()
-		for _, alert := range []string{"bad certificate", "unknown certificate authority", "certificate unknown", "unsupported certificate", "certificate revoked", "certificate expired", "access denied"} {
-			if strings.Contains(msg, alert) {
-				return true
-			}
-		}
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return false
 	}
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+	return true
 }

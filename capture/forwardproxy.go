@@ -301,14 +301,17 @@ func (h *hijackedConns) remove(c net.Conn) {
 	h.wg.Done()
 }
 
-// shutdown closes every connection still open and waits until their
-// goroutines are done, or ctx ends.
+// shutdown ends every connection still open and waits until their
+// goroutines are done, or ctx ends. It runs after fasthttp's Shutdown has
+// let the requests in flight on intercepted connections finish.
 func (f *forwarder) shutdown(ctx context.Context) error {
 	h := &f.conns
 	h.mu.Lock()
 	h.closed = true
 	for c := range h.open {
-		c.Close()
+		// A hijacked connection's Close does nothing until its handler
+		// returns; a deadline in the past ends the reads that hold it.
+		c.SetDeadline(time.Unix(1, 0))
 	}
 	h.mu.Unlock()
 	done := make(chan struct{})

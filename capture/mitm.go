@@ -8,6 +8,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/valyala/fasthttp"
 )
@@ -50,7 +51,10 @@ func (f *forwarder) tunnel(client, origin net.Conn) {
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
-			client.Close()
+			// fasthttp closes a hijacked connection once the handler
+			// returns, and its Close does nothing before that: a deadline
+			// in the past is what ends a read on it now.
+			client.SetDeadline(time.Unix(1, 0))
 			origin.Close()
 		})
 	}

@@ -253,6 +253,9 @@ func TestForwardProxyCurl(t *testing.T) {
 	if x, ok := byPath["/badcert"]; !ok || x.Status != 502 || !strings.Contains(x.Error, "signed by unknown authority") {
 		t.Errorf("/badcert stored as %+v; want a 502 with the reason", x)
 	}
+	if out := p.spoorCA(t, "--forget-pinned"); !strings.HasPrefix(out, ca+"\n") || !strings.Contains(out, "Pinned hosts (tunnelled untouched because their client refused the CA): none") {
+		t.Errorf("spoor ca --forget-pinned printed %q", out)
+	}
 }
 
 func port(t *testing.T, rawURL string) string {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -162,7 +163,12 @@ func (w *Workstation) open(opts Options) error {
 		return err
 	}
 	if len(opts.IncludeHosts) > 0 {
-		cfg.Scope.IncludeHosts = append(cfg.Scope.IncludeHosts, opts.IncludeHosts...)
+		for _, h := range opts.IncludeHosts {
+			// The saved configuration has the hosts of an earlier run.
+			if !slices.Contains(cfg.Scope.IncludeHosts, h) {
+				cfg.Scope.IncludeHosts = append(cfg.Scope.IncludeHosts, h)
+			}
+		}
 		if err := cfg.Validate(); err != nil {
 			return fmt.Errorf("--include-host: %w", err)
 		}

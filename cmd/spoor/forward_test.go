@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -83,6 +84,8 @@ func (ca *testCA) origin(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	s := httptest.NewUnstartedServer(echoHandler())
+	// The handshakes clients refuse on purpose are no news.
+	s.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 	s.StartTLS()
 	t.Cleanup(s.Close)

@@ -42,6 +42,19 @@
 // Upgrade header is dropped like every hop-by-hop header and the request is
 // proxied as plain HTTP/1.1.
 //
+// With Options.Forward the same proxy is a forward proxy (forwardproxy.go,
+// mitm.go): clients name their origin with an absolute-form request or a
+// CONNECT, a fasthttp.Client reaches any number of origins, and scope
+// decides what is captured. An in-scope CONNECT is hijacked and its TLS
+// ended with a certificate the local CA (ca.go) mints for the host; the
+// requests inside are served by the same fasthttp server and handler
+// (ServeConn on the TLS connection, which carries its target) and sent on
+// over TLS verified against UpstreamTLS or the system roots. Out-of-scope
+// traffic is tunnelled or forwarded without being recorded, and a client
+// that refuses the minted certificate gets its host on the PinnedHosts
+// list, tunnelled from then on. The CA and the pinned list are the only
+// files the package writes.
+//
 // Known limits, all from fasthttp: the response Date header is stamped by
 // the proxy, trailers are not relayed, and a body of unknown length is
 // relayed chunked even to an HTTP/1.0 client.

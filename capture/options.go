@@ -119,6 +119,11 @@ type Options struct {
 	// the upstream against the system roots.
 	UpstreamTLS *tls.Config
 
+	// Forward, when set, makes the proxy a forward proxy for clients that
+	// name their origin (see ForwardOptions); Upstream and the TLS
+	// listener are then not used.
+	Forward *ForwardOptions
+
 	// Sink receives every exchange. It is required.
 	Sink Sink
 
@@ -144,6 +149,11 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Limits, err = o.Limits.withDefaults(); err != nil {
 		return o, err
+	}
+	if o.Forward != nil {
+		if err := o.Forward.check(o); err != nil {
+			return o, err
+		}
 	}
 	if (o.TLSCert == "") != (o.TLSKey == "") {
 		return o, fmt.Errorf("--tls-cert and --tls-key go together: give both files, or neither")

@@ -47,6 +47,9 @@ type Proxy struct {
 
 	ws wsRelays
 
+	// fwd is the forward proxy's state, nil for a reverse proxy.
+	fwd *forwarder
+
 	captured atomic.Uint64
 	dropped  atomic.Uint64
 
@@ -64,9 +67,11 @@ func New(opts Options) (*Proxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	up, err := parseUpstream(opts.Upstream)
-	if err != nil {
-		return nil, err
+	var up upstream
+	if opts.Forward == nil {
+		if up, err = parseUpstream(opts.Upstream); err != nil {
+			return nil, err
+		}
 	}
 	p := &Proxy{
 		upstream: up,
@@ -114,6 +119,9 @@ func New(opts Options) (*Proxy, error) {
 		// The read deadline is set once per request, before the response
 		// is read, so it bounds the response body too.
 		ReadTimeout: opts.Limits.UpstreamTimeout,
+	}
+	if opts.Forward != nil {
+		p.startForward(opts)
 	}
 	if opts.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(opts.TLSCert, opts.TLSKey)
@@ -223,6 +231,11 @@ func (p *Proxy) Shutdown(ctx context.Context) error {
 	err := p.server.ShutdownWithContext(ctx)
 	if wsErr := p.ws.shutdown(ctx); err == nil {
 		err = wsErr
+	}
+	if p.fwd != nil {
+		if fwdErr := p.fwd.shutdown(ctx); err == nil {
+			err = fwdErr
+		}
 	}
 	if ln != nil {
 		// fasthttp has closed ln already unless Serve had not yet handed it

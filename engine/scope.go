@@ -127,3 +127,26 @@ func matchAnyPath(patterns []PathPattern, segs []string) bool {
 	}
 	return false
 }
+
+// HostInScope reports whether traffic to host ("api.example.com:443", or
+// a host without its port) is in scope as far as the host alone decides:
+// it matches include_hosts (or that list is empty) and not exclude_hosts.
+// A forward proxy asks it before it intercepts a connection, when no path
+// is known yet; the paths are judged per exchange as always.
+func (c ScopeConfig) HostInScope(host string) bool {
+	host = strings.ToLower(host)
+	if len(c.IncludeHosts) > 0 && !matchHost(lowerPatterns(c.IncludeHosts), host) {
+		return false
+	}
+	return !matchHost(lowerPatterns(c.ExcludeHosts), host)
+}
+
+// lowerPatterns is hostPatterns for patterns a validated configuration
+// already checked.
+func lowerPatterns(list []string) []string {
+	out := make([]string, len(list))
+	for i, h := range list {
+		out[i] = strings.ToLower(strings.TrimSpace(h))
+	}
+	return out
+}

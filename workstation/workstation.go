@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -36,6 +37,14 @@ type Options struct {
 	ProxyLimits     capture.Limits
 	TLSCert, TLSKey string
 	UpstreamTLS     *tls.Config
+	// Forward, when set, runs a forward proxy instead of a reverse one
+	// (Upstream is then empty); its InScope is the configuration's host
+	// scope.
+	Forward *capture.ForwardOptions
+	// IncludeHosts are added to the configuration's scope.include_hosts
+	// for this capture (--include-host), and saved with it like the rest
+	// of the configuration a capture runs with.
+	IncludeHosts []string
 	// ConfigFile is an analysis configuration to run with and save;
 	// FallbackConfig is used when neither it nor the store has one (the
 	// demo's embedded configuration).
@@ -75,6 +84,9 @@ type Workstation struct {
 	// save), each of which reads the saved configuration, changes one
 	// part and switches the capture: one must not undo the other.
 	configMu sync.Mutex
+	// scope is the configuration's scope, which a forward proxy asks
+	// before it intercepts a host. It is set before the proxy serves.
+	scope engine.ScopeConfig
 	// undo is what Open did, for Close to undo in reverse.
 	undo      cleanup
 	closeOnce sync.Once
@@ -109,9 +121,15 @@ func Open(opts Options) (*Workstation, error) {
 
 // open runs Open's steps, each pushing its undo once it succeeded.
 func (w *Workstation) open(opts Options) error {
-	if opts.Upstream != "" {
+	if opts.Forward != nil {
+		fwd := *opts.Forward
+		fwd.InScope = func(host string) bool { return w.scope.HostInScope(host) }
+		opts.Forward = &fwd
+	}
+	if opts.Upstream != "" || opts.Forward != nil {
 		var err error
 		w.proxy, err = capture.New(capture.Options{
+			Forward:        opts.Forward,
 			Upstream:       opts.Upstream,
 			Listen:         opts.Listen,
 			TrustForwarded: opts.TrustForwarded,
@@ -159,6 +177,18 @@ func (w *Workstation) open(opts Options) error {
 	if w.specs, err = LoadSpecs(cfg); err != nil {
 		return err
 	}
+	if len(opts.IncludeHosts) > 0 {
+		for _, h := range opts.IncludeHosts {
+			// The saved configuration has the hosts of an earlier run.
+			if !slices.Contains(cfg.Scope.IncludeHosts, h) {
+				cfg.Scope.IncludeHosts = append(cfg.Scope.IncludeHosts, h)
+			}
+		}
+		if err := cfg.Validate(); err != nil {
+			return fmt.Errorf("--include-host: %w", err)
+		}
+	}
+	w.scope = cfg.Scope
 	if err := saveConfig(st, cfg); err != nil {
 		return err
 	}

@@ -25,17 +25,16 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		upstreamCA        string
 		insecureUpstream  bool
 		specs             []string
+		mode              string
+		includeHosts      []string
 	)
 	cmd := &cobra.Command{
-		Use:   "proxy --upstream URL",
-		Short: "Capture traffic to an API through a local reverse proxy",
+		Use:   "proxy --upstream URL | --mode forward",
+		Short: "Capture traffic to an API through a local reverse proxy, or a client's through a forward proxy",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if upstream == "" {
-				return usageError{fmt.Errorf("--upstream is required, for example --upstream http://127.0.0.1:8080")}
-			}
-			if err := capture.CheckUpstream(upstream); err != nil {
-				return usageError{err}
+			if err := checkMode(mode, upstream, tlsCert != "" || tlsKey != "", includeHosts); err != nil {
+				return err
 			}
 			prefixes, err := parsePrefixes(trust)
 			if err != nil {
@@ -44,6 +43,12 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 			upstreamTLS, err := upstreamTLSConfig(upstreamCA, insecureUpstream)
 			if err != nil {
 				return err
+			}
+			var forward *capture.ForwardOptions
+			if mode == "forward" {
+				if forward, err = forwardOptions(cmd.ErrOrStderr()); err != nil {
+					return err
+				}
 			}
 			path, err := g.storePath()
 			if err != nil {
@@ -54,20 +59,28 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, Log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Forward: forward, IncludeHosts: includeHosts, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, Log: log})
 			if err != nil {
 				return err
 			}
 			var runErr error
-			if noTUI {
+			title := fmt.Sprintf("spoor proxy · %s → %s", w.Addr(), upstream)
+			if forward != nil {
+				title = fmt.Sprintf("spoor proxy · forward on %s", w.Addr())
+			}
+			switch {
+			case noTUI && forward != nil:
+				fmt.Fprintf(cmd.ErrOrStderr(), "spoor: forward proxy on http://%s (clients trust %s), store %s\n", w.Addr(), forward.CA.CertFile(), path)
+				waitHeadless(cmd.Context(), runFor)
+			case noTUI:
 				scheme := "http"
 				if tlsCert != "" {
 					scheme = "https"
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "spoor: proxy on %s://%s → %s, store %s\n", scheme, w.Addr(), upstream, path)
 				waitHeadless(cmd.Context(), runFor)
-			} else {
-				runErr = runTUI(cmd.Context(), w, fmt.Sprintf("spoor proxy · %s → %s", w.Addr(), upstream))
+			default:
+				runErr = runTUI(cmd.Context(), w, title)
 			}
 			if err := w.Close(); err != nil {
 				return err
@@ -79,8 +92,10 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&mode, "mode", "reverse", "reverse: in front of one API (--upstream); forward: an HTTP proxy clients are pointed at, HTTPS intercepted with the CA of spoor ca")
+	f.StringVar(&upstream, "upstream", "", "URL of the API to proxy (required with --mode reverse)")
 	f.StringArrayVar(&specs, "spec", nil, "an OpenAPI 3 or Swagger 2 file (YAML or JSON): each request's endpoint gets its status in it (repeatable; saved with the configuration)")
-	f.StringVar(&upstream, "upstream", "", "URL of the API to proxy (required)")
+	f.StringSliceVar(&includeHosts, "include-host", nil, "with --mode forward: capture and intercept only these hosts (globs such as *.example.com; added to scope.include_hosts); others are tunnelled untouched")
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address the proxy listens on")
 	f.StringVar(&configFile, "config", "", "analysis configuration (YAML: grouping keys, context, flows, scope)")
 	f.StringSliceVar(&trust, "trust-forwarded", nil, "peers (CIDR or address) whose X-Forwarded-For names the client")
@@ -95,7 +110,34 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of CA certificates to trust for an https upstream, besides the system's")
 	f.BoolVar(&insecureUpstream, "upstream-insecure-skip-verify", false, "do not verify an https upstream's certificate (anyone on the path can read and change the traffic)")
+	f.BoolVar(&insecureUpstream, "insecure-upstream", false, "same as --upstream-insecure-skip-verify: accept any certificate from an https upstream or origin, so anyone on the path can read and change the traffic")
 	return cmd
+}
+
+// checkMode checks that the flags fit --mode, before anything is opened.
+func checkMode(mode, upstream string, tlsListener bool, includeHosts []string) error {
+	switch mode {
+	case "reverse":
+		if len(includeHosts) > 0 {
+			return usageError{fmt.Errorf("--include-host is for --mode forward; a reverse proxy's scope is scope.include_hosts in --config")}
+		}
+		if upstream == "" {
+			return usageError{fmt.Errorf("--upstream is required, for example --upstream http://127.0.0.1:8080 (or --mode forward)")}
+		}
+		if err := capture.CheckUpstream(upstream); err != nil {
+			return usageError{err}
+		}
+	case "forward":
+		if upstream != "" {
+			return usageError{fmt.Errorf("--upstream is for --mode reverse: a forward proxy's clients name their origin")}
+		}
+		if tlsListener {
+			return usageError{fmt.Errorf("--tls-cert and --tls-key are for --mode reverse: a forward proxy mints its certificates with the CA of spoor ca")}
+		}
+	default:
+		return usageError{fmt.Errorf("invalid --mode %q: want reverse or forward", mode)}
+	}
+	return nil
 }
 
 // upstreamTLSConfig is the TLS configuration for an https upstream: nil
@@ -106,7 +148,7 @@ func upstreamTLSConfig(caFile string, insecure bool) (*tls.Config, error) {
 		return nil, nil
 	}
 	if caFile != "" && insecure {
-		return nil, usageError{fmt.Errorf("--upstream-ca and --upstream-insecure-skip-verify contradict each other: give one")}
+		return nil, usageError{fmt.Errorf("--upstream-ca and --insecure-upstream contradict each other: give one")}
 	}
 	if insecure {
 		return &tls.Config{InsecureSkipVerify: true}, nil //nolint:gosec // asked for by name

@@ -43,6 +43,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newDetectorsCommand(),
 		newImportCommand(g),
 		newExportCommand(g),
+		newCACommand(),
 	)
 	return root
 }

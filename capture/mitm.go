@@ -1,0 +1,139 @@
+package capture
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// serveConnect answers a CONNECT: an in-scope host that has not refused an
+// interception before is intercepted, any other is tunnelled untouched.
+// A tunnel's origin is dialled before the client is answered, so an
+// unreachable one gets a 502 rather than a tunnel that closes at once.
+func (p *Proxy) serveConnect(ctx *fasthttp.RequestCtx) {
+	f := p.fwd
+	t, err := parseConnectTarget(string(ctx.Request.Header.RequestURI()))
+	if err != nil {
+		x, _ := f.quiet.newExchange(ctx, p.clock())
+		f.quiet.answerError(ctx, x, fasthttp.StatusBadRequest, err.Error())
+		return
+	}
+	if f.inScope(t.addr()) && !f.pinned.Has(t.host) {
+		ctx.Response.Header.SetStatusMessage([]byte("Connection established"))
+		ctx.Hijack(func(c net.Conn) { p.intercept(c, t) })
+		return
+	}
+	origin, err := net.DialTimeout("tcp", t.addr(), tunnelDialTimeout)
+	if err != nil {
+		x, _ := f.quiet.newExchange(ctx, p.clock())
+		f.quiet.answerError(ctx, x, fasthttp.StatusBadGateway, describeOriginError(t, err))
+		return
+	}
+	ctx.Response.Header.SetStatusMessage([]byte("Connection established"))
+	ctx.Hijack(func(c net.Conn) { f.tunnel(c, origin) })
+}
+
+// tunnel copies bytes both ways between the client and the origin until
+// either side closes, then closes both.
+func (f *forwarder) tunnel(client, origin net.Conn) {
+	defer origin.Close()
+	if !f.conns.add(client) {
+		return
+	}
+	defer f.conns.remove(client)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			// fasthttp closes a hijacked connection once the handler
+			// returns, and its Close does nothing before that: a deadline
+			// in the past is what ends a read on it now.
+			client.SetDeadline(time.Unix(1, 0))
+			origin.Close()
+		})
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		io.Copy(origin, client)
+		stop()
+	}()
+	io.Copy(client, origin)
+	stop()
+	wg.Wait()
+}
+
+// interceptedConn is a client's TLS connection after a CONNECT, with the
+// origin it asked for: the handler reads the target from it. It embeds
+// the *tls.Conn so that fasthttp sees a TLS connection.
+type interceptedConn struct {
+	*tls.Conn
+	target target
+}
+
+// intercept ends the client's TLS with a certificate minted for the
+// host, then serves the requests inside through the proxy's handler,
+// which forwards them to t over TLS. A client that refuses the
+// certificate puts the host on the pinned list.
+func (p *Proxy) intercept(c net.Conn, t target) {
+	f := p.fwd
+	if !f.conns.add(c) {
+		return
+	}
+	defer f.conns.remove(c)
+	var hello atomic.Bool
+	conf := &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		NextProtos: []string{"http/1.1"},
+		GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			hello.Store(true)
+			name := h.ServerName
+			if name == "" {
+				name = t.host
+			}
+			return f.ca.Leaf(name)
+		},
+	}
+	tc := tls.Server(c, conf)
+	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+	err := tc.HandshakeContext(ctx)
+	cancel()
+	if err != nil {
+		if hello.Load() && refusedCertificate(err) {
+			p.log.Info("proxy: client refused the minted certificate; tunnelling the host from now on", "host", t.host, "err", err)
+			if err := f.pinned.Add(t.host); err != nil {
+				p.log.Warn("proxy: "+err.Error(), "host", t.host)
+			}
+		} else {
+			p.log.Debug("proxy: TLS handshake with the client failed", "host", t.host, "err", err)
+		}
+		tc.Close()
+		return
+	}
+	// ServeConn closes the connection when it is done.
+	if err := p.server.ServeConn(&interceptedConn{Conn: tc, target: t}); err != nil {
+		p.log.Debug("proxy: intercepted connection ended", "host", t.host, "err", err)
+	}
+}
+
+// refusedCertificate reports whether a handshake that failed after the
+// client said hello (and so after a certificate was chosen for it) is the
+// client turning the certificate down. Clients do that in more ways than
+// an alert about the certificate: some drop the connection, and OpenSSL
+// over TLS 1.3 sends an alert Go cannot decrypt ("bad record MAC"). So
+// every failure after hello counts but a timeout, which is a client that
+// went quiet.
+func refusedCertificate(err error) bool {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return false
+	}
+	return true
+}

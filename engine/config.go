@@ -43,6 +43,9 @@ type Config struct {
 	// (DefaultLoginEndpoints), for the abuse detectors; `spoor logins`
 	// prints the effective list.
 	Logins []LoginEndpoint
+	// Proxy holds the proxy's limits (configproxy.go). It is read from a
+	// --config file when the proxy starts, and not saved with the rest.
+	Proxy ProxyConfig
 }
 
 // GroupingConfig orders the grouping keys and sets the session split.

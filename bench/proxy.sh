@@ -26,6 +26,8 @@
 #   ROUNDS=1 DURATION=3s bench/proxy.sh           # a short run
 #   CONNS=32 ROUNDS=1 DURATION=1s WARMUP=0 bench/proxy.sh  # smoke at 32 only
 #   SPOOR_BIN=/path/to/spoor bench/proxy.sh       # an experiment: another build
+#   SPOOR_B=/path/to/spoor TARGETS="nginx passthrough spoor" bench/proxy.sh
+#                                                 # an experiment: spoor-b, another build, in the same rounds
 #
 # It writes proxy.md (the report section) and proxy.env (the figures) to
 # OUT_DIR (default: the current directory) and fails when a run had socket
@@ -168,12 +170,14 @@ run_passthrough() {
 # run_spoor ROUND [TARGET FLAG...] measures spoor proxy, named TARGET
 # (default spoor) and started with the extra FLAGs.
 run_spoor() {
-	local round=$1 target=${2:-spoor} dir port pid rc summary captured dropped stored sessions tiers t0 t1
+	local round=$1 target=${2:-spoor} dir port pid rc summary bin captured dropped stored sessions tiers t0 t1
 	shift $(($# < 2 ? $# : 2))
 	dir=$tmp/$target-c$conns-$round
 	port=$(free_port)
 	mkdir -p "$dir"
-	start_bg "$dir/stderr" "$spoor" proxy --no-tui --upstream "$upstream" --listen "127.0.0.1:$port" --db "$dir/spoor.db" "$@"
+	bin=$spoor
+	[ "$target" = spoor-b ] && bin=$SPOOR_B
+	start_bg "$dir/stderr" "$bin" proxy --no-tui --upstream "$upstream" --listen "127.0.0.1:$port" --db "$dir/spoor.db" "$@"
 	pid=$bg_pid
 	wait_port "$port" "$pid" "$dir/stderr"
 	measure "$target" "$round" "$port" "$pid"
@@ -190,13 +194,17 @@ run_spoor() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$conns" "$round" "$captured" "$dropped" "$stored" "$sessions" \
 		"$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" "$(wc -c <"$dir/spoor.db")" "${tiers:-off}" >>"$tmp/spoor.tsv"
 	log "$target -c$conns: $summary; stored $stored requests in $sessions sessions"
-	[ "$stored" -eq "$captured" ] || failures+=("$target -c$conns round $round: captured $captured but stored $stored")
+	[ "$stored" -eq "$captured" ] && [ "$dropped" -eq 0 ] || failures+=("$target -c$conns round $round: captured $captured, dropped $dropped, stored $stored")
 	rm -f "$dir/spoor.db"
 }
 
 run_spoor_nodetect() { run_spoor "$1" spoor-nodetect --no-detect; }
+run_spoor_b() { run_spoor "$1" spoor-b; }
 
-all_targets=(direct nginx mitmdump passthrough spoor spoor-nodetect)
+# TARGETS narrows an experiment to some targets; SPOOR_B adds spoor-b, that
+# binary run as spoor is, in the same rounds (a change against its parent).
+read -r -a all_targets <<<"${TARGETS:-direct nginx mitmdump passthrough spoor spoor-nodetect}"
+[ -n "${SPOOR_B:-}" ] && all_targets+=(spoor-b)
 # targets_at CONNS lists the targets measured at CONNS connections.
 targets_at() {
 	local t
@@ -221,6 +229,9 @@ med() { awk -F'\t' -v t="$1" -v c="$2" -v col="$3" '$1 == t && $2 == c {print $c
 declare -A rps p50 p99 cpu errs
 load_end=$(loadavg)
 for c in "${conn_levels[@]}"; do
+	for t in direct nginx mitmdump passthrough spoor spoor-nodetect spoor-b; do # unmeasured: nan
+		rps[$t/$c]=nan p50[$t/$c]=nan p99[$t/$c]=nan cpu[$t/$c]=nan errs[$t/$c]="0 0"
+	done
 	for t in $(targets_at "$c"); do
 		rps[$t/$c]=$(med "$t" "$c" 4)
 		p50[$t/$c]=$(med "$t" "$c" 5)
@@ -315,12 +326,17 @@ c=${conn_levels[0]}
 		done
 		echo
 		echo "spoor/passthrough $(ratio "${rps[spoor/$c]}" "${rps[passthrough/$c]}")× throughput, spoor/nginx $(ratio "${rps[spoor/$c]}" "${rps[nginx/$c]}")×,"
-		[ -n "${rps[mitmdump/$c]:-}" ] && echo "spoor/mitmdump $(ratio "${rps[spoor/$c]}" "${rps[mitmdump/$c]}")×,"
+		if [ "${rps[mitmdump/$c]}" != nan ]; then
+			echo "spoor/mitmdump $(ratio "${rps[spoor/$c]}" "${rps[mitmdump/$c]}")×,"
+		fi
 		echo "spoor/direct $(ratio "${rps[spoor/$c]}" "${rps[direct/$c]}")×, nginx/direct $(ratio "${rps[nginx/$c]}" "${rps[direct/$c]}")×,"
 		echo "passthrough/nginx $(ratio "${rps[passthrough/$c]}" "${rps[nginx/$c]}")×; p99 spoor/nginx $(ratio "${p99[spoor/$c]}" "${p99[nginx/$c]}")×,"
 		echo "p99 passthrough/nginx $(ratio "${p99[passthrough/$c]}" "${p99[nginx/$c]}")×."
 		echo "Attack tagging: spoor/spoor-nodetect $(ratio "${rps[spoor/$c]}" "${rps[spoor-nodetect/$c]}")× throughput, p99 $(ratio "${p99[spoor/$c]}" "${p99[spoor-nodetect/$c]}")×,"
 		echo "CPU per request $(ratio "${cpu[spoor/$c]}" "${cpu[spoor-nodetect/$c]}")× (spoor-nodetect is spoor proxy --no-detect: stored and grouped, not tagged)."
+		if [ -n "${SPOOR_B:-}" ]; then
+			echo "Experiment: spoor/spoor-b $(ratio "${rps[spoor/$c]}" "${rps[spoor-b/$c]}")× throughput, p99 $(ratio "${p99[spoor/$c]}" "${p99[spoor-b/$c]}")×, CPU per request $(ratio "${cpu[spoor/$c]}" "${cpu[spoor-b/$c]}")× (spoor-b is $SPOOR_B)."
+		fi
 	done
 	echo
 	echo "spoor, per round — from its headless summary line and \`spoor sessions --ndjson\` on the store afterwards:"

@@ -51,7 +51,7 @@ step() {
 }
 
 if [ -n "${SMOKE:-}" ]; then
-	step proxy env ROUNDS=1 DURATION=1s WARMUP=1s ORIGIN_CHECK=1s "$bench_dir/proxy.sh"
+	step proxy env ROUNDS=1 DURATION=1s WARMUP=0 ORIGIN_CHECK=1s "$bench_dir/proxy.sh"
 	step profile env DURATION=1 "$bench_dir/profile.sh"
 	step memory env EXCHANGES=2000 CAP=2 CHUNK=1 "$bench_dir/memory.sh"
 	step import env COPIES=1 KEEP_STORE="$tmp/import.db" "$bench_dir/import.sh"

@@ -49,8 +49,6 @@ type CatchUpOptions struct {
 	// after holding work, with how many exchanges were checked since the
 	// previous call.
 	OnDrained func(checked int)
-	// Priority is what the checking goroutines run at.
-	Priority Priority
 }
 
 // RunCatchUp drains the catch-up queue until ctx ends: it reads the queue
@@ -110,7 +108,7 @@ func catchUpChunk(ctx context.Context, st PendingStore, d LateDetector, p *Pipel
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
-	checks, err := checkLate(ctx, st, d, ids, opts.Workers, opts.Priority)
+	checks, err := checkLate(ctx, st, d, ids, opts.Workers)
 	if err != nil {
 		return 0, err
 	}
@@ -122,14 +120,13 @@ func catchUpChunk(ctx context.Context, st PendingStore, d LateDetector, p *Pipel
 
 // checkLate checks the exchanges ids on workers goroutines, in order of
 // the ids as far as the workers allow.
-func checkLate(ctx context.Context, st PendingStore, d LateDetector, ids []uint64, workers int, prio Priority) ([]Late, error) {
+func checkLate(ctx context.Context, st PendingStore, d LateDetector, ids []uint64, workers int) ([]Late, error) {
 	checks := make([]Late, len(ids))
 	errs := make([]error, len(ids))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(workers, len(ids)) {
 		wg.Go(func() {
-			prio.enter()
 			for i := range next {
 				x, ok, err := st.PendingExchange(ids[i])
 				if err != nil {

@@ -34,10 +34,9 @@ const (
 // so that an import, whose source is always full, pays the channel
 // operations and wake-ups of a hand-off once per batch rather than once
 // per exchange, while a live capture's lone request still goes on alone at
-// once. The batches are made once and reused. The workers run at prio.
-func DetectStage(src <-chan *engine.Exchange, d Detector, workers int, queued func() int, prio Priority) <-chan *engine.Exchange {
+// once. The batches are made once and reused.
+func DetectStage(src <-chan *engine.Exchange, d Detector, workers int, queued func() int) <-chan *engine.Exchange {
 	s := newDetectStage(d, max(workers, 1), queued)
-	s.prio = prio
 	out := make(chan *engine.Exchange, s.workers*stageWindow)
 	go s.dispatch(src)
 	var wg sync.WaitGroup
@@ -67,7 +66,6 @@ type detectBatch struct {
 type detectStage struct {
 	d       Detector
 	workers int
-	prio    Priority
 	queued  func() int
 	// waiting counts the exchanges taken from the source that no worker has
 	// started on: the stage's own backlog.
@@ -127,7 +125,6 @@ func (s *detectStage) takeReady(xs []*engine.Exchange, src <-chan *engine.Exchan
 
 // detect detects the exchanges of each batch in turn.
 func (s *detectStage) detect() {
-	s.prio.enter()
 	for b := range s.todo {
 		for _, x := range b.xs {
 			backlog := int(s.waiting.Add(-1))

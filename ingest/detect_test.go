@@ -31,7 +31,7 @@ func TestDetectStageKeepsOrder(t *testing.T) {
 	}
 	close(src)
 	d := &slowDetector{}
-	out := DetectStage(src, d, 4, func() int { return 7 }, PriorityNormal)
+	out := DetectStage(src, d, 4, func() int { return 7 })
 	next := uint64(0)
 	for x := range out {
 		if x.ID != next {
@@ -71,7 +71,7 @@ func BenchmarkDetectStage(b *testing.B) {
 				}
 			}()
 			n := 0
-			for range DetectStage(src, noDetector{}, workers, nil, PriorityNormal) {
+			for range DetectStage(src, noDetector{}, workers, nil) {
 				n++
 			}
 			if n != b.N {
@@ -87,7 +87,7 @@ func BenchmarkDetectStage(b *testing.B) {
 func TestDetectStageHandsOnALoneExchange(t *testing.T) {
 	src := make(chan *engine.Exchange)
 	defer close(src)
-	out := DetectStage(src, &slowDetector{}, 2, nil, PriorityBackground)
+	out := DetectStage(src, &slowDetector{}, 2, nil)
 	for i := range 3 {
 		src <- &engine.Exchange{ID: uint64(i)}
 		select {

@@ -60,8 +60,6 @@ type Options struct {
 	// the TUI uses it to refresh. It runs on the committing goroutine and
 	// must not block.
 	OnCommit func(n int)
-	// Priority is what the analysis and committing goroutines run at.
-	Priority Priority
 }
 
 // Pipeline analyses queued exchanges and writes them in batches. Analysis
@@ -172,9 +170,8 @@ func (p *Pipeline) Do(fn func(a *engine.Analyzer) (*engine.Analyzer, error)) err
 // returns. Closing the source is how the caller asks for a final flush, so no
 // accepted exchange is lost on shutdown.
 func (p *Pipeline) Run(src <-chan *engine.Exchange) error {
-	p.opts.Priority.enter()
 	defer close(p.stopped)
-	c := startCommitter(p.writer, p.opts.OnCommit, p.opts.Priority)
+	c := startCommitter(p.writer, p.opts.OnCommit)
 	err := p.analyse(src, c)
 	if cerr := c.close(); err == nil {
 		err = cerr
@@ -361,10 +358,9 @@ type commitRequest struct {
 	ack      chan struct{}
 }
 
-func startCommitter(w Writer, onCommit func(int), prio Priority) *committer {
+func startCommitter(w Writer, onCommit func(int)) *committer {
 	c := &committer{in: make(chan commitRequest, 1), free: make(chan []Record, 3), done: make(chan struct{})}
 	go func() {
-		prio.enter()
 		defer close(c.done)
 		for req := range c.in {
 			if req.size > 0 {

@@ -22,8 +22,7 @@ func (w *Workstation) startCatchUp() {
 	wg.Go(func() { w.attacks.sampleCPU(ctx) })
 	wg.Go(func() {
 		err := ingest.RunCatchUp(ctx, w.store, w.attacks, w.pipeline, ingest.CatchUpOptions{
-			Workers:  catchUpWorkers(),
-			Priority: w.priority(),
+			Workers: catchUpWorkers(),
 			OnDrained: func(n int) {
 				w.log.Info("the Core Rule Set's catch-up queue is empty", "checked", n)
 			},

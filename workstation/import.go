@@ -241,7 +241,7 @@ func (im *Importer) run(ctx context.Context, src *Source, opts importer.Options,
 	if im.attacks != nil {
 		// Every core: an import has no proxy to leave a core to, and
 		// both tiers examine every exchange.
-		analysed = ingest.DetectStage(ch, im.attacks, runtime.GOMAXPROCS(0), nil, ingest.PriorityNormal)
+		analysed = ingest.DetectStage(ch, im.attacks, runtime.GOMAXPROCS(0), nil)
 	}
 	var pipelineErr error
 	ran := make(chan struct{})     // the pipeline returned

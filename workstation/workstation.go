@@ -182,7 +182,7 @@ func (w *Workstation) open(opts Options) error {
 // the queue; its undo closes the queue and waits until every accepted
 // exchange is committed.
 func (w *Workstation) startPipeline(analyzer *engine.Analyzer) {
-	w.pipeline = ingest.NewPipeline(analyzer, w.store, ingest.Options{Priority: w.priority(), OnCommit: func(n int) {
+	w.pipeline = ingest.NewPipeline(analyzer, w.store, ingest.Options{OnCommit: func(n int) {
 		w.maint.logCommit(n, w.queue.Dropped())
 		select {
 		case w.notify <- struct{}{}:
@@ -191,10 +191,7 @@ func (w *Workstation) startPipeline(analyzer *engine.Analyzer) {
 	}})
 	detected := w.queue.C()
 	if w.attacks != nil {
-		detected = ingest.DetectStage(detected, w.attacks, detectWorkers(), w.queue.Len, w.priority())
-	}
-	if w.proxy != nil {
-		reserveProxyProcs()
+		detected = ingest.DetectStage(detected, w.attacks, detectWorkers(), w.queue.Len)
 	}
 	done := make(chan error, 1)
 	go func() { done <- w.pipeline.Run(detected) }()

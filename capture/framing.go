@@ -97,19 +97,21 @@ func smugglingTag(line []byte, reason string) engine.AttackTag {
 }
 
 // serveError answers a request fasthttp could not read. Most are answered
-// as fasthttp would; one whose framing fasthttp refused (a duplicate
-// Content-Length, an unknown or repeated Transfer-Encoding, white space in
-// a framing header's name) is a smuggling shape, and is also recorded,
-// tagged, from the start of the request fasthttp quotes in its error.
+// as fasthttp would; two are also recorded from the start of the request
+// fasthttp quotes in its error: one whose header block is over the read
+// buffer (--max-header-bytes), answered 431, and one whose framing fasthttp
+// refused (a duplicate Content-Length, an unknown or repeated
+// Transfer-Encoding, white space in a framing header's name), a smuggling
+// shape, tagged and answered 400.
 func (p *Proxy) serveError(ctx *fasthttp.RequestCtx, err error) {
-	// The first three cases are fasthttp's own error handler.
 	var small *fasthttp.ErrSmallBuffer
 	var op *net.OpError
 	switch {
 	case errors.As(err, &small):
-		ctx.Error("Too big request header", fasthttp.StatusRequestHeaderFieldsTooLarge)
+		p.headerTooLarge(ctx, err)
 		return
 	case errors.As(err, &op) && op.Timeout():
+		// fasthttp's own answer.
 		ctx.Error("Request timeout", fasthttp.StatusRequestTimeout)
 		return
 	}
@@ -124,6 +126,26 @@ func (p *Proxy) serveError(ctx *fasthttp.RequestCtx, err error) {
 	}
 	ctx.SetConnectionClose()
 	p.answerError(ctx, x, fasthttp.StatusBadRequest, x.Attacks[0].Message)
+}
+
+// headerTooLarge answers 431 to a request whose line and header block do
+// not fit the read buffer, before any handler saw it, and records what
+// fasthttp quotes of its start: the method, the path and the headers that
+// fit in it. Without a quote (fasthttp's secure error messages) the
+// exchange has the client alone.
+func (p *Proxy) headerTooLarge(ctx *fasthttp.RequestCtx, err error) {
+	x := &engine.Exchange{Start: p.clock()}
+	if head, ok := quotedRequest(err); ok {
+		if hx, _, ok := p.headExchange(ctx, head, true); ok {
+			x = hx
+		}
+	}
+	if x.ClientIP == "" {
+		p.setPeer(ctx, x)
+	}
+	ctx.SetConnectionClose()
+	p.answerError(ctx, x, fasthttp.StatusRequestHeaderFieldsTooLarge,
+		fmt.Sprintf("request line and headers over the limit of %d bytes (--max-header-bytes); recorded as far as the first bytes go", p.server.ReadBufferSize))
 }
 
 // quotedRequest is the start of the request fasthttp quotes in a header
@@ -147,11 +169,9 @@ func quotedRequest(err error) ([]byte, bool) {
 }
 
 // refusedExchange is the exchange of a request fasthttp refused, built
-// from its first bytes, when its framing is ambiguous. Its client is the
-// peer: forwarding headers of a request that cannot be read are not
-// believed.
+// from its first bytes, when its framing is ambiguous.
 func (p *Proxy) refusedExchange(ctx *fasthttp.RequestCtx, head []byte) (*engine.Exchange, bool) {
-	reqLine, rest, ok := bytes.Cut(head, []byte("\n"))
+	x, rest, ok := p.headExchange(ctx, head, false)
 	if !ok {
 		return nil, false
 	}
@@ -159,9 +179,23 @@ func (p *Proxy) refusedExchange(ctx *fasthttp.RequestCtx, head []byte) (*engine.
 	if !ok {
 		return nil, false
 	}
+	x.Attacks = []engine.AttackTag{tag}
+	return x, true
+}
+
+// headExchange is the exchange of a request fasthttp could not read, from
+// the first bytes of it fasthttp quoted: the request line and the complete
+// header lines among them (a last line cut by the quote is left out), and
+// the header block as it arrived. With cutLine, a request line the quote
+// cut short is taken too, its target as far as it goes. Its client is the
+// peer: forwarding headers of a request that cannot be read are not
+// believed.
+func (p *Proxy) headExchange(ctx *fasthttp.RequestCtx, head []byte, cutLine bool) (*engine.Exchange, []byte, bool) {
+	reqLine, rest, found := bytes.Cut(head, []byte("\n"))
 	fields := strings.Fields(string(reqLine))
-	if len(fields) != 3 {
-		return nil, false
+	switch {
+	case found && len(fields) != 3, !found && (!cutLine || len(fields) < 2):
+		return nil, nil, false
 	}
 	target, query, _ := strings.Cut(fields[1], "?")
 	x := &engine.Exchange{
@@ -175,6 +209,9 @@ func (p *Proxy) refusedExchange(ctx *fasthttp.RequestCtx, head []byte) (*engine.
 		x.Scheme = "https"
 	}
 	for line := range bytes.Lines(rest) {
+		if !bytes.HasSuffix(line, []byte("\n")) {
+			break // cut by the quote
+		}
 		line = bytes.TrimRight(line, "\r\n")
 		if len(line) == 0 {
 			break
@@ -189,9 +226,13 @@ func (p *Proxy) refusedExchange(ctx *fasthttp.RequestCtx, head []byte) (*engine.
 			x.Host = h.Value
 		}
 	}
+	p.setPeer(ctx, x)
+	return x, rest, true
+}
+
+// setPeer makes the TCP peer x's client.
+func (p *Proxy) setPeer(ctx *fasthttp.RequestCtx, x *engine.Exchange) {
 	if peer := peerAddr(ctx.RemoteAddr()); peer.IsValid() {
 		x.ClientIP = peer.String()
 	}
-	x.Attacks = []engine.AttackTag{tag}
-	return x, true
 }

@@ -32,7 +32,7 @@ const (
 
 	// minHeaderBytes is the smallest header limit accepted: below it
 	// ordinary browsers' requests no longer fit.
-	minHeaderBytes = 1 << 10
+	minHeaderBytes = engine.MinProxyHeaderBytes
 )
 
 // Limits bound what the proxy accepts from clients and how long it waits

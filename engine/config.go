@@ -44,6 +44,9 @@ type Config struct {
 	// prints the effective list.
 	Logins []LoginEndpoint
 	// Specs are the API specifications (OpenAPI 3, Swagger 2) that give
+	// Proxy holds the proxy's limits (configproxy.go). It is read from a
+	// --config file when the proxy starts, and not saved with the rest.
+	Proxy ProxyConfig
 	// each request's endpoint its status; engine/spec reads them.
 	Specs []SpecFile
 }

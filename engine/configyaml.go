@@ -98,11 +98,13 @@ func (d configDecoder) wrap(n *yaml.Node, err error) error {
 }
 
 func (d configDecoder) config(n *yaml.Node, cfg *Config) error {
-	return d.fields(n, "", []string{"grouping", "context", "flows", "scope", "retention", "secrets", "logins", "spec"}, func(name string, v *yaml.Node) error {
+	return d.fields(n, "", []string{"grouping", "context", "flows", "scope", "retention", "secrets", "logins", "spec", "proxy"}, func(name string, v *yaml.Node) error {
 		var err error
 		switch name {
 		case "spec":
 			cfg.Specs, err = d.specs(v)
+		case "proxy":
+			err = d.proxy(v, &cfg.Proxy)
 		case "logins":
 			cfg.Logins, err = d.logins(v)
 		case "grouping":

@@ -34,6 +34,8 @@ type Options struct {
 	TrustForwarded []netip.Prefix
 	// ProxyLimits, TLSCert, TLSKey and UpstreamTLS are passed to the
 	// proxy as capture.Options has them.
+	// Limits left at zero take the --config file's proxy block, then the
+	// proxy's defaults: flags override the file.
 	ProxyLimits     capture.Limits
 	TLSCert, TLSKey string
 	UpstreamTLS     *tls.Config
@@ -45,6 +47,10 @@ type Options struct {
 	// for this capture (--include-host), and saved with it like the rest
 	// of the configuration a capture runs with.
 	IncludeHosts []string
+	// CaptureLimit is how many bytes of each body an exchange keeps; zero
+	// takes the --config file's proxy.capture_body_bytes, then
+	// capture.DefaultCaptureLimit.
+	CaptureLimit int
 	// ConfigFile is an analysis configuration to run with and save;
 	// FallbackConfig is used when neither it nor the store has one (the
 	// demo's embedded configuration).
@@ -104,9 +110,11 @@ func Open(opts Options) (*Workstation, error) {
 	}
 	if opts.ConfigFile != "" {
 		// A bad file is reported before anything is opened or served.
-		if _, err := ReadConfigFile(opts.ConfigFile); err != nil {
+		cfg, err := ReadConfigFile(opts.ConfigFile)
+		if err != nil {
 			return nil, err
 		}
+		opts.ProxyLimits, opts.CaptureLimit = withFileLimits(opts.ProxyLimits, opts.CaptureLimit, cfg.Proxy)
 	}
 	w := &Workstation{queue: ingest.NewQueue(ingest.DefaultQueueSize), log: opts.Log, notify: make(chan struct{}, 1)}
 	if err := w.open(opts); err != nil {
@@ -134,6 +142,7 @@ func (w *Workstation) open(opts Options) error {
 			Listen:         opts.Listen,
 			TrustForwarded: opts.TrustForwarded,
 			Limits:         opts.ProxyLimits,
+			CaptureLimit:   opts.CaptureLimit,
 			TLSCert:        opts.TLSCert,
 			TLSKey:         opts.TLSKey,
 			UpstreamTLS:    opts.UpstreamTLS,

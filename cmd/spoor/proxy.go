@@ -59,7 +59,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Forward: forward, IncludeHosts: includeHosts, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, Log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Forward: forward, IncludeHosts: includeHosts, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limitFlags(cmd, limits), TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, Log: log})
 			if err != nil {
 				return err
 			}
@@ -103,9 +103,9 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")
 	f.DurationVar(&retention, "retention", 0, retentionHelp())
 	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
-	f.DurationVar(&limits.UpstreamTimeout, "upstream-timeout", capture.DefaultUpstreamTimeout, "how long the upstream has to send its whole response before the client gets a 504")
-	f.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", capture.DefaultMaxHeaderBytes, "largest request line and header block accepted; larger gets a 431")
-	f.Int64Var(&limits.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted, larger gets a 413 (0: no limit; only the first 64 KiB are stored either way)")
+	f.DurationVar(&limits.UpstreamTimeout, "upstream-timeout", capture.DefaultUpstreamTimeout, "how long the upstream has to send its whole response before the client gets a 504 (overrides proxy.upstream_timeout of --config)")
+	f.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", capture.DefaultMaxHeaderBytes, "largest request line and header block accepted; larger gets a 431 (overrides proxy.max_header_bytes of --config)")
+	f.Int64Var(&limits.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted, larger gets a 413 (0: proxy.max_body_bytes of --config, else no limit; only the first 64 KiB, proxy.capture_body_bytes, are stored either way)")
 	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate to serve HTTPS with (with --tls-key)")
 	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of CA certificates to trust for an https upstream, besides the system's")
@@ -138,6 +138,23 @@ func checkMode(mode, upstream string, tlsListener bool, includeHosts []string) e
 		return usageError{fmt.Errorf("invalid --mode %q: want reverse or forward", mode)}
 	}
 	return nil
+}
+
+// limitFlags is limits with the flags the user did not give at zero, so
+// that the --config file's proxy block, then the proxy's defaults, fill
+// them: a flag overrides the file.
+func limitFlags(cmd *cobra.Command, limits capture.Limits) capture.Limits {
+	f := cmd.Flags()
+	if !f.Changed("upstream-timeout") {
+		limits.UpstreamTimeout = 0
+	}
+	if !f.Changed("max-header-bytes") {
+		limits.MaxHeaderBytes = 0
+	}
+	if !f.Changed("max-body-bytes") {
+		limits.MaxBodyBytes = 0
+	}
+	return limits
 }
 
 // upstreamTLSConfig is the TLS configuration for an https upstream: nil

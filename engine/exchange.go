@@ -75,6 +75,10 @@ type Exchange struct {
 	// traffic; filled by the proxy when the connection ends, so Duration
 	// is then how long the connection lived.
 	WS *WebSocketInfo `json:"ws,omitempty"`
+	// SpecStatus is the specification status of the request's endpoint
+	// (documented, shadow, zombie, undocumented_method; see
+	// engine/inventory), empty when no specification is loaded.
+	SpecStatus string `json:"spec_status,omitempty"`
 }
 
 // WebSocketInfo counts what crossed a proxied WebSocket connection after its

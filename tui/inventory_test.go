@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/spoorhq/spoor/engine/inventory"
 )
@@ -270,4 +272,39 @@ func TestEndpointsDrillRefused(t *testing.T) {
 		t.Errorf("enter on an unnameable endpoint: focus %d, filter %q; want to stay, unfiltered", hs.m.focus, hs.m.filter.expr)
 	}
 	mustContain(t, hs.view(), "error: list the sessions of GET /x")
+}
+
+// TestEndpointsEndToEnd runs the endpoints view in a real program: I,
+// a live refresh sent from outside as cmd does, enter on an endpoint and
+// esc back.
+func TestEndpointsEndToEnd(t *testing.T) {
+	inv := &fakeInventory{rows: inventoryRows()}
+	tm := teatest.NewTestModel(t, New(Options{Source: fixtureSource(), Endpoints: inv, Title: testTitle, Now: fixtureNow}), teatest.WithInitialTermSize(100, 30))
+	wait := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	wait("alice@example.com")
+	tm.Send(tea.KeyPressMsg{Code: 'I', Text: "I"})
+	wait("endpoints")
+
+	inv.mu.Lock()
+	inv.rows = append(inv.rows, endpoint("GET", "/api/v1/fresh", inventory.Zombie, 900, 4, 4, map[int]int64{200: 900}, 3, 5, 8, dist(0, 0, 900), at(11, 0, 0, 0)))
+	inv.mu.Unlock()
+	tm.Send(RefreshMsg{})
+	wait("/api/v1/fresh")
+
+	tm.Send(tea.KeyPressMsg{Code: 'g', Text: "g"})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	wait("endpoint:/api/v1/fresh")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if !ok {
+		t.Fatal("final model is not a tui.Model")
+	}
+	if final.focus != focusEndpoints || final.filter.expr != "" {
+		t.Errorf("final focus %d, filter %q; want the endpoints view with no filter", final.focus, final.filter.expr)
+	}
 }

@@ -308,3 +308,22 @@ func TestEndpointsEndToEnd(t *testing.T) {
 		t.Errorf("final focus %d, filter %q; want the endpoints view with no filter", final.focus, final.filter.expr)
 	}
 }
+
+// TestEndpointsHosts checks that HOST is a column only when the rows
+// span more than one host, and SPEC only when some row has a status.
+func TestEndpointsHosts(t *testing.T) {
+	rows := inventoryRows()
+	for i := range rows {
+		rows[i].SpecStatus = ""
+	}
+	hs := newInventoryHarness(t, fixtureSource(), &fakeInventory{rows: rows}, 160, 48)
+	hs.keys(press('I'))
+	if v := hs.view(); strings.Contains(v, "HOST") || strings.Contains(v, "SPEC") {
+		t.Errorf("one host and no spec, yet a HOST or SPEC column:\n%s", v)
+	}
+	other := rows[0]
+	other.Host = "admin.example.test"
+	hs = newInventoryHarness(t, fixtureSource(), &fakeInventory{rows: append(rows, other)}, 160, 48)
+	hs.keys(press('I'))
+	mustContain(t, hs.view(), "HOST", "admin.example.test", "api.example.test")
+}

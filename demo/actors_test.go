@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +105,11 @@ func TestActorsTraffic(t *testing.T) {
 	}
 	if scanner := byIP["192.0.2.66"]; len(scanner) > 0 && !strings.HasPrefix(scanner[0].ua, "sqlmap/") {
 		t.Errorf("scanner User-Agent %q, want sqlmap", scanner[0].ua)
+	}
+	// The app still calls the endpoint openapi.yaml deprecates, which is
+	// what makes it the demo's zombie.
+	if !slices.ContainsFunc(byIP["198.51.100.20"], func(s sighting) bool { return s.method == http.MethodGet && s.path == "/account" }) {
+		t.Error("dave's app never called the deprecated GET /account")
 	}
 	if other := len(byIP) - len(Cast()); other != 0 {
 		t.Errorf("%d client addresses outside the cast", other)

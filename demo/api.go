@@ -65,6 +65,9 @@ func (s *api) routes() http.Handler {
 	mux.HandleFunc("POST /orders", s.slowed(heavy, s.authed(s.placeOrder)))
 	mux.HandleFunc("GET /orders/{id}", s.slowed(light, s.authed(s.getOrder)))
 	mux.HandleFunc("GET /users/{id}", s.slowed(light, s.authed(s.getUser)))
+	// GET /account is the profile endpoint of the app's first versions,
+	// deprecated in openapi.yaml for GET /users/{id}; the app still calls it.
+	mux.HandleFunc("GET /account", s.slowed(light, s.authed(s.getAccount)))
 	mux.HandleFunc("GET /admin/users", s.slowed(browse, s.authed(s.adminUsers)))
 	s.routeMCP(mux)
 	s.routeGraphQL(mux)

@@ -216,6 +216,20 @@ func (s *api) getUser(w http.ResponseWriter, r *http.Request, who principal) {
 	writeJSON(w, http.StatusOK, p)
 }
 
+// getAccount is the caller's own profile: the deprecated predecessor of
+// GET /users/{id}, which says so in a Deprecation header (RFC 9745) and
+// names its successor, as a well-behaved API does until it removes one.
+func (s *api) getAccount(w http.ResponseWriter, _ *http.Request, who principal) {
+	p, ok := s.catalog.profile(who.UserID)
+	if !ok {
+		writeError(w, http.StatusNotFound, "user not found")
+		return
+	}
+	w.Header().Set("Deprecation", "@1767225600")
+	w.Header().Set("Link", fmt.Sprintf("</users/%d>; rel=\"successor-version\"", who.UserID))
+	writeJSON(w, http.StatusOK, p)
+}
+
 // adminUsers lists the first page of profiles, private fields included.
 func (s *api) adminUsers(w http.ResponseWriter, r *http.Request, who principal) {
 	if who.Role != roleAdmin {

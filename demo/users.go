@@ -78,6 +78,12 @@ func (a *agent) appVisit(ctx context.Context) error {
 			return err
 		}
 	}
+	// On opening, the app reads the profile from GET /account as its
+	// first versions did, though the spec deprecates it: the endpoint is
+	// the zombie of spoor's inventory.
+	if _, err := a.nextAuthed(ctx, http.MethodGet, "/account", nil); err != nil {
+		return err
+	}
 	if err := a.shop(ctx, acc.UserID); err != nil {
 		return err
 	}

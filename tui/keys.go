@@ -24,6 +24,11 @@ type KeyMap struct {
 	MCPTab        key.Binding
 	ExportHAR     key.Binding
 	ExportJSON    key.Binding
+	// Inventory opens the endpoints view (I for inventory), and
+	// InventoryBack is esc on the sessions an endpoint's enter listed:
+	// back to the endpoints, the list's own filter restored.
+	Inventory     key.Binding
+	InventoryBack key.Binding
 }
 
 // DefaultKeyMap returns the global default bindings. The key editor is on
@@ -45,12 +50,14 @@ func DefaultKeyMap() KeyMap {
 		MCPTab:        key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "MCP sessions")),
 		ExportHAR:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export HAR")),
 		ExportJSON:    key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export JSON")),
+		Inventory:     key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "endpoints")),
+		InventoryBack: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to endpoints")),
 	}
 }
 
 // ShortHelp lists the keys worth a place on the help line.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Search, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.InventoryBack, k.Search, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp lists every global key: finding sessions in one column, the
@@ -58,7 +65,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Search, k.Filter, k.ToggleFilter, k.Range15m, k.Range1h, k.Range24h, k.RangeAll},
-		{k.MCPTab, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
+		{k.MCPTab, k.Inventory, k.InventoryBack, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
 	}
 }
 
@@ -92,4 +99,11 @@ func (h helpKeys) ShortHelp() []key.Binding {
 
 func (h helpKeys) FullHelp() [][]key.Binding {
 	return append(h.local.FullHelp(), h.global.FullHelp()...)
+}
+
+// setInventory enables I on the sessions list, and esc there while it
+// lists the sessions an endpoint's enter asked for.
+func (k *KeyMap) setInventory(list, drilled bool) {
+	k.Inventory.SetEnabled(list)
+	k.InventoryBack.SetEnabled(drilled)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/tui/contexteditor"
 	"github.com/spoorhq/spoor/tui/detail"
+	"github.com/spoorhq/spoor/tui/endpoints"
 	"github.com/spoorhq/spoor/tui/exportprompt"
 	"github.com/spoorhq/spoor/tui/filterbar"
 	"github.com/spoorhq/spoor/tui/keyeditor"
@@ -37,6 +38,7 @@ const (
 	focusDetail
 	focusKeys
 	focusContext
+	focusEndpoints
 )
 
 // input names the text input that has the keyboard, if any. A focused
@@ -86,6 +88,8 @@ type Model struct {
 	filter    filterState
 	vocab     vocabState
 	exporting exportprompt.Model
+	// inv is the endpoints view (inventory.go).
+	inv inventoryState
 
 	width, height int
 	counters      Stats
@@ -157,6 +161,7 @@ func New(opts Options) Model {
 		filterbar: filterbar.New(th, now),
 		vocab:     vocabState{flows: opts.Flows},
 		exporting: exportprompt.New(th),
+		inv:       newInventoryState(th, opts.Endpoints, now),
 		loading:   true,
 		limit:     sessionLimit,
 		asOf:      -1,
@@ -204,7 +209,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.dirty = true
 		cmd = m.arm()
 	case refreshTickMsg:
-		cmd = m.refresh()
+		cmd = tea.Batch(m.refresh(), m.refreshInventory())
 	case statsTickMsg:
 		m.readStats()
 		cmd = m.schedule(statsInterval, statsTickMsg{})
@@ -220,6 +225,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.traffic, cmd = m.traffic.Update(msg)
 	case exportedMsg:
 		m.exported(msg)
+	case endpointsLoadedMsg:
+		cmd = m.endpointsLoaded(msg)
+	case endpoints.DrillMsg:
+		cmd = m.drillDown(msg.Endpoint)
+	case endpoints.BackMsg:
+		m.focus = focusSessions
+		cmd = tea.Batch(m.loadVisibleActivity(), m.loadTraffic())
 	case errMsg:
 		m.err = msg.err
 		cmd = m.loadDone()
@@ -374,6 +386,8 @@ func (m *Model) updateFocused(msg tea.Msg) tea.Cmd {
 		m.keyeditor, cmd = m.keyeditor.Update(msg)
 	case focusContext:
 		m.ctxeditor, cmd = m.ctxeditor.Update(msg)
+	case focusEndpoints:
+		m.inv.view, cmd = m.inv.view.Update(msg)
 	default:
 		m.sessions, cmd = m.sessions.Update(msg)
 		cmd = tea.Batch(cmd, m.grow(), m.loadVisibleActivity())
@@ -412,6 +426,10 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.exportSession("har"), true
 	case key.Matches(k, m.keys.ExportJSON):
 		return m.exportSession("json"), true
+	case key.Matches(k, m.keys.Inventory):
+		return m.openInventory(), true
+	case key.Matches(k, m.keys.InventoryBack):
+		return m.drillBack(), true
 	}
 	return nil, false
 }
@@ -657,7 +675,7 @@ func (m *Model) seenPoints() []string {
 // global keys too: "e" in a filter is a letter, not an export.
 func (m *Model) typing() bool {
 	return (m.focus == focusKeys && m.keyeditor.Typing()) || (m.focus == focusContext && m.ctxeditor.Typing()) ||
-		(m.focus == focusSequence && m.sequence.Typing())
+		(m.focus == focusSequence && m.sequence.Typing()) || (m.focus == focusEndpoints && m.inv.view.Typing())
 }
 
 // regrouped reloads everything after the grouping changed: the open
@@ -710,6 +728,7 @@ func (m *Model) setTheme(th theme.Theme) {
 	m.search.SetTheme(th)
 	m.filterbar.SetTheme(th)
 	m.exporting.SetTheme(th)
+	m.inv.view.SetTheme(th)
 }
 
 // syncKeys enables the global keys that act on the screen on display.
@@ -717,6 +736,7 @@ func (m *Model) syncKeys() {
 	list := m.focus == focusSessions
 	session := (list && m.sessions.Len() > 0) || m.focus == focusSequence || m.focus == focusDetail
 	m.keys.setEnabled(list, session, m.export != nil, list, m.sessions.MCP())
+	m.keys.setInventory(list, list && m.inv.drilled != nil)
 }
 
 // layout gives the components what the help, input and status lines
@@ -735,6 +755,7 @@ func (m *Model) layout() {
 	m.detail.SetSize(m.width, body)
 	m.keyeditor.SetSize(m.width, body)
 	m.ctxeditor.SetSize(m.width, body)
+	m.inv.view.SetSize(m.width, body)
 }
 
 func (m Model) inputHeight() int {
@@ -764,6 +785,8 @@ func (m Model) local() help.KeyMap {
 		return m.keyeditor
 	case m.focus == focusContext:
 		return m.ctxeditor
+	case m.focus == focusEndpoints:
+		return m.inv.view
 	}
 	return m.sessions
 }
@@ -787,6 +810,9 @@ func (m Model) fullHelp() string {
 	if m.focus == focusSessions && m.input == inputNone {
 		title += "\n" + m.theme.Muted.Width(max(m.width, 1)).Render(m.sessions.HelpNote())
 	}
+	if m.focus == focusEndpoints && !m.inv.view.Typing() {
+		title += "\n" + m.theme.Muted.Width(max(m.width, 1)).Render(m.inv.view.HelpNote())
+	}
 	return title + "\n\n" + h.View(helpKeys{local: m.local(), global: m.keys})
 }
 
@@ -807,6 +833,8 @@ func (m Model) render() string {
 		body = m.keyeditor.View()
 	case m.focus == focusContext:
 		body = m.ctxeditor.View()
+	case m.focus == focusEndpoints:
+		body = m.inv.view.View()
 	default:
 		body = m.sessions.View()
 		if m.traffic.Height() > 0 {

@@ -78,6 +78,9 @@ type Options struct {
 	// the data directory's exports/); empty means the current directory.
 	// It is created, mode 0700, by the first export into it.
 	ExportDir string
+	// Endpoints is the API inventory the endpoints view (I) shows; nil
+	// leaves I saying that this store has no inventory.
+	Endpoints EndpointSource
 	// Now is the clock relative filters (since:1h) measure from; nil means
 	// time.Now. Tests pin it.
 	Now func() time.Time

@@ -19,7 +19,11 @@ func (m Model) statusBar() string {
 	// style's reset would otherwise end the bar mid-line.
 	seg := func(st lipgloss.Style, s string) string { return st.Inherit(bar).Render(s) }
 
-	parts := []string{seg(bar, " "+m.countText())}
+	count := m.countText()
+	if m.focus == focusEndpoints {
+		count = m.inventoryCount()
+	}
+	parts := []string{seg(bar, " "+count)}
 	if m.focus == focusSessions {
 		switch {
 		case m.sessions.Paused():
@@ -50,7 +54,7 @@ func (m Model) statusBar() string {
 			parts = append(parts, seg(th.Danger, human.Count(m.counters.CRSOff)+" CRS off (queue full)"))
 		}
 	}
-	if f := m.filter.text(); f != "" {
+	if f := m.filter.text(); f != "" && m.focus != focusEndpoints {
 		parts = append(parts, seg(th.Accent, table.Sanitize(f)))
 	}
 	if k, rev := m.sessions.Sort(); (k != sessions.SortLastSeen || rev) && m.focus == focusSessions {

@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/inventory"
 	"github.com/spoorhq/spoor/export"
 	"github.com/spoorhq/spoor/internal/human"
 	"github.com/spoorhq/spoor/tui/sequence"
@@ -242,6 +243,9 @@ func (m Model) View() string {
 		status += " " + wsFrames(x.WS)
 	}
 	title := m.theme.Muted.Render(what+" → ") + m.theme.Status(x.Status).Render(status)
+	if x.SpecStatus != "" && x.SpecStatus != inventory.Documented {
+		title += m.theme.Muted.Render(" · ") + m.theme.Spec(x.SpecStatus).Render(table.Sanitize(sequence.SpecLabel(x.SpecStatus))+" endpoint")
+	}
 	lines := []string{table.Line(strings.Join(titles, ""), m.width), table.Line(title, m.width)}
 	lines = append(lines, strings.Split(m.view.View(), "\n")...)
 	for len(lines) < m.height {
@@ -338,6 +342,13 @@ func (m *Model) fill() {
 		lines = append(lines, th.Muted.Render(table.Sanitize("session "+m.session.ID+" · key "+x.KeyPoint+" · endpoint "+x.Endpoint)))
 		if len(x.Flows) > 0 {
 			lines = append(lines, th.Muted.Render("flows "+table.Sanitize(strings.Join(x.Flows, ", "))))
+		}
+		if st := x.SpecStatus; st != "" {
+			line := th.Muted.Render("spec ") + th.Spec(st).Render(table.Sanitize(sequence.SpecLabel(st)))
+			if meaning := sequence.SpecMeaning(st); meaning != "" {
+				line += th.Muted.Render(": " + meaning)
+			}
+			lines = append(lines, line)
 		}
 		lines = append(lines, "")
 		if len(names) == 0 {

@@ -41,8 +41,11 @@ type Model struct {
 	// filter.
 	shown []int
 	stats stats.Stats
-	// wide are the session-wide tags the header states once.
+	// wide are the session-wide tags the header states once, and spec
+	// counts the requests the specification does not account for, which
+	// the header counts and explains (nil when there are none).
 	wide []wideTag
+	spec map[string]int
 	// bar is the filter input, on screen while typing; expr and flt are
 	// the filter applied, which a new session clears.
 	bar    filterbar.Model
@@ -68,7 +71,7 @@ type Model struct {
 }
 
 type widths struct {
-	method, path, size, chips, ctx int
+	method, path, size, chips, ctx, spec int
 }
 
 // New returns a sequence view with no session; relative bounds in its
@@ -109,7 +112,7 @@ func (m *Model) Open(s engine.Session) {
 	m.chosen, m.picking = nil, false
 	m.expr, m.flt, m.typing = "", nil, false
 	m.bar.Blur()
-	m.wide = nil
+	m.wide, m.spec = nil, nil
 	m.stats = stats.Stats{}
 	m.want = widths{}
 	m.cursor.SetLen(0, 0)
@@ -136,6 +139,7 @@ func (m *Model) SetExchanges(xs []engine.Exchange) {
 	m.loaded = true
 	m.stats = stats.Compute(xs)
 	m.wide = wideTags(xs)
+	m.spec = specCounts(xs)
 	m.apply()
 }
 
@@ -353,6 +357,9 @@ func (m Model) headerLines() []string {
 		for _, w := range m.wide {
 			lines = append(lines, th.Chip.Render("["+table.Sanitize(w.typ)+"]")+" "+w.text(len(m.all)))
 		}
+		if l := specLegend(m.spec, th); l != "" {
+			lines = append(lines, l)
+		}
 		for i, v := range s.Abuse {
 			if i == 2 {
 				break
@@ -437,6 +444,7 @@ const (
 	colDuration
 	colSize
 	colAttacks
+	colSpec
 	colContext
 )
 
@@ -458,6 +466,7 @@ func (m Model) columns() []table.Column {
 		colDuration: {Title: "DURATION", Min: 8, Want: 8, Align: table.Right, Drop: 2},
 		colSize:     {Title: "SIZE", Min: max(w.size, 4), Want: max(w.size, 4), Align: table.Right, Drop: 3},
 		colAttacks:  {Title: "ATTACKS", Min: 7, Want: max(w.chips, 7), Drop: 1, Grow: 2},
+		colSpec:     {Title: "SPEC", Min: max(w.spec, 4), Want: max(w.spec, 4), Drop: 2},
 		colContext:  {Title: "CONTEXT", Min: 8, Want: max(w.ctx, 7), Drop: 4, Grow: 3},
 	}
 	// Columns without a value in any row go before any that says
@@ -467,6 +476,11 @@ func (m Model) columns() []table.Column {
 	}
 	if w.ctx == 0 {
 		cols[colContext].Drop += 10
+	}
+	if w.spec == 0 {
+		// No request is marked: the column is not there at all, so that
+		// a capture without a specification reads as it always has.
+		cols = slices.Delete(cols, colSpec, colSpec+1)
 	}
 	return cols
 }
@@ -510,7 +524,7 @@ func (m Model) cells(x *engine.Exchange) []table.Cell {
 	if c := chipText(x); c != "" {
 		chips.Text = c
 	}
-	return []table.Cell{
+	cells := []table.Cell{
 		colOffset:   {Text: offset(x.Start.Sub(m.start())), Style: th.Muted},
 		colMethod:   {Text: table.Sanitize(x.Method)},
 		colPath:     {Text: target(x, m.raw)},
@@ -518,8 +532,13 @@ func (m Model) cells(x *engine.Exchange) []table.Cell {
 		colDuration: dur,
 		colSize:     {Text: size(x.RespBody.Size), Style: th.Muted},
 		colAttacks:  chips,
+		colSpec:     {Text: specCell(x), Style: th.Spec(x.SpecStatus)},
 		colContext:  {Text: contextText(x), Style: th.Muted},
 	}
+	if m.want.spec == 0 {
+		cells = slices.Delete(cells, colSpec, colSpec+1)
+	}
+	return cells
 }
 
 // contextText lists the request's context values, hashed ones as their
@@ -559,6 +578,7 @@ func (m Model) measure() widths {
 		w.size = max(w.size, table.Width(size(x.RespBody.Size)))
 		w.chips = max(w.chips, table.Width(chipText(x)))
 		w.ctx = max(w.ctx, table.Width(contextText(x)))
+		w.spec = max(w.spec, table.Width(specCell(x)))
 	}
 	return w
 }

@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
+
+	"github.com/spoorhq/spoor/engine/inventory"
 )
 
 // Palette holds the semantic colour tokens. Components never pick a colour;
@@ -76,6 +78,13 @@ type Theme struct {
 	Ok        lipgloss.Style // a good state: following, applied
 	Help      help.Styles
 
+	// Shadow, Zombie and Undocumented mark an endpoint's specification
+	// status: called but not in the spec, deprecated or removed there yet
+	// still called, and a listed path called with a method it lacks.
+	Shadow       lipgloss.Style
+	Zombie       lipgloss.Style
+	Undocumented lipgloss.Style
+
 	status [6]lipgloss.Style // indexed by status class; 0 is "no response"
 }
 
@@ -89,19 +98,22 @@ func New(dark, plain bool) Theme {
 	p := NewPalette(dark)
 	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
 	t := Theme{
-		Dark:      dark,
-		Header:    fg(p.Muted).Bold(true),
-		Accent:    fg(p.Accent).Bold(true),
-		Muted:     fg(p.Muted),
-		Danger:    fg(p.Danger).Bold(true),
-		Cursor:    lipgloss.NewStyle().Foreground(p.CursorFg).Background(p.CursorBg),
-		StatusBar: lipgloss.NewStyle().Foreground(p.BarFg).Background(p.BarBg),
-		Mark:      fg(p.Mark).Bold(true).Underline(true),
-		Warn:      fg(p.Warn),
-		Chip:      fg(p.Danger),
-		Tab:       fg(p.Muted),
-		TabActive: fg(p.Accent).Bold(true).Underline(true),
-		Ok:        fg(p.Status2xx),
+		Dark:         dark,
+		Header:       fg(p.Muted).Bold(true),
+		Accent:       fg(p.Accent).Bold(true),
+		Muted:        fg(p.Muted),
+		Danger:       fg(p.Danger).Bold(true),
+		Cursor:       lipgloss.NewStyle().Foreground(p.CursorFg).Background(p.CursorBg),
+		StatusBar:    lipgloss.NewStyle().Foreground(p.BarFg).Background(p.BarBg),
+		Mark:         fg(p.Mark).Bold(true).Underline(true),
+		Warn:         fg(p.Warn),
+		Chip:         fg(p.Danger),
+		Tab:          fg(p.Muted),
+		TabActive:    fg(p.Accent).Bold(true).Underline(true),
+		Ok:           fg(p.Status2xx),
+		Shadow:       fg(p.Warn).Bold(true),
+		Zombie:       fg(p.Danger).Bold(true),
+		Undocumented: fg(p.Warn),
 		Help: help.Styles{
 			Ellipsis:       fg(p.Muted),
 			ShortKey:       fg(p.Text),
@@ -127,22 +139,25 @@ func newPlain(dark bool) Theme {
 	none := lipgloss.NewStyle()
 	bold := none.Bold(true)
 	return Theme{
-		Dark:      dark,
-		Plain:     true,
-		Header:    bold,
-		Accent:    bold,
-		Muted:     none,
-		Danger:    bold,
-		Cursor:    none.Reverse(true),
-		StatusBar: none,
-		Mark:      none.Underline(true),
-		Warn:      none,
-		Chip:      none,
-		Tab:       none,
-		TabActive: bold.Underline(true),
-		Ok:        none,
-		Help:      help.Styles{},
-		status:    [6]lipgloss.Style{bold, none, none, none, none, bold},
+		Dark:         dark,
+		Plain:        true,
+		Header:       bold,
+		Accent:       bold,
+		Muted:        none,
+		Danger:       bold,
+		Cursor:       none.Reverse(true),
+		StatusBar:    none,
+		Mark:         none.Underline(true),
+		Warn:         none,
+		Chip:         none,
+		Tab:          none,
+		TabActive:    bold.Underline(true),
+		Ok:           none,
+		Shadow:       bold,
+		Zombie:       bold,
+		Undocumented: none,
+		Help:         help.Styles{},
+		status:       [6]lipgloss.Style{bold, none, none, none, none, bold},
 	}
 }
 
@@ -155,4 +170,20 @@ func (t Theme) Status(code int) lipgloss.Style {
 		class = code / 100
 	}
 	return t.status[class]
+}
+
+// Spec returns the style of an endpoint's specification status
+// (engine/inventory's Documented, Shadow, Zombie, UndocumentedMethod);
+// documented and unknown statuses are muted,
+// so that only what the spec does not account for stands out.
+func (t Theme) Spec(status string) lipgloss.Style {
+	switch status {
+	case inventory.Shadow:
+		return t.Shadow
+	case inventory.Zombie:
+		return t.Zombie
+	case inventory.UndocumentedMethod:
+		return t.Undocumented
+	}
+	return t.Muted
 }

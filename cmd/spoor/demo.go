@@ -51,10 +51,18 @@ func newDemoCommand(g *globalFlags) *cobra.Command {
 			defer api.Close()
 			upstream := api.URL()
 
+			// The demo's OpenAPI description of the shop gives each
+			// endpoint its spec status; the workstation reads specs from
+			// files, so it is written beside the store.
+			spec := filepath.Join(filepath.Dir(path), "spoor-demo-openapi.yaml")
+			if err := os.WriteFile(spec, demo.OpenAPI(), 0o600); err != nil {
+				return fmt.Errorf("write the demo's OpenAPI spec: %w", err)
+			}
+
 			// The actors send X-Forwarded-For as clients behind a load
 			// balancer would, so the proxy trusts it from loopback only.
 			loopback, _ := parsePrefixes([]string{"127.0.0.0/8", "::1/128"})
-			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: loopback, FallbackConfig: demo.Config(), Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: loopback, FallbackConfig: demo.Config(), Specs: []string{spec}, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
 			if err != nil {
 				return err
 			}

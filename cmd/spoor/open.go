@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/spoorhq/spoor/engine/inventory"
 	"github.com/spoorhq/spoor/store"
 	"github.com/spoorhq/spoor/tui"
+	"github.com/spoorhq/spoor/workstation"
 )
 
 func newOpenCommand(g *globalFlags) *cobra.Command {
@@ -23,7 +26,7 @@ func newOpenCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Flows: configuredFlows(st), ExportDir: exportDir()}), tea.WithContext(cmd.Context()))
+			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Flows: configuredFlows(st), ExportDir: exportDir(), Endpoints: storedEndpoints{st}}), tea.WithContext(cmd.Context()))
 			if _, err := p.Run(); err != nil && !(errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil) {
 				return err
 			}
@@ -69,4 +72,12 @@ func openReadOnly(g *globalFlags) (*store.Store, error) {
 		return nil, err
 	}
 	return store.Open(path, store.Options{ReadOnly: true})
+}
+
+// storedEndpoints is the inventory a stored capture saved, for the TUI's
+// endpoints view.
+type storedEndpoints struct{ st *store.Store }
+
+func (s storedEndpoints) Endpoints(ctx context.Context) ([]inventory.Endpoint, error) {
+	return workstation.ReadEndpoints(ctx, s.st, workstation.EndpointsQuery{})
 }

@@ -86,6 +86,9 @@ type RequestJSON struct {
 	Flows      []string          `json:"flows"`
 	Context    map[string]string `json:"context"`
 	Error      string            `json:"error,omitempty"`
+	// Node is the capture node that recorded the request, when several
+	// publish to one workstation.
+	Node string `json:"node,omitempty"`
 }
 
 // AttackJSON is one attack tag on a request.
@@ -105,6 +108,7 @@ func NewRequestJSON(x engine.Exchange) RequestJSON {
 		DurationMS: float64(x.Duration.Microseconds()) / 1000,
 		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP,
 		Attacks: attacksOf(&x), Examined: x.Examined.Names(), Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
+		Node: x.Node,
 	}
 }
 

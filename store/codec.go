@@ -58,7 +58,10 @@ func appendExchange(b []byte, x *engine.Exchange) []byte {
 	b = appendExtras(b, x)
 	// Examined came later: a record without it decodes as examined by
 	// nothing known, which is what an older spoor recorded.
-	return append(b, byte(x.Examined))
+	b = append(b, byte(x.Examined))
+	// Node came later still, after Examined: a record without it was
+	// captured locally.
+	return appendString(b, x.Node)
 }
 
 // exchangeExtras holds the nested, optional fields that only some traffic
@@ -162,6 +165,9 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 	if r.err == nil && !r.atEnd() {
 		x.Examined = engine.Examination(r.s[r.i])
 		r.i++
+	}
+	if r.err == nil && !r.atEnd() {
+		x.Node = r.str()
 	}
 	if r.err != nil {
 		return engine.Exchange{}, fmt.Errorf("decode exchange %d: %w", id, r.err)

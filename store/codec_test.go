@@ -13,7 +13,7 @@ import (
 // id is the key, the session and key point are the generation's assignment,
 // and body data lives in the bodies bucket.
 func clearStoredElsewhere(x *engine.Exchange) {
-	x.SessionID, x.KeyPoint = "", ""
+	x.SessionID, x.KeyPoint, x.Delivery = "", "", ""
 	x.ReqBody.Data, x.RespBody.Data = nil, nil
 }
 
@@ -274,7 +274,12 @@ func TestExchangeCodecReadsRecordsWithoutExamined(t *testing.T) {
 	if got.Examined != x.Examined {
 		t.Fatalf("examined %v, want %v", got.Examined.Names(), x.Examined.Names())
 	}
-	old, err := decodeExchange(7, b[:len(b)-1])
+	// Node follows Examined; a record without either ends before both.
+	withoutNode := b[:len(b)-len(appendString(nil, x.Node))]
+	if got, err := decodeExchange(7, withoutNode); err != nil || got.Examined != x.Examined || got.Node != "" {
+		t.Fatalf("record without node read as %+v, %v", got, err)
+	}
+	old, err := decodeExchange(7, withoutNode[:len(withoutNode)-1])
 	if err != nil {
 		t.Fatalf("record without examined: %v", err)
 	}

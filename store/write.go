@@ -300,7 +300,7 @@ type genWriter struct {
 	// deliveries holds the delivery keys of the batch's collected
 	// exchanges (deliveries.go).
 	deliveries [][]byte
-	late              []lateCheck
+	late       []lateCheck
 	// free holds cleared deltas for touch, and ids is putSessions'
 	// scratch: a reused writer (writerPool) allocates neither again.
 	free []*sessionDelta

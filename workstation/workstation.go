@@ -15,6 +15,7 @@ import (
 	"github.com/spoorhq/spoor/capture"
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/ingest"
+	"github.com/spoorhq/spoor/relay"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -45,6 +46,13 @@ type Options struct {
 	// NoDetect stores, groups and judges exchanges without attack tags:
 	// neither detection tier runs.
 	NoDetect bool
+	// Publish, when set, also publishes every captured exchange to NATS
+	// JetStream (spoor proxy --publish with a local store): the proxy
+	// offers each exchange to the publisher and to the local queue.
+	Publish *relay.PublishOptions
+	// Collect, when set, consumes the exchanges capture nodes publish to
+	// NATS JetStream into this workstation (spoor collect, --subscribe).
+	Collect *relay.CollectOptions
 	// Log receives the life cycle's events; nil discards them.
 	Log *slog.Logger
 }
@@ -61,6 +69,9 @@ type Workstation struct {
 	pipeline *ingest.Pipeline
 	maint    *maintenance
 	attacks  *attackDetector // nil with NoDetect
+	// publisher and collector are the NATS ends, nil unless asked for.
+	publisher *relay.Publisher
+	collector *relay.Collector
 	notify   chan struct{}   // a commit happened; holds at most one signal
 	// configMu serialises configuration changes (a regroup, a context
 	// save), each of which reads the saved configuration, changes one
@@ -101,6 +112,18 @@ func Open(opts Options) (*Workstation, error) {
 // open runs Open's steps, each pushing its undo once it succeeded.
 func (w *Workstation) open(opts Options) error {
 	if opts.Upstream != "" {
+		var sink capture.Sink = w.queue
+		if opts.Publish != nil {
+			p, err := relay.Publish(*opts.Publish)
+			if err != nil {
+				return err
+			}
+			w.publisher = p
+			// Pushed before the proxy's undo, so it runs after the proxy
+			// has finished its requests.
+			w.undo.push(func() error { return p.Close(publisherDrain) })
+			sink = tee{p, w.queue}
+		}
 		var err error
 		w.proxy, err = capture.New(capture.Options{
 			Upstream:       opts.Upstream,
@@ -110,7 +133,7 @@ func (w *Workstation) open(opts Options) error {
 			TLSCert:        opts.TLSCert,
 			TLSKey:         opts.TLSKey,
 			UpstreamTLS:    opts.UpstreamTLS,
-			Sink:           w.queue,
+			Sink:           sink,
 			Logger:         opts.Log,
 		})
 		if err != nil {
@@ -158,6 +181,16 @@ func (w *Workstation) open(opts Options) error {
 	w.maint = startMaintenance(st, keep, opts.Log)
 	w.undo.push(func() error { w.maint.stop(); return nil })
 	w.startPipeline(analyzer)
+	if opts.Collect != nil {
+		c, err := relay.Collect(*opts.Collect, w.queue, st)
+		if err != nil {
+			return err
+		}
+		w.collector = c
+		// Stopped before the queue closes: nothing is offered to a
+		// closed queue, and what it holds is still committed.
+		w.undo.push(func() error { c.Close(); return nil })
+	}
 	if w.proxy != nil {
 		serveDone := make(chan error, 1)
 		go func() { serveDone <- w.proxy.Serve(w.listener) }()
@@ -194,10 +227,16 @@ func (w *Workstation) startPipeline(analyzer *engine.Analyzer) {
 
 // stopProxy shuts the proxy down, finishing requests in flight.
 func (w *Workstation) stopProxy(serveDone <-chan error) error {
+	return stopProxy(w.proxy, serveDone)
+}
+
+// stopProxy shuts proxy down, finishing requests in flight, and reports
+// how its Serve ended.
+func stopProxy(proxy *capture.Proxy, serveDone <-chan error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var errs []error
-	if err := w.proxy.Shutdown(ctx); err != nil {
+	if err := proxy.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop proxy: %w", err))
 	}
 	if err := <-serveDone; err != nil && !errors.Is(err, net.ErrClosed) {
@@ -246,6 +285,9 @@ type Stats struct {
 	// Tier1, Tier2 and Late count the exchanges each tier checked, Late
 	// those tier 2 checked from the catch-up queue.
 	Tier1, Tier2, Late uint64
+	// Publish and Collect are the NATS ends' counters, nil without them.
+	Publish *relay.PublisherStats
+	Collect *relay.CollectorStats
 }
 
 // Stats reads the live counters.
@@ -254,6 +296,14 @@ func (w *Workstation) Stats() Stats {
 	if w.attacks != nil {
 		d := w.attacks.Stats()
 		s.Detect, s.Tier1, s.Tier2, s.Late = true, d.Tier1, d.Tier2, d.Late
+	}
+	if w.publisher != nil {
+		p := w.publisher.Stats()
+		s.Publish = &p
+	}
+	if w.collector != nil {
+		c := w.collector.Stats()
+		s.Collect = &c
 	}
 	return s
 }

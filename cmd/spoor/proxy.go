@@ -24,6 +24,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		tlsCert, tlsKey   string
 		upstreamCA        string
 		insecureUpstream  bool
+		nats              natsFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "proxy --upstream URL",
@@ -44,8 +45,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			path, err := g.storePath()
-			if err != nil {
+			if err := nats.check(cmd); err != nil {
 				return err
 			}
 			log, closeLog, err := g.logger()
@@ -53,7 +53,18 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
+			opts := workstation.Options{Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log}
+			opts.Publish = nats.publishOptions(opts.Retention, log)
+			opts.Collect = nats.collectOptions(opts.Retention, log)
+			if opts.Publish != nil && g.db == "" && opts.Collect == nil {
+				return runNode(cmd, workstation.NodeOptions{Options: opts, Publish: *opts.Publish}, runFor)
+			}
+			path, err := g.storePath()
+			if err != nil {
+				return err
+			}
+			opts.Store = path
+			w, err := workstation.Open(opts)
 			if err != nil {
 				return err
 			}
@@ -73,6 +84,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 			}
 			if noTUI {
 				summary(cmd.ErrOrStderr(), w, path)
+				natsSummary(cmd.ErrOrStderr(), w.Stats())
 			}
 			return runErr
 		},
@@ -93,6 +105,9 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of CA certificates to trust for an https upstream, besides the system's")
 	f.BoolVar(&insecureUpstream, "upstream-insecure-skip-verify", false, "do not verify an https upstream's certificate (anyone on the path can read and change the traffic)")
+	nats.addPublish(f)
+	nats.addSubscribe(f, "also collect what capture nodes publish to NATS JetStream at this URL into the store")
+	nats.addConn(f)
 	return cmd
 }
 
@@ -121,4 +136,19 @@ func upstreamTLSConfig(caFile string, insecure bool) (*tls.Config, error) {
 		return nil, fmt.Errorf("read --upstream-ca %s: no PEM certificate in it", caFile)
 	}
 	return &tls.Config{RootCAs: roots}, nil
+}
+
+// runNode runs a capture node that publishes to NATS and stores nothing
+// (--publish without --db): headless, since there is no store to show.
+func runNode(cmd *cobra.Command, opts workstation.NodeOptions, runFor time.Duration) error {
+	n, err := workstation.OpenNode(opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "spoor: node %s: proxy on %s → %s, publishing to %s (stream %s)\n",
+		opts.Publish.Node, n.Addr(), opts.Upstream, opts.Publish.Conn.URL, opts.Publish.Stream.Name)
+	waitHeadless(cmd.Context(), runFor)
+	closeErr := n.Close()
+	publishSummary(cmd.ErrOrStderr(), n.Stats())
+	return closeErr
 }

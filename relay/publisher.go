@@ -28,6 +28,12 @@ const (
 	DefaultBufferCount = 200000
 )
 
+// publishAckTimeout is how long a publication waits for JetStream's
+// acknowledgement before it is tried again: acknowledgements take
+// milliseconds, and one lost in an outage holds its place in the buffer
+// until then.
+const publishAckTimeout = time.Second
+
 // PublishOptions configure a Publisher.
 type PublishOptions struct {
 	Conn   ConnOptions
@@ -113,7 +119,7 @@ func Publish(opts PublishOptions) (*Publisher, error) {
 	}
 	js, err := jetstream.New(nc,
 		jetstream.WithPublishAsyncMaxPending(opts.MaxPending),
-		jetstream.WithPublishAsyncTimeout(5*time.Second))
+		jetstream.WithPublishAsyncTimeout(publishAckTimeout))
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("nats %s: %w", opts.Conn.URL, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/spoorhq/spoor/capture"
@@ -38,6 +39,8 @@ type Node struct {
 	publisher *relay.Publisher
 	listener  net.Listener
 	serveDone chan error
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // NodeOptions configure a Node: the proxy's as Options has them, and where
@@ -82,8 +85,14 @@ func (n *Node) Stats() relay.PublisherStats { return n.publisher.Stats() }
 
 // Close finishes the requests in flight, then waits for NATS to
 // acknowledge what the publisher holds; what it does not within
-// publisherDrain is counted as dropped.
+// publisherDrain is counted as dropped. A second Close returns the first
+// one's result.
 func (n *Node) Close() error {
+	n.closeOnce.Do(func() { n.closeErr = n.close() })
+	return n.closeErr
+}
+
+func (n *Node) close() error {
 	var errs []error
 	if err := stopProxy(n.proxy, n.serveDone); err != nil {
 		errs = append(errs, err)

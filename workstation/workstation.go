@@ -72,7 +72,7 @@ type Workstation struct {
 	// publisher and collector are the NATS ends, nil unless asked for.
 	publisher *relay.Publisher
 	collector *relay.Collector
-	notify   chan struct{}   // a commit happened; holds at most one signal
+	notify    chan struct{} // a commit happened; holds at most one signal
 	// configMu serialises configuration changes (a regroup, a context
 	// save), each of which reads the saved configuration, changes one
 	// part and switches the capture: one must not undo the other.

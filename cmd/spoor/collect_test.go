@@ -90,6 +90,10 @@ func TestCollectKilledAndRestarted(t *testing.T) {
 		}()
 	}
 	progress.Wait()
+	// Mid-stream: the first collector has committed and acknowledged
+	// some exchanges, and more keep coming.
+	info := consumerInfo(t, ns.URL(), func(i *jetstream.ConsumerInfo) bool { return i.AckFloor.Stream > 0 })
+	t.Logf("killed with %d messages acknowledged, %d delivered and unacknowledged, %d pending", info.AckFloor.Stream, info.NumAckPending, info.NumPending)
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +165,15 @@ func TestCollectKilledAndRestarted(t *testing.T) {
 // had acknowledged every message of the stream.
 func waitConsumed(t *testing.T, url string) {
 	t.Helper()
+	consumerInfo(t, url, func(i *jetstream.ConsumerInfo) bool {
+		return i.NumPending == 0 && i.NumAckPending == 0 && i.Delivered.Stream > 0
+	})
+}
+
+// consumerInfo waits until the workstation consumer's state satisfies
+// done, and returns it.
+func consumerInfo(t *testing.T, url string, done func(*jetstream.ConsumerInfo) bool) *jetstream.ConsumerInfo {
+	t.Helper()
 	nc, err := nats.Connect(url)
 	if err != nil {
 		t.Fatal(err)
@@ -179,10 +192,11 @@ func waitConsumed(t *testing.T, url string) {
 			last, err = cons.Info(ctx)
 		}
 		cancel()
-		if err == nil && last.NumPending == 0 && last.NumAckPending == 0 && last.Delivered.Stream > 0 {
-			return
+		if err == nil && done(last) {
+			return last
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("consumer never caught up: %+v", last)
+	t.Fatalf("consumer never reached the state awaited: %+v", last)
+	return nil
 }

@@ -14,7 +14,8 @@
 # proxy.sh (spoor against nginx and mitmdump), profile.sh (perf on spoor
 # proxy), memory.sh, import.sh (against GoAccess), tui.sh (keystroke → frame
 # and fuzzy search), query.sh (the CLI's queries on the imported store,
-# beside grep -c) and micro.sh (go test -bench with benchstat). Each
+# beside grep -c), micro.sh (go test -bench with benchstat) and nats.sh
+# (two capture nodes → NATS JetStream → one workstation, beside one proxy). Each
 # writes a Markdown section; run.sh puts them under one heading in
 # BENCHMARKS.md, between the markers below, leaving the rest of the file
 # (other people's sections) as it is. It fails when a harness fails.
@@ -57,6 +58,7 @@ if [ -n "${SMOKE:-}" ]; then
 	step tui env SMOKE=1 SEARCH_DB="$tmp/import.db" RUNS=2 "$bench_dir/tui.sh"
 	step query env COPIES=1 RUNS=1 QUERY_DB="$tmp/import.db" "$bench_dir/query.sh"
 	step micro env COUNT=1 BENCHTIME=1x "$bench_dir/micro.sh"
+	step nats env SMOKE=1 "$bench_dir/nats.sh" # two nodes → NATS → one workstation
 	for f in proxy profile memory import tui query micro; do
 		[ -s "$out/$f.md" ] || die "$f.sh wrote no report"
 	done
@@ -75,6 +77,7 @@ if [ -z "${ASSEMBLE:-}" ]; then
 	step tui env SEARCH_DB="$tmp/import.db" RUNS="${SEARCH_RUNS:-10}" "$bench_dir/tui.sh"
 	step query env QUERY_DB="$tmp/import.db" "$bench_dir/query.sh"
 	step micro "$bench_dir/micro.sh"
+	step nats "$bench_dir/nats.sh" # two nodes → NATS → one workstation
 	{
 		echo "RUN_STARTED='$started'"
 		echo "RUN_MINUTES=$(((SECONDS - t0) / 60))"
@@ -143,6 +146,10 @@ na() { [ "$1" = n/a ] || [ -z "$1" ]; }
 		cat "$out/$f.md"
 		echo
 	done
+	if [ -f "$out/nats.md" ]; then # bench/nats.sh
+		cat "$out/nats.md"
+		echo
+	fi
 	echo "$end_marker"
 } >"$tmp/section.md"
 

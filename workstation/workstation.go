@@ -123,6 +123,12 @@ func (w *Workstation) open(opts Options) error {
 			// has finished its requests.
 			w.undo.push(func() error { return p.Close(publisherDrain) })
 			sink = tee{p, w.queue}
+			if opts.Collect != nil {
+				// This workstation also collects the stream: its own
+				// exchanges come back through it, with their node, and a
+				// local copy besides would store each twice.
+				sink = p
+			}
 		}
 		var err error
 		w.proxy, err = capture.New(capture.Options{

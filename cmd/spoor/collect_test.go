@@ -200,3 +200,24 @@ func consumerInfo(t *testing.T, url string, done func(*jetstream.ConsumerInfo) b
 	t.Fatalf("consumer never reached the state awaited: %+v", last)
 	return nil
 }
+
+// TestNATSFlagMistakes checks that a mistake in the NATS flags is one line
+// on stderr and exit code 2, before anything starts.
+func TestNATSFlagMistakes(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"collect", "--db", db}, "--subscribe is required"},
+		{[]string{"collect", "--db", db, "--subscribe", "http://127.0.0.1:4222"}, "want nats:// or tls://"},
+		{[]string{"proxy", "--upstream", "http://127.0.0.1:1", "--publish", "nats://127.0.0.1:4222", "--node", "gw.a"}, "invalid node name"},
+		{[]string{"proxy", "--upstream", "http://127.0.0.1:1", "--publish", "nats://127.0.0.1:4222", "--stream", "a.b"}, "invalid --stream"},
+		{[]string{"open", "--db", db, "--subscribe", "nats://"}, "want nats://HOST:PORT"},
+	} {
+		_, stderr, code := spoor(t, 30*time.Second, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("spoor %s: exit %d, stderr %q; want 2 and one line with %q", strings.Join(tt.args, " "), code, stderr, tt.want)
+		}
+	}
+}

@@ -15,8 +15,10 @@
 # at 32 and 1,000 connections), profile.sh (perf on spoor
 # proxy), memory.sh, import.sh (against GoAccess), tui.sh (keystroke → frame
 # and fuzzy search), query.sh (the CLI's queries on the imported store,
-# beside grep -c), micro.sh (go test -bench with benchstat) and forward.sh
-# (spoor proxy --mode forward against mitmdump --mode regular, HTTPS). Each
+# beside grep -c), micro.sh (go test -bench with benchstat), forward.sh
+# (spoor proxy --mode forward against mitmdump --mode regular, HTTPS) and
+# nats.sh (two capture nodes → NATS JetStream → one workstation, beside
+# one proxy). Each
 # writes a Markdown section; run.sh puts them under one heading in
 # BENCHMARKS.md, between the markers below, leaving the rest of the file
 # (other people's sections) as it is. It fails when a harness fails.
@@ -61,6 +63,7 @@ if [ -n "${SMOKE:-}" ]; then
 	step micro env COUNT=1 BENCHTIME=1x "$bench_dir/micro.sh"
 	step forward env SMOKE=1 "$bench_dir/forward.sh"
 	[ -s "$out/forward.md" ] || die "forward.sh wrote no report"
+	step nats env SMOKE=1 "$bench_dir/nats.sh" # two nodes → NATS → one workstation
 	for f in proxy profile memory import tui query micro; do
 		[ -s "$out/$f.md" ] || die "$f.sh wrote no report"
 	done
@@ -80,6 +83,7 @@ if [ -z "${ASSEMBLE:-}" ]; then
 	step query env QUERY_DB="$tmp/import.db" "$bench_dir/query.sh"
 	step micro "$bench_dir/micro.sh"
 	step forward "$bench_dir/forward.sh"
+	step nats "$bench_dir/nats.sh" # two nodes → NATS → one workstation
 	{
 		echo "RUN_STARTED='$started'"
 		echo "RUN_MINUTES=$(((SECONDS - t0) / 60))"
@@ -161,6 +165,10 @@ p99_row() {
 	done
 	if [ -f "$out/forward.md" ]; then
 		cat "$out/forward.md"
+		echo
+	fi
+	if [ -f "$out/nats.md" ]; then # bench/nats.sh
+		cat "$out/nats.md"
 		echo
 	fi
 	echo "$end_marker"

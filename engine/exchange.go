@@ -80,6 +80,16 @@ type Exchange struct {
 	// constants of engine/inventory), "" without a specification; set by
 	// the specification's observer during analysis.
 	SpecStatus string `json:"spec_status,omitempty"`
+	// Node names the capture node that recorded the exchange when several
+	// publish to one workstation (spoor proxy --publish --node); empty for
+	// a local capture or an import.
+	Node string `json:"node,omitempty"`
+	// Delivery is the id a capture node published the exchange under
+	// (node, run, sequence; see package relay), set by a collector and
+	// empty otherwise. The store files it among its recent deliveries in
+	// the transaction that stores the exchange, so that a redelivered copy
+	// is recognised; it is not part of the stored record.
+	Delivery string `json:"-"`
 }
 
 // WebSocketInfo counts what crossed a proxied WebSocket connection after its

@@ -89,6 +89,9 @@ type RequestJSON struct {
 	// SpecStatus is the request's endpoint's status in the API
 	// specification, absent without one.
 	SpecStatus string `json:"spec_status,omitempty"`
+	// Node is the capture node that recorded the request, when several
+	// publish to one workstation.
+	Node string `json:"node,omitempty"`
 }
 
 // AttackJSON is one attack tag on a request.
@@ -109,6 +112,7 @@ func NewRequestJSON(x engine.Exchange) RequestJSON {
 		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP,
 		Attacks: attacksOf(&x), Examined: x.Examined.Names(), Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
 		SpecStatus: x.SpecStatus,
+		Node:       x.Node,
 	}
 }
 

@@ -60,7 +60,9 @@ func appendExchange(b []byte, x *engine.Exchange) []byte {
 	// nothing known, which is what an older spoor recorded.
 	b = append(b, byte(x.Examined))
 	// SpecStatus came after Examined: a record without it has no status.
-	return appendString(b, x.SpecStatus)
+	b = appendString(b, x.SpecStatus)
+	// Node came later still: a record without it was captured locally.
+	return appendString(b, x.Node)
 }
 
 // exchangeExtras holds the nested, optional fields that only some traffic
@@ -167,6 +169,9 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 	}
 	if r.err == nil && !r.atEnd() {
 		x.SpecStatus = r.str()
+	}
+	if r.err == nil && !r.atEnd() {
+		x.Node = r.str()
 	}
 	if r.err != nil {
 		return engine.Exchange{}, fmt.Errorf("decode exchange %d: %w", id, r.err)

@@ -13,7 +13,7 @@ import (
 // id is the key, the session and key point are the generation's assignment,
 // and body data lives in the bodies bucket.
 func clearStoredElsewhere(x *engine.Exchange) {
-	x.SessionID, x.KeyPoint = "", ""
+	x.SessionID, x.KeyPoint, x.Delivery = "", "", ""
 	x.ReqBody.Data, x.RespBody.Data = nil, nil
 }
 
@@ -275,7 +275,10 @@ func TestExchangeCodecReadsRecordsWithoutExamined(t *testing.T) {
 		t.Fatalf("examined %v, want %v", got.Examined.Names(), x.Examined.Names())
 	}
 	// The examination is the byte before the fields that came after it.
-	later := len(appendString(nil, x.SpecStatus))
+	later := len(appendString(nil, x.SpecStatus)) + len(appendString(nil, x.Node))
+	if got, err := decodeExchange(7, b[:len(b)-len(appendString(nil, x.Node))]); err != nil || got.Examined != x.Examined || got.Node != "" || got.SpecStatus != x.SpecStatus {
+		t.Fatalf("record without node read as %+v, %v", got, err)
+	}
 	old, err := decodeExchange(7, b[:len(b)-later-1])
 	if err != nil {
 		t.Fatalf("record without examined: %v", err)

@@ -77,6 +77,9 @@ func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 			w.crsQueue = append(w.crsQueue, w.bytes(crsQueueKey(w.spare(), engine.CatchUpRank(x), x.ID)))
 		}
 		w.exchanges = append(w.exchanges, keyValue{key, w.bytes(appendExchange(w.spare(), x))})
+		if x.Delivery != "" {
+			w.deliveries = append(w.deliveries, w.bytes(deliveryKey(w.spare(), x.Delivery)))
+		}
 		if len(x.ReqBody.Data) > 0 || len(x.RespBody.Data) > 0 {
 			w.bodies = append(w.bodies, keyValue{key, w.bytes(appendBodies(w.spare(), x.ReqBody.Data, x.RespBody.Data))})
 		}
@@ -223,6 +226,11 @@ func (p *preparedBatch) Commit() error {
 				return err
 			}
 		}
+		if len(w.deliveries) > 0 {
+			if err := putDeliveries(tx, w.deliveries, now); err != nil {
+				return err
+			}
+		}
 		if err := w.flush(); err != nil {
 			return err
 		}
@@ -302,7 +310,10 @@ type genWriter struct {
 	// amends stored exchanges with (catchup.go).
 	exchanges, bodies []keyValue
 	crsQueue          [][]byte
-	late              []lateCheck
+	// deliveries holds the delivery keys of the batch's collected
+	// exchanges (deliveries.go).
+	deliveries [][]byte
+	late       []lateCheck
 	// free holds cleared deltas for touch, and ids is putSessions'
 	// scratch: a reused writer (writerPool) allocates neither again.
 	free []*sessionDelta
@@ -385,6 +396,7 @@ func (w *genWriter) reset() {
 	w.exchanges, w.bodies = w.exchanges[:0], w.bodies[:0]
 	clear(w.late)
 	w.crsQueue, w.late = w.crsQueue[:0], w.late[:0]
+	w.deliveries = w.deliveries[:0]
 	clear(w.entryPuts)
 	w.entryPuts = w.entryPuts[:0]
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/spoorhq/spoor/engine/inventory"
 	"github.com/spoorhq/spoor/engine/spec"
 	"github.com/spoorhq/spoor/ingest"
+	"github.com/spoorhq/spoor/relay"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -65,6 +66,13 @@ type Options struct {
 	// Specs are API specification files (--spec) added to the
 	// configuration's spec list and saved with it.
 	Specs []string
+	// Publish, when set, also publishes every captured exchange to NATS
+	// JetStream (spoor proxy --publish with a local store): the proxy
+	// offers each exchange to the publisher and to the local queue.
+	Publish *relay.PublishOptions
+	// Collect, when set, consumes the exchanges capture nodes publish to
+	// NATS JetStream into this workstation (spoor collect, --subscribe).
+	Collect *relay.CollectOptions
 	// Log receives the life cycle's events; nil discards them.
 	Log *slog.Logger
 }
@@ -83,9 +91,12 @@ type Workstation struct {
 	attacks  *attackDetector // nil with NoDetect
 	// specs are the loaded API specifications (nil without), and inv the
 	// endpoint inventory the analysis counts into and each commit saves.
-	specs  *spec.Set
-	inv    *inventory.Inventory
-	notify chan struct{} // a commit happened; holds at most one signal
+	specs *spec.Set
+	inv   *inventory.Inventory
+	// publisher and collector are the NATS ends, nil unless asked for.
+	publisher *relay.Publisher
+	collector *relay.Collector
+	notify    chan struct{} // a commit happened; holds at most one signal
 	// configMu serialises configuration changes (a regroup, a context
 	// save), each of which reads the saved configuration, changes one
 	// part and switches the capture: one must not undo the other.
@@ -135,6 +146,24 @@ func (w *Workstation) open(opts Options) error {
 		opts.Forward = &fwd
 	}
 	if opts.Upstream != "" || opts.Forward != nil {
+		var sink capture.Sink = w.queue
+		if opts.Publish != nil {
+			p, err := relay.Publish(*opts.Publish)
+			if err != nil {
+				return err
+			}
+			w.publisher = p
+			// Pushed before the proxy's undo, so it runs after the proxy
+			// has finished its requests.
+			w.undo.push(func() error { return p.Close(publisherDrain) })
+			sink = tee{p, w.queue}
+			if opts.Collect != nil {
+				// This workstation also collects the stream: its own
+				// exchanges come back through it, with their node, and a
+				// local copy besides would store each twice.
+				sink = p
+			}
+		}
 		var err error
 		w.proxy, err = capture.New(capture.Options{
 			Forward:        opts.Forward,
@@ -146,7 +175,7 @@ func (w *Workstation) open(opts Options) error {
 			TLSCert:        opts.TLSCert,
 			TLSKey:         opts.TLSKey,
 			UpstreamTLS:    opts.UpstreamTLS,
-			Sink:           w.queue,
+			Sink:           sink,
 			Logger:         opts.Log,
 		})
 		if err != nil {
@@ -217,6 +246,16 @@ func (w *Workstation) open(opts Options) error {
 	w.maint = startMaintenance(st, keep, opts.Log)
 	w.undo.push(func() error { w.maint.stop(); return nil })
 	w.startPipeline(analyzer)
+	if opts.Collect != nil {
+		c, err := relay.Collect(*opts.Collect, w.queue, st)
+		if err != nil {
+			return err
+		}
+		w.collector = c
+		// Stopped before the queue closes: nothing is offered to a
+		// closed queue, and what it holds is still committed.
+		w.undo.push(func() error { c.Close(); return nil })
+	}
 	if w.proxy != nil {
 		serveDone := make(chan error, 1)
 		go func() { serveDone <- w.proxy.Serve(w.listener) }()
@@ -253,10 +292,16 @@ func (w *Workstation) startPipeline(analyzer *engine.Analyzer) {
 
 // stopProxy shuts the proxy down, finishing requests in flight.
 func (w *Workstation) stopProxy(serveDone <-chan error) error {
+	return stopProxy(w.proxy, serveDone)
+}
+
+// stopProxy shuts proxy down, finishing requests in flight, and reports
+// how its Serve ended.
+func stopProxy(proxy *capture.Proxy, serveDone <-chan error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var errs []error
-	if err := w.proxy.Shutdown(ctx); err != nil {
+	if err := proxy.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop proxy: %w", err))
 	}
 	if err := <-serveDone; err != nil && !errors.Is(err, net.ErrClosed) {
@@ -305,6 +350,9 @@ type Stats struct {
 	// Tier1, Tier2 and Late count the exchanges each tier checked, Late
 	// those tier 2 checked from the catch-up queue.
 	Tier1, Tier2, Late uint64
+	// Publish and Collect are the NATS ends' counters, nil without them.
+	Publish *relay.PublisherStats
+	Collect *relay.CollectorStats
 }
 
 // Stats reads the live counters.
@@ -313,6 +361,14 @@ func (w *Workstation) Stats() Stats {
 	if w.attacks != nil {
 		d := w.attacks.Stats()
 		s.Detect, s.Tier1, s.Tier2, s.Late = true, d.Tier1, d.Tier2, d.Late
+	}
+	if w.publisher != nil {
+		p := w.publisher.Stats()
+		s.Publish = &p
+	}
+	if w.collector != nil {
+		c := w.collector.Stats()
+		s.Collect = &c
 	}
 	return s
 }

@@ -16,11 +16,15 @@ import (
 )
 
 func newOpenCommand(g *globalFlags) *cobra.Command {
-	return &cobra.Command{
+	var nats natsFlags
+	cmd := &cobra.Command{
 		Use:   "open",
 		Short: "Investigate a stored capture in the interface",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if nats.subscribe != "" {
+				return openSubscribed(cmd, g, &nats)
+			}
 			st, err := openReadOnly(g)
 			if err != nil {
 				return err
@@ -33,6 +37,35 @@ func newOpenCommand(g *globalFlags) *cobra.Command {
 			return nil
 		},
 	}
+	nats.addSubscribe(cmd.Flags(), "collect what capture nodes publish to NATS JetStream at this URL into the store, live")
+	nats.addConn(cmd.Flags())
+	return cmd
+}
+
+// openSubscribed is spoor open --subscribe: a workstation that collects
+// from NATS into the store, with the interface over it.
+func openSubscribed(cmd *cobra.Command, g *globalFlags, nats *natsFlags) error {
+	if err := nats.check(cmd); err != nil {
+		return err
+	}
+	path, err := g.storePath()
+	if err != nil {
+		return err
+	}
+	log, closeLog, err := g.logger()
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	w, err := workstation.Open(workstation.Options{Store: path, Collect: nats.collectOptions(nil, log), Log: log})
+	if err != nil {
+		return err
+	}
+	runErr := runTUI(cmd.Context(), w, "spoor · collecting from "+nats.subscribe)
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return runErr
 }
 
 // tuiExport lets the interface export a session in the formats of spoor

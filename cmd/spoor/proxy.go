@@ -27,6 +27,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		specs             []string
 		mode              string
 		includeHosts      []string
+		nats              natsFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "proxy --upstream URL | --mode forward",
@@ -50,8 +51,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 					return err
 				}
 			}
-			path, err := g.storePath()
-			if err != nil {
+			if err := nats.check(cmd); err != nil {
 				return err
 			}
 			log, closeLog, err := g.logger()
@@ -59,7 +59,18 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Forward: forward, IncludeHosts: includeHosts, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limitFlags(cmd, limits), TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, Log: log})
+			opts := workstation.Options{Upstream: upstream, Forward: forward, IncludeHosts: includeHosts, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limitFlags(cmd, limits), TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, Log: log}
+			opts.Publish = nats.publishOptions(opts.Retention, log)
+			opts.Collect = nats.collectOptions(opts.Retention, log)
+			if opts.Publish != nil && g.db == "" && opts.Collect == nil {
+				return runNode(cmd, workstation.NodeOptions{Options: opts, Publish: *opts.Publish}, runFor)
+			}
+			path, err := g.storePath()
+			if err != nil {
+				return err
+			}
+			opts.Store = path
+			w, err := workstation.Open(opts)
 			if err != nil {
 				return err
 			}
@@ -87,6 +98,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 			}
 			if noTUI {
 				summary(cmd.ErrOrStderr(), w, path)
+				natsSummary(cmd.ErrOrStderr(), w.Stats())
 			}
 			return runErr
 		},
@@ -111,6 +123,9 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of CA certificates to trust for an https upstream, besides the system's")
 	f.BoolVar(&insecureUpstream, "upstream-insecure-skip-verify", false, "do not verify an https upstream's certificate (anyone on the path can read and change the traffic)")
 	f.BoolVar(&insecureUpstream, "insecure-upstream", false, "same as --upstream-insecure-skip-verify: accept any certificate from an https upstream or origin, so anyone on the path can read and change the traffic")
+	nats.addPublish(f)
+	nats.addSubscribe(f, "also collect what capture nodes publish to NATS JetStream at this URL into the store")
+	nats.addConn(f)
 	return cmd
 }
 
@@ -182,4 +197,19 @@ func upstreamTLSConfig(caFile string, insecure bool) (*tls.Config, error) {
 		return nil, fmt.Errorf("read --upstream-ca %s: no PEM certificate in it", caFile)
 	}
 	return &tls.Config{RootCAs: roots}, nil
+}
+
+// runNode runs a capture node that publishes to NATS and stores nothing
+// (--publish without --db): headless, since there is no store to show.
+func runNode(cmd *cobra.Command, opts workstation.NodeOptions, runFor time.Duration) error {
+	n, err := workstation.OpenNode(opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "spoor: node %s: proxy on %s → %s, publishing to %s (stream %s)\n",
+		opts.Publish.Node, n.Addr(), opts.Upstream, opts.Publish.Conn.URL, opts.Publish.Stream.Name)
+	waitHeadless(cmd.Context(), runFor)
+	closeErr := n.Close()
+	publishSummary(cmd.ErrOrStderr(), n.Stats())
+	return closeErr
 }

@@ -34,6 +34,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(
 		newDemoCommand(g),
 		newProxyCommand(g),
+		newCollectCommand(g),
 		newOpenCommand(g),
 		newSessionsCommand(g),
 		newRequestsCommand(g),

@@ -43,7 +43,11 @@ func runTUI(ctx context.Context, w *workstation.Workstation, title string) error
 func tuiStats(w *workstation.Workstation) func() tui.Stats {
 	return func() tui.Stats {
 		s := w.Stats()
-		return tui.Stats{Captured: s.Captured, Dropped: s.Dropped, CRSPending: s.CRSPending, CRSOff: s.CRSOff}
+		dropped := s.Dropped
+		if s.Publish != nil {
+			dropped += s.Publish.Dropped // exchanges this node could not hand to NATS
+		}
+		return tui.Stats{Captured: s.Captured, Dropped: dropped, CRSPending: s.CRSPending, CRSOff: s.CRSOff}
 	}
 }
 

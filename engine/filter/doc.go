@@ -35,6 +35,8 @@
 //	examined  the detectors that examined a request: tier1, crs, pending
 //	          (crs_pending: the Core Rule Set has yet to check it) or off;
 //	          a session matches when one of its requests does
+//	node      the capture node that recorded a request (spoor proxy --node),
+//	          globbed; a session matches when one of its requests does
 //
 // A bare word is fuzzy text: it matches when, ignoring ASCII case, its
 // characters appear in order within one of the session's key value, user,

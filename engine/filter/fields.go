@@ -31,6 +31,7 @@ const (
 	fieldMCP
 	fieldExamined
 	fieldSpec
+	fieldNode
 	fieldCount // the number of fields; not a field
 )
 
@@ -77,6 +78,8 @@ func (f field) String() string {
 		return "examined"
 	case fieldSpec:
 		return "spec"
+	case fieldNode:
+		return "node"
 	}
 	return "text"
 }
@@ -106,7 +109,7 @@ func lookupField(name string) (field, bool) {
 // its requests: the summary keeps no methods, hosts or paths.
 func (f field) aboutRequests() bool {
 	switch f {
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec, fieldNode:
 		return true
 	}
 	return false

@@ -28,8 +28,8 @@ func fixture() (engine.Session, []engine.Exchange) {
 	}
 	ua := []engine.Header{{Name: "User-Agent", Value: "sqlmap/1.7 (https://sqlmap.org)"}}
 	xs := []engine.Exchange{
-		{ID: 1, SessionID: s.ID, Start: t0, Duration: 20 * time.Millisecond, ClientIP: "198.51.100.7", Method: "POST", Host: "api.example.com", Path: "/login", Status: 200, ReqHeaders: ua, Flows: []string{"Auth"}, ReqBody: engine.Body{Size: 600}},
-		{ID: 2, SessionID: s.ID, Start: t0.Add(time.Minute), Duration: 700 * time.Millisecond, ClientIP: "198.51.100.7", Method: "GET", Host: "api.example.com:8443", Path: "/users/42/orders", Status: 404, ReqHeaders: ua},
+		{ID: 1, SessionID: s.ID, Start: t0, Duration: 20 * time.Millisecond, ClientIP: "198.51.100.7", Method: "POST", Host: "api.example.com", Path: "/login", Status: 200, ReqHeaders: ua, Flows: []string{"Auth"}, ReqBody: engine.Body{Size: 600}, Node: "gw-a"},
+		{ID: 2, SessionID: s.ID, Start: t0.Add(time.Minute), Duration: 700 * time.Millisecond, ClientIP: "198.51.100.7", Method: "GET", Host: "api.example.com:8443", Path: "/users/42/orders", Status: 404, ReqHeaders: ua, Node: "gw-b"},
 		{ID: 3, SessionID: s.ID, Start: t0.Add(90 * time.Second), Duration: 3 * time.Second, ClientIP: "2001:db8::1", Method: "GET", Host: "cdn.example.org", Path: "/static/app.js", Status: 503, ReqHeaders: ua, RespBody: engine.Body{Size: 2 << 20}},
 	}
 	sqli := engine.AttackTag{Type: engine.AttackSQLi, Point: "req.json.username", Rule: "libinjection-sqli"}
@@ -104,6 +104,12 @@ func TestMatch(t *testing.T) {
 		{"path:/log*", true, false, []uint64{1}},
 		{"endpoint:/users/{id}/orders", true, false, []uint64{2}},
 		{"endpoint:/users/{id}/*", true, false, []uint64{2}},
+		// node: the capture node of a request; a session through any.
+		{"node:gw-a", true, false, []uint64{1}},
+		{"node:gw-*", true, false, []uint64{1, 2}},
+		{"node:GW-B|gw-c", true, false, []uint64{2}},
+		{"node:gw-c", false, false, nil},
+		{"!node:gw-a", false, false, []uint64{2, 3}},
 		// status: code, class, comparisons, alternatives.
 		{"status:404", true, true, []uint64{2}},
 		{"status:4xx", true, true, []uint64{2}},
@@ -446,7 +452,7 @@ func TestFuzzy(t *testing.T) {
 }
 
 func TestFields(t *testing.T) {
-	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined spec"
+	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined spec node"
 	if got := strings.Join(Fields(), " "); got != want {
 		t.Errorf("Fields() = %s", got)
 	}

@@ -90,7 +90,7 @@ func (f *Filter) sessionVerdict(t *term, s *engine.Session, xs []engine.Exchange
 		return verdictOf(t.matchText(s.KeyPoint) || t.matchText(s.KeyID) || t.matchText(s.Actor))
 	case fieldSession:
 		return verdictOf(t.matchText(s.ID) || t.matchText(s.KeyID))
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec, fieldNode:
 		if !haveRequests {
 			return unknown
 		}
@@ -191,6 +191,8 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 		return verdictOf(t.matchText(host))
 	case fieldPath:
 		return verdictOf(t.matchText(x.Path))
+	case fieldNode:
+		return verdictOf(t.matchText(x.Node))
 	case fieldEndpoint:
 		return verdictOf(t.matchText(x.Template()))
 	case fieldStatus:

@@ -108,7 +108,7 @@ func (p parser) parseAlt(f field, a rawAlt) (alt, error) {
 		return alt{text: lowerWord(s)}, nil
 	case fieldIP:
 		return p.ip(a)
-	case fieldUser, fieldRole, fieldKey, fieldSession, fieldMCP:
+	case fieldUser, fieldRole, fieldKey, fieldSession, fieldMCP, fieldNode:
 		return alt{glob: compileGlob(s, true, false)}, nil
 	case fieldFlow:
 		g := compileGlob(s, true, false)

@@ -291,7 +291,7 @@ func (m *Model) fill() {
 	case TabRequest:
 		// The request line is always raw, as it went on the wire: the
 		// sequence decodes it for reading, and this is where to check.
-		lines = append(lines, table.Sanitize(x.Method+" "+export.Target(x)), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s · %s", x.Host, x.ClientIP, x.Start.Format("2006-01-02 15:04:05.000")))), "")
+		lines = append(lines, table.Sanitize(x.Method+" "+export.Target(x)), th.Muted.Render(table.Sanitize(fmt.Sprintf("host %s · client %s%s · %s", x.Host, x.ClientIP, nodeText(x.Node), x.Start.Format("2006-01-02 15:04:05.000")))), "")
 		section("HEADERS")
 		headers(x.ReqHeaders)
 		lines = append(lines, "")
@@ -394,4 +394,13 @@ func examinedLine(e engine.Examination, th theme.Theme) string {
 // response tab show them: "ws ↑12 ↓30 frames", up being client to API.
 func wsFrames(ws *engine.WebSocketInfo) string {
 	return fmt.Sprintf("ws ↑%d ↓%d frames", ws.FramesUp, ws.FramesDown)
+}
+
+// nodeText names the capture node that recorded a request, when several
+// publish to one workstation; a local capture shows nothing.
+func nodeText(node string) string {
+	if node == "" {
+		return ""
+	}
+	return " · node " + node
 }

@@ -36,6 +36,7 @@ type sessionView struct {
 	IPs, UserAgents                       []string
 	Statuses                              []count
 	Attacks                               []count
+	Wide                                  []wideTag
 	Flows                                 []count
 	Verdicts                              []verdictView
 	Timeline                              timeline
@@ -84,7 +85,18 @@ type requestView struct {
 	Duration string
 	Flows    []string
 	Tags     []engine.AttackTag
-	Error    string
+	// Own are Tags without the session-wide types, which the session's
+	// header states once.
+	Own   []engine.AttackTag
+	Error string
+}
+
+// wideTag is a session-wide attack type: on how many requests, found
+// where by which rules.
+type wideTag struct {
+	Type     string
+	Requests int
+	Found    []string
 }
 
 // detailView is one request opened: headers, context and bodies as stored.
@@ -209,6 +221,7 @@ func newSessionView(s *engine.Session, xs []engine.Exchange, keys []engine.KeyIn
 	for i := range xs {
 		v.Sequence = append(v.Sequence, newRequestView(i+1, &xs[i], first))
 	}
+	v.Wide = wideTags(xs)
 	v.Timeline = newTimeline(xs)
 	v.Endpoints = endpointsOf(xs)
 	return v
@@ -259,7 +272,39 @@ func newRequestView(n int, x *engine.Exchange, first time.Time) requestView {
 	if r.Endpoint == "" {
 		r.Endpoint = engine.Endpoint(x.Path)
 	}
+	for _, t := range x.Attacks {
+		if !slices.Contains(engine.SessionWideAttacks(), t.Type) {
+			r.Own = append(r.Own, t)
+		}
+	}
 	return r
+}
+
+// wideTags sums up the session-wide tags of xs.
+func wideTags(xs []engine.Exchange) []wideTag {
+	var out []wideTag
+	for _, typ := range engine.SessionWideAttacks() {
+		w := wideTag{Type: typ}
+		for i := range xs {
+			seen := false
+			for _, t := range xs[i].Attacks {
+				if t.Type != typ {
+					continue
+				}
+				seen = true
+				if f := t.Rule + " at " + t.Point; len(w.Found) < 3 && !slices.Contains(w.Found, f) {
+					w.Found = append(w.Found, f)
+				}
+			}
+			if seen {
+				w.Requests++
+			}
+		}
+		if w.Requests > 0 {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // statusClass is the CSS class of a status: s2 ... s5, s0 for none.

@@ -11,8 +11,9 @@ import (
 )
 
 // Markdown keeps a ticket short: the sequence shows the first and last
-// requests, and around each run of attacked requests the request before,
-// its first and last, and the request after; at most maxMarkdownRows
+// requests, and around each run of attacked requests (tagged beyond the
+// session-wide types) the request before, its first and last, and the
+// request after; at most maxMarkdownRows
 // rows, the rest counted in "… N requests …" lines.
 const maxMarkdownRows = 40
 
@@ -34,11 +35,11 @@ func collapse(seq []requestView) []mdRow {
 	mark(0)
 	mark(len(seq) - 1)
 	for i := 0; i < len(seq); i++ {
-		if len(seq[i].Tags) == 0 {
+		if len(seq[i].Own) == 0 {
 			continue
 		}
 		j := i
-		for j+1 < len(seq) && len(seq[j+1].Tags) > 0 {
+		for j+1 < len(seq) && len(seq[j+1].Own) > 0 {
 			j++
 		}
 		mark(i - 1)

@@ -102,7 +102,7 @@ func TestTimelineAttributesAreNumbers(t *testing.T) {
 		}
 		if inSVG && n.Type == html.ElementNode && (n.Data == "rect" || n.Data == "line" || n.Data == "text") {
 			for _, a := range n.Attr {
-				if a.Key == "class" { // written in the template, not computed
+				if a.Key == "class" || a.Key == "text-anchor" { // written in the template, not computed
 					continue
 				}
 				if strings.Trim(a.Val, "0123456789.") != "" {
@@ -199,7 +199,7 @@ func TestCollapse(t *testing.T) {
 	}
 	tag := []engine.AttackTag{{Type: "sqli"}}
 	for _, i := range []int{40, 41, 42, 43, 70} {
-		seq[i].Tags = tag
+		seq[i].Tags, seq[i].Own = tag, tag
 	}
 	var got []string
 	for _, r := range collapse(seq) {
@@ -215,7 +215,7 @@ func TestCollapse(t *testing.T) {
 	}
 	all := make([]requestView, 500)
 	for i := range all {
-		all[i] = requestView{N: i + 1, Tags: tag}
+		all[i] = requestView{N: i + 1, Tags: tag, Own: tag}
 	}
 	if rows := collapse(all); len(rows) > maxMarkdownRows+1 {
 		t.Errorf("every request attacked: %d rows, want at most %d and a gap", len(rows), maxMarkdownRows+1)

@@ -30,8 +30,11 @@ type timeline struct {
 	Attack                             []float64
 	Status2, Status3, Status4, Status5 []float64
 	Status0, Status1                   []float64
-	Ticks                              []tick
-	AxisY                              float64
+	// FirstTick is the first request's time at the left, LastTick the
+	// span at the right; MidTicks are centred between.
+	FirstTick, LastTick *tick
+	MidTicks            []tick
+	AxisY               float64
 }
 
 type tick struct {
@@ -92,7 +95,16 @@ func newTimeline(xs []engine.Exchange) timeline {
 		if i == 0 {
 			label = first.UTC().Format("15:04:05")
 		}
-		t.Ticks = append(t.Ticks, tick{X: timelineMargin + usable*f, Label: label})
+		tk := tick{X: timelineMargin + usable*f, Label: label}
+		switch i {
+		case 0:
+			t.FirstTick = &tk
+		case ticks - 1:
+			tk.X = timelineWidth - timelineMargin
+			t.LastTick = &tk
+		default:
+			t.MidTicks = append(t.MidTicks, tk)
+		}
 	}
 	return t
 }

@@ -24,6 +24,9 @@ type KeyMap struct {
 	MCPTab        key.Binding
 	ExportHAR     key.Binding
 	ExportJSON    key.Binding
+	// Report writes a readable report of the session, or of the
+	// filter's sessions (see reporting.go).
+	Report key.Binding
 }
 
 // DefaultKeyMap returns the global default bindings. The key editor is on
@@ -45,6 +48,7 @@ func DefaultKeyMap() KeyMap {
 		MCPTab:        key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "MCP sessions")),
 		ExportHAR:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export HAR")),
 		ExportJSON:    key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export JSON")),
+		Report:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report")),
 	}
 }
 
@@ -58,7 +62,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Search, k.Filter, k.ToggleFilter, k.Range15m, k.Range1h, k.Range24h, k.RangeAll},
-		{k.MCPTab, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
+		{k.MCPTab, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Report, k.Help, k.Quit, k.Interrupt},
 	}
 }
 

@@ -59,6 +59,7 @@ type Model struct {
 	editor KeyEditor
 	ctx    ContextEditor
 	export func(sessionID, format string) ([]byte, error)
+	report ReportFunc
 	// exportDir is where the export prompt proposes to write.
 	exportDir string
 	now       func() time.Time
@@ -142,6 +143,7 @@ func New(opts Options) Model {
 		editor:    opts.Keys,
 		ctx:       opts.Context,
 		export:    opts.Export,
+		report:    opts.Report,
 		exportDir: opts.ExportDir,
 		now:       now,
 		noColor:   noColor,
@@ -412,6 +414,8 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.exportSession("har"), true
 	case key.Matches(k, m.keys.ExportJSON):
 		return m.exportSession("json"), true
+	case key.Matches(k, m.keys.Report):
+		return m.reportPrompt(), true
 	}
 	return nil, false
 }
@@ -717,6 +721,7 @@ func (m *Model) syncKeys() {
 	list := m.focus == focusSessions
 	session := (list && m.sessions.Len() > 0) || m.focus == focusSequence || m.focus == focusDetail
 	m.keys.setEnabled(list, session, m.export != nil, list, m.sessions.MCP())
+	m.syncReportKey()
 }
 
 // layout gives the components what the help, input and status lines

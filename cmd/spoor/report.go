@@ -15,6 +15,7 @@ import (
 	"github.com/spoorhq/spoor/query"
 	"github.com/spoorhq/spoor/report"
 	"github.com/spoorhq/spoor/store"
+	"github.com/spoorhq/spoor/tui"
 	"github.com/spoorhq/spoor/workstation"
 )
 
@@ -128,6 +129,18 @@ func renderReport(ctx context.Context, st *store.Store, ids []string, expr strin
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// tuiReport lets the interface's r render what spoor report renders, into
+// memory for the TUI to write.
+func tuiReport(st *store.Store) tui.ReportFunc {
+	return func(ids []string, filter, format string) ([]byte, error) {
+		f, err := report.ParseFormat(format)
+		if err != nil {
+			return nil, err
+		}
+		return renderReport(context.Background(), st, ids, filter, f, time.Now())
+	}
 }
 
 // version names the spoor that runs: the module version of a released

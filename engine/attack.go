@@ -42,3 +42,11 @@ const (
 	// Node.js, Ruby and Perl injection, prototype pollution, JNDI lookups.
 	AttackGeneric = "generic"
 )
+
+// SessionWideAttacks are the attack types that describe who sends the
+// traffic rather than what one request tried: a scanner is told by its
+// user agent or its headers, which every request of its session carries.
+// The TUI's session header and spoor report state them once for the
+// session instead of on every request, where they would drown the tags
+// that differ.
+func SessionWideAttacks() []string { return []string{AttackScanner} }

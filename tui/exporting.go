@@ -48,6 +48,9 @@ func (m *Model) exportKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.closeInput()
+		if m.exporting.Format() == reportFormat {
+			return m.writeReport(path)
+		}
 		id, format := m.exporting.SessionID(), m.exporting.Format()
 		m.notice = "exporting " + id + " to " + path + "…"
 		return exportSession(m.export, m.write, id, format, path, exportName(id, format))

@@ -144,7 +144,7 @@ func TestEndpointsSortAndSearch(t *testing.T) {
 	if first := rowAfter(hs.view(), "METHOD"); !strings.Contains(first, "/api/v1/reports/export") {
 		t.Errorf("by p99, first row %q, want the 30 s report export", first)
 	}
-	hs.keys(press('r'))
+	hs.keys(press('S'))
 	mustContain(t, hs.view(), "P99▲")
 	if first := rowAfter(hs.view(), "METHOD"); !strings.Contains(first, "/healthz") {
 		t.Errorf("by p99 reversed, first row %q, want /healthz (0.2 ms)", first)

@@ -29,6 +29,9 @@ type KeyMap struct {
 	// back to the endpoints, the list's own filter restored.
 	Inventory     key.Binding
 	InventoryBack key.Binding
+	// Report writes a readable report of the session, or of the
+	// filter's sessions (see reporting.go).
+	Report key.Binding
 }
 
 // DefaultKeyMap returns the global default bindings. The key editor is on
@@ -52,6 +55,7 @@ func DefaultKeyMap() KeyMap {
 		ExportJSON:    key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export JSON")),
 		Inventory:     key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "endpoints")),
 		InventoryBack: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to endpoints")),
+		Report:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report")),
 	}
 }
 
@@ -65,7 +69,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Search, k.Filter, k.ToggleFilter, k.Range15m, k.Range1h, k.Range24h, k.RangeAll},
-		{k.MCPTab, k.Inventory, k.InventoryBack, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
+		{k.MCPTab, k.Inventory, k.InventoryBack, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Report, k.Help, k.Quit, k.Interrupt},
 	}
 }
 

@@ -392,7 +392,7 @@ func TestSortAndReverse(t *testing.T) {
 			}
 			t.Run("requests", func(t *testing.T) { (&harness{t: t, m: hs.m}).golden() })
 
-			hs.keys(press('r'))
+			hs.keys(press('S'))
 			if s, _ := hs.m.sessions.Selected(); s.Requests != 1 {
 				t.Errorf("reversed by requests the first session has %d requests, want 1", s.Requests)
 			}

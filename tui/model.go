@@ -61,6 +61,7 @@ type Model struct {
 	editor KeyEditor
 	ctx    ContextEditor
 	export func(sessionID, format string) ([]byte, error)
+	report ReportFunc
 	// exportDir is where the export prompt proposes to write.
 	exportDir string
 	now       func() time.Time
@@ -146,6 +147,7 @@ func New(opts Options) Model {
 		editor:    opts.Keys,
 		ctx:       opts.Context,
 		export:    opts.Export,
+		report:    opts.Report,
 		exportDir: opts.ExportDir,
 		now:       now,
 		noColor:   noColor,
@@ -430,6 +432,8 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openInventory(), true
 	case key.Matches(k, m.keys.InventoryBack):
 		return m.drillBack(), true
+	case key.Matches(k, m.keys.Report):
+		return m.reportPrompt(), true
 	}
 	return nil, false
 }
@@ -737,6 +741,7 @@ func (m *Model) syncKeys() {
 	session := (list && m.sessions.Len() > 0) || m.focus == focusSequence || m.focus == focusDetail
 	m.keys.setEnabled(list, session, m.export != nil, list, m.sessions.MCP())
 	m.keys.setInventory(list, list && m.inv.drilled != nil)
+	m.syncReportKey()
 }
 
 // layout gives the components what the help, input and status lines

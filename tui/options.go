@@ -51,6 +51,10 @@ type Stats struct {
 	CRSOff     uint64
 }
 
+// ReportFunc renders a report of the sessions ids names and of those the
+// filter expression matches (empty: none), in format "html" or "md".
+type ReportFunc func(ids []string, filter, format string) ([]byte, error)
+
 // Options is what the TUI needs from the command that starts it.
 type Options struct {
 	Source SessionSource
@@ -70,6 +74,10 @@ type Options struct {
 	// nil disables export. The TUI asks where to write the result,
 	// proposing ExportDir, and never overwrites a file.
 	Export func(sessionID, format string) ([]byte, error)
+	// Report renders a report (spoor report) of the sessions ids names and
+	// of those the filter expression matches, in format "html" or "md";
+	// nil disables r. The TUI asks where to write it, as for Export.
+	Report ReportFunc
 	// Flows are the business flows the configuration names, which the
 	// filter bar accepts in flow: with or without traffic; nil when the
 	// configuration is unknown leaves flow: unchecked.

@@ -117,22 +117,22 @@ func TestSessionView(t *testing.T) {
 			if sz.w >= 160 {
 				mustContain(t, v, "/search?q=café crème&sort=price,desc", "/search?q=100% off%zz", "/files/annual report 100%.pdf")
 			}
-			mustContain(t, v, "dave · req.cookie.sid · 6 requests · 20 s", "37.8 ms", "3.46 KiB", "r raw")
+			mustContain(t, v, "dave · req.cookie.sid · 6 requests · 20 s", "37.8 ms", "3.46 KiB", "d raw")
 			hs.golden()
 		})
 		t.Run("raw/"+sz.name, func(t *testing.T) {
 			hs := newHarness(t, sessionViewSource(), nil, sz.w, sz.h)
-			hs.keys(keyEnter, press('r'))
+			hs.keys(keyEnter, press('d'))
 			if !hs.m.sequence.Raw() {
-				t.Fatal("r did not switch to raw paths")
+				t.Fatal("d did not switch to raw paths")
 			}
 			v := hs.view()
-			mustContain(t, v, "PATH (raw)", "/products?page=1%27+OR+%2", "r decoded")
+			mustContain(t, v, "PATH (raw)", "/products?page=1%27+OR+%2", "d decoded")
 			if sz.w >= 160 {
 				mustContain(t, v, "/files/annual%20report%20100%25.pdf", "q=%1b%5b31mred%1b%5b0m")
 			}
 			hs.golden()
-			hs.keys(press('r'))
+			hs.keys(press('d'))
 			mustContain(t, hs.view(), "/products?page=1' OR '1'=")
 		})
 		t.Run("detail-raw/"+sz.name, func(t *testing.T) {

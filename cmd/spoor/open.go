@@ -30,7 +30,7 @@ func newOpenCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Flows: configuredFlows(st), ExportDir: exportDir(), Endpoints: storedEndpoints{st}}), tea.WithContext(cmd.Context()))
+			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Report: tuiReport(st), Flows: configuredFlows(st), ExportDir: exportDir(), Endpoints: storedEndpoints{st}}), tea.WithContext(cmd.Context()))
 			if _, err := p.Run(); err != nil && !(errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil) {
 				return err
 			}

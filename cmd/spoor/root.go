@@ -45,6 +45,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newImportCommand(g),
 		newExportCommand(g),
 		newCACommand(),
+		newReportCommand(g),
 	)
 	return root
 }

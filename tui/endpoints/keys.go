@@ -31,7 +31,7 @@ func DefaultKeyMap() KeyMap {
 		Nav:     theme.DefaultNavKeyMap(),
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "sessions")),
 		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-		Reverse: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reverse")),
+		Reverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse")),
 		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		Clear:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),

@@ -14,6 +14,9 @@ type KeyMap struct {
 	Accept key.Binding
 	Cancel key.Binding
 	Clear  key.Binding
+	// Choose switches between the choices of a prompt opened with
+	// OpenChoices (this session, or the sessions of the filter).
+	Choose key.Binding
 }
 
 // DefaultKeyMap returns the prompt's default bindings.
@@ -23,12 +26,15 @@ func DefaultKeyMap() KeyMap {
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		// textinput deletes to the start of the line on ctrl+u; the
 		// binding is here so that help says so.
-		Clear: key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
+		Clear:  key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
+		Choose: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch what to write"), key.WithDisabled()),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Accept, k.Cancel, k.Clear} }
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Accept, k.Choose, k.Cancel, k.Clear}
+}
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -43,6 +49,13 @@ const (
 	Cancelled
 )
 
+// Choice is one thing a prompt may write: what the prompt says before the
+// path, and the path it proposes.
+type Choice struct {
+	Prompt string
+	Path   string
+}
+
 // Model is the export prompt: the session and format being exported and
 // the path being edited.
 type Model struct {
@@ -52,6 +65,8 @@ type Model struct {
 	width     int
 	sessionID string
 	format    string
+	choices   []Choice
+	chosen    int
 }
 
 // New returns a closed prompt.
@@ -77,13 +92,30 @@ func lenPrompt(p string) int { return len([]rune(p)) }
 // Open starts editing the path of sessionID's export in format, prefilled
 // with path, the cursor at its end.
 func (m *Model) Open(sessionID, format, path string) tea.Cmd {
+	return m.OpenChoices(sessionID, format, Choice{Prompt: "export " + format + " to: ", Path: path})
+}
+
+// OpenChoices starts editing the path of the first of choices; tab
+// switches to the next, and proposes its path unless the user edited the
+// one shown.
+func (m *Model) OpenChoices(sessionID, format string, choices ...Choice) tea.Cmd {
 	m.sessionID, m.format = sessionID, format
-	m.input.Prompt = "export " + format + " to: "
+	m.choices, m.chosen = choices, 0
+	m.keys.Choose.SetEnabled(len(choices) > 1)
+	m.show(m.choices[0].Path)
+	return m.input.Focus()
+}
+
+// show puts the chosen prompt and path on the line.
+func (m *Model) show(path string) {
+	m.input.Prompt = m.choices[m.chosen].Prompt
 	m.SetSize(m.width)
 	m.input.SetValue(path)
 	m.input.CursorEnd()
-	return m.input.Focus()
 }
+
+// Chosen is the index of the choice on the line.
+func (m Model) Chosen() int { return m.chosen }
 
 // Blur stops editing.
 func (m *Model) Blur() { m.input.Blur() }
@@ -108,6 +140,17 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, Event) {
 		return m, nil, Accepted
 	case key.Matches(k, m.keys.Cancel):
 		return m, nil, Cancelled
+	case key.Matches(k, m.keys.Choose):
+		path := m.input.Value()
+		if path == m.choices[m.chosen].Path {
+			path = ""
+		}
+		m.chosen = (m.chosen + 1) % len(m.choices)
+		if path == "" {
+			path = m.choices[m.chosen].Path
+		}
+		m.show(path)
+		return m, nil, None
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(k)

@@ -32,7 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
 		Filter:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
 		Unfilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "show all requests")),
-		Raw:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw")),
+		Raw:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "raw")),
 	}
 }
 
@@ -60,10 +60,10 @@ func (k *KeyMap) setFiltered(filtered bool) {
 	k.Back.SetEnabled(!filtered)
 }
 
-// setRaw names what r switches to.
+// setRaw names what d switches to.
 func (k *KeyMap) setRaw(raw bool) {
-	k.Raw.SetHelp("r", "raw")
+	k.Raw.SetHelp("d", "raw")
 	if raw {
-		k.Raw.SetHelp("r", "decoded")
+		k.Raw.SetHelp("d", "decoded")
 	}
 }

@@ -10,12 +10,10 @@ import (
 	"github.com/spoorhq/spoor/tui/table"
 )
 
-// sessionWide are the attack types that describe who sends the traffic
-// rather than what one request tried: a scanner is told by its user agent
-// or its headers, which every request of its session carries, so the tag
-// is said once in the header instead of on every row, where it would
-// drown the tags that differ. Per-request types stay on their rows.
-func sessionWide() []string { return []string{engine.AttackScanner} }
+// sessionWide are the attack types said once in the header instead of on
+// every row (engine.SessionWideAttacks). Per-request types stay on their
+// rows.
+func sessionWide() []string { return engine.SessionWideAttacks() }
 
 // wideTag is a session-wide attack type as the header states it: on how
 // many of the loaded requests, and where it was found by which rules.

@@ -1,5 +1,5 @@
 // Package sessions is the live list of captured sessions: one row per
-// session, newest activity first or sorted on any column (s, r reverses).
+// session, newest activity first or sorted on any column (s, S reverses).
 // On the first row the list follows: new sessions come in under the
 // cursor. Anywhere else a reload keeps the cursor on its session and on
 // its screen row. Space pauses: the root holds live reloads until it is

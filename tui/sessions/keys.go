@@ -25,7 +25,7 @@ func DefaultKeyMap() KeyMap {
 		Nav:     theme.DefaultNavKeyMap(),
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-		Reverse: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reverse")),
+		Reverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse")),
 		Pause:   key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", "pause")),
 	}
 }

@@ -103,7 +103,7 @@ func TestRowCacheDrawsWhatARedrawDraws(t *testing.T) {
 	})
 	both(func(m *Model) { m.SetMatches(nil) })
 	both(key(tea.KeyPressMsg{Code: 's', Text: "s"}))
-	both(key(tea.KeyPressMsg{Code: 'r', Text: "r"}))
+	both(key(tea.KeyPressMsg{Code: 'S', Text: "S"}))
 	// Midnight: the times of yesterday become dates.
 	both(func(m *Model) { m.SetClock(func() time.Time { return at.Add(24 * time.Hour) }) })
 	both(func(m *Model) { m.SetSize(100, 12) })

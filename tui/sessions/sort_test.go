@@ -32,7 +32,7 @@ func sortList(at time.Time) []engine.Session {
 
 // TestSortEveryColumn checks that s reaches every column, that the order
 // follows the column's values in the direction the header marks, and
-// that r reverses it while ties keep the newest-first order.
+// that S reverses it while ties keep the newest-first order.
 func TestSortEveryColumn(t *testing.T) {
 	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	m := New(theme.New(true, false))
@@ -41,7 +41,7 @@ func TestSortEveryColumn(t *testing.T) {
 	list := sortList(at)
 	m.SetSessions(list)
 	s := tea.KeyPressMsg{Code: 's', Text: "s"}
-	r := tea.KeyPressMsg{Code: 'r', Text: "r"}
+	r := tea.KeyPressMsg{Code: 'S', Text: "S"}
 	for k := SortKey(0); k < sortKeys; k++ {
 		if got, _ := m.Sort(); got != k {
 			t.Fatalf("s reached %v, want %v", got, k)

@@ -75,6 +75,9 @@ type Exchange struct {
 	// traffic; filled by the proxy when the connection ends, so Duration
 	// is then how long the connection lived.
 	WS *WebSocketInfo `json:"ws,omitempty"`
+	// BlockedBy is the id of the rule that answered instead of the
+	// upstream, "" when the request was forwarded.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // WebSocketInfo counts what crossed a proxied WebSocket connection after its

@@ -86,6 +86,8 @@ type RequestJSON struct {
 	Flows      []string          `json:"flows"`
 	Context    map[string]string `json:"context"`
 	Error      string            `json:"error,omitempty"`
+	// BlockedBy is the rule that answered instead of the upstream.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // AttackJSON is one attack tag on a request.
@@ -95,6 +97,9 @@ type AttackJSON struct {
 	Rule     string `json:"rule"`
 	Fragment string `json:"fragment,omitempty"`
 	Message  string `json:"message,omitempty"`
+	// MutedBy names the mute rule that covered the tag; a muted tag is
+	// listed but not counted.
+	MutedBy string `json:"muted_by,omitempty"`
 }
 
 // NewRequestJSON returns the JSON record of a request.
@@ -105,6 +110,7 @@ func NewRequestJSON(x engine.Exchange) RequestJSON {
 		DurationMS: float64(x.Duration.Microseconds()) / 1000,
 		ReqBytes:   x.ReqBody.Size, RespBytes: x.RespBody.Size, ClientIP: x.ClientIP,
 		Attacks: attacksOf(&x), Examined: x.Examined.Names(), Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
+		BlockedBy: x.BlockedBy,
 	}
 }
 
@@ -135,7 +141,7 @@ func sessionMCP(s *engine.Session) *SessionMCPJSON {
 func attacksOf(x *engine.Exchange) []AttackJSON {
 	out := make([]AttackJSON, len(x.Attacks))
 	for i, t := range x.Attacks {
-		out[i] = AttackJSON{Type: t.Type, Point: t.Point, Rule: t.Rule, Fragment: t.Fragment, Message: t.Message}
+		out[i] = AttackJSON{Type: t.Type, Point: t.Point, Rule: t.Rule, Fragment: t.Fragment, Message: t.Message, MutedBy: t.MutedBy}
 	}
 	return out
 }

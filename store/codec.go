@@ -58,7 +58,30 @@ func appendExchange(b []byte, x *engine.Exchange) []byte {
 	b = appendExtras(b, x)
 	// Examined came later: a record without it decodes as examined by
 	// nothing known, which is what an older spoor recorded.
-	return append(b, byte(x.Examined))
+	b = append(b, byte(x.Examined))
+	// BlockedBy and the muted tags came later still; a record without
+	// them decodes as forwarded, with nothing muted.
+	b = appendString(b, x.BlockedBy)
+	return appendMuted(b, x.Attacks)
+}
+
+// appendMuted writes the index and muting rule of each muted tag: muting
+// came after the tags' own layout, so it trails the record.
+func appendMuted(b []byte, tags []engine.AttackTag) []byte {
+	n := 0
+	for i := range tags {
+		if tags[i].Muted() {
+			n++
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(n))
+	for i := range tags {
+		if tags[i].Muted() {
+			b = binary.AppendUvarint(b, uint64(i))
+			b = appendString(b, tags[i].MutedBy)
+		}
+	}
+	return b
 }
 
 // exchangeExtras holds the nested, optional fields that only some traffic
@@ -162,6 +185,19 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 	if r.err == nil && !r.atEnd() {
 		x.Examined = engine.Examination(r.s[r.i])
 		r.i++
+	}
+	if r.err == nil && !r.atEnd() {
+		x.BlockedBy = r.str()
+	}
+	if r.err == nil && !r.atEnd() {
+		for range r.count() {
+			i, by := r.uvarint(), r.str()
+			if i >= uint64(len(x.Attacks)) {
+				r.err = ErrCorrupt
+				break
+			}
+			x.Attacks[i].MutedBy = by
+		}
 	}
 	if r.err != nil {
 		return engine.Exchange{}, fmt.Errorf("decode exchange %d: %w", id, r.err)

@@ -274,11 +274,35 @@ func TestExchangeCodecReadsRecordsWithoutExamined(t *testing.T) {
 	if got.Examined != x.Examined {
 		t.Fatalf("examined %v, want %v", got.Examined.Names(), x.Examined.Names())
 	}
-	old, err := decodeExchange(7, b[:len(b)-1])
+	later := len(appendMuted(appendString(nil, x.BlockedBy), x.Attacks)) // what came after Examined
+	old, err := decodeExchange(7, b[:len(b)-later-1])
 	if err != nil {
 		t.Fatalf("record without examined: %v", err)
 	}
 	if old.Examined != 0 || old.Path != "/a" || len(old.Attacks) != 1 {
 		t.Fatalf("record without examined read as %+v", old)
+	}
+}
+
+// TestExchangeCodecReadsRecordsWithoutBlockedBy decodes a record as spoor
+// wrote it before rules: examined is kept, blocked_by is empty and no tag
+// is muted.
+func TestExchangeCodecReadsRecordsWithoutBlockedBy(t *testing.T) {
+	x := engine.Exchange{Method: "GET", Path: "/a", Status: 403, Examined: engine.ExaminedTier1, BlockedBy: "block-mallory",
+		Attacks: []engine.AttackTag{{Type: "xss", Point: "req.query.q", Rule: "libinjection-xss", MutedBy: "fp-q"}, {Type: "sqli"}}}
+	b := appendExchange(nil, &x)
+	got, err := decodeExchange(7, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.BlockedBy != x.BlockedBy || got.Attacks[0].MutedBy != "fp-q" || got.Attacks[1].Muted() {
+		t.Fatalf("read back %+v", got)
+	}
+	old, err := decodeExchange(7, b[:len(b)-len(appendMuted(appendString(nil, x.BlockedBy), x.Attacks))])
+	if err != nil {
+		t.Fatalf("record without blocked_by: %v", err)
+	}
+	if old.Examined != x.Examined || old.BlockedBy != "" || old.Attacks[0].Muted() {
+		t.Fatalf("record without blocked_by read as %+v", old)
 	}
 }

@@ -35,6 +35,9 @@
 //	examined  the detectors that examined a request: tier1, crs, pending
 //	          (crs_pending: the Core Rule Set has yet to check it) or off;
 //	          a session matches when one of its requests does
+//	blocked   the rule that answered a request instead of the upstream (a
+//	          rule id, globbed, or any); a session matches when one of its
+//	          requests does
 //
 // A bare word is fuzzy text: it matches when, ignoring ASCII case, its
 // characters appear in order within one of the session's key value, user,

@@ -30,6 +30,7 @@ const (
 	fieldUntil
 	fieldMCP
 	fieldExamined
+	fieldBlocked
 	fieldCount // the number of fields; not a field
 )
 
@@ -74,6 +75,8 @@ func (f field) String() string {
 		return "mcp"
 	case fieldExamined:
 		return "examined"
+	case fieldBlocked:
+		return "blocked"
 	}
 	return "text"
 }
@@ -103,7 +106,7 @@ func lookupField(name string) (field, bool) {
 // its requests: the summary keeps no methods, hosts or paths.
 func (f field) aboutRequests() bool {
 	switch f {
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldBlocked:
 		return true
 	}
 	return false

@@ -435,7 +435,7 @@ func TestFuzzy(t *testing.T) {
 }
 
 func TestFields(t *testing.T) {
-	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined"
+	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined blocked"
 	if got := strings.Join(Fields(), " "); got != want {
 		t.Errorf("Fields() = %s", got)
 	}

@@ -45,6 +45,13 @@ type Options struct {
 	// NoDetect stores, groups and judges exchanges without attack tags:
 	// neither detection tier runs.
 	NoDetect bool
+	// RulesFile, when set, is a rules file (rules.ParseYAML) imported at
+	// start and again within a second of each change.
+	RulesFile string
+	// BlockLocal lets rules block loopback clients and the TrustForwarded
+	// peers themselves, which are exempt by default so that a rule never
+	// locks out the machine spoor runs on or its load balancer.
+	BlockLocal bool
 	// Log receives the life cycle's events; nil discards them.
 	Log *slog.Logger
 }
@@ -61,7 +68,8 @@ type Workstation struct {
 	pipeline *ingest.Pipeline
 	maint    *maintenance
 	attacks  *attackDetector // nil with NoDetect
-	notify   chan struct{}   // a commit happened; holds at most one signal
+	gate     *ruleGate
+	notify   chan struct{} // a commit happened; holds at most one signal
 	// configMu serialises configuration changes (a regroup, a context
 	// save), each of which reads the saved configuration, changes one
 	// part and switches the capture: one must not undo the other.
@@ -100,9 +108,11 @@ func Open(opts Options) (*Workstation, error) {
 
 // open runs Open's steps, each pushing its undo once it succeeded.
 func (w *Workstation) open(opts Options) error {
+	w.gate = newRuleGate(opts.TrustForwarded, opts.BlockLocal)
 	if opts.Upstream != "" {
 		var err error
 		w.proxy, err = capture.New(capture.Options{
+			Gate:           w.gate.judge,
 			Upstream:       opts.Upstream,
 			Listen:         opts.Listen,
 			TrustForwarded: opts.TrustForwarded,
@@ -139,9 +149,14 @@ func (w *Workstation) open(opts Options) error {
 		if w.attacks, err = newAttackDetector(opts.Log, captureDetection()); err != nil {
 			return err
 		}
+		w.attacks.mute = w.gate.mute
+		w.gate.detector = w.attacks.detector
 	}
 	cfg, _, err := EffectiveConfig(opts.ConfigFile, st, opts.FallbackConfig)
 	if err != nil {
+		return err
+	}
+	if err := w.startRules(cfg, opts.RulesFile); err != nil {
 		return err
 	}
 	if err := saveConfig(st, cfg); err != nil {

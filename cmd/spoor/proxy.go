@@ -24,6 +24,8 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		tlsCert, tlsKey   string
 		upstreamCA        string
 		insecureUpstream  bool
+		rulesFile         string
+		blockLocal        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "proxy --upstream URL",
@@ -53,7 +55,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Log: log})
+			w, err := workstation.Open(workstation.Options{Store: path, Upstream: upstream, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limits, TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, RulesFile: rulesFile, BlockLocal: blockLocal, Log: log})
 			if err != nil {
 				return err
 			}
@@ -86,6 +88,8 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")
 	f.DurationVar(&retention, "retention", 0, retentionHelp())
 	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
+	f.StringVar(&rulesFile, "rules", "", "rules file (YAML, as spoor rules export writes) imported now and within a second of each change")
+	f.BoolVar(&blockLocal, "block-local", false, "let rules block loopback clients and the --trust-forwarded peers, exempt by default")
 	f.DurationVar(&limits.UpstreamTimeout, "upstream-timeout", capture.DefaultUpstreamTimeout, "how long the upstream has to send its whole response before the client gets a 504")
 	f.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", capture.DefaultMaxHeaderBytes, "largest request line and header block accepted; larger gets a 431")
 	f.Int64Var(&limits.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted, larger gets a 413 (0: no limit; only the first 64 KiB are stored either way)")

@@ -42,6 +42,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newDetectorsCommand(),
 		newImportCommand(g),
 		newExportCommand(g),
+		newRulesCommand(g),
 	)
 	return root
 }

@@ -21,7 +21,9 @@ type fakeBackend struct {
 	saved   []string
 }
 
-func (b *fakeBackend) Rules() ([]rules.Rule, error) { return append([]rules.Rule(nil), b.rules...), nil }
+func (b *fakeBackend) Rules() ([]rules.Rule, error) {
+	return append([]rules.Rule(nil), b.rules...), nil
+}
 
 func (b *fakeBackend) Preview(r rules.Rule) (query.Impact, error) {
 	im, ok := b.impacts[r.Filter]

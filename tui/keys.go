@@ -24,6 +24,9 @@ type KeyMap struct {
 	MCPTab        key.Binding
 	ExportHAR     key.Binding
 	ExportJSON    key.Binding
+	// Rules opens the rules screen; Block proposes blocking the session
+	// on display, Mute and Patch a rule for the open request's first tag.
+	Rules, Block, Mute, Patch key.Binding
 }
 
 // DefaultKeyMap returns the global default bindings. The key editor is on
@@ -45,6 +48,10 @@ func DefaultKeyMap() KeyMap {
 		MCPTab:        key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "MCP sessions")),
 		ExportHAR:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export HAR")),
 		ExportJSON:    key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export JSON")),
+		Rules:         key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rules")),
+		Block:         key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "block…")),
+		Mute:          key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mute tag")),
+		Patch:         key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "virtual patch")),
 	}
 }
 
@@ -59,6 +66,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Search, k.Filter, k.ToggleFilter, k.Range15m, k.Range1h, k.Range24h, k.RangeAll},
 		{k.MCPTab, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Help, k.Quit, k.Interrupt},
+		{k.Rules, k.Block, k.Mute, k.Patch},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/spoorhq/spoor/tui/contexteditor"
 	"github.com/spoorhq/spoor/tui/detail"
 	"github.com/spoorhq/spoor/tui/exportprompt"
+	rulesui "github.com/spoorhq/spoor/tui/rules"
 	"github.com/spoorhq/spoor/tui/filterbar"
 	"github.com/spoorhq/spoor/tui/keyeditor"
 	"github.com/spoorhq/spoor/tui/listeditor"
@@ -37,6 +38,7 @@ const (
 	focusDetail
 	focusKeys
 	focusContext
+	focusRules
 )
 
 // input names the text input that has the keyboard, if any. A focused
@@ -86,6 +88,9 @@ type Model struct {
 	filter    filterState
 	vocab     vocabState
 	exporting exportprompt.Model
+	rules     rulesui.Model
+	rulesOn   bool // a rules backend was given
+	rulesFrom focus
 
 	width, height int
 	counters      Stats
@@ -157,6 +162,8 @@ func New(opts Options) Model {
 		filterbar: filterbar.New(th, now),
 		vocab:     vocabState{flows: opts.Flows},
 		exporting: exportprompt.New(th),
+		rules:     rulesui.New(th, opts.Rules),
+		rulesOn:   opts.Rules != nil,
 		loading:   true,
 		limit:     sessionLimit,
 		asOf:      -1,
@@ -257,8 +264,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.regrouped()
 	case contexteditor.SavedMsg:
 		m.notice = "context parameters saved: they apply to newly captured exchanges"
+	case rulesui.CloseMsg:
+		cmd = m.rulesClosed(msg)
 	default:
 		switch m.focus {
+		case focusRules:
+			m.rules, cmd = m.rules.Update(msg)
 		case focusKeys:
 			m.keyeditor, cmd = m.keyeditor.Update(msg)
 		case focusContext:
@@ -374,6 +385,8 @@ func (m *Model) updateFocused(msg tea.Msg) tea.Cmd {
 		m.keyeditor, cmd = m.keyeditor.Update(msg)
 	case focusContext:
 		m.ctxeditor, cmd = m.ctxeditor.Update(msg)
+	case focusRules:
+		m.rules, cmd = m.rules.Update(msg)
 	default:
 		m.sessions, cmd = m.sessions.Update(msg)
 		cmd = tea.Batch(cmd, m.grow(), m.loadVisibleActivity())
@@ -412,6 +425,14 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.exportSession("har"), true
 	case key.Matches(k, m.keys.ExportJSON):
 		return m.exportSession("json"), true
+	case key.Matches(k, m.keys.Rules):
+		return m.openRules(), true
+	case key.Matches(k, m.keys.Block):
+		return m.proposeBlock(), true
+	case key.Matches(k, m.keys.Mute):
+		return m.proposeTagRule(false), true
+	case key.Matches(k, m.keys.Patch):
+		return m.proposeTagRule(true), true
 	}
 	return nil, false
 }
@@ -710,6 +731,7 @@ func (m *Model) setTheme(th theme.Theme) {
 	m.search.SetTheme(th)
 	m.filterbar.SetTheme(th)
 	m.exporting.SetTheme(th)
+	m.rules.SetTheme(th)
 }
 
 // syncKeys enables the global keys that act on the screen on display.
@@ -717,6 +739,7 @@ func (m *Model) syncKeys() {
 	list := m.focus == focusSessions
 	session := (list && m.sessions.Len() > 0) || m.focus == focusSequence || m.focus == focusDetail
 	m.keys.setEnabled(list, session, m.export != nil, list, m.sessions.MCP())
+	m.syncRuleKeys()
 }
 
 // layout gives the components what the help, input and status lines
@@ -735,6 +758,7 @@ func (m *Model) layout() {
 	m.detail.SetSize(m.width, body)
 	m.keyeditor.SetSize(m.width, body)
 	m.ctxeditor.SetSize(m.width, body)
+	m.rules.SetSize(m.width, body)
 }
 
 func (m Model) inputHeight() int {
@@ -764,6 +788,8 @@ func (m Model) local() help.KeyMap {
 		return m.keyeditor
 	case m.focus == focusContext:
 		return m.ctxeditor
+	case m.focus == focusRules:
+		return m.rules
 	}
 	return m.sessions
 }
@@ -807,6 +833,8 @@ func (m Model) render() string {
 		body = m.keyeditor.View()
 	case m.focus == focusContext:
 		body = m.ctxeditor.View()
+	case m.focus == focusRules:
+		body = m.rules.View()
 	default:
 		body = m.sessions.View()
 		if m.traffic.Height() > 0 {

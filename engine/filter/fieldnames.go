@@ -10,3 +10,17 @@ func (f *Filter) FieldNames() []string {
 	}
 	return names
 }
+
+// NeedsSession reports whether judging a request needs its session: a
+// term about the actor (user, role, key, abuse) or a bare word, which
+// also looks at the session's key value and user. Without one a caller
+// can judge requests on their own.
+func (f *Filter) NeedsSession() bool {
+	for _, t := range f.terms {
+		switch t.field {
+		case fieldUser, fieldRole, fieldKey, fieldAbuse, fieldText:
+			return true
+		}
+	}
+	return false
+}

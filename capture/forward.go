@@ -27,6 +27,9 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 		p.answerError(ctx, x, fasthttp.StatusBadRequest, tag.Message)
 		return
 	}
+	if p.gated(ctx, x) {
+		return
+	}
 	if isWebSocketUpgrade(ctx, x) {
 		p.serveWebSocket(ctx, x, a)
 		return

@@ -127,6 +127,10 @@ type Options struct {
 	// Sink receives every exchange. It is required.
 	Sink Sink
 
+	// Gate, when set, may answer a request instead of the upstream (a
+	// rule that blocks it); nil forwards everything.
+	Gate Gate
+
 	// Clock timestamps exchanges; time.Now when nil.
 	Clock func() time.Time
 

@@ -39,6 +39,7 @@ type Proxy struct {
 	limit    int
 	maxBody  int64
 	sink     Sink
+	gate     Gate
 	clock    func() time.Time
 	log      *slog.Logger
 
@@ -80,6 +81,7 @@ func New(opts Options) (*Proxy, error) {
 		limit:    opts.CaptureLimit,
 		maxBody:  opts.Limits.MaxBodyBytes,
 		sink:     opts.Sink,
+		gate:     opts.Gate,
 		clock:    opts.Clock,
 		log:      opts.Logger,
 	}

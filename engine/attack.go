@@ -15,7 +15,14 @@ type AttackTag struct {
 	Fragment string `json:"fragment,omitempty"`
 	// Message says why the detector fired.
 	Message string `json:"message,omitempty"`
+	// MutedBy is the id of the mute rule that covered the tag when it was
+	// found: the tag is kept and shown, but no count or attack: filter
+	// takes it.
+	MutedBy string `json:"muted_by,omitempty"`
 }
+
+// Muted reports whether a mute rule covered the tag.
+func (t *AttackTag) Muted() bool { return t.MutedBy != "" }
 
 // Attack types. They are strings rather than a numeric enum because they are
 // stored, filtered on (attack:sqli) and printed in JSON as they are.

@@ -90,6 +90,9 @@ type Exchange struct {
 	// the transaction that stores the exchange, so that a redelivered copy
 	// is recognised; it is not part of the stored record.
 	Delivery string `json:"-"`
+	// BlockedBy is the id of the rule that answered instead of the
+	// upstream, "" when the request was forwarded.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // WebSocketInfo counts what crossed a proxied WebSocket connection after its

@@ -173,10 +173,14 @@ func keyIDOf(identity string) string {
 // SessionID is the id of part n (from 1) of the key with the given key id.
 func SessionID(keyID string, part int) string { return keyID + "-" + strconv.Itoa(part) }
 
-// AddAttacks counts tags in the session's attacks, one per tag, as add
-// does; a late detection adds what it found this way.
+// AddAttacks counts tags in the session's attacks, one per tag that no
+// mute rule covered, as add does; a late detection adds what it found this
+// way.
 func (s *Session) AddAttacks(tags []AttackTag) {
 	for _, tag := range tags {
+		if tag.Muted() {
+			continue // kept on the request, counted nowhere
+		}
 		if s.Attacks == nil {
 			s.Attacks = map[string]int{}
 		}

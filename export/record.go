@@ -92,6 +92,8 @@ type RequestJSON struct {
 	// Node is the capture node that recorded the request, when several
 	// publish to one workstation.
 	Node string `json:"node,omitempty"`
+	// BlockedBy is the rule that answered instead of the upstream.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // AttackJSON is one attack tag on a request.
@@ -101,6 +103,9 @@ type AttackJSON struct {
 	Rule     string `json:"rule"`
 	Fragment string `json:"fragment,omitempty"`
 	Message  string `json:"message,omitempty"`
+	// MutedBy names the mute rule that covered the tag; a muted tag is
+	// listed but not counted.
+	MutedBy string `json:"muted_by,omitempty"`
 }
 
 // NewRequestJSON returns the JSON record of a request.
@@ -113,6 +118,7 @@ func NewRequestJSON(x engine.Exchange) RequestJSON {
 		Attacks: attacksOf(&x), Examined: x.Examined.Names(), Flows: nonNil(x.Flows), Context: nonNilMap(x.Context), Error: x.Error,
 		SpecStatus: x.SpecStatus,
 		Node:       x.Node,
+		BlockedBy:  x.BlockedBy,
 	}
 }
 
@@ -143,7 +149,7 @@ func sessionMCP(s *engine.Session) *SessionMCPJSON {
 func attacksOf(x *engine.Exchange) []AttackJSON {
 	out := make([]AttackJSON, len(x.Attacks))
 	for i, t := range x.Attacks {
-		out[i] = AttackJSON{Type: t.Type, Point: t.Point, Rule: t.Rule, Fragment: t.Fragment, Message: t.Message}
+		out[i] = AttackJSON{Type: t.Type, Point: t.Point, Rule: t.Rule, Fragment: t.Fragment, Message: t.Message, MutedBy: t.MutedBy}
 	}
 	return out
 }

@@ -103,3 +103,54 @@ func intersect[ID interface{ ~string | ~uint64 }](a, b []ID, have bool) []ID {
 	}
 	return out
 }
+
+// sessionShare is the share of the log above which the requests of the
+// sessions a session-level index names are read by walking the log
+// instead: reading each session's requests costs a seek per epoch.
+const sessionShare = 8
+
+// planBySessions narrows a requests query that no request-level index
+// answers through the session-level ones (user, role, abuse, and attack
+// from the sessions' counts): a request matches only in a session that
+// matches those terms, since the requests filter judges them through its
+// session (user, role, abuse) or the session counts every tag it
+// carries (attack). The candidates are those sessions' requests, when
+// they are few enough to be worth reading by session.
+func planBySessions(ix Indexed, f *filter.Filter, total int) (plan[uint64], error) {
+	sp, err := planSessions(ix, f)
+	if err != nil || !sp.planned() {
+		return plan[uint64]{}, err
+	}
+	out := plan[uint64]{fields: append([]string{"session"}, sp.fields...), ids: []uint64{}}
+	n := 0
+	for ids := sp.ids; len(ids) > 0; {
+		chunk := ids[:min(len(ids), pageSize)]
+		ids = ids[len(chunk):]
+		sessions, err := ix.SessionsByID(chunk)
+		if err != nil {
+			return plan[uint64]{}, err
+		}
+		for _, s := range sessions {
+			if n += s.Requests; total > 0 && n > total/sessionShare {
+				return plan[uint64]{}, nil
+			}
+		}
+	}
+	for _, id := range sp.ids {
+		for after := uint64(0); ; {
+			page, err := ix.RequestsPage(id, after, pageSize)
+			if err != nil {
+				return plan[uint64]{}, err
+			}
+			for i := range page {
+				out.ids = append(out.ids, page[i].ID)
+			}
+			if len(page) < pageSize {
+				break
+			}
+			after = page[len(page)-1].ID
+		}
+	}
+	slices.Sort(out.ids)
+	return out, nil
+}

@@ -39,6 +39,11 @@ func Requests(ctx context.Context, ix Indexed, opts RequestOptions, yield func(e
 	if err != nil {
 		return q.stats, fmt.Errorf("plan filter: %w", err)
 	}
+	if !p.planned() && opts.SessionID == "" {
+		if p, err = planBySessions(ix, q.f, q.stats.Total); err != nil {
+			return q.stats, fmt.Errorf("plan filter: %w", err)
+		}
+	}
 	if p.planned() {
 		q.stats.Candidates = len(p.ids)
 	}
@@ -127,10 +132,13 @@ func (q *requestQuery) visit(page []engine.Exchange) {
 		x := &page[i]
 		q.stats.Scanned++
 		if q.f != nil && !q.f.Empty() {
-			s, err := q.session(x.SessionID)
-			if err != nil {
-				q.err, q.stop = err, true
-				return
+			var s *engine.Session
+			if q.f.NeedsSession() {
+				var err error
+				if s, err = q.session(x.SessionID); err != nil {
+					q.err, q.stop = err, true
+					return
+				}
 			}
 			if !q.f.MatchRequest(x, s) {
 				continue

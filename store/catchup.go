@@ -177,14 +177,16 @@ func (w *genWriter) amendLate(tx *bolt.Tx, checks []lateCheck) (int, error) {
 		}
 		had := map[string]bool{}
 		for _, t := range x.Attacks {
-			had[t.Type] = true
+			if !t.Muted() { // a muted tag was never indexed
+				had[t.Type] = true
+			}
 		}
 		x.Attacks, x.Examined = c.attacks, c.examined
 		if err := xs.Put(w.bytes(binary.BigEndian.AppendUint64(w.spare(), c.id)), w.bytes(appendExchange(w.spare(), &x))); err != nil {
 			return removed, err
 		}
 		for _, t := range x.Attacks {
-			if had[t.Type] || attackIdx < 0 {
+			if had[t.Type] || attackIdx < 0 || t.Muted() {
 				continue
 			}
 			had[t.Type] = true
@@ -200,7 +202,9 @@ func (w *genWriter) amendLate(tx *bolt.Tx, checks []lateCheck) (int, error) {
 				closed[a.sessionID] = counts
 			}
 			for _, t := range c.added {
-				counts[t.Type]++
+				if !t.Muted() {
+					counts[t.Type]++
+				}
 			}
 		}
 	}

@@ -62,7 +62,30 @@ func appendExchange(b []byte, x *engine.Exchange) []byte {
 	// SpecStatus came after Examined: a record without it has no status.
 	b = appendString(b, x.SpecStatus)
 	// Node came later still: a record without it was captured locally.
-	return appendString(b, x.Node)
+	b = appendString(b, x.Node)
+	// BlockedBy and the muted tags came later still; a record without
+	// them decodes as forwarded, with nothing muted.
+	b = appendString(b, x.BlockedBy)
+	return appendMuted(b, x.Attacks)
+}
+
+// appendMuted writes the index and muting rule of each muted tag: muting
+// came after the tags' own layout, so it trails the record.
+func appendMuted(b []byte, tags []engine.AttackTag) []byte {
+	n := 0
+	for i := range tags {
+		if tags[i].Muted() {
+			n++
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(n))
+	for i := range tags {
+		if tags[i].Muted() {
+			b = binary.AppendUvarint(b, uint64(i))
+			b = appendString(b, tags[i].MutedBy)
+		}
+	}
+	return b
 }
 
 // exchangeExtras holds the nested, optional fields that only some traffic
@@ -172,6 +195,19 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 	}
 	if r.err == nil && !r.atEnd() {
 		x.Node = r.str()
+	}
+	if r.err == nil && !r.atEnd() {
+		x.BlockedBy = r.str()
+	}
+	if r.err == nil && !r.atEnd() {
+		for range r.count() {
+			i, by := r.uvarint(), r.str()
+			if i >= uint64(len(x.Attacks)) {
+				r.err = ErrCorrupt
+				break
+			}
+			x.Attacks[i].MutedBy = by
+		}
 	}
 	if r.err != nil {
 		return engine.Exchange{}, fmt.Errorf("decode exchange %d: %w", id, r.err)

@@ -275,8 +275,10 @@ func TestExchangeCodecReadsRecordsWithoutExamined(t *testing.T) {
 		t.Fatalf("examined %v, want %v", got.Examined.Names(), x.Examined.Names())
 	}
 	// The examination is the byte before the fields that came after it.
-	later := len(appendString(nil, x.SpecStatus)) + len(appendString(nil, x.Node))
-	if got, err := decodeExchange(7, b[:len(b)-len(appendString(nil, x.Node))]); err != nil || got.Examined != x.Examined || got.Node != "" || got.SpecStatus != x.SpecStatus {
+	tail := len(appendMuted(appendString(nil, x.BlockedBy), x.Attacks))
+	node := len(appendString(nil, x.Node))
+	later := len(appendString(nil, x.SpecStatus)) + node + tail
+	if got, err := decodeExchange(7, b[:len(b)-tail-node]); err != nil || got.Examined != x.Examined || got.Node != "" || got.SpecStatus != x.SpecStatus {
 		t.Fatalf("record without node read as %+v, %v", got, err)
 	}
 	old, err := decodeExchange(7, b[:len(b)-later-1])
@@ -298,11 +300,34 @@ func TestExchangeCodecReadsRecordsWithoutSpecStatus(t *testing.T) {
 	if err != nil || got.SpecStatus != "shadow" {
 		t.Fatalf("spec status %q (%v), want shadow", got.SpecStatus, err)
 	}
-	old, err := decodeExchange(7, b[:len(b)-len(appendString(nil, x.SpecStatus))])
+	old, err := decodeExchange(7, b[:len(b)-len(appendString(nil, x.SpecStatus))-len(appendString(nil, x.Node))-len(appendMuted(appendString(nil, x.BlockedBy), x.Attacks))])
 	if err != nil {
 		t.Fatalf("record without a spec status: %v", err)
 	}
 	if old.SpecStatus != "" || old.Examined != x.Examined || old.Path != "/a" {
 		t.Fatalf("record without a spec status read as %+v", old)
+	}
+}
+
+// TestExchangeCodecReadsRecordsWithoutBlockedBy decodes a record as spoor
+// wrote it before rules: examined is kept, blocked_by is empty and no tag
+// is muted.
+func TestExchangeCodecReadsRecordsWithoutBlockedBy(t *testing.T) {
+	x := engine.Exchange{Method: "GET", Path: "/a", Status: 403, Examined: engine.ExaminedTier1, BlockedBy: "block-mallory",
+		Attacks: []engine.AttackTag{{Type: "xss", Point: "req.query.q", Rule: "libinjection-xss", MutedBy: "fp-q"}, {Type: "sqli"}}}
+	b := appendExchange(nil, &x)
+	got, err := decodeExchange(7, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.BlockedBy != x.BlockedBy || got.Attacks[0].MutedBy != "fp-q" || got.Attacks[1].Muted() {
+		t.Fatalf("read back %+v", got)
+	}
+	old, err := decodeExchange(7, b[:len(b)-len(appendMuted(appendString(nil, x.BlockedBy), x.Attacks))])
+	if err != nil {
+		t.Fatalf("record without blocked_by: %v", err)
+	}
+	if old.Examined != x.Examined || old.BlockedBy != "" || old.Attacks[0].Muted() {
+		t.Fatalf("record without blocked_by read as %+v", old)
 	}
 }

@@ -67,7 +67,9 @@ func exchangeIndexes() []exchangeIndex {
 		{"flow", func(dst []string, x *engine.Exchange) []string { return append(dst, x.Flows...) }},
 		{"attack", func(dst []string, x *engine.Exchange) []string {
 			for _, a := range x.Attacks {
-				dst = append(dst, a.Type)
+				if !a.Muted() {
+					dst = append(dst, a.Type)
+				}
 			}
 			return dst
 		}},

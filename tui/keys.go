@@ -32,6 +32,9 @@ type KeyMap struct {
 	// Report writes a readable report of the session, or of the
 	// filter's sessions (see reporting.go).
 	Report key.Binding
+	// Rules opens the rules screen; Block proposes blocking the session
+	// on display, Mute and Patch a rule for the open request's first tag.
+	Rules, Block, Mute, Patch key.Binding
 }
 
 // DefaultKeyMap returns the global default bindings. The key editor is on
@@ -56,6 +59,10 @@ func DefaultKeyMap() KeyMap {
 		Inventory:     key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "endpoints")),
 		InventoryBack: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to endpoints")),
 		Report:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report")),
+		Rules:         key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rules")),
+		Block:         key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "block…")),
+		Mute:          key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mute tag")),
+		Patch:         key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "virtual patch")),
 	}
 }
 
@@ -70,6 +77,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Search, k.Filter, k.ToggleFilter, k.Range15m, k.Range1h, k.Range24h, k.RangeAll},
 		{k.MCPTab, k.Inventory, k.InventoryBack, k.KeyEditor, k.ContextEditor, k.ExportHAR, k.ExportJSON, k.Report, k.Help, k.Quit, k.Interrupt},
+		{k.Rules, k.Block, k.Mute, k.Patch},
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/spoorhq/spoor/tui/filterbar"
 	"github.com/spoorhq/spoor/tui/keyeditor"
 	"github.com/spoorhq/spoor/tui/listeditor"
+	rulesui "github.com/spoorhq/spoor/tui/rules"
 	"github.com/spoorhq/spoor/tui/search"
 	"github.com/spoorhq/spoor/tui/sequence"
 	"github.com/spoorhq/spoor/tui/sessions"
@@ -39,6 +40,7 @@ const (
 	focusKeys
 	focusContext
 	focusEndpoints
+	focusRules
 )
 
 // input names the text input that has the keyboard, if any. A focused
@@ -90,7 +92,10 @@ type Model struct {
 	vocab     vocabState
 	exporting exportprompt.Model
 	// inv is the endpoints view (inventory.go).
-	inv inventoryState
+	inv       inventoryState
+	rules     rulesui.Model
+	rulesOn   bool // a rules backend was given
+	rulesFrom focus
 
 	width, height int
 	counters      Stats
@@ -164,6 +169,8 @@ func New(opts Options) Model {
 		vocab:     vocabState{flows: opts.Flows},
 		exporting: exportprompt.New(th),
 		inv:       newInventoryState(th, opts.Endpoints, now),
+		rules:     rulesui.New(th, opts.Rules),
+		rulesOn:   opts.Rules != nil,
 		loading:   true,
 		limit:     sessionLimit,
 		asOf:      -1,
@@ -271,8 +278,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.regrouped()
 	case contexteditor.SavedMsg:
 		m.notice = "context parameters saved: they apply to newly captured exchanges"
+	case rulesui.CloseMsg:
+		cmd = m.rulesClosed(msg)
 	default:
 		switch m.focus {
+		case focusRules:
+			m.rules, cmd = m.rules.Update(msg)
 		case focusKeys:
 			m.keyeditor, cmd = m.keyeditor.Update(msg)
 		case focusContext:
@@ -390,6 +401,8 @@ func (m *Model) updateFocused(msg tea.Msg) tea.Cmd {
 		m.ctxeditor, cmd = m.ctxeditor.Update(msg)
 	case focusEndpoints:
 		m.inv.view, cmd = m.inv.view.Update(msg)
+	case focusRules:
+		m.rules, cmd = m.rules.Update(msg)
 	default:
 		m.sessions, cmd = m.sessions.Update(msg)
 		cmd = tea.Batch(cmd, m.grow(), m.loadVisibleActivity())
@@ -434,6 +447,14 @@ func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.drillBack(), true
 	case key.Matches(k, m.keys.Report):
 		return m.reportPrompt(), true
+	case key.Matches(k, m.keys.Rules):
+		return m.openRules(), true
+	case key.Matches(k, m.keys.Block):
+		return m.proposeBlock(), true
+	case key.Matches(k, m.keys.Mute):
+		return m.proposeTagRule(false), true
+	case key.Matches(k, m.keys.Patch):
+		return m.proposeTagRule(true), true
 	}
 	return nil, false
 }
@@ -733,6 +754,7 @@ func (m *Model) setTheme(th theme.Theme) {
 	m.filterbar.SetTheme(th)
 	m.exporting.SetTheme(th)
 	m.inv.view.SetTheme(th)
+	m.rules.SetTheme(th)
 }
 
 // syncKeys enables the global keys that act on the screen on display.
@@ -742,6 +764,7 @@ func (m *Model) syncKeys() {
 	m.keys.setEnabled(list, session, m.export != nil, list, m.sessions.MCP())
 	m.keys.setInventory(list, list && m.inv.drilled != nil)
 	m.syncReportKey()
+	m.syncRuleKeys()
 }
 
 // layout gives the components what the help, input and status lines
@@ -761,6 +784,7 @@ func (m *Model) layout() {
 	m.keyeditor.SetSize(m.width, body)
 	m.ctxeditor.SetSize(m.width, body)
 	m.inv.view.SetSize(m.width, body)
+	m.rules.SetSize(m.width, body)
 }
 
 func (m Model) inputHeight() int {
@@ -792,6 +816,8 @@ func (m Model) local() help.KeyMap {
 		return m.ctxeditor
 	case m.focus == focusEndpoints:
 		return m.inv.view
+	case m.focus == focusRules:
+		return m.rules
 	}
 	return m.sessions
 }
@@ -840,6 +866,8 @@ func (m Model) render() string {
 		body = m.ctxeditor.View()
 	case m.focus == focusEndpoints:
 		body = m.inv.view.View()
+	case m.focus == focusRules:
+		body = m.rules.View()
 	default:
 		body = m.sessions.View()
 		if m.traffic.Height() > 0 {

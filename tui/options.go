@@ -7,6 +7,7 @@ import (
 	"github.com/spoorhq/spoor/store"
 	"github.com/spoorhq/spoor/tui/contexteditor"
 	"github.com/spoorhq/spoor/tui/keyeditor"
+	rulesui "github.com/spoorhq/spoor/tui/rules"
 )
 
 // SessionSource is what the TUI reads; the store satisfies it. Calls do
@@ -37,6 +38,10 @@ type KeyEditor = keyeditor.Backend
 // over the store and the running capture; calls do I/O and run inside
 // tea.Cmds.
 type ContextEditor = contexteditor.Backend
+
+// RulesBackend reads, previews and saves rules. cmd implements it over the
+// running workstation; calls do I/O and run inside tea.Cmds.
+type RulesBackend = rulesui.Backend
 
 // Preview is what a change of grouping keys would do to the sessions.
 type Preview = keyeditor.Preview
@@ -70,6 +75,8 @@ type Options struct {
 	// Context edits the context parameters; nil disables the context
 	// editor, which then says why in the status bar.
 	Context ContextEditor
+	// Rules reads, previews and saves rules; nil disables R, b, m and v.
+	Rules RulesBackend
 	// Export renders a session as a file in a format ("har" or "json");
 	// nil disables export. The TUI asks where to write the result,
 	// proposing ExportDir, and never overwrites a file.

@@ -65,6 +65,7 @@ func (w *Workstation) reconfigure(cfg engine.Config) error {
 	if err != nil {
 		return fmt.Errorf("save context: %w", err)
 	}
+	w.usePrejudge(cfg)
 	w.log.Info("context parameters saved", "params", len(cfg.Context), "secrets", cfg.Secrets)
 	return nil
 }

@@ -27,6 +27,9 @@ type attackDetector struct {
 	// everything at once.
 	budget *detect.Budget
 	log    *slog.Logger
+	// mute marks the tags a mute rule covers, before they are counted;
+	// nil marks none.
+	mute func(x *engine.Exchange, tags []engine.AttackTag)
 	// tagged counts the exchanges that left with at least one tag.
 	tagged atomic.Uint64
 }
@@ -106,6 +109,9 @@ func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 			x.Examined |= engine.ExaminedSuspect
 		}
 	}
+	if a.mute != nil {
+		a.mute(x, tags)
+	}
 	x.Attacks = tags
 	if len(tags) > 0 {
 		a.tagged.Add(1)
@@ -129,6 +135,9 @@ func (a *attackDetector) CheckLate(ctx context.Context, x *engine.Exchange) ([]e
 	stored := slices.Clone(x.Attacks)
 	tags := a.tier2(x, stored)
 	a.schedule.CheckedLate()
+	if a.mute != nil {
+		a.mute(x, tags[len(stored):])
+	}
 	x.Attacks = tags
 	return slices.Clone(tags[len(stored):]), nil
 }

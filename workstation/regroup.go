@@ -113,6 +113,7 @@ func (w *Workstation) regroup(ctx context.Context, cfg engine.Config, progress f
 	if err != nil {
 		return fmt.Errorf("regroup: %w", err)
 	}
+	w.usePrejudge(cfg)
 	w.log.Info("regrouped", "keys", cfg.Grouping.Keys, "builtin", cfg.Grouping.Builtin)
 	if err := w.store.DropStale(ctx); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("regroup: drop the previous grouping: %w", err)

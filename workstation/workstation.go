@@ -73,6 +73,13 @@ type Options struct {
 	// Collect, when set, consumes the exchanges capture nodes publish to
 	// NATS JetStream into this workstation (spoor collect, --subscribe).
 	Collect *relay.CollectOptions
+	// RulesFile, when set, is a rules file (rules.ParseYAML) imported at
+	// start and again within a second of each change.
+	RulesFile string
+	// BlockLocal lets rules block loopback clients and the TrustForwarded
+	// peers themselves, which are exempt by default so that a rule never
+	// locks out the machine spoor runs on or its load balancer.
+	BlockLocal bool
 	// Log receives the life cycle's events; nil discards them.
 	Log *slog.Logger
 }
@@ -96,6 +103,7 @@ type Workstation struct {
 	// publisher and collector are the NATS ends, nil unless asked for.
 	publisher *relay.Publisher
 	collector *relay.Collector
+	gate      *ruleGate
 	notify    chan struct{} // a commit happened; holds at most one signal
 	// configMu serialises configuration changes (a regroup, a context
 	// save), each of which reads the saved configuration, changes one
@@ -140,6 +148,7 @@ func Open(opts Options) (*Workstation, error) {
 
 // open runs Open's steps, each pushing its undo once it succeeded.
 func (w *Workstation) open(opts Options) error {
+	w.gate = newRuleGate(opts.TrustForwarded, opts.BlockLocal)
 	if opts.Forward != nil {
 		fwd := *opts.Forward
 		fwd.InScope = func(host string) bool { return w.scope.HostInScope(host) }
@@ -167,6 +176,7 @@ func (w *Workstation) open(opts Options) error {
 		var err error
 		w.proxy, err = capture.New(capture.Options{
 			Forward:        opts.Forward,
+			Gate:           w.gate.judge,
 			Upstream:       opts.Upstream,
 			Listen:         opts.Listen,
 			TrustForwarded: opts.TrustForwarded,
@@ -204,6 +214,8 @@ func (w *Workstation) open(opts Options) error {
 		if w.attacks, err = newAttackDetector(opts.Log, captureDetection()); err != nil {
 			return err
 		}
+		w.attacks.mute = w.gate.mute
+		w.gate.detector = w.attacks.detector
 	}
 	cfg, _, err := EffectiveConfig(opts.ConfigFile, st, opts.FallbackConfig)
 	if err != nil {
@@ -227,6 +239,9 @@ func (w *Workstation) open(opts Options) error {
 		}
 	}
 	w.scope = cfg.Scope
+	if err := w.startRules(cfg, opts.RulesFile); err != nil {
+		return err
+	}
 	if err := saveConfig(st, cfg); err != nil {
 		return err
 	}

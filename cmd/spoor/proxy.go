@@ -28,6 +28,8 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 		mode              string
 		includeHosts      []string
 		nats              natsFlags
+		rulesFile         string
+		blockLocal        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "proxy --upstream URL | --mode forward",
@@ -59,7 +61,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer closeLog()
-			opts := workstation.Options{Upstream: upstream, Forward: forward, IncludeHosts: includeHosts, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limitFlags(cmd, limits), TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, Log: log}
+			opts := workstation.Options{Upstream: upstream, Forward: forward, IncludeHosts: includeHosts, Listen: listen, TrustForwarded: prefixes, ProxyLimits: limitFlags(cmd, limits), TLSCert: tlsCert, TLSKey: tlsKey, UpstreamTLS: upstreamTLS, ConfigFile: configFile, Retention: retentionFlag(cmd, retention), NoDetect: noDetect, Specs: specs, RulesFile: rulesFile, BlockLocal: blockLocal, Log: log}
 			opts.Publish = nats.publishOptions(opts.Retention, log)
 			opts.Collect = nats.collectOptions(opts.Retention, log)
 			if opts.Publish != nil && g.db == "" && opts.Collect == nil {
@@ -115,6 +117,8 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.DurationVar(&runFor, "for", 0, "stop after this long (0: until interrupted)")
 	f.DurationVar(&retention, "retention", 0, retentionHelp())
 	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
+	f.StringVar(&rulesFile, "rules", "", "rules file (YAML, as spoor rules export writes) imported now and within a second of each change")
+	f.BoolVar(&blockLocal, "block-local", false, "let rules block loopback clients and the --trust-forwarded peers, exempt by default")
 	f.DurationVar(&limits.UpstreamTimeout, "upstream-timeout", capture.DefaultUpstreamTimeout, "how long the upstream has to send its whole response before the client gets a 504 (overrides proxy.upstream_timeout of --config)")
 	f.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", capture.DefaultMaxHeaderBytes, "largest request line and header block accepted; larger gets a 431 (overrides proxy.max_header_bytes of --config)")
 	f.Int64Var(&limits.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted, larger gets a 413 (0: proxy.max_body_bytes of --config, else no limit; only the first 64 KiB, proxy.capture_body_bytes, are stored either way)")

@@ -46,6 +46,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newExportCommand(g),
 		newCACommand(),
 		newReportCommand(g),
+		newRulesCommand(g),
 	)
 	return root
 }

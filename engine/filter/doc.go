@@ -37,6 +37,9 @@
 //	          a session matches when one of its requests does
 //	node      the capture node that recorded a request (spoor proxy --node),
 //	          globbed; a session matches when one of its requests does
+//	blocked   the rule that answered a request instead of the upstream (a
+//	          rule id, globbed, or any); a session matches when one of its
+//	          requests does
 //
 // A bare word is fuzzy text: it matches when, ignoring ASCII case, its
 // characters appear in order within one of the session's key value, user,

@@ -32,6 +32,7 @@ const (
 	fieldExamined
 	fieldSpec
 	fieldNode
+	fieldBlocked
 	fieldCount // the number of fields; not a field
 )
 
@@ -80,6 +81,8 @@ func (f field) String() string {
 		return "spec"
 	case fieldNode:
 		return "node"
+	case fieldBlocked:
+		return "blocked"
 	}
 	return "text"
 }
@@ -109,7 +112,7 @@ func lookupField(name string) (field, bool) {
 // its requests: the summary keeps no methods, hosts or paths.
 func (f field) aboutRequests() bool {
 	switch f {
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec, fieldNode:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec, fieldNode, fieldBlocked:
 		return true
 	}
 	return false

@@ -452,7 +452,7 @@ func TestFuzzy(t *testing.T) {
 }
 
 func TestFields(t *testing.T) {
-	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined spec node"
+	want := "ip user role key session method host path endpoint status attack flow abuse dur size since until mcp examined spec node blocked"
 	if got := strings.Join(Fields(), " "); got != want {
 		t.Errorf("Fields() = %s", got)
 	}

@@ -90,7 +90,7 @@ func (f *Filter) sessionVerdict(t *term, s *engine.Session, xs []engine.Exchange
 		return verdictOf(t.matchText(s.KeyPoint) || t.matchText(s.KeyID) || t.matchText(s.Actor))
 	case fieldSession:
 		return verdictOf(t.matchText(s.ID) || t.matchText(s.KeyID))
-	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec, fieldNode:
+	case fieldMethod, fieldHost, fieldPath, fieldEndpoint, fieldExamined, fieldSpec, fieldNode, fieldBlocked:
 		if !haveRequests {
 			return unknown
 		}
@@ -199,6 +199,9 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 		return verdictOf(t.matchStatus(x.Status))
 	case fieldAttack:
 		for _, tag := range x.Attacks {
+			if tag.Muted() {
+				continue
+			}
 			for _, a := range t.alts {
 				if a.any || normalizeType(tag.Type) == a.text {
 					return yes
@@ -218,6 +221,8 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 		return no
 	case fieldFlow:
 		return verdictOf(anyOf(x.Flows, t.matchText))
+	case fieldBlocked:
+		return verdictOf(t.matchText(x.BlockedBy))
 	case fieldExamined:
 		for _, a := range t.alts {
 			if x.Examined.Has(a.examined) {

@@ -155,6 +155,11 @@ func (p parser) parseAlt(f field, a rawAlt) (alt, error) {
 			known = p.vocab.Abuses
 		}
 		return p.typeName(f, a, "abuse type", known)
+	case fieldBlocked:
+		if strings.EqualFold(s, "any") {
+			s = "*"
+		}
+		return alt{glob: compileGlob(s, true, false)}, nil
 	case fieldExamined:
 		bit, ok := examinedValues()[strings.ToLower(s)]
 		if !ok {

@@ -316,13 +316,17 @@ func (m *Model) fill() {
 		body(m.x.RespBody)
 	case TabTags:
 		lines = append(lines, examinedLine(x.Examined, th), "")
-		tags := stats.Tags(x)
-		if len(tags) == 0 {
+		if len(x.Attacks) == 0 {
 			lines = append(lines, th.Muted.Render("no attack tags on this request"))
 		}
-		for _, t := range tags {
+		for _, t := range x.Attacks {
+			typ := th.Danger.Render(table.Sanitize(t.Type))
+			if t.Muted() {
+				// Kept and shown, but counted nowhere: say which rule.
+				typ = th.Muted.Render(table.Sanitize(t.Type) + " (muted by " + table.Sanitize(t.MutedBy) + ")")
+			}
 			lines = append(lines,
-				th.Danger.Render(table.Sanitize(t.Type))+"  "+th.Muted.Render("rule ")+table.Sanitize(t.Rule)+"  "+th.Muted.Render("at ")+table.Sanitize(t.Point),
+				typ+"  "+th.Muted.Render("rule ")+table.Sanitize(t.Rule)+"  "+th.Muted.Render("at ")+table.Sanitize(t.Point),
 				"  "+th.Muted.Render("matched ")+table.Sanitize(t.Fragment))
 			if t.Message != "" {
 				lines = append(lines, "  "+th.Muted.Render(table.Sanitize(t.Message)))

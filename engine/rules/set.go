@@ -1,0 +1,138 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
+)
+
+// Set is a compiled list of rules. It is immutable and safe for
+// concurrent use; a change builds a new Set.
+type Set struct {
+	rules []compiled
+	// needsSession is whether some blocking rule tests a field that
+	// engine.Prejudge answers, so the proxy computes it only then.
+	needsSession bool
+	blocking     bool
+}
+
+type compiled struct {
+	Rule
+	f *filter.Filter
+}
+
+// Compile validates every rule and returns the set, or an error naming
+// each bad rule on a line of its own.
+func Compile(rs []Rule) (*Set, error) {
+	s := &Set{}
+	var errs []error
+	seen := map[string]bool{}
+	for i, r := range rs {
+		f, err := r.Validate()
+		if err == nil && seen[r.ID] {
+			err = errors.New("id used by an earlier rule")
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("rule %d (%s): %w", i+1, r.ID, err))
+			continue
+		}
+		seen[r.ID] = true
+		s.rules = append(s.rules, compiled{Rule: r, f: f})
+		if r.Action != Mute && !r.Disabled {
+			s.blocking = true
+			for _, name := range f.FieldNames() {
+				s.needsSession = s.needsSession || slices.Contains(sessionFields(), name)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// Rules returns the set's rules in their order.
+func (s *Set) Rules() []Rule {
+	out := make([]Rule, len(s.rules))
+	for i := range s.rules {
+		out[i] = s.rules[i].Rule
+	}
+	return out
+}
+
+// Blocking reports whether some enabled rule can answer instead of the
+// upstream; a proxy with none skips the gate.
+func (s *Set) Blocking() bool { return s != nil && s.blocking }
+
+// NeedsSession reports whether judging needs what engine.Prejudge says of
+// a request's session.
+func (s *Set) NeedsSession() bool { return s != nil && s.needsSession }
+
+// Block returns the first active block rule that the request x of session
+// sess (what is known of it; nil when no rule needs it) matches.
+func (s *Set) Block(x *engine.Exchange, sess *engine.Session, now time.Time) (Rule, bool) {
+	for i := range s.rules {
+		c := &s.rules[i]
+		if c.Action == Block && c.Active(now) && c.f.MatchRequest(x, sess) {
+			return c.Rule, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Patched reports whether a virtual patch covers x, so that tier 1 must
+// examine it before it is forwarded.
+func (s *Set) Patched(x *engine.Exchange, sess *engine.Session, now time.Time) bool {
+	for i := range s.rules {
+		c := &s.rules[i]
+		if c.Action == VirtualPatch && c.Active(now) && c.f.MatchRequest(x, sess) {
+			return true
+		}
+	}
+	return false
+}
+
+// Patch returns the first active virtual patch that covers x and one of
+// its tags.
+func (s *Set) Patch(x *engine.Exchange, sess *engine.Session, tags []engine.AttackTag, now time.Time) (Rule, bool) {
+	return s.tagRule(VirtualPatch, x, sess, tags, now)
+}
+
+// Mute returns the first active mute rule that covers x and its tag.
+func (s *Set) Mute(x *engine.Exchange, sess *engine.Session, tag engine.AttackTag, now time.Time) (Rule, bool) {
+	return s.tagRule(Mute, x, sess, []engine.AttackTag{tag}, now)
+}
+
+func (s *Set) tagRule(a Action, x *engine.Exchange, sess *engine.Session, tags []engine.AttackTag, now time.Time) (Rule, bool) {
+	for i := range s.rules {
+		c := &s.rules[i]
+		if c.Action != a || !c.Active(now) || !slices.ContainsFunc(tags, c.covers) {
+			continue
+		}
+		if c.f.MatchRequest(x, sess) {
+			return c.Rule, true
+		}
+	}
+	return Rule{}, false
+}
+
+// covers reports whether the rule's attack, rule id and point take tag.
+func (r *Rule) covers(tag engine.AttackTag) bool {
+	return (r.Attack == "" || r.Attack == tag.Type) &&
+		(r.RuleID == "" || r.RuleID == tag.Rule) &&
+		(r.Point == "" || r.Point == tag.Point)
+}
+
+// Condition is the filter that selects what r would have hit in stored
+// history: its own filter, narrowed to its attack type for a virtual
+// patch or a mute. The impact preview runs it through query.
+func (r *Rule) Condition() string {
+	if r.Action != Block && r.Attack != "" {
+		return r.Filter + " attack:" + r.Attack
+	}
+	return r.Filter
+}

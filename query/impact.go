@@ -1,0 +1,81 @@
+package query
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// topN is how many users and flows an impact lists.
+const topN = 5
+
+// Impact is what a condition hits in stored history: the requests and
+// sessions `spoor requests --filter` and `spoor sessions --filter` give
+// for it, the users of those sessions, the business flows of those
+// requests, and how many of the sessions are clean (no attack counted, no
+// verdict): the collateral an action on it would cause.
+type Impact struct {
+	Requests      int `json:"requests"`
+	Sessions      int `json:"sessions"`
+	Users         int `json:"users"`
+	Flows         int `json:"flows"`
+	CleanSessions int `json:"clean_sessions"`
+	// TopUsers and TopFlows are the most hit users (by sessions) and flows
+	// (by requests), most first.
+	TopUsers []Count `json:"top_users"`
+	TopFlows []Count `json:"top_flows"`
+}
+
+// Count is a name with how often an impact hit it.
+type Count struct {
+	Name string `json:"name"`
+	N    int    `json:"n"`
+}
+
+// Clean reports whether s has neither a counted attack nor a verdict.
+func Clean(s *engine.Session) bool { return s.AttackCount() == 0 && len(s.Abuse) == 0 }
+
+// ImpactOf runs opts.Filter as a sessions query and as a requests query
+// over ix, the one path both list commands take, so that its counts are
+// theirs for the same condition.
+func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
+	var im Impact
+	users := map[string]int{}
+	if _, err := Sessions(ctx, ix, opts, func(s engine.Session) bool {
+		im.Sessions++
+		if Clean(&s) {
+			im.CleanSessions++
+		}
+		if s.User != "" {
+			users[s.User]++
+		}
+		return true
+	}); err != nil {
+		return Impact{}, err
+	}
+	flows := map[string]int{}
+	if _, err := Requests(ctx, ix, RequestOptions{Filter: opts.Filter, Now: opts.Now}, func(x engine.Exchange) bool {
+		im.Requests++
+		for _, f := range x.Flows {
+			flows[f]++
+		}
+		return true
+	}); err != nil {
+		return Impact{}, err
+	}
+	im.Users, im.Flows = len(users), len(flows)
+	im.TopUsers, im.TopFlows = top(users), top(flows)
+	return im, nil
+}
+
+// top lists the topN largest counts, ties by name.
+func top(m map[string]int) []Count {
+	out := make([]Count, 0, len(m))
+	for name, n := range m {
+		out = append(out, Count{name, n})
+	}
+	slices.SortFunc(out, func(a, b Count) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Name, b.Name)) })
+	return out[:min(len(out), topN)]
+}

@@ -1,0 +1,189 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/ingest"
+	"github.com/spoorhq/spoor/store"
+)
+
+// impactConditions are rule conditions of each kind the preview runs: a
+// block by user, address, key or path, and a virtual patch or mute
+// narrowed to an attack type.
+func impactConditions() []string {
+	return []string{
+		"user:u7", "ip:10.1.0.0/24", "path:/api/items/** method:GET",
+		"endpoint:/api/search attack:sqli", "flow:Auth", "user:u1* method:POST", "blocked:any", "curl/8",
+	}
+}
+
+// writeImpactStore writes n exchanges from actors users signing in with
+// X-User, every 50th a SQL injection on /api/search, every 200th blocked,
+// into a new store at path.
+func writeImpactStore(tb testing.TB, path string, n, actors int) *store.Store {
+	tb.Helper()
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg := engine.DefaultConfig()
+	cfg.Context = []engine.ContextParam{{Point: "req.header.X-User", Type: engine.ParamUser}}
+	a, err := engine.NewAnalyzerFromConfig(cfg, engine.NewHasher(st.Secret()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	paths := []string{"/login", "/api/items/{n}", "/api/search", "/api/cart", "/api/items/{n}/reviews"}
+	batch := make([]ingest.Record, 0, 10_000)
+	for i := range n {
+		actor := i * 7919 % actors
+		x := &engine.Exchange{
+			Start: at.Add(time.Duration(i) * 100 * time.Millisecond), Duration: time.Millisecond,
+			ClientIP: fmt.Sprintf("10.1.%d.%d", actor>>8&255, actor&255), Host: "shop.test",
+			Method: []string{"GET", "GET", "POST"}[i%3], Path: strings.ReplaceAll(paths[i%len(paths)], "{n}", strconv.Itoa(i%97)),
+			Status: []int{200, 200, 201, 404}[i%4],
+			ReqHeaders: []engine.Header{
+				{Name: "X-User", Value: fmt.Sprintf("u%d", actor%(actors/2+1))},
+				{Name: "User-Agent", Value: []string{"curl/8.5.0", "Mozilla/5.0", "python-requests/2.31"}[actor%3]},
+			},
+		}
+		if i%50 == 0 {
+			x.Path, x.Query = "/api/search", "q=1'+OR+'1'='1"
+			x.Attacks = []engine.AttackTag{{Type: engine.AttackSQLi, Point: "req.query.q", Rule: "libinjection-sqli"}}
+		}
+		if i%200 == 0 {
+			x.Status, x.BlockedBy = 403, "patch-search"
+		}
+		batch = append(batch, ingest.Record{Exchange: x, Session: a.Analyze(x)})
+		if len(batch) == cap(batch) || i == n-1 {
+			if err := st.Write(batch); err != nil {
+				tb.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	return st
+}
+
+// TestImpactEqualsTheQueries is Must show 2 of issue 19 (counts): over
+// 100,000 exchanges, the preview of each condition counts what spoor
+// requests and spoor sessions list for it (the same query), and what a
+// plain walk of every stored request and session with the filter finds,
+// which shares no planning with the query.
+func TestImpactEqualsTheQueries(t *testing.T) {
+	st := writeImpactStore(t, filepath.Join(t.TempDir(), "impact.db"), 100_000, 3000)
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	ctx := context.Background()
+	all, err := st.Sessions(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requests := map[string][]engine.Exchange{}
+	for _, s := range all {
+		if requests[s.ID], err = st.Requests(s.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, expr := range impactConditions() {
+		f, err := filter.Parse(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, err := ImpactOf(ctx, st, Options{Filter: f})
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		xs, _, err := CollectRequests(ctx, st, RequestOptions{Filter: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, _, err := CollectSessions(ctx, st, Options{Filter: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var walk Impact
+		users, flows := map[string]bool{}, map[string]bool{}
+		for i := range all {
+			s := &all[i]
+			if f.MatchSessionRequests(s, requests[s.ID]) {
+				walk.Sessions++
+				if Clean(s) {
+					walk.CleanSessions++
+				}
+				if s.User != "" {
+					users[s.User] = true
+				}
+			}
+			for j := range requests[s.ID] {
+				x := &requests[s.ID][j]
+				if f.MatchRequest(x, s) {
+					walk.Requests++
+					for _, fl := range x.Flows {
+						flows[fl] = true
+					}
+				}
+			}
+		}
+		walk.Users, walk.Flows = len(users), len(flows)
+		if im.Requests != len(xs) || im.Sessions != len(ss) {
+			t.Errorf("%s: impact %d requests, %d sessions; the queries list %d and %d", expr, im.Requests, im.Sessions, len(xs), len(ss))
+		}
+		if im.Requests != walk.Requests || im.Sessions != walk.Sessions || im.CleanSessions != walk.CleanSessions || im.Users != walk.Users || im.Flows != walk.Flows {
+			t.Errorf("%s: impact %+v, a walk of the store finds %+v", expr, im, walk)
+		}
+		if im.Requests == 0 {
+			t.Errorf("%s hits nothing: the fixture should exercise it", expr)
+		}
+	}
+}
+
+// BenchmarkImpactMillion previews each condition over a store of a
+// million exchanges from 20,000 actors (built once in SPOOR_BENCH_DIR
+// when set) and reports the slowest condition's time.
+func BenchmarkImpactMillion(b *testing.B) {
+	if os.Getenv("SPOOR_BENCH_LARGE") == "" {
+		b.Skip("set SPOOR_BENCH_LARGE=1 to run the million-exchange benchmarks")
+	}
+	dir := os.Getenv("SPOOR_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	path := filepath.Join(dir, "impact-1000000.db")
+	if _, err := os.Stat(path); err != nil {
+		writeImpactStore(b, path+".tmp", 1_000_000, 20_000).Close()
+		if err := os.Rename(path+".tmp", path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	for _, expr := range impactConditions() {
+		f, err := filter.Parse(expr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(expr, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := ImpactOf(context.Background(), st, Options{Filter: f}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/rules"
+	rulesui "github.com/spoorhq/spoor/tui/rules"
+)
+
+// syncRuleKeys enables R where a rules backend exists and no editor is
+// open, b where a session is on display, m and v in a request's detail
+// when it carries a tag.
+func (m *Model) syncRuleKeys() {
+	on := m.rulesOn && m.focus != focusRules && m.focus != focusKeys && m.focus != focusContext
+	m.keys.Rules.SetEnabled(on)
+	_, hasSession := m.blockSession()
+	m.keys.Block.SetEnabled(on && hasSession)
+	tagged := m.focus == focusDetail && len(m.detail.Exchange().Attacks) > 0
+	m.keys.Mute.SetEnabled(on && tagged)
+	m.keys.Patch.SetEnabled(on && tagged)
+}
+
+// blockSession is the session b acts on: the list's selected one, or the
+// one on display.
+func (m *Model) blockSession() (engine.Session, bool) {
+	switch m.focus {
+	case focusSessions:
+		return m.sessions.Selected()
+	case focusSequence, focusDetail:
+		s := m.sequence.Session()
+		return s, s.ID != ""
+	}
+	return engine.Session{}, false
+}
+
+// back is where the rules screen returns to.
+func (m *Model) openRules() tea.Cmd {
+	m.rulesFrom = m.focus
+	m.focus = focusRules
+	return m.rules.Open()
+}
+
+// proposeBlock offers to block the session's key value, its user or its
+// address.
+func (m *Model) proposeBlock() tea.Cmd {
+	s, ok := m.blockSession()
+	if !ok {
+		return nil
+	}
+	var choices []rulesui.Choice
+	add := func(label, id, filter string) {
+		choices = append(choices, rulesui.Choice{Label: label, Rule: rules.Rule{ID: ruleID("block", id), Action: rules.Block, Filter: filter}})
+	}
+	add("block key "+s.KeyID+" ("+s.KeyPoint+")", "key-"+s.KeyID, "key:"+s.KeyID)
+	if s.User != "" {
+		add("block user "+s.User, "user-"+s.User, "user:"+quoteValue(s.User))
+	}
+	for _, ip := range s.IPs[:min(len(s.IPs), 3)] {
+		add("block address "+ip, "ip-"+ip, "ip:"+ip)
+	}
+	m.rulesFrom = m.focus
+	m.focus = focusRules
+	return m.rules.Propose("block session "+s.ID, choices)
+}
+
+// proposeTagRule offers a mute (or a virtual patch) of the open request's
+// first tag, for its endpoint and, for a mute, its point.
+func (m *Model) proposeTagRule(patch bool) tea.Cmd {
+	x := m.detail.Exchange()
+	if len(x.Attacks) == 0 {
+		return nil
+	}
+	t := x.Attacks[0]
+	endpoint := x.Template()
+	r := rules.Rule{Action: rules.Mute, Filter: "endpoint:" + quoteValue(endpoint), RuleID: t.Rule, Point: t.Point}
+	label := "mute " + t.Rule + " at " + t.Point + " on " + endpoint
+	if patch {
+		r = rules.Rule{Action: rules.VirtualPatch, Filter: "endpoint:" + quoteValue(endpoint), Attack: t.Type}
+		label = "virtual patch " + t.Type + " on " + endpoint
+	}
+	r.ID = ruleID(string(r.Action), t.Type+endpoint)
+	m.rulesFrom = m.focus
+	m.focus = focusRules
+	return m.rules.Propose(label, []rulesui.Choice{{Label: label, Rule: r}})
+}
+
+// rulesClosed returns to the screen the rules were opened from.
+func (m *Model) rulesClosed(msg rulesui.CloseMsg) tea.Cmd {
+	m.focus = m.rulesFrom
+	m.notice = msg.Notice
+	return nil
+}
+
+// ruleID makes an id of the characters rules accept.
+func ruleID(prefix, s string) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	b.WriteByte('-')
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '_', c == '-':
+			b.WriteRune(c)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	id := strings.Trim(b.String(), "_")
+	return id[:min(len(id), 64)]
+}
+
+// quoteValue quotes a filter value with spaces or quotes in it.
+func quoteValue(v string) string {
+	if !strings.ContainsAny(v, " \"|") {
+		return v
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}

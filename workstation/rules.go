@@ -1,0 +1,189 @@
+package workstation
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/engine/rules"
+	"github.com/spoorhq/spoor/query"
+	"github.com/spoorhq/spoor/store"
+)
+
+// rulesPoll is how often a --rules file is checked for a change: well
+// under the second a rule change has to take effect.
+const rulesPoll = 250 * time.Millisecond
+
+// PreviewRule is what r would have hit in st's history, through query:
+// the same counts `spoor requests` and `spoor sessions` give for
+// r.Condition(). It writes nothing.
+func PreviewRule(ctx context.Context, st *store.Store, r rules.Rule, now time.Time) (query.Impact, error) {
+	if _, err := r.Validate(); err != nil {
+		return query.Impact{}, fmt.Errorf("rule %s: %w", r.ID, err)
+	}
+	f, err := filter.ParseOptions(r.Condition(), filter.Options{Now: now})
+	if err != nil {
+		return query.Impact{}, fmt.Errorf("rule %s: %w", r.ID, err)
+	}
+	return query.ImpactOf(ctx, st, query.Options{Filter: f, Now: now})
+}
+
+// SaveRules validates rs together with the rules they do not replace,
+// writes them with who and why, and applies the new set at once.
+func SaveRules(st *store.Store, rs []rules.Rule, by, why string, now time.Time) (*rules.Set, error) {
+	old, err := st.Rules()
+	if err != nil {
+		return nil, err
+	}
+	merged := mergeRules(old, rs)
+	set, err := rules.Compile(merged)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.PutRules(rs, by, why, now); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// mergeRules is old with rs replacing the rules of the same id, new ones
+// last.
+func mergeRules(old, rs []rules.Rule) []rules.Rule {
+	out := append([]rules.Rule(nil), old...)
+	for _, r := range rs {
+		replaced := false
+		for i := range out {
+			if out[i].ID == r.ID {
+				out[i], replaced = r, true
+			}
+		}
+		if !replaced {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Rules returns the saved rules.
+func (w *Workstation) Rules() ([]rules.Rule, error) { return w.store.Rules() }
+
+// PreviewRule is PreviewRule over the workstation's store: the history and
+// the live capture committed since.
+func (w *Workstation) PreviewRule(ctx context.Context, r rules.Rule) (query.Impact, error) {
+	return PreviewRule(ctx, w.store, r, time.Now())
+}
+
+// SaveRules saves rs as SaveRules does and hands the new set to the proxy
+// and the detection stage: the next request is judged by it.
+func (w *Workstation) SaveRules(rs []rules.Rule, by, why string) error {
+	set, err := SaveRules(w.store, rs, by, why, time.Now())
+	if err != nil {
+		return err
+	}
+	w.gate.set.Store(set)
+	return nil
+}
+
+// RemoveRule deletes the rule id, records why, and applies the set
+// without it.
+func (w *Workstation) RemoveRule(id, by, why string) error {
+	if err := w.store.DeleteRule(id, by, why, time.Now()); err != nil {
+		return err
+	}
+	return w.reloadRules()
+}
+
+// reloadRules compiles the saved rules into the gate.
+func (w *Workstation) reloadRules() error {
+	rs, err := w.store.Rules()
+	if err != nil {
+		return err
+	}
+	set, err := rules.Compile(rs)
+	if err != nil {
+		return fmt.Errorf("saved rules: %w", err)
+	}
+	w.gate.set.Store(set)
+	return nil
+}
+
+// watchRulesFile imports path whenever its content changes, until stop
+// closes: the headless proxy's way to change rules, since its store is
+// locked to other processes. A bad file is logged and the rules in force
+// stay.
+func (w *Workstation) watchRulesFile(path string, stop <-chan struct{}) {
+	var last [sha256.Size]byte
+	t := time.NewTicker(rulesPoll)
+	defer t.Stop()
+	for {
+		if data, err := os.ReadFile(path); err != nil {
+			w.log.Warn("rules file unreadable; the rules in force stay", "file", path, "err", err)
+		} else if sum := sha256.Sum256(data); !bytes.Equal(sum[:], last[:]) {
+			last = sum
+			if err := w.importRulesFile(path, data); err != nil {
+				w.log.Error("rules file refused; the rules in force stay", "file", path, "err", err)
+			}
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Workstation) importRulesFile(path string, data []byte) error {
+	rs, err := rules.ParseYAML(data, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := w.SaveRules(rs, "file:"+path, "rules file changed"); err != nil {
+		return err
+	}
+	w.log.Info("rules file applied", "file", path, "rules", len(rs))
+	return nil
+}
+
+// startRules loads the saved rules and the prejudge for cfg, imports
+// rulesFile when set and watches it until Close.
+func (w *Workstation) startRules(cfg engine.Config, rulesFile string) error {
+	p, err := engine.NewPrejudge(cfg, engine.NewHasher(w.store.Secret()))
+	if err != nil {
+		return err
+	}
+	w.gate.prejudge.Store(p)
+	if rulesFile != "" {
+		data, err := os.ReadFile(rulesFile)
+		if err != nil {
+			return fmt.Errorf("read rules file: %w", err)
+		}
+		if err := w.importRulesFile(rulesFile, data); err != nil {
+			return fmt.Errorf("rules file %s: %w", rulesFile, err)
+		}
+	}
+	if err := w.reloadRules(); err != nil {
+		return err
+	}
+	if rulesFile != "" {
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() { defer close(done); w.watchRulesFile(rulesFile, stop) }()
+		w.undo.push(func() error { close(stop); <-done; return nil })
+	}
+	return nil
+}
+
+// usePrejudge makes rules judge requests with cfg's keys and context from
+// now on; a configuration the analyzer accepted compiles here too.
+func (w *Workstation) usePrejudge(cfg engine.Config) {
+	p, err := engine.NewPrejudge(cfg, engine.NewHasher(w.store.Secret()))
+	if err != nil {
+		w.log.Error("rules keep the previous keys and context", "err", err)
+		return
+	}
+	w.gate.prejudge.Store(p)
+}

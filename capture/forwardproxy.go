@@ -177,6 +177,11 @@ func (p *Proxy) forwardExchange(ctx *fasthttp.RequestCtx, via *Proxy, t target) 
 		p.answerError(ctx, x, fasthttp.StatusBadRequest, tag.Message)
 		return
 	}
+	// The rules judge what is captured, as the reverse proxy's do: the
+	// quiet proxy has no gate, so out-of-scope requests pass.
+	if p.gated(ctx, x) {
+		return
+	}
 	if size := ctx.Request.Header.ContentLength(); p.maxBody > 0 && int64(size) > p.maxBody {
 		ctx.SetConnectionClose()
 		p.answerError(ctx, x, fasthttp.StatusRequestEntityTooLarge, bodyTooLarge(int64(size), p.maxBody))

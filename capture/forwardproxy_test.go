@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,12 +29,20 @@ type forwardHarness struct {
 	client *http.Client
 	// direct goes through the proxy and trusts only the origins' CA.
 	direct *http.Client
+
+	mu sync.Mutex
+	// seen are the paths the origins were asked for.
+	seen []string
 }
 
-func newForwardHarness(t *testing.T) *forwardHarness {
+// newForwardHarness starts the proxy with gate, which may be nil.
+func newForwardHarness(t *testing.T, gate Gate) *forwardHarness {
 	t.Helper()
 	h := &forwardHarness{queue: ingest.NewQueue(64)}
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		h.seen = append(h.seen, r.URL.Path)
+		h.mu.Unlock()
 		body, _ := io.ReadAll(r.Body)
 		w.Write([]byte(r.Method + " " + r.URL.RequestURI() + " " + string(body)))
 	})
@@ -48,6 +58,7 @@ func newForwardHarness(t *testing.T) *forwardHarness {
 	outAddr := strings.TrimPrefix(h.out.URL, "https://")
 	h.proxy, h.url = startProxy(t, Options{
 		Sink:        h.queue,
+		Gate:        gate,
 		UpstreamTLS: &tls.Config{RootCAs: origins},
 		Forward:     &ForwardOptions{CA: ca, InScope: func(host string) bool { return host != outAddr }},
 	})
@@ -81,7 +92,7 @@ func get(t *testing.T, c *http.Client, method, url, body string) (int, string) {
 // (only the origin's certificate passes) and not recorded. Shutdown with
 // connections still open ends cleanly (startProxy checks it).
 func TestForwardProxyIntercepts(t *testing.T) {
-	h := newForwardHarness(t)
+	h := newForwardHarness(t, nil)
 	for i := range 2 {
 		status, body := get(t, h.client, "POST", h.in.URL+"/in?n=1", "hello")
 		if status != 200 || body != "POST /in?n=1 hello" {
@@ -110,13 +121,55 @@ func TestForwardProxyIntercepts(t *testing.T) {
 // TestForwardProxyRefusesOriginForm checks that a request a forward proxy
 // cannot route gets one clear line and is not recorded.
 func TestForwardProxyRefusesOriginForm(t *testing.T) {
-	h := newForwardHarness(t)
+	h := newForwardHarness(t, nil)
 	status, body := get(t, &http.Client{Timeout: 5 * time.Second}, "GET", h.url+"/direct", "")
 	if status != 400 || !strings.Contains(body, "a forward proxy wants an absolute URL") {
 		t.Errorf("origin-form request: %d %q", status, body)
 	}
 	if h.proxy.Captured() != 0 {
 		t.Errorf("captured %d, want 0", h.proxy.Captured())
+	}
+}
+
+// TestForwardProxyGate blocks one path with a 403 through the gate:
+// neither a plain absolute-form request nor one inside an intercepted
+// CONNECT reaches its origin, both are recorded with the rule, and the
+// client on loopback is judged like any other. Other paths pass.
+func TestForwardProxyGate(t *testing.T) {
+	gate := func(x *engine.Exchange) (int, string) {
+		if x.Path == "/blocked" {
+			return 403, "no-blocked"
+		}
+		return 0, ""
+	}
+	h := newForwardHarness(t, gate)
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		h.seen = append(h.seen, r.URL.Path)
+		h.mu.Unlock()
+		io.WriteString(w, "plain")
+	}))
+	t.Cleanup(plain.Close)
+
+	for _, origin := range []string{plain.URL, h.in.URL} {
+		status, body := get(t, h.client, "GET", origin+"/blocked", "")
+		if status != 403 || body != "spoor: blocked by rule no-blocked\n" {
+			t.Errorf("%s/blocked: %d %q; want the rule's 403", origin, status, body)
+		}
+		if x := h.next(t); x.Status != 403 || x.BlockedBy != "no-blocked" || x.Path != "/blocked" || x.ClientIP != "127.0.0.1" {
+			t.Errorf("%s/blocked recorded as %+v", origin, x)
+		}
+		if status, _ := get(t, h.client, "GET", origin+"/open", ""); status != 200 {
+			t.Errorf("%s/open: %d, want 200", origin, status)
+		}
+		if x := h.next(t); x.Path != "/open" || x.BlockedBy != "" {
+			t.Errorf("%s/open recorded as %+v", origin, x)
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if slices.Contains(h.seen, "/blocked") || len(h.seen) != 2 {
+		t.Errorf("the origins saw %v; want /open twice, never /blocked", h.seen)
 	}
 }
 

@@ -128,7 +128,8 @@ type Options struct {
 	Sink Sink
 
 	// Gate, when set, may answer a request instead of the upstream (a
-	// rule that blocks it); nil forwards everything.
+	// rule that blocks it); nil forwards everything. A forward proxy asks
+	// it about the requests it captures, plain or intercepted.
 	Gate Gate
 
 	// Clock timestamps exchanges; time.Now when nil.

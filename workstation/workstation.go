@@ -78,7 +78,9 @@ type Options struct {
 	RulesFile string
 	// BlockLocal lets rules block loopback clients and the TrustForwarded
 	// peers themselves, which are exempt by default so that a rule never
-	// locks out the machine spoor runs on or its load balancer.
+	// locks out the machine spoor runs on or its load balancer. A forward
+	// proxy (Forward set) exempts no one: its clients are the users
+	// captured.
 	BlockLocal bool
 	// Log receives the life cycle's events; nil discards them.
 	Log *slog.Logger
@@ -148,7 +150,9 @@ func Open(opts Options) (*Workstation, error) {
 
 // open runs Open's steps, each pushing its undo once it succeeded.
 func (w *Workstation) open(opts Options) error {
-	w.gate = newRuleGate(opts.TrustForwarded, opts.BlockLocal)
+	// A forward proxy's clients are the machine's own users, on loopback
+	// more often than not: exempting loopback would exempt everyone.
+	w.gate = newRuleGate(opts.TrustForwarded, opts.BlockLocal || opts.Forward != nil)
 	if opts.Forward != nil {
 		fwd := *opts.Forward
 		fwd.InScope = func(host string) bool { return w.scope.HostInScope(host) }

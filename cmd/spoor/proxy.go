@@ -118,7 +118,7 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 	f.DurationVar(&retention, "retention", 0, retentionHelp())
 	f.BoolVar(&noDetect, "no-detect", false, noDetectHelp)
 	f.StringVar(&rulesFile, "rules", "", "rules file (YAML, as spoor rules export writes) imported now and within a second of each change")
-	f.BoolVar(&blockLocal, "block-local", false, "let rules block loopback clients and the --trust-forwarded peers, exempt by default")
+	f.BoolVar(&blockLocal, "block-local", false, "let rules block loopback clients and the --trust-forwarded peers, exempt by default (a forward proxy exempts no one)")
 	f.DurationVar(&limits.UpstreamTimeout, "upstream-timeout", capture.DefaultUpstreamTimeout, "how long the upstream has to send its whole response before the client gets a 504 (overrides proxy.upstream_timeout of --config)")
 	f.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", capture.DefaultMaxHeaderBytes, "largest request line and header block accepted; larger gets a 431 (overrides proxy.max_header_bytes of --config)")
 	f.Int64Var(&limits.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted, larger gets a 413 (0: proxy.max_body_bytes of --config, else no limit; only the first 64 KiB, proxy.capture_body_bytes, are stored either way)")

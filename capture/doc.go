@@ -50,9 +50,9 @@
 // requests inside are served by the same fasthttp server and handler
 // (ServeConn on the TLS connection, which carries its target) and sent on
 // over TLS verified against UpstreamTLS or the system roots. Out-of-scope
-// traffic is tunnelled or forwarded without being recorded, and a client
-// that refuses the minted certificate gets its host on the PinnedHosts
-// list, tunnelled from then on. The CA and the pinned list are the only
+// traffic is tunnelled or forwarded without being recorded, and a host
+// whose clients refuse the minted certificate twice goes on the
+// PinnedHosts list, tunnelled from then on. The CA and the pinned list are the only
 // files the package writes.
 //
 // Known limits, all from fasthttp: the response Date header is stamped by

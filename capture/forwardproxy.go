@@ -36,9 +36,9 @@ const (
 // the requests inside are forwarded over a new TLS connection to the host
 // and recorded with the https scheme. Out-of-scope requests are forwarded
 // and out-of-scope CONNECTs tunnelled byte for byte, neither recorded. A
-// client that refuses the minted certificate is taken for one that pins
-// its certificate: its host is put on the Pinned list and tunnelled from
-// then on.
+// host whose clients refuse the minted certificate twice is taken for one
+// whose client pins its certificate: it is put on the Pinned list and
+// tunnelled from then on.
 type ForwardOptions struct {
 	// CA mints the certificates of intercepted hosts. It is required.
 	CA *CA
@@ -69,7 +69,9 @@ type forwarder struct {
 	ca      *CA
 	inScope func(host string) bool
 	pinned  *PinnedHosts
-	client  *fasthttp.Client
+	// refusals count the refused interceptions of hosts not yet pinned.
+	refusals refusals
+	client   *fasthttp.Client
 	// quiet forwards out-of-scope requests: a Proxy like the one served,
 	// whose exchanges go nowhere and whose bodies are not kept.
 	quiet *Proxy

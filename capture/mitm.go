@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,6 +72,11 @@ func (f *forwarder) tunnel(client, origin net.Conn) {
 	wg.Wait()
 }
 
+// errOtherHost refuses a client hello whose server name is not the
+// CONNECT's host: the requests inside would go to the CONNECT's host,
+// not to the one the client verifies.
+var errOtherHost = errors.New("the client hello names another host")
+
 // interceptedConn is a client's TLS connection after a CONNECT, with the
 // origin it asked for: the handler reads the target from it. It embeds
 // the *tls.Conn so that fasthttp sees a TLS connection.
@@ -79,26 +86,29 @@ type interceptedConn struct {
 }
 
 // intercept ends the client's TLS with a certificate minted for the
-// host, then serves the requests inside through the proxy's handler,
-// which forwards them to t over TLS. A client that refuses the
-// certificate puts the host on the pinned list.
+// CONNECT's host, then serves the requests inside through the proxy's
+// handler, which forwards them to t over TLS. A client that names another
+// host in its hello is refused: the requests inside would go to t. A host
+// whose clients refuse the certificate pinAfter times is put on the
+// pinned list.
 func (p *Proxy) intercept(c net.Conn, t target) {
 	f := p.fwd
 	if !f.conns.add(c) {
 		return
 	}
 	defer f.conns.remove(c)
-	var hello atomic.Bool
+	var minted atomic.Bool
 	conf := &tls.Config{
 		MinVersion: tls.VersionTLS12,
 		NextProtos: []string{"http/1.1"},
 		GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
-			hello.Store(true)
-			name := h.ServerName
-			if name == "" {
-				name = t.host
+			if h.ServerName != "" && !strings.EqualFold(h.ServerName, strings.TrimSuffix(t.host, ".")) {
+				return nil, fmt.Errorf("%w: %s in a CONNECT to %s", errOtherHost, h.ServerName, t.host)
 			}
-			return f.ca.Leaf(name)
+			cert, err := f.ca.Leaf(t.host)
+			// A certificate spoor failed to mint is no client refusing it.
+			minted.Store(err == nil)
+			return cert, err
 		},
 	}
 	tc := tls.Server(c, conf)
@@ -106,13 +116,18 @@ func (p *Proxy) intercept(c net.Conn, t target) {
 	err := tc.HandshakeContext(ctx)
 	cancel()
 	if err != nil {
-		if hello.Load() && refusedCertificate(err) {
-			p.log.Info("proxy: client refused the minted certificate; tunnelling the host from now on", "host", t.host, "err", err)
+		switch {
+		case errors.Is(err, errOtherHost):
+			p.log.Info("proxy: refused an interception", "host", t.host, "err", err)
+		case !minted.Load() || !refusedCertificate(err):
+			p.log.Debug("proxy: TLS handshake with the client failed", "host", t.host, "err", err)
+		case f.refusals.count(t.host):
+			p.log.Info("proxy: clients refused the minted certificate again; tunnelling the host from now on", "host", t.host, "err", err)
 			if err := f.pinned.Add(t.host); err != nil {
 				p.log.Warn("proxy: "+err.Error(), "host", t.host)
 			}
-		} else {
-			p.log.Debug("proxy: TLS handshake with the client failed", "host", t.host, "err", err)
+		default:
+			p.log.Info("proxy: client refused the minted certificate; one more refusal pins the host", "host", t.host, "err", err)
 		}
 		tc.Close()
 		return

@@ -94,3 +94,46 @@ func (p *PinnedHosts) List() []string {
 	slices.Sort(out)
 	return out
 }
+
+const (
+	// pinAfter is how many refused interceptions pin a host: one client
+	// that says hello and then drops the connection must not end the
+	// interception of that host for every client.
+	pinAfter = 2
+
+	// maxRefusingHosts bounds the hosts refusals are counted for, so that
+	// clients refusing many hosts once cannot grow the count without end.
+	maxRefusingHosts = 1024
+)
+
+// refusals count the refused interceptions of the hosts not pinned yet.
+// Its methods are safe for concurrent use.
+type refusals struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// count records one refused interception of host and reports whether it
+// is the one that pins the host.
+func (r *refusals) count(host string) bool {
+	host = strings.ToLower(host)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.n[host] + 1
+	if n >= pinAfter {
+		delete(r.n, host)
+		return true
+	}
+	if r.n == nil {
+		r.n = make(map[string]int)
+	}
+	if len(r.n) >= maxRefusingHosts {
+		// Forgetting one host's refusal only delays its pinning.
+		for h := range r.n {
+			delete(r.n, h)
+			break
+		}
+	}
+	r.n[host] = n
+	return false
+}

@@ -16,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -73,6 +74,9 @@ func LoadOrCreateCA(dir string) (ca *CA, created bool, err error) {
 	case keyErr != nil:
 		return nil, false, fmt.Errorf("read CA key: %w (remove %s to generate a new CA)", keyErr, certFile)
 	}
+	if err := checkKeyMode(keyFile); err != nil {
+		return nil, false, err
+	}
 	ca, err = parseCA(certFile, certPEM, keyPEM)
 	return ca, false, err
 }
@@ -88,6 +92,23 @@ func loadCA(certFile, keyFile string) (*CA, error) {
 		return nil, fmt.Errorf("read CA key: %w", err)
 	}
 	return parseCA(certFile, certPEM, keyPEM)
+}
+
+// checkKeyMode refuses a CA key that others than its owner may read or
+// write: whoever reads it can impersonate any site to the clients that
+// trust the CA. Windows keeps no such bits, so it is not checked there.
+func checkKeyMode(keyFile string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(keyFile)
+	if err != nil {
+		return fmt.Errorf("read CA key: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("CA key %s is open to other users (mode %04o): chmod 600 %s", keyFile, perm, keyFile)
+	}
+	return nil
 }
 
 // CertFile is the path of the CA certificate, the file a client trusts.

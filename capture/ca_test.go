@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -81,6 +83,34 @@ func TestCARefusesBrokenFiles(t *testing.T) {
 	os.Remove(filepath.Join(dir, CAKeyFile))
 	if _, _, err := LoadOrCreateCA(dir); err == nil {
 		t.Error("a CA without its key was accepted")
+	}
+}
+
+// TestCARefusesAnOpenKey checks that a key others may read is refused
+// with one line that says how to close it, and accepted once it is.
+func TestCARefusesAnOpenKey(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no group and other permission bits")
+	}
+	dir := t.TempDir()
+	if _, _, err := LoadOrCreateCA(dir); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, CAKeyFile)
+	for _, mode := range []os.FileMode{0o640, 0o604, 0o660} {
+		if err := os.Chmod(key, mode); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := LoadOrCreateCA(dir)
+		if err == nil || !strings.Contains(err.Error(), "chmod 600 "+key) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("key mode %04o: %v; want one line asking for chmod 600", mode, err)
+		}
+	}
+	if err := os.Chmod(key, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	if _, created, err := LoadOrCreateCA(dir); err != nil || created {
+		t.Errorf("key mode 0400: created %v, %v; want the CA loaded", created, err)
 	}
 }
 

@@ -291,3 +291,32 @@ func TestForwardProxyFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyNodeFlags checks that a capture node without a store (--publish
+// without --db) refuses the flags it would ignore, with one line and the
+// usage exit code, before it connects to NATS.
+func TestProxyNodeFlags(t *testing.T) {
+	dir := t.TempDir()
+	node := func(extra ...string) []string {
+		return append([]string{"proxy", "--no-tui", "--publish", "nats://127.0.0.1:9"}, extra...)
+	}
+	reverse := func(extra ...string) []string {
+		return node(append([]string{"--upstream", "http://127.0.0.1:9"}, extra...)...)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{node("--mode", "forward"), "--mode forward needs --db"},
+		{node("--mode", "forward", "--include-host", "api.example.com"), "--mode forward needs --db"},
+		{reverse("--rules", filepath.Join(dir, "rules.yaml")), "--rules needs --db"},
+		{reverse("--block-local"), "--block-local needs --db"},
+		{reverse("--spec", filepath.Join(dir, "api.yaml")), "--spec needs --db"},
+		{reverse("--config", filepath.Join(dir, "spoor.yaml")), "--config needs --db"},
+	} {
+		_, stderr, code := spoor(t, 10*time.Second, tc.args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, "(a node without a store") || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, %q; want %d and one line with %q", tc.args, code, stderr, exitUsage, tc.want)
+		}
+	}
+}

@@ -39,6 +39,11 @@ func newProxyCommand(g *globalFlags) *cobra.Command {
 			if err := checkMode(mode, upstream, tlsCert != "" || tlsKey != "", includeHosts); err != nil {
 				return err
 			}
+			if nats.publish != "" && nats.subscribe == "" && g.db == "" {
+				if err := checkNode(cmd, mode); err != nil {
+					return err
+				}
+			}
 			prefixes, err := parsePrefixes(trust)
 			if err != nil {
 				return err
@@ -157,6 +162,25 @@ func checkMode(mode, upstream string, tlsListener bool, includeHosts []string) e
 		return usageError{fmt.Errorf("invalid --mode %q: want reverse or forward", mode)}
 	}
 	return nil
+}
+
+// checkNode refuses the flags a capture node without a store (--publish
+// without --db) would ignore: it runs a reverse proxy with none of the
+// configuration, specs or rules a store keeps.
+func checkNode(cmd *cobra.Command, mode string) error {
+	if mode == "forward" {
+		return nodeNeedsStore("--mode forward")
+	}
+	for _, name := range []string{"include-host", "rules", "block-local", "spec", "config"} {
+		if cmd.Flags().Changed(name) {
+			return nodeNeedsStore("--" + name)
+		}
+	}
+	return nil
+}
+
+func nodeNeedsStore(flag string) error {
+	return usageError{fmt.Errorf("%s needs --db (a node without a store is a reverse proxy that publishes what it captures, without rules, specs, scope or --config)", flag)}
 }
 
 // limitFlags is limits with the flags the user did not give at zero, so

@@ -26,6 +26,13 @@ type Record struct {
 	// summary itself, in the same transaction.
 	Late  bool
 	Added []engine.AttackTag
+	// Skipped marks an exchange the scope leaves out that a capture node
+	// published: Exchange carries only its Delivery id, which the writer
+	// files among the delivered ids in the batch's transaction and stores
+	// nothing else, so that the collector acknowledges it. Without it the
+	// collector's unacknowledged messages fill with out-of-scope exchanges
+	// and it stops fetching.
+	Skipped bool
 }
 
 // Writer persists batches of records; the store implements it. Write is
@@ -206,7 +213,7 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 		var last time.Time
 		n := 0
 		for _, r := range batch {
-			if !r.Late {
+			if !r.Late && !r.Skipped {
 				last = r.Exchange.Start
 				n++
 			}
@@ -252,18 +259,14 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 			if !ok {
 				return flush()
 			}
-			if !p.analyzer.InScope(x) {
+			r, keep := p.record(x)
+			if !keep {
 				continue // proxied, but outside what the user wants kept
-			}
-			if x.Examined == 0 {
-				// No detection stage ran (--no-detect): say so, rather
-				// than let the request read as clean.
-				x.Examined = engine.ExaminedOff
 			}
 			if len(batch) == 0 {
 				timer.Reset(p.opts.MaxDelay)
 			}
-			batch = append(batch, Record{Exchange: x, Session: p.analyzer.Analyze(x)})
+			batch = append(batch, r)
 			if len(batch) >= p.opts.MaxBatch {
 				if err := flush(); err != nil {
 					return err
@@ -299,6 +302,24 @@ func (p *Pipeline) analyse(src <-chan *engine.Exchange, c *committer) error {
 			j.done <- err
 		}
 	}
+}
+
+// record analyses x into its record when it is in scope. Out of scope, it
+// returns a Skipped record that holds only x's delivery id, or keep false
+// when x has none (it was not collected) and nothing need be written.
+func (p *Pipeline) record(x *engine.Exchange) (r Record, keep bool) {
+	if !p.analyzer.InScope(x) {
+		if x.Delivery == "" {
+			return Record{}, false
+		}
+		return Record{Exchange: &engine.Exchange{Delivery: x.Delivery}, Skipped: true}, true
+	}
+	if x.Examined == 0 {
+		// No detection stage ran (--no-detect): say so, rather than let
+		// the request read as clean.
+		x.Examined = engine.ExaminedOff
+	}
+	return Record{Exchange: x, Session: p.analyzer.Analyze(x)}, true
 }
 
 // amend appends late checks to batch, adding their tags to the counts of
@@ -349,7 +370,7 @@ type committer struct {
 type commitRequest struct {
 	batch []Record
 	// n is how many new exchanges the batch holds, and size how many
-	// records, late checks included.
+	// records, late checks and skipped exchanges included.
 	n, size int
 	// committed are closed once the batch is committed.
 	committed []chan struct{}

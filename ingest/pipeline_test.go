@@ -264,3 +264,42 @@ func TestPipelineBoundsUncommittedBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestPipelineSkipsOutOfScopeButKeepsDeliveries checks that an
+// out-of-scope exchange is neither analysed nor counted, but one a capture
+// node published reaches the writer as a Skipped record holding only its
+// delivery id, so that the store files it and the collector acks it.
+func TestPipelineSkipsOutOfScopeButKeepsDeliveries(t *testing.T) {
+	cfg := engine.DefaultConfig()
+	cfg.Scope.ExcludePaths = []string{"/static/**"}
+	a, err := engine.NewAnalyzerFromConfig(cfg, engine.NewHasher([]byte("k")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &memWriter{}
+	var committed atomic.Int64
+	p := NewPipeline(a, w, Options{MaxBatch: 100, MaxDelay: time.Hour, OnCommit: func(n int) { committed.Add(int64(n)) }})
+	src := make(chan *engine.Exchange, 3)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(src) }()
+	kept, collected, local := testExchange(1), testExchange(2), testExchange(3)
+	collected.Path, collected.Delivery, collected.Host = "/static/app.js", "gw-a/1/2", "cdn.example.com"
+	local.Path = "/static/app.css"
+	src <- kept
+	src <- collected
+	src <- local
+	close(src)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(w.batches) != 1 || len(w.batches[0]) != 2 {
+		t.Fatalf("batches %v, want one of 2 records", w.sizes())
+	}
+	r := w.batches[0][1]
+	if !r.Skipped || r.Session != nil || r.Exchange.Delivery != "gw-a/1/2" || r.Exchange.Path != "" || r.Exchange.Host != "" {
+		t.Errorf("out-of-scope record %+v (exchange %+v), want Skipped with the delivery id only", r, r.Exchange)
+	}
+	if committed.Load() != 1 {
+		t.Errorf("OnCommit counted %d, want 1: a skipped exchange is not stored", committed.Load())
+	}
+}

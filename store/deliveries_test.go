@@ -5,6 +5,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/ingest"
 )
 
 // TestDeliveriesFiledWithTheirExchanges checks that the delivery ids of a
@@ -65,5 +68,53 @@ func TestForgetDeliveries(t *testing.T) {
 	got, _ = s.Delivered(ids)
 	if want := []bool{false, false, false, false, true}; !slices.Equal(got, want) {
 		t.Errorf("after the limit: delivered %v, want %v", got, want)
+	}
+}
+
+// TestSkippedDeliveriesFiled runs collected exchanges through a pipeline
+// whose scope leaves some out: the out-of-scope ones are not stored, but
+// their delivery ids are filed, so that the collector acknowledges them
+// rather than hold them unacknowledged until it stops fetching. Batches of
+// one cover a commit that holds only a skipped id.
+func TestSkippedDeliveriesFiled(t *testing.T) {
+	s := openTemp(t, Options{})
+	cfg := engine.DefaultConfig()
+	cfg.Scope.ExcludePaths = []string{"/static/**"}
+	a, err := engine.NewAnalyzerFromConfig(cfg, engine.NewHasher(s.Secret()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	for _, batch := range []int{1, 100} {
+		kept := exchange(t0, "198.51.100.7", "/api/a", 200)
+		kept.Delivery = fmt.Sprintf("gw-a/1/1/%d", batch)
+		left := exchange(t0.Add(time.Millisecond), "198.51.100.7", "/static/app.js", 200)
+		left.Delivery = fmt.Sprintf("gw-a/1/2/%d", batch)
+		local := exchange(t0.Add(2*time.Millisecond), "198.51.100.7", "/static/app.css", 200)
+		src := make(chan *engine.Exchange, 3)
+		done := make(chan error, 1)
+		go func() { done <- ingest.NewPipeline(a, s, ingest.Options{MaxBatch: batch}).Run(src) }()
+		src <- left
+		src <- kept
+		src <- local
+		close(src)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{fmt.Sprintf("gw-a/1/1/%d", batch), fmt.Sprintf("gw-a/1/2/%d", batch), "gw-a/1/3"}
+		got, err := s.Delivered(ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []bool{true, true, false}; !slices.Equal(got, want) {
+			t.Errorf("batches of %d: delivered %v, want %v (stored, skipped, never seen)", batch, got, want)
+		}
+	}
+	n, err := s.ExchangeCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("%d exchanges stored, want 2: out-of-scope ones are not", n)
 	}
 }

@@ -49,7 +49,7 @@ func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 	}
 	n := 0
 	for _, r := range batch {
-		if !r.Late {
+		if !r.Late && !r.Skipped {
 			n++
 		}
 	}
@@ -66,6 +66,14 @@ func (s *Store) Prepare(batch []ingest.Record) (ingest.Prepared, error) {
 			w.late = append(w.late, lateCheck{id: x.ID, attacks: x.Attacks, examined: x.Examined, added: r.Added, open: r.Session != nil})
 			if r.Session != nil {
 				w.touchSummary(r.Session)
+			}
+			continue
+		}
+		if r.Skipped {
+			// Out of scope: only its delivery id is filed, so that the
+			// collector acknowledges it.
+			if x.Delivery != "" {
+				w.deliveries = append(w.deliveries, w.bytes(deliveryKey(w.spare(), x.Delivery)))
 			}
 			continue
 		}
@@ -175,7 +183,7 @@ func (p *preparedBatch) Commit() error {
 	// Once the transaction has ended bbolt holds no slice of the arena,
 	// and the writer may serve the next batch.
 	defer s.writers.put(w)
-	if p.n == 0 && len(w.late) == 0 && len(p.inventory) == 0 {
+	if p.n == 0 && len(w.late) == 0 && len(w.deliveries) == 0 && len(p.inventory) == 0 {
 		return nil
 	}
 	now := s.now()
@@ -191,6 +199,11 @@ func (p *preparedBatch) Commit() error {
 		appendOnly(xs, bodies)
 		if removed, err = w.amendLate(tx, w.late); err != nil {
 			return err
+		}
+		if len(w.deliveries) > 0 {
+			if err := putDeliveries(tx, w.deliveries, now); err != nil {
+				return err
+			}
 		}
 		if p.n == 0 {
 			if err := putInventory(tx, p.inventory); err != nil {
@@ -223,11 +236,6 @@ func (p *preparedBatch) Commit() error {
 		}
 		for _, kv := range w.bodies {
 			if err := bodies.Put(kv.key, kv.value); err != nil {
-				return err
-			}
-		}
-		if len(w.deliveries) > 0 {
-			if err := putDeliveries(tx, w.deliveries, now); err != nil {
 				return err
 			}
 		}
@@ -311,7 +319,7 @@ type genWriter struct {
 	exchanges, bodies []keyValue
 	crsQueue          [][]byte
 	// deliveries holds the delivery keys of the batch's collected
-	// exchanges (deliveries.go).
+	// exchanges, stored or skipped (deliveries.go).
 	deliveries [][]byte
 	late       []lateCheck
 	// free holds cleared deltas for touch, and ids is putSessions'

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/rules"
 	"github.com/spoorhq/spoor/query"
 )
@@ -80,9 +81,9 @@ func TestRulesFromTheScreens(t *testing.T) {
 			rule rules.Rule
 		}{
 			{"mute", 'm', []string{"mute libinjection-sqli at req.query.id on /api/v1/users"},
-				rules.Rule{ID: "mute-sqli_api_v1_users", Action: rules.Mute, Filter: "endpoint:/api/v1/users", RuleID: "libinjection-sqli", Point: "req.query.id"}},
-			{"virtual-patch", 'v', []string{"virtual patch sqli on /api/v1/users"},
-				rules.Rule{ID: "virtual_patch-sqli_api_v1_users", Action: rules.VirtualPatch, Filter: "endpoint:/api/v1/users", Attack: "sqli"}},
+				rules.Rule{ID: "mute-libinjection-sqli-req.query.id-_api_v1_users", Action: rules.Mute, Filter: "endpoint:/api/v1/users", RuleID: "libinjection-sqli", Point: "req.query.id"}},
+			{"virtual-patch", 'v', []string{"virtual patch sqli at req.query.id on /api/v1/users"},
+				rules.Rule{ID: "virtual_patch-sqli-req.query.id-_api_v1_users", Action: rules.VirtualPatch, Filter: "endpoint:/api/v1/users", Attack: "sqli", Point: "req.query.id"}},
 		} {
 			t.Run(c.name+"/"+sz.name, func(t *testing.T) {
 				b := &rulesBackend{}
@@ -110,5 +111,89 @@ func TestRulesFromTheScreens(t *testing.T) {
 			mustContain(t, hs.view(), "disable block-mallory", "no longer applies")
 			hs.golden()
 		})
+	}
+}
+
+// tagRuleOn opens the fixture's tagged request with tags instead of its
+// own, presses key and, when a rule is proposed, y; it returns what was
+// saved and the status bar's notice.
+func tagRuleOn(t *testing.T, tags []engine.AttackTag, key rune) ([]rules.Rule, string) {
+	t.Helper()
+	b := &rulesBackend{}
+	hs := newRulesHarness(t, b, 160, 48)
+	hs.keys(keyDown, keyDown, keyEnter, keyEnter)
+	if hs.m.focus != focusDetail {
+		t.Fatalf("not on a request: focus %d\n%s", hs.m.focus, hs.view())
+	}
+	x := hs.m.detail.Exchange()
+	x.Attacks = tags
+	hs.m.detail.Open(x, hs.m.sequence.Session())
+	hs.keys(press(key))
+	notice := hs.m.notice
+	if hs.m.focus == focusRules {
+		hs.keys(press('y'))
+	}
+	return b.saved, notice
+}
+
+// TestMuteIDsDoNotCollide checks that m picks the first tag that is
+// neither muted nor session-wide, and that two mutes of one attack type
+// on one endpoint, for another rule or point, get ids of their own, so
+// that saving the second does not replace the first.
+func TestMuteIDsDoNotCollide(t *testing.T) {
+	scanner := engine.AttackTag{Type: engine.AttackScanner, Point: "req.header.User-Agent", Rule: "scanner-ua"}
+	muted := engine.AttackTag{Type: engine.AttackSQLi, Point: "req.query.id", Rule: "libinjection-sqli", MutedBy: "fp"}
+	saved, _ := tagRuleOn(t, []engine.AttackTag{scanner, muted, {Type: engine.AttackSQLi, Point: "req.query.name", Rule: "libinjection-sqli"}}, 'm')
+	if len(saved) != 1 || saved[0].Point != "req.query.name" || saved[0].RuleID != "libinjection-sqli" {
+		t.Fatalf("saved %+v, want a mute of libinjection-sqli at req.query.name", saved)
+	}
+	ids := map[string]rules.Rule{saved[0].ID: saved[0]}
+	for _, tag := range []engine.AttackTag{
+		{Type: engine.AttackSQLi, Point: "req.query.id", Rule: "libinjection-sqli"},
+		{Type: engine.AttackSQLi, Point: "req.query.id", Rule: "942100"},
+	} {
+		s, _ := tagRuleOn(t, []engine.AttackTag{tag}, 'm')
+		if len(s) != 1 {
+			t.Fatalf("%+v: saved %+v", tag, s)
+		}
+		if other, ok := ids[s[0].ID]; ok {
+			t.Errorf("mutes %+v and %+v share the id %s", other, s[0], s[0].ID)
+		}
+		ids[s[0].ID] = s[0]
+	}
+	saved, _ = tagRuleOn(t, []engine.AttackTag{scanner, muted}, 'm')
+	if len(saved) != 0 {
+		t.Errorf("saved %+v from a muted and a session-wide tag", saved)
+	}
+}
+
+// TestVirtualPatchSkipsBodyPoints checks that v proposes a patch at the
+// first tag's point a patch can see, and that with body points only it
+// proposes nothing and says why.
+func TestVirtualPatchSkipsBodyPoints(t *testing.T) {
+	body := engine.AttackTag{Type: engine.AttackSQLi, Point: "req.json.q", Rule: "libinjection-sqli"}
+	saved, _ := tagRuleOn(t, []engine.AttackTag{body, {Type: engine.AttackSQLi, Point: "req.header.Referer", Rule: "libinjection-sqli"}}, 'v')
+	if len(saved) != 1 || saved[0].Point != "req.header.Referer" || saved[0].Action != rules.VirtualPatch {
+		t.Fatalf("saved %+v, want a virtual patch at req.header.Referer", saved)
+	}
+	saved, notice := tagRuleOn(t, []engine.AttackTag{body, {Type: engine.AttackXSS, Point: "req.form.c", Rule: "libinjection-xss"}}, 'v')
+	if len(saved) != 0 || !strings.Contains(notice, "before its body is read") {
+		t.Errorf("body points only: saved %+v, notice %q", saved, notice)
+	}
+}
+
+// TestRuleIDsKeepLongEndpointsApart checks that ids cut to 64 characters
+// still differ when long endpoints share their start.
+func TestRuleIDsKeepLongEndpointsApart(t *testing.T) {
+	long := "libinjection-sqli-req.query.id-/api/v1/organisations/{id}/projects/{id}/"
+	a, b := ruleID("mute", long+"members"), ruleID("mute", long+"invoices")
+	if a == b || len(a) > 64 || len(b) > 64 {
+		t.Errorf("ids %q and %q", a, b)
+	}
+	for _, id := range []string{a, b} {
+		r := rules.Rule{ID: id, Action: rules.Mute, Filter: "endpoint:/x", RuleID: "r"}
+		if _, err := r.Validate(); err != nil {
+			t.Errorf("id %q: %v", id, err)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"fmt"
+	"hash/fnv"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -18,7 +21,7 @@ func (m *Model) syncRuleKeys() {
 	m.keys.Rules.SetEnabled(on)
 	_, hasSession := m.blockSession()
 	m.keys.Block.SetEnabled(on && hasSession)
-	tagged := m.focus == focusDetail && len(m.detail.Exchange().Attacks) > 0
+	tagged := m.focus == focusDetail && len(ruleTags(m.detail.Exchange().Attacks)) > 0
 	m.keys.Mute.SetEnabled(on && tagged)
 	m.keys.Patch.SetEnabled(on && tagged)
 }
@@ -67,24 +70,49 @@ func (m *Model) proposeBlock() tea.Cmd {
 }
 
 // proposeTagRule offers a mute (or a virtual patch) of the open request's
-// first tag, for its endpoint and, for a mute, its point.
+// first tag that is neither muted nor session-wide, for its endpoint and
+// point. A virtual patch sees only what comes before the body, so it is
+// offered for the first such tag at a query, path, header or cookie point;
+// when the tags are all in the body, the status bar says why none can be
+// patched.
 func (m *Model) proposeTagRule(patch bool) tea.Cmd {
 	x := m.detail.Exchange()
-	if len(x.Attacks) == 0 {
+	tags := ruleTags(x.Attacks)
+	if len(tags) == 0 {
 		return nil
 	}
-	t := x.Attacks[0]
 	endpoint := x.Template()
+	t := tags[0]
 	r := rules.Rule{Action: rules.Mute, Filter: "endpoint:" + quoteValue(endpoint), RuleID: t.Rule, Point: t.Point}
 	label := "mute " + t.Rule + " at " + t.Point + " on " + endpoint
+	r.ID = ruleID(string(r.Action), t.Rule+"-"+t.Point+"-"+endpoint)
 	if patch {
-		r = rules.Rule{Action: rules.VirtualPatch, Filter: "endpoint:" + quoteValue(endpoint), Attack: t.Type}
-		label = "virtual patch " + t.Type + " on " + endpoint
+		i := slices.IndexFunc(tags, func(c engine.AttackTag) bool { return rules.PatchablePoint(c.Point) })
+		if i < 0 {
+			m.notice = "cannot virtually patch " + t.Type + " at " + t.Point + ": a virtual patch judges a request before its body is read; mute the tag or block the session instead"
+			return nil
+		}
+		t = tags[i]
+		r = rules.Rule{Action: rules.VirtualPatch, Filter: "endpoint:" + quoteValue(endpoint), Attack: t.Type, Point: t.Point}
+		label = "virtual patch " + t.Type + " at " + t.Point + " on " + endpoint
+		r.ID = ruleID(string(r.Action), t.Type+"-"+t.Point+"-"+endpoint)
 	}
-	r.ID = ruleID(string(r.Action), t.Type+endpoint)
 	m.rulesFrom = m.focus
 	m.focus = focusRules
 	return m.rules.Propose(label, []rulesui.Choice{{Label: label, Rule: r}})
+}
+
+// ruleTags are the tags m and v may act on: those no mute covers yet and
+// whose type is not session-wide (a scanner's user agent is on every
+// request of its session, so it is not a tag of this request to mute).
+func ruleTags(tags []engine.AttackTag) []engine.AttackTag {
+	var out []engine.AttackTag
+	for _, t := range tags {
+		if !t.Muted() && !slices.Contains(engine.SessionWideAttacks(), t.Type) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // rulesClosed returns to the screen the rules were opened from.
@@ -108,7 +136,14 @@ func ruleID(prefix, s string) string {
 		}
 	}
 	id := strings.Trim(b.String(), "_")
-	return id[:min(len(id), 64)]
+	if len(id) <= 64 {
+		return id
+	}
+	// Cut to fit, the id keeps a digest of the rest, so that two long
+	// endpoints that share their first characters do not share an id.
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return fmt.Sprintf("%s-%08x", id[:55], h.Sum32())
 }
 
 // quoteValue quotes a filter value with spaces or quotes in it.

@@ -83,8 +83,10 @@ func (e *stats) readForm(body string) {
 }
 
 // addParam records a parameter, widening its kind when values differ:
-// int and number make number, anything else mixed makes string.
+// int and number make number, anything else mixed makes string. A name
+// that is a value is recorded as its placeholder (paramName).
 func (e *stats) addParam(in, name, kind string) {
+	name = paramName(name)
 	for i := range e.params {
 		p := &e.params[i]
 		if p.In != in || p.Name != name {
@@ -95,10 +97,112 @@ func (e *stats) addParam(in, name, kind string) {
 		}
 		return
 	}
-	if len(e.params) >= maxParams || len(name) > 128 {
+	if len(e.params) >= maxParams {
 		return
 	}
 	e.params = append(e.params, Param{Name: strings.Clone(name), In: in, Kind: kind})
+}
+
+// Placeholders stand for a parameter name that is a value: a query such as
+// "?<token>" with no "=", or a JSON object keyed by emails or ids. The
+// inventory never holds values, so such a name is recorded as the kind of
+// value it is.
+const (
+	NameInt    = "{int}"
+	NameNumber = "{number}"
+	NameUUID   = "{uuid}"
+	NameEmail  = "{email}"
+	NameToken  = "{token}"
+	NameValue  = "{value}"
+)
+
+// maxNameLen bounds an identifier-like parameter name; a longer one is
+// taken for a value.
+const maxNameLen = 40
+
+// paramName returns name if it reads as an identifier (ASCII letters,
+// digits, '_', '-', '.', '[' and ']', at most maxNameLen bytes) and not as
+// a value (a number, a UUID, a long token), or else the placeholder for
+// the kind of value it is. A placeholder is kept as it is, so that a
+// restored inventory reads back the same.
+func paramName(name string) string {
+	switch name {
+	case NameInt, NameNumber, NameUUID, NameEmail, NameToken, NameValue:
+		return name
+	}
+	switch {
+	case isEmail(name):
+		return NameEmail
+	case !isIdentifier(name):
+		return NameValue
+	case isInt(name) || isDigits(name):
+		return NameInt
+	case isNumber(name):
+		return NameNumber
+	case isUUID(name):
+		return NameUUID
+	case isTokenLike(name):
+		return NameToken
+	}
+	return name
+}
+
+// isIdentifier reports whether s is made only of the bytes a parameter
+// name is made of and is short enough to be one.
+func isIdentifier(s string) bool {
+	if s == "" || len(s) > maxNameLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '_', c == '-', c == '.', c == '[', c == ']':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isTokenLike reports whether s is an opaque id rather than a word: 20
+// or more base64url bytes in which letters and digits alternate at least
+// three times, as they do in random text and seldom in a name, or 12 or
+// more hex digits with a digit among them (a hash, an object id).
+// "utm_campaign_2024_q1" is a name; "eyJhbGciOiJIUzI1NiJ9" and
+// "507f1f77bcf86cd799439011" are not.
+func isTokenLike(s string) bool {
+	digits, hex, base64 := false, true, true
+	switches := 0
+	var prev byte // 'a' after a letter, '0' after a digit, 0 otherwise
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		cur := byte(0)
+		switch {
+		case '0' <= c && c <= '9':
+			digits, cur = true, '0'
+		case 'a' <= c|0x20 && c|0x20 <= 'z':
+			hex, cur = hex && c|0x20 <= 'f', 'a'
+		case c == '-' || c == '_':
+			hex = false
+		default:
+			hex, base64 = false, false
+		}
+		if prev != 0 && cur != 0 && cur != prev {
+			switches++
+		}
+		prev = cur
+	}
+	return digits && (len(s) >= 20 && base64 && switches >= 3 || len(s) >= 12 && hex)
 }
 
 func widen(a, b string) string {

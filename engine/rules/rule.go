@@ -117,8 +117,32 @@ func (r *Rule) Validate() (*filter.Filter, error) {
 		if r.Action == Mute && r.Status != 0 {
 			return nil, errors.New("a mute rule answers nothing: drop its status")
 		}
+		if r.Action == VirtualPatch && BodyPoint(r.Point) {
+			return nil, fmt.Errorf("point %s: a virtual patch judges a request before its body is read, so it cannot see a body point; patch a query, path, header or cookie point, or mute the tag", r.Point)
+		}
 	}
 	return f, nil
+}
+
+// BodyPoint reports whether a tag's point is read from the request body
+// (req.body, req.json…, req.form…, req.xml…, req.multipart…). A virtual
+// patch cannot see one: the gate judges a request before the proxy reads
+// its body.
+func BodyPoint(point string) bool {
+	for _, b := range []string{"req.body", "req.json", "req.form", "req.xml", "req.multipart"} {
+		if rest, ok := strings.CutPrefix(point, b); ok && (rest == "" || rest[0] == '.') {
+			return true
+		}
+	}
+	return false
+}
+
+// PatchablePoint reports whether a virtual patch sees a tag's point: a
+// query parameter, the path, a header or a cookie, all read before the
+// body.
+func PatchablePoint(point string) bool {
+	return point == "req.path" || strings.HasPrefix(point, "req.query.") ||
+		strings.HasPrefix(point, "req.header.") || strings.HasPrefix(point, "req.cookie.")
 }
 
 // checkID accepts short names of letters, digits and ._- only, so that

@@ -79,6 +79,30 @@ func TestValidateRefusesWhatNeedsTheFuture(t *testing.T) {
 	}
 }
 
+// TestValidateRefusesBodyPatches checks that a virtual patch at a body
+// point, which the gate cannot see before forwarding, is refused with one
+// line that says why, while a mute may name one and a patch may name a
+// query, path, header or cookie point.
+func TestValidateRefusesBodyPatches(t *testing.T) {
+	for _, point := range []string{"req.body", "req.json.user.name", "req.form.q", "req.xml.doc", "req.multipart.file"} {
+		r := Rule{ID: "r", Action: VirtualPatch, Filter: "endpoint:/search", Attack: engine.AttackSQLi, Point: point}
+		_, err := r.Validate()
+		if err == nil || !strings.Contains(err.Error(), "before its body is read") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("virtual patch at %s: err = %v, want one refusal", point, err)
+		}
+		r.Action = Mute
+		if _, err := r.Validate(); err != nil {
+			t.Errorf("mute at %s: %v", point, err)
+		}
+	}
+	for _, point := range []string{"", "req.query.q", "req.path", "req.header.Referer", "req.cookie.sid", "req.bodyguard.x"} {
+		r := Rule{ID: "r", Action: VirtualPatch, Filter: "endpoint:/search", Attack: engine.AttackSQLi, Point: point}
+		if _, err := r.Validate(); err != nil {
+			t.Errorf("virtual patch at %q: %v", point, err)
+		}
+	}
+}
+
 func TestSetJudges(t *testing.T) {
 	rs, err := ParseYAML(readFixture(t, "rules.yaml"), testNow)
 	if err != nil {

@@ -305,7 +305,10 @@ func TestRelayKeepsSecretsOffNATSDisk(t *testing.T) {
 	if len(xs) != 1 || xs[0].Path != "/login" || xs[0].Node != "gw-a" {
 		t.Fatalf("stored %+v, want the login from gw-a", xs)
 	}
-	x := xs[0]
+	x, err := r.ws.Store().Exchange(xs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if auth := x.ReqHeader("Authorization"); !strings.Contains(auth, "hmac:") || strings.Contains(auth, loginToken) {
 		t.Errorf("stored Authorization %q, want its token hashed", auth)
 	}

@@ -5,8 +5,9 @@
 #
 #   local  wrk -c$CONNS → spoor proxy --db (store, grouping, tagging) → origin
 #   nats   two wrk -c$CONNS/2 → two spoor proxy --publish (no store) → origin;
-#          both publish to bench/natsd (nats-server with JetStream, file
-#          storage); spoor collect consumes into its store
+#          both publish, sealed with one --relay-key, to bench/natsd
+#          (nats-server with JetStream, file storage); spoor collect opens
+#          and consumes into its store
 #
 # Figures: exchanges stored per second (stored ÷ the time from the start
 # of the load to the last commit: for the nats run, until the consumer has
@@ -74,13 +75,16 @@ mon_port=$(free_port)
 start_bg "$tmp/natsd.log" "$tmp/natsd" -listen "127.0.0.1:$nats_port" -dir "$tmp/js" -monitor "$mon_port"
 wait_port "$nats_port" "$bg_pid" "$tmp/natsd.log"
 nats_url=nats://127.0.0.1:$nats_port
-start_bg "$tmp/collect.log" "$spoor" collect --subscribe "$nats_url" --db "$tmp/ws.db"
+relay_key=$tmp/relay.key
+head -c 32 /dev/urandom >"$relay_key"
+chmod 600 "$relay_key"
+start_bg "$tmp/collect.log" "$spoor" collect --subscribe "$nats_url" --relay-key "$relay_key" --db "$tmp/ws.db"
 collect_pid=$bg_pid
 node_pids=()
 node_ports=()
 for node in gw-a gw-b; do
 	p=$(free_port)
-	start_bg "$tmp/$node.log" "$spoor" proxy --upstream "$upstream" --listen "127.0.0.1:$p" --publish "$nats_url" --node "$node"
+	start_bg "$tmp/$node.log" "$spoor" proxy --upstream "$upstream" --listen "127.0.0.1:$p" --publish "$nats_url" --relay-key "$relay_key" --node "$node"
 	wait_port "$p" "$bg_pid" "$tmp/$node.log"
 	node_pids+=("$bg_pid")
 	node_ports+=("$p")
@@ -141,7 +145,7 @@ log "nats: $nats_stored stored of $published published ($dropped dropped), $nats
 	echo "### Two capture nodes → NATS JetStream → one workstation (bench/nats.sh)"
 	echo
 	echo "wrk -t1 -c$conns for $duration against one spoor proxy with its local store, then two wrk -c$((conns / 2)) against two"
-	echo "\`spoor proxy --publish\` nodes (no local store) feeding one \`spoor collect\` through bench/natsd (nats-server, JetStream"
+	echo "\`spoor proxy --publish\` nodes (no local store; every exchange sealed with \`--relay-key\`, AES-256-GCM) feeding one \`spoor collect\` through bench/natsd (nats-server, JetStream"
 	echo "on file storage), same origin, same machine; load average $load_start at the start, $(loadavg) at the end."
 	echo
 	echo "| setup | exchanges stored | stored per second | lag capture → commit p50 / p99 |"

@@ -53,6 +53,9 @@ const (
 type CollectOptions struct {
 	Conn   ConnOptions
 	Stream StreamOptions
+	// Key opens every message (required); one that does not open with it
+	// is terminated unread.
+	Key *Key
 	// Durable names the consumer, DefaultDurable when empty. Two
 	// workstations with one name share the stream's messages between them;
 	// give each its own to have each see everything.
@@ -87,8 +90,8 @@ type Collector struct {
 	// lastSettle is when run last acknowledged.
 	lastSettle time.Time
 
-	received, stored, duplicates, malformed, refused atomic.Uint64
-	npending                                         atomic.Int64
+	received, stored, duplicates, malformed, unopened, refused atomic.Uint64
+	npending                                                   atomic.Int64
 
 	lagMu sync.Mutex
 	lags  lagRing
@@ -103,6 +106,9 @@ type unacked struct {
 // reading and recording deliveries through log. It does not wait for
 // NATS.
 func Collect(opts CollectOptions, sink Sink, log DeliveryLog) (*Collector, error) {
+	if opts.Key == nil {
+		return nil, fmt.Errorf("collect from nats: no relay key; make one with: %s", MakeKey)
+	}
 	if opts.Durable == "" {
 		opts.Durable = DefaultDurable
 	}
@@ -228,8 +234,14 @@ func (c *Collector) fetch(cons jetstream.Consumer, n int) {
 	var items []item
 	for msg := range batch.Messages() {
 		c.received.Add(1)
-		_, x, err := Decode(msg.Data())
-		if err != nil {
+		x, err := c.open(msg)
+		switch {
+		case errors.Is(err, ErrSealed):
+			c.unopened.Add(1)
+			c.opts.Log.Warn("message terminated: it does not open with the relay key (a node with another --relay-key, or a forgery)", "subject", msg.Subject(), "err", err)
+			_ = msg.Term()
+			continue
+		case err != nil:
 			c.malformed.Add(1)
 			c.opts.Log.Warn("malformed message terminated", "subject", msg.Subject(), "err", err)
 			_ = msg.Term()
@@ -279,6 +291,25 @@ func (c *Collector) fetch(cons jetstream.Consumer, n int) {
 		}
 	}
 	c.npending.Store(int64(len(c.pending)))
+}
+
+// open opens a message sealed for its Nats-Msg-Id and decodes the
+// exchange, whose own id must be that one.
+func (c *Collector) open(msg jetstream.Msg) (engine.Exchange, error) {
+	msgID := msg.Headers().Get(jetstream.MsgIDHeader)
+	plain, err := c.opts.Key.Open(msgID, msg.Data())
+	if err != nil {
+		return engine.Exchange{}, err
+	}
+	id, x, err := Decode(plain)
+	clear(plain)
+	if err != nil {
+		return engine.Exchange{}, err
+	}
+	if id.String() != msgID {
+		return engine.Exchange{}, fmt.Errorf("%w: id %s published as %s", ErrWire, id, msgID)
+	}
+	return x, nil
 }
 
 // settle acknowledges the messages whose exchanges the store committed.
@@ -334,10 +365,12 @@ type CollectorStats struct {
 	// Received counts messages fetched; Stored the exchanges committed and
 	// acknowledged; Duplicates the copies skipped because their id was
 	// stored or waiting; Malformed the messages terminated unread;
-	// Refused the hand-overs the queue refused (delivered again later);
-	// Unacked the exchanges handed on and not yet committed.
-	Received, Stored, Duplicates, Malformed, Refused uint64
-	Unacked                                          int
+	// Unopened those terminated because they did not open with the relay
+	// key (a node with another key, or a forgery); Refused the hand-overs
+	// the queue refused (delivered again later); Unacked the exchanges
+	// handed on and not yet committed.
+	Received, Stored, Duplicates, Malformed, Unopened, Refused uint64
+	Unacked                                                    int
 	// Nodes are the nodes seen, sorted.
 	Nodes []string
 	// LagP50 and LagP99 are the lag from the end of an exchange on its
@@ -350,7 +383,7 @@ type CollectorStats struct {
 func (c *Collector) Stats() CollectorStats {
 	s := CollectorStats{
 		Received: c.received.Load(), Stored: c.stored.Load(), Duplicates: c.duplicates.Load(),
-		Malformed: c.malformed.Load(), Refused: c.refused.Load(), Unacked: int(c.npending.Load()),
+		Malformed: c.malformed.Load(), Unopened: c.unopened.Load(), Refused: c.refused.Load(), Unacked: int(c.npending.Load()),
 		Connected: c.nc.IsConnected(),
 	}
 	c.nodes.Range(func(k, _ any) bool { s.Nodes = append(s.Nodes, k.(string)); return true })

@@ -41,6 +41,9 @@ type PublishOptions struct {
 	// Node names this capture node in every exchange it publishes
 	// (CheckNode); the host name is the usual choice.
 	Node string
+	// Key seals every message (required): the stream holds no exchange in
+	// the clear.
+	Key *Key
 	// MaxPending is the window of unacknowledged publications,
 	// DefaultMaxPending when zero.
 	MaxPending int
@@ -63,6 +66,9 @@ type Publisher struct {
 	subject string
 	run     uint64
 	seq     atomic.Uint64
+	// plain holds buffers for the clear encoding, which lives only until
+	// it is sealed.
+	plain sync.Pool
 
 	mu      sync.Mutex
 	waiting []message // to publish; a failed one goes back to the front
@@ -94,6 +100,9 @@ type inflight struct {
 func Publish(opts PublishOptions) (*Publisher, error) {
 	if err := CheckNode(opts.Node); err != nil {
 		return nil, err
+	}
+	if opts.Key == nil {
+		return nil, fmt.Errorf("publish to nats: no relay key; make one with: %s", MakeKey)
 	}
 	if opts.MaxPending <= 0 {
 		opts.MaxPending = DefaultMaxPending
@@ -144,13 +153,18 @@ func Publish(opts PublishOptions) (*Publisher, error) {
 	return p, nil
 }
 
-// Offer encodes x and queues it for publication without waiting; it
-// reports false, and counts a drop, when the buffer is full or the
-// publisher closed.
+// Offer encodes and seals x and queues it for publication without
+// waiting; it reports false, and counts a drop, when the buffer is full or
+// the publisher closed.
 func (p *Publisher) Offer(x *engine.Exchange) bool {
 	p.offered.Add(1)
 	id := ID{Node: p.opts.Node, Run: p.run, Seq: p.seq.Add(1)}
-	data := Encode(nil, id, x)
+	data, err := p.seal(id, x)
+	if err != nil {
+		p.opts.Log.Error("exchange dropped: cannot seal it", "id", id.String(), "err", err)
+		p.dropped.Add(1)
+		return false
+	}
 	p.mu.Lock()
 	if p.closed || p.held+int64(len(data)) > p.opts.BufferBytes || p.count >= p.opts.BufferCount {
 		p.mu.Unlock()
@@ -166,6 +180,21 @@ func (p *Publisher) Offer(x *engine.Exchange) bool {
 	default:
 	}
 	return true
+}
+
+// seal encodes x under id into a reused buffer, wiped once sealed, and
+// returns the sealed message.
+func (p *Publisher) seal(id ID, x *engine.Exchange) ([]byte, error) {
+	buf, _ := p.plain.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	plain := Encode((*buf)[:0], id, x)
+	data, err := p.opts.Key.Seal(make([]byte, 0, len(plain)+sealOverhead), id, plain)
+	clear(plain)
+	*buf = plain[:0]
+	p.plain.Put(buf)
+	return data, err
 }
 
 // next takes the message to publish next, waiting for one; false once

@@ -16,14 +16,20 @@ import (
 // attack tags) is not sent: it is derived there. A change that an older
 // collector would misread takes a new version, which that collector
 // refuses (and terminates the message) rather than guess.
-const wireVersion = 1
+//
+// Version 2 is version 1 sealed (key.go): the version byte stays in the
+// clear, so that a collector of version 1 refuses a sealed message and
+// one of version 2 refuses a clear one, and what follows it is sealed.
+// Encode and Decode read and write the clear encoding, which never
+// leaves the process.
+const wireVersion = 2
 
 // ErrWire is wrapped by every decoding error: the message is not an
 // exchange this spoor can read.
 var ErrWire = errors.New("malformed exchange message")
 
-// Encode appends the message for x published under id to b. It reads x
-// and keeps nothing of it.
+// Encode appends the encoding of x published under id to b, for Key.Seal.
+// It reads x and keeps nothing of it.
 func Encode(b []byte, id ID, x *engine.Exchange) []byte {
 	b = append(b, wireVersion)
 	b = putString(b, id.Node)
@@ -52,8 +58,9 @@ func Encode(b []byte, id ID, x *engine.Exchange) []byte {
 	return putString(b, x.WS.End)
 }
 
-// Decode reads a message Encode wrote. The exchange's Node is the id's
-// and its Delivery the id's string; nothing in it aliases b.
+// Decode reads an encoding Encode wrote, as Key.Open returns it. The
+// exchange's Node is the id's and its Delivery the id's string; nothing in
+// it aliases b.
 func Decode(b []byte) (ID, engine.Exchange, error) {
 	if len(b) == 0 || b[0] != wireVersion {
 		if len(b) > 0 {

@@ -17,10 +17,10 @@ import (
 // acknowledge what it still holds.
 const publisherDrain = 10 * time.Second
 
-// tee offers each exchange to the publisher, which encodes it at once,
-// then to the local queue, whose analysis changes it: so the network copy
-// is the exchange as captured. The proxy counts a drop when the local
-// queue refuses; the publisher counts its own.
+// tee offers each exchange to the publisher, which encodes and seals it
+// at once, then to the local queue, whose analysis changes it: so the
+// network copy is the exchange as captured. The proxy counts a drop when
+// the local queue refuses; the publisher counts its own.
 type tee struct {
 	p *relay.Publisher
 	q capture.Sink

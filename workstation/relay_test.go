@@ -1,11 +1,15 @@
 package workstation
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,19 +29,33 @@ type relayRig struct {
 	upstream *httptest.Server
 	ws       *Workstation
 	nodes    map[string]*Node
+	key      *relay.Key
+}
+
+// testRelayKey is the relay key of the rig's nodes and workstation.
+func testRelayKey(t *testing.T) *relay.Key {
+	t.Helper()
+	k, err := relay.NewKey(bytes.Repeat([]byte{7}, relay.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func newRelayRig(t *testing.T) *relayRig {
 	t.Helper()
-	r := &relayRig{t: t, nats: natstest.Start(t), nodes: map[string]*Node{}}
+	r := &relayRig{t: t, nats: natstest.Start(t), nodes: map[string]*Node{}, key: testRelayKey(t)}
 	r.upstream = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if req.URL.Path == "/login" {
+			w.Header().Set("Set-Cookie", "sid="+loginCookie+"; HttpOnly")
+		}
 		fmt.Fprintf(w, `{"path":%q}`, req.URL.Path)
 	}))
 	t.Cleanup(r.upstream.Close)
 	ws, err := Open(Options{
 		Store: filepath.Join(t.TempDir(), "workstation.db"), NoDetect: true,
-		Collect: &relay.CollectOptions{Conn: relay.ConnOptions{URL: r.nats.URL()}},
+		Collect: &relay.CollectOptions{Conn: relay.ConnOptions{URL: r.nats.URL()}, Key: r.key},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +70,7 @@ func (r *relayRig) node(name string, bufferCount int) string {
 	r.t.Helper()
 	n, err := OpenNode(NodeOptions{
 		Options: Options{Upstream: r.upstream.URL, Listen: "127.0.0.1:0"},
-		Publish: relay.PublishOptions{Conn: relay.ConnOptions{URL: r.nats.URL()}, Node: name, BufferCount: bufferCount},
+		Publish: relay.PublishOptions{Conn: relay.ConnOptions{URL: r.nats.URL()}, Node: name, Key: r.key, BufferCount: bufferCount},
 	})
 	if err != nil {
 		r.t.Fatal(err)
@@ -252,5 +270,72 @@ func TestNATSDownFiveSeconds(t *testing.T) {
 	}
 	if dropped["gw-b"] == 0 {
 		t.Errorf("gw-b, holding 50, dropped nothing in a five-second outage: the bound is not applied")
+	}
+}
+
+// The credentials of the login TestRelayKeepsSecretsOffNATSDisk sends.
+const (
+	loginToken    = "s3cret-token-4f9a"
+	loginPassword = "hunter2-passw0rd"
+	loginCookie   = "c00kie-sid-7e1b"
+)
+
+// TestRelayKeepsSecretsOffNATSDisk sends a login through a capture node:
+// the workstation stores it, its credentials hashed by analysis as usual,
+// and nothing NATS wrote to its disk holds a credential in the clear,
+// though it holds the message (its subject is found there).
+func TestRelayKeepsSecretsOffNATSDisk(t *testing.T) {
+	r := newRelayRig(t)
+	base := r.node("gw-a", 0)
+	req, err := http.NewRequest("POST", base+"/login", strings.NewReader(`{"user":"alice","password":"`+loginPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+loginToken)
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	r.waitStored(1)
+
+	xs := stored(t, r.ws.Store())
+	if len(xs) != 1 || xs[0].Path != "/login" || xs[0].Node != "gw-a" {
+		t.Fatalf("stored %+v, want the login from gw-a", xs)
+	}
+	x, err := r.ws.Store().Exchange(xs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth := x.ReqHeader("Authorization"); !strings.Contains(auth, "hmac:") || strings.Contains(auth, loginToken) {
+		t.Errorf("stored Authorization %q, want its token hashed", auth)
+	}
+	if body := string(x.ReqBody.Data); !strings.Contains(body, `"password":"hmac:`) {
+		t.Errorf("stored body %s, want the password hashed", body)
+	}
+
+	// Stopping the server flushes what JetStream holds to its files.
+	r.nats.Stop()
+	var disk []byte
+	err = filepath.WalkDir(r.nats.Dir(), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		disk = append(disk, b...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(disk, []byte("spoor.x.gw-a")) {
+		t.Fatalf("the subject of the message is not on NATS's disk (%d bytes read): the check below would prove nothing", len(disk))
+	}
+	for _, secret := range []string{loginToken, loginPassword, loginCookie} {
+		if bytes.Contains(disk, []byte(secret)) {
+			t.Errorf("NATS wrote %q to its disk in the clear", secret)
+		}
 	}
 }

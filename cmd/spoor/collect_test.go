@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -34,21 +36,26 @@ func TestCollectKilledAndRestarted(t *testing.T) {
 		fmt.Fprintf(w, `{"path":%q}`, r.URL.Path)
 	}))
 	defer upstream.Close()
+	dir := t.TempDir()
+	keyFile := writeRelayKey(t, dir, relay.KeySize, 0o600)
+	key, err := relay.ReadKey(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	nodes := map[string]*workstation.Node{}
 	for _, name := range []string{"gw-a", "gw-b"} {
 		n, err := workstation.OpenNode(workstation.NodeOptions{
 			Options: workstation.Options{Upstream: upstream.URL, Listen: "127.0.0.1:0"},
-			Publish: relay.PublishOptions{Conn: relay.ConnOptions{URL: ns.URL()}, Node: name},
+			Publish: relay.PublishOptions{Conn: relay.ConnOptions{URL: ns.URL()}, Node: name, Key: key},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		nodes[name] = n
 	}
-	dir := t.TempDir()
 	db := filepath.Join(dir, "collect.db")
 	collect := func() *exec.Cmd {
-		cmd := exec.Command(spoorBin, "collect", "--subscribe", ns.URL(), "--db", db, "--no-detect", "--log", filepath.Join(dir, "collect.log"))
+		cmd := exec.Command(spoorBin, "collect", "--subscribe", ns.URL(), "--relay-key", keyFile, "--db", db, "--no-detect", "--log", filepath.Join(dir, "collect.log"))
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -201,10 +208,29 @@ func consumerInfo(t *testing.T, url string, done func(*jetstream.ConsumerInfo) b
 	return nil
 }
 
+// writeRelayKey writes a key file of n random bytes with mode into dir.
+func writeRelayKey(t *testing.T, dir string, n int, mode os.FileMode) string {
+	t.Helper()
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	path := filepath.Join(dir, fmt.Sprintf("relay-%d-%o.key", n, mode))
+	if err := os.WriteFile(path, b, mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestNATSFlagMistakes checks that a mistake in the NATS flags is one line
 // on stderr and exit code 2, before anything starts.
 func TestNATSFlagMistakes(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "x.db")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	key := writeRelayKey(t, dir, relay.KeySize, 0o600)
+	short := writeRelayKey(t, dir, 16, 0o600)
+	shared := writeRelayKey(t, dir, relay.KeySize, 0o644)
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -214,10 +240,47 @@ func TestNATSFlagMistakes(t *testing.T) {
 		{[]string{"proxy", "--upstream", "http://127.0.0.1:1", "--publish", "nats://127.0.0.1:4222", "--node", "gw.a"}, "invalid node name"},
 		{[]string{"proxy", "--upstream", "http://127.0.0.1:1", "--publish", "nats://127.0.0.1:4222", "--stream", "a.b"}, "invalid --stream"},
 		{[]string{"open", "--db", db, "--subscribe", "nats://"}, "want nats://HOST:PORT"},
+		{[]string{"collect", "--db", db, "--subscribe", "nats://127.0.0.1:4222"}, "--relay-key FILE is required"},
+		{[]string{"proxy", "--upstream", "http://127.0.0.1:1", "--publish", "nats://127.0.0.1:4222"}, relay.MakeKey},
+		{[]string{"open", "--db", db, "--subscribe", "nats://127.0.0.1:4222", "--relay-key", filepath.Join(dir, "none.key")}, "does not exist; make one with: head -c 32 /dev/urandom"},
+		{[]string{"collect", "--db", db, "--subscribe", "nats://127.0.0.1:4222", "--relay-key", short}, "has 16 bytes, want exactly 32"},
+		{[]string{"proxy", "--upstream", "http://127.0.0.1:1", "--publish", "nats://127.0.0.1:4222", "--relay-key", shared}, "readable by others (mode 0644): chmod 600"},
+		{[]string{"proxy", "--upstream", "http://127.0.0.1:1", "--publish", "nats://127.0.0.1:4222", "--relay-key", key, "--node", "gw.a"}, "invalid node name"},
 	} {
 		_, stderr, code := spoor(t, 30*time.Second, tt.args...)
 		if code != 2 || !strings.Contains(stderr, tt.want) || strings.Count(stderr, "\n") != 1 {
 			t.Errorf("spoor %s: exit %d, stderr %q; want 2 and one line with %q", strings.Join(tt.args, " "), code, stderr, tt.want)
 		}
+	}
+}
+
+// TestNATSRelayKeyCommand makes a relay key with spoor relay-key: 32
+// bytes readable by the owner only, which --relay-key takes; a second run
+// on the same file refuses to overwrite it.
+func TestNATSRelayKeyCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "relay.key")
+	if _, stderr, code := spoor(t, 30*time.Second, "relay-key", path); code != 0 || !strings.Contains(stderr, "--relay-key") {
+		t.Fatalf("spoor relay-key: exit %d, stderr %q", code, stderr)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Size() != relay.KeySize || info.Mode().Perm()&0o077 != 0 {
+		t.Errorf("key file of %d bytes, mode %04o; want %d, owner only", info.Size(), info.Mode().Perm(), relay.KeySize)
+	}
+	if _, err := relay.ReadKey(path); err != nil {
+		t.Error(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := spoor(t, 30*time.Second, "relay-key", path)
+	if code != 1 || !strings.Contains(stderr, "never overwritten") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("second spoor relay-key: exit %d, stderr %q; want 1 and one line", code, stderr)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Error("the second run changed the key")
 	}
 }

@@ -17,7 +17,8 @@ import (
 )
 
 // natsFlags are the flags of the commands that talk to NATS JetStream:
-// where, which stream with which limits, and how to sign in.
+// where, which stream with which limits, how to sign in, and the relay key
+// that seals every exchange.
 type natsFlags struct {
 	publish, subscribe string
 	node               string
@@ -28,9 +29,13 @@ type natsFlags struct {
 	durable            string
 	creds, nkey        string
 	ca, cert, key      string
+	relayKeyFile       string
+	// relayKey is read from relayKeyFile by check.
+	relayKey *relay.Key
 }
 
-// addConn adds the stream and sign-in flags every NATS command shares.
+// addConn adds the stream, sign-in and relay key flags every NATS command
+// shares.
 func (n *natsFlags) addConn(f *pflag.FlagSet) {
 	f.StringVar(&n.stream, "stream", relay.DefaultStream, "JetStream stream the exchanges go through")
 	f.DurationVar(&n.maxAge, "stream-max-age", 0, "how long the stream keeps an exchange, set when it is created (0: --retention, else the configuration's default, "+engine.DefaultRetention.String()+")")
@@ -40,6 +45,7 @@ func (n *natsFlags) addConn(f *pflag.FlagSet) {
 	f.StringVar(&n.ca, "nats-ca", "", "PEM file of CAs to verify the NATS server with")
 	f.StringVar(&n.cert, "nats-cert", "", "PEM client certificate for NATS (with --nats-key)")
 	f.StringVar(&n.key, "nats-key", "", "PEM private key of --nats-cert")
+	f.StringVar(&n.relayKeyFile, "relay-key", "", "file of 32 random bytes the capture nodes and the workstation share, sealing every exchange in NATS (required with --publish and --subscribe; make one with: "+relay.MakeKey+")")
 }
 
 // addPublish adds the capture node's flags.
@@ -96,6 +102,16 @@ func (n *natsFlags) check(cmd *cobra.Command) error {
 			return usageError{fmt.Errorf("--node: %w", err)}
 		}
 	}
+	if n.publish != "" || n.subscribe != "" {
+		if n.relayKeyFile == "" {
+			return usageError{fmt.Errorf("--relay-key FILE is required with --publish and --subscribe: the nodes and the workstation share it to seal every exchange; make one with: %s", relay.MakeKey)}
+		}
+		k, err := relay.ReadKey(n.relayKeyFile)
+		if err != nil {
+			return usageError{err}
+		}
+		n.relayKey = k
+	}
 	return nil
 }
 
@@ -104,7 +120,7 @@ func (n *natsFlags) publishOptions(retention *time.Duration, log *slog.Logger) *
 	if n.publish == "" {
 		return nil
 	}
-	return &relay.PublishOptions{Conn: n.conn(n.publish, log), Stream: n.streamOptions(retention), Node: n.node, BufferBytes: n.bufferBytes, Log: log}
+	return &relay.PublishOptions{Conn: n.conn(n.publish, log), Stream: n.streamOptions(retention), Node: n.node, Key: n.relayKey, BufferBytes: n.bufferBytes, Log: log}
 }
 
 // collectOptions are the collector's options, nil without --subscribe.
@@ -112,7 +128,7 @@ func (n *natsFlags) collectOptions(retention *time.Duration, log *slog.Logger) *
 	if n.subscribe == "" {
 		return nil
 	}
-	return &relay.CollectOptions{Conn: n.conn(n.subscribe, log), Stream: n.streamOptions(retention), Durable: n.durable, Log: log}
+	return &relay.CollectOptions{Conn: n.conn(n.subscribe, log), Stream: n.streamOptions(retention), Key: n.relayKey, Durable: n.durable, Log: log}
 }
 
 // defaultNode is the host name as a node name: its first label, with any
@@ -140,6 +156,9 @@ func natsSummary(out io.Writer, s workstation.Stats) {
 	if c := s.Collect; c != nil {
 		fmt.Fprintf(out, "spoor: collected %d exchanges from %d nodes (%s); duplicates skipped %d, malformed %d; lag from capture to commit p50 %s, p99 %s\n",
 			c.Stored, len(c.Nodes), strings.Join(c.Nodes, ", "), c.Duplicates, c.Malformed, c.LagP50.Round(time.Microsecond*100), c.LagP99.Round(time.Microsecond*100))
+		if c.Unopened > 0 {
+			fmt.Fprintf(out, "spoor: %d messages did not open with the relay key and were terminated: a node with another --relay-key, or a forgery\n", c.Unopened)
+		}
 	}
 }
 

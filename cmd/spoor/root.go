@@ -35,6 +35,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newDemoCommand(g),
 		newProxyCommand(g),
 		newCollectCommand(g),
+		newRelayKeyCommand(),
 		newOpenCommand(g),
 		newSessionsCommand(g),
 		newRequestsCommand(g),

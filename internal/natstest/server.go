@@ -36,6 +36,10 @@ func Start(t testing.TB) *Server {
 // URL is the client URL.
 func (s *Server) URL() string { return fmt.Sprintf("nats://127.0.0.1:%d", s.port) }
 
+// Dir is the directory JetStream stores in, for a test to read what the
+// server wrote to disk (after Stop, which flushes it).
+func (s *Server) Dir() string { return s.dir }
+
 // Stop shuts the server down; clients see it gone.
 func (s *Server) Stop() {
 	if s.srv != nil {

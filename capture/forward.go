@@ -12,6 +12,20 @@ import (
 
 // serveHTTP is the proxy's fasthttp handler: it forwards one request,
 // relays the answer and records the exchange.
+// refused answers, records and reports true for a request that must not be
+// forwarded: an ambiguous framing (a smuggling shape) or a rule's block.
+// Both proxies call it before anything reaches the upstream.
+func (p *Proxy) refused(ctx *fasthttp.RequestCtx, x *engine.Exchange) bool {
+	if tag, ok := ambiguousFraming(ctx.Request.Header.RawHeaders()); ok {
+		// The body's end is unknown, so the connection ends here too.
+		ctx.SetConnectionClose()
+		x.Attacks = append(x.Attacks, tag)
+		p.answerError(ctx, x, fasthttp.StatusBadRequest, tag.Message)
+		return true
+	}
+	return p.gated(ctx, x)
+}
+
 func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 	x, a := p.newExchange(ctx, p.clock())
 	if ctx.IsConnect() {
@@ -20,14 +34,7 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 		p.answerError(ctx, x, fasthttp.StatusMethodNotAllowed, "CONNECT is not supported: spoor is a reverse proxy")
 		return
 	}
-	if tag, ok := ambiguousFraming(ctx.Request.Header.RawHeaders()); ok {
-		// The body's end is unknown, so the connection ends here too.
-		ctx.SetConnectionClose()
-		x.Attacks = append(x.Attacks, tag)
-		p.answerError(ctx, x, fasthttp.StatusBadRequest, tag.Message)
-		return
-	}
-	if p.gated(ctx, x) {
+	if p.refused(ctx, x) {
 		return
 	}
 	if isWebSocketUpgrade(ctx, x) {

@@ -173,15 +173,9 @@ func (p *Proxy) forwardExchange(ctx *fasthttp.RequestCtx, via *Proxy, t target) 
 	x, _ := p.newExchange(ctx, p.clock())
 	x.Host = t.authority()
 	x.Scheme = t.scheme
-	if tag, ok := ambiguousFraming(ctx.Request.Header.RawHeaders()); ok {
-		ctx.SetConnectionClose()
-		x.Attacks = append(x.Attacks, tag)
-		p.answerError(ctx, x, fasthttp.StatusBadRequest, tag.Message)
-		return
-	}
 	// The rules judge what is captured, as the reverse proxy's do: the
 	// quiet proxy has no gate, so out-of-scope requests pass.
-	if p.gated(ctx, x) {
+	if p.refused(ctx, x) {
 		return
 	}
 	if size := ctx.Request.Header.ContentLength(); p.maxBody > 0 && int64(size) > p.maxBody {

@@ -51,17 +51,43 @@ func (h Hasher) redactAuthorization(v string) string {
 // login. A JWT keeps its header and claims and loses its signature to the
 // hash of the whole token: it can no longer be replayed, req.bearer still
 // yields the same identity, and grouping by claims works on stored history
-// when the keys change. Any other token becomes its hash. A stored token is
+// when the keys change. A JWT whose signature is empty or too short to be
+// one ("alg":"none", or a token that only looks like a JWT) is its own
+// replay, so like any other token it becomes its hash. A stored token is
 // returned as it is.
 func (h Hasher) RedactToken(tok string) string {
 	if _, _, stored := cutRedactedJWT(tok); stored {
 		return tok
 	}
 	var buf [512]byte // most claims fit: decoding them then allocates nothing
-	if claims, ok := jwtPayload(tok, buf[:0]); ok && len(claims) > 0 {
+	if claims, ok := jwtPayload(tok, buf[:0]); ok && len(claims) > 0 && jwtSigned(tok) {
 		return tok[:strings.LastIndexByte(tok, '.')] + "." + h.Hash(tok)
 	}
 	return h.Hash(tok)
+}
+
+// minJWTSignature is the shortest signature segment RedactToken treats as
+// one. Real signatures are longer (HS256 gives 43 characters), and a
+// segment of the base64 alphabet longer than "hmac" cannot be a prefix of
+// the "hmac:…" that replaces it, so the stored form never holds the token.
+const minJWTSignature = 8
+
+// jwtSigned reports whether the last segment of tok looks like a
+// signature: at least minJWTSignature characters of the base64 alphabets.
+func jwtSigned(tok string) bool {
+	sig := tok[strings.LastIndexByte(tok, '.')+1:]
+	if len(sig) < minJWTSignature {
+		return false
+	}
+	for i := 0; i < len(sig); i++ {
+		switch c := sig[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9',
+			c == '-', c == '_', c == '+', c == '/', c == '=':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // redactCookie hashes the value of every pair of a Cookie header and

@@ -145,6 +145,31 @@ func appendBody(b []byte, body engine.Body) []byte {
 // one allocation for all of them, and nothing that aliases the bbolt page,
 // which is unmapped when the transaction ends.
 func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
+	return decodeExchangeParts(id, b, allParts)
+}
+
+// Parts names the optional parts of a stored exchange a scan of the log
+// decodes (ScanOptions.Parts); the others are skipped, left zero. A scan
+// that judges a filter over the whole log reads only what the filter's
+// terms look at: headers, for instance, are most of a record's bytes and
+// allocations, and only a bare word (the user agent) reads them.
+type Parts uint8
+
+const (
+	// PartHeaders is the request and response headers.
+	PartHeaders Parts = 1 << iota
+	// PartContext is the context values (user, tenant, ...).
+	PartContext
+	// PartExtras is MCP, GraphQL and WebSocket details.
+	PartExtras
+)
+
+// allParts decodes a whole record.
+const allParts = PartHeaders | PartContext | PartExtras
+
+// decodeExchangeParts is decodeExchange that skips the parts not in
+// parts. The record's layout is read the same way either way.
+func decodeExchangeParts(id uint64, b []byte, parts Parts) (engine.Exchange, error) {
 	if len(b) == 0 || b[0] != exchangeCodec {
 		return engine.Exchange{}, fmt.Errorf("decode exchange %d: %w", id, ErrCorrupt)
 	}
@@ -155,18 +180,26 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 	for _, p := range [...]*string{&x.ClientIP, &x.Method, &x.Scheme, &x.Host, &x.Path, &x.Query} {
 		*p = r.str()
 	}
-	x.ReqHeaders = r.headers()
+	headers := r.skipHeaders
+	if parts&PartHeaders != 0 {
+		headers = r.headers
+	}
+	x.ReqHeaders = headers()
 	x.ReqBody = r.body()
 	x.Status = int(r.varint())
-	x.RespHeaders = r.headers()
+	x.RespHeaders = headers()
 	x.RespBody = r.body()
 	x.Error = r.str()
 	x.Endpoint = r.str()
-	if n := r.count(); n > 0 {
+	if n := r.count(); n > 0 && parts&PartContext != 0 {
 		x.Context = make(map[string]string, n)
 		for range n {
 			k := r.str()
 			x.Context[k] = r.str()
+		}
+	} else {
+		for range 2 * n {
+			r.str()
 		}
 	}
 	x.Flows = r.strs()
@@ -179,7 +212,7 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 			}
 		}
 	}
-	if extras := r.str(); extras != "" && r.err == nil {
+	if extras := r.str(); extras != "" && r.err == nil && parts&PartExtras != 0 {
 		var e exchangeExtras
 		if err := json.Unmarshal([]byte(extras), &e); err != nil {
 			return engine.Exchange{}, fmt.Errorf("decode exchange %d: extras: %w", id, ErrCorrupt)
@@ -328,6 +361,14 @@ func (r *reader) headers() []engine.Header {
 		hs[i].Value = r.str()
 	}
 	return hs
+}
+
+// skipHeaders reads past a list of headers and returns none.
+func (r *reader) skipHeaders() []engine.Header {
+	for range 2 * r.count() {
+		r.str()
+	}
+	return nil
 }
 
 func (r *reader) body() engine.Body {

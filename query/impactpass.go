@@ -1,0 +1,354 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/store"
+)
+
+// Scanner is an Indexed source that can also walk its log in slices,
+// decoding only the parts of each exchange a filter reads. The store is
+// one; the impact preview needs one to judge each request once.
+type Scanner interface {
+	Indexed
+	ScanExchanges(opts store.ScanOptions, fn func(x *engine.Exchange) (bool, error)) error
+}
+
+var _ Scanner = (*store.Store)(nil)
+
+// maxScanWorkers bounds the slices of the log a pass scans at once.
+const maxScanWorkers = 4
+
+// scanWorkers is how many slices of the log a pass scans at once: one per
+// processor the runtime may use, up to maxScanWorkers.
+func scanWorkers() int { return max(1, min(runtime.GOMAXPROCS(0), maxScanWorkers)) }
+
+// impactPass derives an Impact from one judgement of each candidate
+// request. A request matches as in Requests: the whole filter on the
+// request and, for the terms about the actor, its session. A session
+// matches as in Sessions: its summary for the terms it answers, and for
+// the terms about requests (method, path, endpoint, blocked, a bare
+// word's endpoints) whether any of its requests satisfies each, which
+// the pass records per session as a filter.Tally while it judges the
+// requests. When the pass walked the whole log, every session's tally is
+// complete and no session's requests are read again; when an index
+// narrowed the requests, a session the partial tally leaves undecided
+// has its requests read, as the sessions query would.
+type impactPass struct {
+	ctx     context.Context
+	sc      Scanner
+	f       *filter.Filter
+	workers int
+}
+
+func (p *impactPass) run() (Impact, error) {
+	total, err := p.sc.ExchangeCount()
+	if err != nil {
+		return Impact{}, fmt.Errorf("count requests: %w", err)
+	}
+	requests, err := planRequests(p.sc, p.f, "")
+	if err == nil && !requests.planned() {
+		requests, err = planBySessions(p.sc, p.f, total)
+	}
+	if err != nil {
+		return Impact{}, fmt.Errorf("plan filter: %w", err)
+	}
+	sessions, err := planSessions(p.sc, p.f)
+	if err != nil {
+		return Impact{}, fmt.Errorf("plan filter: %w", err)
+	}
+	actors, err := planActors(p.sc, p.f)
+	if err != nil {
+		return Impact{}, fmt.Errorf("plan filter: %w", err)
+	}
+	var w *passWorker
+	if requests.planned() {
+		w, err = p.requestsByID(requests.ids, actors)
+	} else {
+		w, err = p.scanRequests(actors)
+	}
+	if err != nil {
+		return Impact{}, err
+	}
+	im := Impact{Requests: w.requests}
+	users := map[string]int{}
+	complete := !requests.planned()
+	err = p.eachCandidate(w.tallies, sessions, complete, func(s *engine.Session) error {
+		match, err := p.matchSession(s, w.tallies[s.ID], complete)
+		if err != nil || !match {
+			return err
+		}
+		im.Sessions++
+		if Clean(s) {
+			im.CleanSessions++
+		}
+		if s.User != "" {
+			users[s.User]++
+		}
+		return nil
+	})
+	if err != nil {
+		return Impact{}, err
+	}
+	im.Users, im.Flows = len(users), len(w.flows)
+	im.TopUsers, im.TopFlows = top(users), top(w.flows)
+	return im, nil
+}
+
+// planActors narrows requests through the session-level indexes of the
+// terms a request is judged on through its session (user, role, abuse):
+// a request whose session is not among them fails that term, so the pass
+// need not read its session. Attack is left out: a request is judged on
+// its own tags, a session on its counts.
+func planActors(ix Indexed, f *filter.Filter) (plan[string], error) {
+	var p plan[string]
+	for _, t := range f.IndexTerms() {
+		switch t.Field {
+		case "user", "role", "abuse":
+		default:
+			continue
+		}
+		ids, err := ix.SessionIDsMatching(t.Field, t.Accept)
+		if err != nil {
+			return p, err
+		}
+		p.ids = intersect(p.ids, ids, p.planned())
+		p.fields = append(p.fields, t.Field)
+	}
+	return p, nil
+}
+
+// eachCandidate calls fn with every session that may match: those whose
+// complete tallies hold the filter's required bits (within the indexes'
+// candidates, if any), else the indexes' candidates, else every session.
+func (p *impactPass) eachCandidate(tallies map[string]filter.Tally, sessions plan[string], complete bool, fn func(s *engine.Session) error) error {
+	var ids []string
+	switch required := p.f.RequiredTally(); {
+	case complete && required != 0:
+		for id, t := range tallies {
+			if t&required == required {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		if sessions.planned() {
+			ids = intersect(ids, sessions.ids, true)
+		}
+	case sessions.planned():
+		ids = sessions.ids
+	default:
+		return p.eachSession(fn)
+	}
+	for len(ids) > 0 {
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+		chunk := ids[:min(len(ids), pageSize)]
+		ids = ids[len(chunk):]
+		page, err := p.sc.SessionsByID(chunk)
+		if err != nil {
+			return err
+		}
+		for i := range page {
+			if err := fn(&page[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// eachSession calls fn with every stored session.
+func (p *impactPass) eachSession(fn func(s *engine.Session) error) error {
+	var token store.PageToken
+	for {
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+		page, next, err := p.sc.SessionsPage(token, readPage)
+		if err != nil {
+			return err
+		}
+		for i := range page {
+			if err := fn(&page[i]); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		token = next
+	}
+}
+
+// readPage is how many sessions one read of a whole walk asks for.
+const readPage = 1000
+
+// matchSession judges s as the sessions query does, from its summary and
+// tally, the OR of its judged requests' tallies: complete when the pass
+// judged all its requests. An incomplete tally that leaves s undecided
+// has its requests read.
+func (p *impactPass) matchSession(s *engine.Session, tally filter.Tally, complete bool) (bool, error) {
+	f := p.f
+	if !f.NeedsRequests() {
+		return f.MatchSession(s), nil
+	}
+	if complete {
+		return f.MatchSessionTally(s, tally), nil
+	}
+	if f.Monotone() {
+		if f.MatchSessionTally(s, tally) {
+			return true, nil
+		}
+		if !f.MatchSessionTally(s, ^filter.Tally(0)) {
+			return false, nil
+		}
+	}
+	xs, err := p.sc.Requests(s.ID)
+	if err != nil {
+		return false, fmt.Errorf("read requests of session %s: %w", s.ID, err)
+	}
+	tally = 0
+	for i := range xs {
+		tally |= f.TallyRequest(&xs[i])
+	}
+	return f.MatchSessionTally(s, tally), nil
+}
+
+// requestsByID judges the requests an index named.
+func (p *impactPass) requestsByID(ids []uint64, actors plan[string]) (*passWorker, error) {
+	w := p.newWorker(actors)
+	for len(ids) > 0 {
+		if err := p.ctx.Err(); err != nil {
+			return nil, err
+		}
+		chunk := ids[:min(len(ids), readPage)]
+		ids = ids[len(chunk):]
+		page, err := p.sc.ExchangesByID(chunk)
+		if err != nil {
+			return nil, err
+		}
+		for i := range page {
+			if err := w.visit(&page[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return w, nil
+}
+
+// scanRequests judges every request of the log, p.workers slices at once,
+// and merges what the workers found.
+func (p *impactPass) scanRequests(actors plan[string]) (*passWorker, error) {
+	decode := store.Parts(0)
+	for _, name := range p.f.FieldNames() {
+		switch name {
+		case "text": // the user agent
+			decode |= store.PartHeaders
+		case "mcp":
+			decode |= store.PartExtras
+		}
+	}
+	ws := make([]*passWorker, p.workers)
+	errs := make([]error, p.workers)
+	var wg sync.WaitGroup
+	for i := range ws {
+		ws[i] = p.newWorker(actors)
+		wg.Go(func() {
+			n := 0
+			errs[i] = p.sc.ScanExchanges(store.ScanOptions{Part: i, Parts: len(ws), Decode: decode}, func(x *engine.Exchange) (bool, error) {
+				if n++; n%4096 == 0 {
+					if err := p.ctx.Err(); err != nil {
+						return false, err
+					}
+				}
+				return true, ws[i].visit(x)
+			})
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	w := ws[0]
+	for _, o := range ws[1:] {
+		w.requests += o.requests
+		for name, n := range o.flows {
+			w.flows[name] += n
+		}
+		for id, t := range o.tallies {
+			w.tallies[id] |= t
+		}
+	}
+	return w, nil
+}
+
+// passWorker judges requests, counting the matches and their flows and
+// tallying the terms about requests per session.
+type passWorker struct {
+	p        *impactPass
+	actors   plan[string]
+	tally    bool
+	requests int
+	flows    map[string]int
+	tallies  map[string]filter.Tally
+	sessions map[string]*engine.Session
+	// x is the request being judged, whose session sessionOf reads.
+	x *engine.Exchange
+}
+
+func (p *impactPass) newWorker(actors plan[string]) *passWorker {
+	return &passWorker{
+		p: p, actors: actors, tally: p.f.NeedsRequests(),
+		flows: map[string]int{}, tallies: map[string]filter.Tally{}, sessions: map[string]*engine.Session{},
+	}
+}
+
+func (w *passWorker) visit(x *engine.Exchange) error {
+	w.x = x
+	match, err := w.p.f.MatchRequestFunc(x, w.sessionOf)
+	if err != nil {
+		return err
+	}
+	if match {
+		w.requests++
+		for _, name := range x.Flows {
+			w.flows[name]++
+		}
+	}
+	if w.tally && x.SessionID != "" {
+		if t := w.p.f.TallyRequest(x); t != 0 {
+			w.tallies[x.SessionID] |= t
+		}
+	}
+	return nil
+}
+
+// sessionOf returns the session of the request being judged, nil for one
+// without, or for one whose session the actors plan rules out (a term
+// about the actor then fails, as it would on the session).
+func (w *passWorker) sessionOf() (*engine.Session, error) {
+	id := w.x.SessionID
+	if id == "" || w.actors.planned() && !contains(w.actors.ids, id) {
+		return nil, nil
+	}
+	if s, ok := w.sessions[id]; ok {
+		return s, nil
+	}
+	if len(w.sessions) >= sessionCache {
+		clear(w.sessions)
+	}
+	s, err := w.p.sc.Session(id)
+	if err != nil {
+		return nil, fmt.Errorf("read session %s of a request: %w", id, err)
+	}
+	w.sessions[id] = &s
+	return &s, nil
+}

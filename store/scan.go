@@ -1,0 +1,103 @@
+package store
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// scanChunk bounds the exchanges one read transaction of a scan decodes,
+// as readChunk does for reads that return what they decode: a scan
+// returns nothing, so its transactions can be longer, but not so long
+// that they stall a writer growing the memory map.
+const scanChunk = 8192
+
+// ScanOptions say which part of the log ScanExchanges reads and what it
+// decodes of each exchange.
+type ScanOptions struct {
+	// Part and Parts split the log's id range into Parts equal slices and
+	// read slice Part (from 0), so that Parts goroutines can each scan
+	// one. Parts 0 or 1 is the whole log.
+	Part, Parts int
+	// Decode names the optional parts of each exchange to decode; the
+	// others are left zero. Bodies are never read.
+	Decode Parts
+}
+
+// ScanExchanges calls fn with each stored exchange of the slice opts
+// names, in id order, with its session assignment, until fn returns
+// false or an error. It walks the log with a cursor, reading the
+// assignments block by block beside it: the cheapest way to judge every
+// exchange, where ExchangesPage looks each one up again. fn may keep x.
+func (s *Store) ScanExchanges(opts ScanOptions, fn func(x *engine.Exchange) (bool, error)) error {
+	from, to, err := s.scanRange(opts.Part, opts.Parts)
+	if err != nil || from > to {
+		return err
+	}
+	for next, more := from, true; more && next <= to; {
+		err := s.db.View(func(tx *bolt.Tx) error {
+			g, err := s.indexer().current(tx)
+			if err != nil {
+				return err
+			}
+			assigned := g.assignments()
+			c := tx.Bucket([]byte(bucketExchanges)).Cursor()
+			n := 0
+			for k, v := c.Seek(u64(next)); ; k, v = c.Next() {
+				if k == nil || idOf(k) > to {
+					next = to + 1
+					return nil
+				}
+				id := idOf(k)
+				if n == scanChunk {
+					next = id
+					return nil
+				}
+				n++
+				x, err := decodeExchangeParts(id, v, opts.Decode)
+				if err != nil {
+					return err
+				}
+				a, ok, err := assigned.get(id)
+				if err != nil {
+					return err
+				}
+				if ok {
+					x.SessionID, x.KeyPoint = a.sessionID, a.keyPoint
+				}
+				if more, err = fn(&x); err != nil || !more {
+					return err
+				}
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("scan exchanges from %d: %w", next, err)
+		}
+	}
+	return nil
+}
+
+// scanRange returns the ids of slice part of parts of the log, from and
+// to inclusive; from > to when the slice is empty.
+func (s *Store) scanRange(part, parts int) (from, to uint64, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketExchanges)).Cursor()
+		first, _ := c.First()
+		last, _ := c.Last()
+		if first == nil {
+			from, to = 1, 0
+			return nil
+		}
+		from, to = idOf(first), idOf(last)
+		if parts <= 1 {
+			return nil
+		}
+		span := (to - from + 1 + uint64(parts) - 1) / uint64(parts)
+		start := from + uint64(part)*span
+		from, to = start, min(to, start+span-1)
+		return nil
+	})
+	return from, to, err
+}

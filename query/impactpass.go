@@ -19,6 +19,7 @@ import (
 type Scanner interface {
 	Indexed
 	ScanExchanges(opts store.ScanOptions, fn func(x *engine.Exchange) (bool, error)) error
+	ScanSessions(opts store.ScanOptions, fn func(s *engine.Session) (bool, error)) error
 }
 
 var _ Scanner = (*store.Store)(nil)
@@ -77,29 +78,32 @@ func (p *impactPass) run() (Impact, error) {
 	if err != nil {
 		return Impact{}, err
 	}
-	im := Impact{Requests: w.requests}
-	users := map[string]int{}
 	complete := !requests.planned()
-	err = p.eachCandidate(w.tallies, sessions, complete, func(s *engine.Session) error {
-		match, err := p.matchSession(s, w.tallies[s.ID], complete)
-		if err != nil || !match {
-			return err
-		}
-		im.Sessions++
-		if Clean(s) {
-			im.CleanSessions++
-		}
-		if s.User != "" {
-			users[s.User]++
-		}
-		return nil
-	})
+	counts, err := p.judgeSessions(w.tallies, sessions, complete, total)
 	if err != nil {
 		return Impact{}, err
 	}
-	im.Users, im.Flows = len(users), len(w.flows)
-	im.TopUsers, im.TopFlows = top(users), top(w.flows)
-	return im, nil
+	return Impact{
+		Requests: w.requests, Sessions: counts.sessions, CleanSessions: counts.clean,
+		Users: len(counts.users), Flows: len(w.flows),
+		TopUsers: top(counts.users), TopFlows: top(w.flows),
+	}, nil
+}
+
+// sessionCounts is what the matching sessions add to an Impact.
+type sessionCounts struct {
+	sessions, clean int
+	users           map[string]int
+}
+
+func (c *sessionCounts) add(s *engine.Session) {
+	c.sessions++
+	if Clean(s) {
+		c.clean++
+	}
+	if s.User != "" {
+		c.users[s.User]++
+	}
 }
 
 // planActors narrows requests through the session-level indexes of the
@@ -125,12 +129,19 @@ func planActors(ix Indexed, f *filter.Filter) (plan[string], error) {
 	return p, nil
 }
 
-// eachCandidate calls fn with every session that may match: those whose
-// complete tallies hold the filter's required bits (within the indexes'
-// candidates, if any), else the indexes' candidates, else every session.
-func (p *impactPass) eachCandidate(tallies map[string]filter.Tally, sessions plan[string], complete bool, fn func(s *engine.Session) error) error {
+// judgeSessions judges the sessions that may match and counts those that
+// do. The candidates are those whose complete tallies hold the filter's
+// required bits (within the indexes' candidates, if any), else the
+// indexes' candidates, else every session. A few are read by id; when
+// they are more than a walkShare of the store, every session is walked
+// in slices and the others skipped, which reads pages in order instead
+// of seeking for each.
+func (p *impactPass) judgeSessions(tallies map[string]filter.Tally, sessions plan[string], complete bool, total int) (sessionCounts, error) {
+	required := p.f.RequiredTally()
+	keep := func(id string) bool { return true }
 	var ids []string
-	switch required := p.f.RequiredTally(); {
+	walk := false
+	switch {
 	case complete && required != 0:
 		for id, t := range tallies {
 			if t&required == required {
@@ -141,54 +152,78 @@ func (p *impactPass) eachCandidate(tallies map[string]filter.Tally, sessions pla
 		if sessions.planned() {
 			ids = intersect(ids, sessions.ids, true)
 		}
+		keep = func(id string) bool {
+			return tallies[id]&required == required && (!sessions.planned() || contains(sessions.ids, id))
+		}
 	case sessions.planned():
 		ids = sessions.ids
+		keep = func(id string) bool { return contains(sessions.ids, id) }
 	default:
-		return p.eachSession(fn)
+		walk = true
 	}
-	for len(ids) > 0 {
-		if err := p.ctx.Err(); err != nil {
-			return err
+	judge := func(c *sessionCounts, s *engine.Session) error {
+		match, err := p.matchSession(s, tallies[s.ID], complete)
+		if match {
+			c.add(s)
 		}
-		chunk := ids[:min(len(ids), pageSize)]
-		ids = ids[len(chunk):]
-		page, err := p.sc.SessionsByID(chunk)
-		if err != nil {
-			return err
-		}
-		for i := range page {
-			if err := fn(&page[i]); err != nil {
-				return err
+		return err
+	}
+	if !walk && len(ids)*walkShare <= total {
+		c := sessionCounts{users: map[string]int{}}
+		for len(ids) > 0 {
+			if err := p.ctx.Err(); err != nil {
+				return c, err
+			}
+			chunk := ids[:min(len(ids), readPage)]
+			ids = ids[len(chunk):]
+			page, err := p.sc.SessionsByID(chunk)
+			if err != nil {
+				return c, err
+			}
+			for i := range page {
+				if err := judge(&c, &page[i]); err != nil {
+					return c, err
+				}
 			}
 		}
+		return c, nil
 	}
-	return nil
+	cs := make([]sessionCounts, p.workers)
+	errs := make([]error, p.workers)
+	var wg sync.WaitGroup
+	for i := range cs {
+		cs[i].users = map[string]int{}
+		wg.Go(func() {
+			n := 0
+			errs[i] = p.sc.ScanSessions(store.ScanOptions{Part: i, Parts: len(cs)}, func(s *engine.Session) (bool, error) {
+				if n++; n%4096 == 0 {
+					if err := p.ctx.Err(); err != nil {
+						return false, err
+					}
+				}
+				if !keep(s.ID) {
+					return true, nil
+				}
+				return true, judge(&cs[i], s)
+			})
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return sessionCounts{}, err
+	}
+	c := cs[0]
+	for _, o := range cs[1:] {
+		c.sessions += o.sessions
+		c.clean += o.clean
+		for name, n := range o.users {
+			c.users[name] += n
+		}
+	}
+	return c, nil
 }
 
-// eachSession calls fn with every stored session.
-func (p *impactPass) eachSession(fn func(s *engine.Session) error) error {
-	var token store.PageToken
-	for {
-		if err := p.ctx.Err(); err != nil {
-			return err
-		}
-		page, next, err := p.sc.SessionsPage(token, readPage)
-		if err != nil {
-			return err
-		}
-		for i := range page {
-			if err := fn(&page[i]); err != nil {
-				return err
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		token = next
-	}
-}
-
-// readPage is how many sessions one read of a whole walk asks for.
+// readPage is how many sessions or requests one read by id asks for.
 const readPage = 1000
 
 // matchSession judges s as the sessions query does, from its summary and
@@ -241,7 +276,7 @@ func (p *impactPass) requestsByID(ids []uint64, actors plan[string]) (*passWorke
 			}
 		}
 	}
-	return w, nil
+	return w, w.flush()
 }
 
 // scanRequests judges every request of the log, p.workers slices at once,
@@ -271,6 +306,9 @@ func (p *impactPass) scanRequests(actors plan[string]) (*passWorker, error) {
 				}
 				return true, ws[i].visit(x)
 			})
+			if errs[i] == nil {
+				errs[i] = ws[i].flush()
+			}
 		})
 	}
 	wg.Wait()
@@ -291,7 +329,10 @@ func (p *impactPass) scanRequests(actors plan[string]) (*passWorker, error) {
 }
 
 // passWorker judges requests, counting the matches and their flows and
-// tallying the terms about requests per session.
+// tallying the terms about requests per session. A request that needs
+// its session waits in pending until a batch of them is read in one go
+// (sessionBatch): one transaction and ordered lookups for many, where one
+// lookup each opened a transaction and the generation every time.
 type passWorker struct {
 	p        *impactPass
 	actors   plan[string]
@@ -299,10 +340,18 @@ type passWorker struct {
 	requests int
 	flows    map[string]int
 	tallies  map[string]filter.Tally
+	// sessions holds the last batch of sessions read.
 	sessions map[string]*engine.Session
-	// x is the request being judged, whose session sessionOf reads.
+	pending  []engine.Exchange
+	// x is the request being judged, whose session sessionOf gives.
 	x *engine.Exchange
 }
+
+// sessionBatch is how many requests wait for their sessions at most.
+const sessionBatch = 2048
+
+// errPending says that a request's session is not at hand yet.
+var errPending = errors.New("session pending")
 
 func (p *impactPass) newWorker(actors plan[string]) *passWorker {
 	return &passWorker{
@@ -312,28 +361,40 @@ func (p *impactPass) newWorker(actors plan[string]) *passWorker {
 }
 
 func (w *passWorker) visit(x *engine.Exchange) error {
-	w.x = x
-	match, err := w.p.f.MatchRequestFunc(x, w.sessionOf)
-	if err != nil {
-		return err
-	}
-	if match {
-		w.requests++
-		for _, name := range x.Flows {
-			w.flows[name]++
-		}
-	}
 	if w.tally && x.SessionID != "" {
 		if t := w.p.f.TallyRequest(x); t != 0 {
 			w.tallies[x.SessionID] |= t
 		}
 	}
+	w.x = x
+	match, err := w.p.f.MatchRequestFunc(x, w.sessionOf)
+	if errors.Is(err, errPending) {
+		w.pending = append(w.pending, *x)
+		if len(w.pending) == sessionBatch {
+			return w.flush()
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if match {
+		w.count(x)
+	}
 	return nil
 }
 
-// sessionOf returns the session of the request being judged, nil for one
-// without, or for one whose session the actors plan rules out (a term
-// about the actor then fails, as it would on the session).
+func (w *passWorker) count(x *engine.Exchange) {
+	w.requests++
+	for _, name := range x.Flows {
+		w.flows[name]++
+	}
+}
+
+// sessionOf returns the session of the request being judged: nil for
+// one without, or for one whose session the actors plan rules out (a
+// term about the actor then fails, as it would on the session), or
+// errPending when it has yet to be read.
 func (w *passWorker) sessionOf() (*engine.Session, error) {
 	id := w.x.SessionID
 	if id == "" || w.actors.planned() && !contains(w.actors.ids, id) {
@@ -342,13 +403,38 @@ func (w *passWorker) sessionOf() (*engine.Session, error) {
 	if s, ok := w.sessions[id]; ok {
 		return s, nil
 	}
-	if len(w.sessions) >= sessionCache {
-		clear(w.sessions)
+	return nil, errPending
+}
+
+// flush reads the sessions of the pending requests and judges them.
+func (w *passWorker) flush() error {
+	if len(w.pending) == 0 {
+		return nil
 	}
-	s, err := w.p.sc.Session(id)
+	ids := make([]string, 0, len(w.pending))
+	for i := range w.pending {
+		ids = append(ids, w.pending[i].SessionID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	page, err := w.p.sc.SessionsByID(ids)
 	if err != nil {
-		return nil, fmt.Errorf("read session %s of a request: %w", id, err)
+		return err
 	}
-	w.sessions[id] = &s
-	return &s, nil
+	clear(w.sessions)
+	for i := range page {
+		w.sessions[page[i].ID] = &page[i]
+	}
+	for i := range w.pending {
+		x := &w.pending[i]
+		s, ok := w.sessions[x.SessionID]
+		if !ok {
+			return fmt.Errorf("read session %s of a request: %w", x.SessionID, store.ErrNotFound)
+		}
+		if w.p.f.MatchRequest(x, s) {
+			w.count(x)
+		}
+	}
+	w.pending = w.pending[:0]
+	return nil
 }

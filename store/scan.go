@@ -90,14 +90,79 @@ func (s *Store) scanRange(part, parts int) (from, to uint64, err error) {
 			from, to = 1, 0
 			return nil
 		}
-		from, to = idOf(first), idOf(last)
-		if parts <= 1 {
-			return nil
-		}
-		span := (to - from + 1 + uint64(parts) - 1) / uint64(parts)
-		start := from + uint64(part)*span
-		from, to = start, min(to, start+span-1)
+		from, to = sliceOf(idOf(first), idOf(last), part, parts)
 		return nil
 	})
 	return from, to, err
+}
+
+// ScanSessions calls fn with each session of the current grouping, in the
+// order they appeared (the sessions bucket's), until fn returns false or
+// an error. Part and Parts of opts split the sessions as they split the
+// log; Decode is ignored. Unlike SessionsPage, which follows the
+// last-seen order and looks each session up, it walks the sessions
+// bucket with a cursor: the cheapest way to judge every session.
+func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bool, error)) error {
+	var from, to uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		g, err := s.indexer().current(tx)
+		if err != nil {
+			return err
+		}
+		c := g.sessions.Cursor()
+		first, _ := c.First()
+		last, _ := c.Last()
+		if first == nil {
+			from, to = 1, 0
+			return nil
+		}
+		from, to = sliceOf(idOf(first), idOf(last), opts.Part, opts.Parts)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("scan sessions: %w", err)
+	}
+	for next, more := from, true; more && next <= to; {
+		err := s.db.View(func(tx *bolt.Tx) error {
+			g, err := s.indexer().current(tx)
+			if err != nil {
+				return err
+			}
+			c := g.sessions.Cursor()
+			n := 0
+			for k, v := c.Seek(u64(next)); ; k, v = c.Next() {
+				if k == nil || idOf(k) > to {
+					next = to + 1
+					return nil
+				}
+				if n == scanChunk {
+					next = idOf(k)
+					return nil
+				}
+				n++
+				sess, err := decodeSession(v)
+				if err != nil {
+					return fmt.Errorf("session %d: %w", idOf(k), err)
+				}
+				if more, err = fn(&sess); err != nil || !more {
+					return err
+				}
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("scan sessions from %d: %w", next, err)
+		}
+	}
+	return nil
+}
+
+// sliceOf returns slice part of parts of the ids from first to last,
+// inclusive; from > to when the slice is empty.
+func sliceOf(first, last uint64, part, parts int) (from, to uint64) {
+	if parts <= 1 {
+		return first, last
+	}
+	span := (last - first + uint64(parts)) / uint64(parts)
+	from = first + uint64(part)*span
+	return from, min(last, from+span-1)
 }

@@ -24,6 +24,13 @@ type Scanner interface {
 
 var _ Scanner = (*store.Store)(nil)
 
+// scanShare divides the log's share up to which the pass reads the
+// requests of the sessions a session-level index names instead of
+// scanning the log: a sessionShare of the log for a requests query, a
+// scanShare of that for the pass, which scans with both cores and skips
+// the sessions of other actors without reading them.
+const scanShare = 8
+
 // maxScanWorkers bounds the slices of the log a pass scans at once.
 const maxScanWorkers = 4
 
@@ -56,7 +63,10 @@ func (p *impactPass) run() (Impact, error) {
 	}
 	requests, err := planRequests(p.sc, p.f, "")
 	if err == nil && !requests.planned() {
-		requests, err = planBySessions(p.sc, p.f, total)
+		// Reading sessions' requests costs seeks a scan of the log does
+		// not; the pass takes that way only for a smaller share than
+		// the requests query does.
+		requests, err = planBySessions(p.sc, p.f, total/scanShare)
 	}
 	if err != nil {
 		return Impact{}, fmt.Errorf("plan filter: %w", err)
@@ -138,7 +148,7 @@ func planActors(ix Indexed, f *filter.Filter) (plan[string], error) {
 // of seeking for each.
 func (p *impactPass) judgeSessions(tallies map[string]filter.Tally, sessions plan[string], complete bool, total int) (sessionCounts, error) {
 	required := p.f.RequiredTally()
-	keep := func(id string) bool { return true }
+	var keep func(id string) bool
 	var ids []string
 	walk := false
 	switch {
@@ -195,14 +205,11 @@ func (p *impactPass) judgeSessions(tallies map[string]filter.Tally, sessions pla
 		cs[i].users = map[string]int{}
 		wg.Go(func() {
 			n := 0
-			errs[i] = p.sc.ScanSessions(store.ScanOptions{Part: i, Parts: len(cs)}, func(s *engine.Session) (bool, error) {
+			errs[i] = p.sc.ScanSessions(store.ScanOptions{Part: i, Parts: len(cs), Only: keep}, func(s *engine.Session) (bool, error) {
 				if n++; n%4096 == 0 {
 					if err := p.ctx.Err(); err != nil {
 						return false, err
 					}
-				}
-				if !keep(s.ID) {
-					return true, nil
 				}
 				return true, judge(&cs[i], s)
 			})

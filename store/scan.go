@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"strings"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -24,6 +26,9 @@ type ScanOptions struct {
 	// Decode names the optional parts of each exchange to decode; the
 	// others are left zero. Bodies are never read.
 	Decode Parts
+	// Only, when set, is asked about each session's id before the rest
+	// of the session is decoded: ScanSessions skips those it refuses.
+	Only func(sessionID string) bool
 }
 
 // ScanExchanges calls fn with each stored exchange of the slice opts
@@ -99,7 +104,7 @@ func (s *Store) scanRange(part, parts int) (from, to uint64, err error) {
 // ScanSessions calls fn with each session of the current grouping, in the
 // order they appeared (the sessions bucket's), until fn returns false or
 // an error. Part and Parts of opts split the sessions as they split the
-// log; Decode is ignored. Unlike SessionsPage, which follows the
+// log; Only skips sessions by id before decoding them; Decode is ignored. Unlike SessionsPage, which follows the
 // last-seen order and looks each session up, it walks the sessions
 // bucket with a cursor: the cheapest way to judge every session.
 func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bool, error)) error {
@@ -140,6 +145,15 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bo
 					return nil
 				}
 				n++
+				if opts.Only != nil {
+					id, err := sessionRecordID(v)
+					if err != nil {
+						return fmt.Errorf("session %d: %w", idOf(k), err)
+					}
+					if !opts.Only(id) {
+						continue
+					}
+				}
 				sess, err := decodeSession(v)
 				if err != nil {
 					return fmt.Errorf("session %d: %w", idOf(k), err)
@@ -166,3 +180,27 @@ func sliceOf(first, last uint64, part, parts int) (from, to uint64) {
 	from = first + uint64(part)*span
 	return from, min(last, from+span-1)
 }
+
+// sessionRecordID reads the id of a session record, skipping its header
+// without decoding it.
+func sessionRecordID(b []byte) (string, error) {
+	if len(b) == 0 || b[0] != sessionCodec {
+		return "", ErrCorrupt
+	}
+	r := reader{s: unsafeString(b), i: 1}
+	r.uvarint()
+	r.uvarint()
+	r.uvarint()
+	for range 2 * r.count() {
+		r.str()
+	}
+	id := r.str()
+	if r.err != nil {
+		return "", ErrCorrupt
+	}
+	return strings.Clone(id), nil
+}
+
+// unsafeString views b as a string without copying it, for reads that
+// copy out what they keep before b's page may go.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// TestScanExchangesCoversTheLog checks that the slices of a scan read
+// every exchange once, in order, as ExchangesPage gives it, with the
+// parts not asked for left zero.
+func TestScanExchangesCoversTheLog(t *testing.T) {
+	s := openTemp(t, Options{})
+	if err := s.Write(analyse(s, traffic(3*scanChunk+17, 40, 7)...)); err != nil {
+		t.Fatal(err)
+	}
+	var want []engine.Exchange
+	for after := uint64(0); ; {
+		page, err := s.ExchangesPage(after, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, page...)
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	for _, parts := range []int{1, 2, 3} {
+		var got []engine.Exchange
+		for part := range parts {
+			err := s.ScanExchanges(ScanOptions{Part: part, Parts: parts, Decode: PartHeaders}, func(x *engine.Exchange) (bool, error) {
+				got = append(got, *x)
+				return true, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d parts: scanned %d exchanges, the log holds %d", parts, len(got), len(want))
+		}
+		for i := range got {
+			w := want[i]
+			w.Context = nil // not asked for
+			if !reflect.DeepEqual(got[i], w) {
+				t.Fatalf("%d parts: exchange %d scans as %+v, reads as %+v", parts, w.ID, got[i], w)
+			}
+		}
+	}
+	n := 0
+	if err := s.ScanExchanges(ScanOptions{}, func(x *engine.Exchange) (bool, error) {
+		if x.ReqHeaders != nil {
+			t.Fatalf("exchange %d: headers decoded though not asked for", x.ID)
+		}
+		n++
+		return n < 10, nil
+	}); err != nil || n != 10 {
+		t.Fatalf("a scan told to stop after 10 read %d (%v)", n, err)
+	}
+}
+
+// TestScanSessionsCoversTheGrouping checks that the slices of a session
+// scan read every session once, and that Only skips by id.
+func TestScanSessionsCoversTheGrouping(t *testing.T) {
+	s := openTemp(t, Options{})
+	if err := s.Write(analyse(s, traffic(5000, 300, 11)...)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Sessions(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, sess := range all {
+		want = append(want, sess.ID)
+	}
+	slices.Sort(want)
+	for _, parts := range []int{1, 2, 4} {
+		var got []string
+		for part := range parts {
+			err := s.ScanSessions(ScanOptions{Part: part, Parts: parts}, func(sess *engine.Session) (bool, error) {
+				got = append(got, sess.ID)
+				return true, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%d parts: scanned %d sessions, the grouping has %d", parts, len(got), len(want))
+		}
+	}
+	only := want[len(want)/3]
+	var got []string
+	if err := s.ScanSessions(ScanOptions{Only: func(id string) bool { return id == only }}, func(sess *engine.Session) (bool, error) {
+		got = append(got, sess.ID)
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{only}) {
+		t.Fatalf("Only %s: scanned %v", only, got)
+	}
+}

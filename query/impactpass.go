@@ -19,7 +19,7 @@ import (
 type Scanner interface {
 	Indexed
 	ScanExchanges(opts store.ScanOptions, fn func(x *engine.Exchange) (bool, error)) error
-	ScanSessions(opts store.ScanOptions, fn func(s *engine.Session) (bool, error)) error
+	ScanSessions(opts store.ScanOptions, fn func(s *engine.Session, ids []uint64) (bool, error)) error
 }
 
 var _ Scanner = (*store.Store)(nil)
@@ -80,16 +80,20 @@ func (p *impactPass) run() (Impact, error) {
 		return Impact{}, fmt.Errorf("plan filter: %w", err)
 	}
 	var w *passWorker
+	var tallies *sessionTallies
 	if requests.planned() {
 		w, err = p.requestsByID(requests.ids, actors)
+		if w != nil {
+			tallies = &sessionTallies{byID: w.tallies}
+		}
 	} else {
-		w, err = p.scanRequests(actors)
+		w, tallies, err = p.scanRequests(actors, total/walkShare)
 	}
 	if err != nil {
 		return Impact{}, err
 	}
 	complete := !requests.planned()
-	counts, err := p.judgeSessions(w.tallies, sessions, complete, total)
+	counts, err := p.judgeSessions(tallies, sessions, complete, total)
 	if err != nil {
 		return Impact{}, err
 	}
@@ -146,14 +150,19 @@ func planActors(ix Indexed, f *filter.Filter) (plan[string], error) {
 // they are more than a walkShare of the store, every session is walked
 // in slices and the others skipped, which reads pages in order instead
 // of seeking for each.
-func (p *impactPass) judgeSessions(tallies map[string]filter.Tally, sessions plan[string], complete bool, total int) (sessionCounts, error) {
+func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string], complete bool, total int) (sessionCounts, error) {
 	required := p.f.RequiredTally()
-	var keep func(id string) bool
+	var keep func(id string, ids []uint64) bool
 	var ids []string
 	walk := false
 	switch {
+	case complete && required != 0 && tallies.dense != nil:
+		walk = true
+		keep = func(id string, ids []uint64) bool {
+			return tallies.of(id, ids)&required == required && (!sessions.planned() || contains(sessions.ids, id))
+		}
 	case complete && required != 0:
-		for id, t := range tallies {
+		for id, t := range tallies.byID {
 			if t&required == required {
 				ids = append(ids, id)
 			}
@@ -162,17 +171,18 @@ func (p *impactPass) judgeSessions(tallies map[string]filter.Tally, sessions pla
 		if sessions.planned() {
 			ids = intersect(ids, sessions.ids, true)
 		}
-		keep = func(id string) bool {
-			return tallies[id]&required == required && (!sessions.planned() || contains(sessions.ids, id))
+		keep = func(id string, _ []uint64) bool {
+			return tallies.byID[id]&required == required && (!sessions.planned() || contains(sessions.ids, id))
 		}
 	case sessions.planned():
 		ids = sessions.ids
-		keep = func(id string) bool { return contains(sessions.ids, id) }
+		keep = func(id string, _ []uint64) bool { return contains(sessions.ids, id) }
+		walk = tallies.dense != nil // by id, a session's exchange ids are not at hand
 	default:
 		walk = true
 	}
-	judge := func(c *sessionCounts, s *engine.Session) error {
-		match, err := p.matchSession(s, tallies[s.ID], complete)
+	judge := func(c *sessionCounts, s *engine.Session, ids []uint64) error {
+		match, err := p.matchSession(s, tallies.of(s.ID, ids), complete)
 		if match {
 			c.add(s)
 		}
@@ -191,7 +201,7 @@ func (p *impactPass) judgeSessions(tallies map[string]filter.Tally, sessions pla
 				return c, err
 			}
 			for i := range page {
-				if err := judge(&c, &page[i]); err != nil {
+				if err := judge(&c, &page[i], nil); err != nil {
 					return c, err
 				}
 			}
@@ -205,13 +215,14 @@ func (p *impactPass) judgeSessions(tallies map[string]filter.Tally, sessions pla
 		cs[i].users = map[string]int{}
 		wg.Go(func() {
 			n := 0
-			errs[i] = p.sc.ScanSessions(store.ScanOptions{Part: i, Parts: len(cs), Only: keep}, func(s *engine.Session) (bool, error) {
+			opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil}
+			errs[i] = p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
 				if n++; n%4096 == 0 {
 					if err := p.ctx.Err(); err != nil {
 						return false, err
 					}
 				}
-				return true, judge(&cs[i], s)
+				return true, judge(&cs[i], s, ids)
 			})
 		})
 	}
@@ -287,8 +298,11 @@ func (p *impactPass) requestsByID(ids []uint64, actors plan[string]) (*passWorke
 }
 
 // scanRequests judges every request of the log, p.workers slices at once,
-// and merges what the workers found.
-func (p *impactPass) scanRequests(actors plan[string]) (*passWorker, error) {
+// and merges what the workers found. Each session's tally is kept by
+// session id while at most maxPairs requests set a bit, and otherwise by
+// exchange id, which costs no hashing of session ids: the sessions are
+// then judged by a walk that lists each one's exchange ids.
+func (p *impactPass) scanRequests(actors plan[string], maxPairs int) (*passWorker, *sessionTallies, error) {
 	decode := store.Parts(0)
 	for _, name := range p.f.FieldNames() {
 		switch name {
@@ -303,6 +317,7 @@ func (p *impactPass) scanRequests(actors plan[string]) (*passWorker, error) {
 	var wg sync.WaitGroup
 	for i := range ws {
 		ws[i] = p.newWorker(actors)
+		ws[i].scan, ws[i].maxPairs = true, maxPairs
 		wg.Go(func() {
 			n := 0
 			errs[i] = p.sc.ScanExchanges(store.ScanOptions{Part: i, Parts: len(ws), Decode: decode}, func(x *engine.Exchange) (bool, error) {
@@ -320,19 +335,84 @@ func (p *impactPass) scanRequests(actors plan[string]) (*passWorker, error) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w := ws[0]
+	pairs := 0
+	overflow := false
+	for _, o := range ws {
+		pairs += len(o.pairs)
+		overflow = overflow || o.overflow
+	}
+	tallies := &sessionTallies{}
+	if overflow || pairs > maxPairs {
+		for _, o := range ws {
+			tallies.dense = append(tallies.dense, o.dense)
+		}
+	} else {
+		tallies.byID = make(map[string]filter.Tally, pairs)
+		for _, o := range ws {
+			for _, pt := range o.pairs {
+				tallies.byID[pt.sessionID] |= pt.tally
+			}
+		}
+	}
 	for _, o := range ws[1:] {
 		w.requests += o.requests
 		for name, n := range o.flows {
 			w.flows[name] += n
 		}
-		for id, t := range o.tallies {
-			w.tallies[id] |= t
+	}
+	return w, tallies, nil
+}
+
+// sessionTallies gives each session the OR of its judged requests'
+// tallies: kept by session id, or by exchange id (dense) for a scan
+// that found many.
+type sessionTallies struct {
+	byID  map[string]filter.Tally
+	dense []denseTallies
+}
+
+// of returns the tally of session id, whose exchange ids are ids (needed
+// only when the tallies are dense).
+func (t *sessionTallies) of(id string, ids []uint64) filter.Tally {
+	if t.dense == nil {
+		return t.byID[id]
+	}
+	var out filter.Tally
+	for _, x := range ids {
+		for _, d := range t.dense {
+			if x >= d.base && x-d.base < uint64(len(d.tallies)) {
+				out |= d.tallies[x-d.base]
+				break
+			}
 		}
 	}
-	return w, nil
+	return out
+}
+
+// denseTallies are the tallies of the consecutive exchanges from base.
+type denseTallies struct {
+	base    uint64
+	tallies []filter.Tally
+}
+
+// set records exchange id's tally; ids come in increasing order.
+func (d *denseTallies) set(id uint64, t filter.Tally) {
+	if len(d.tallies) == 0 {
+		d.base = id
+	}
+	for uint64(len(d.tallies)) < id-d.base {
+		d.tallies = append(d.tallies, 0) // a gap retention left
+	}
+	d.tallies = append(d.tallies, t)
+}
+
+// sessionTally is a session's tally from one request.
+type sessionTally struct {
+	sessionID string
+	tally     filter.Tally
 }
 
 // passWorker judges requests, counting the matches and their flows and
@@ -347,6 +427,14 @@ type passWorker struct {
 	requests int
 	flows    map[string]int
 	tallies  map[string]filter.Tally
+	// scan is set for a worker scanning a slice of the log, which keeps
+	// its tallies per exchange (dense) and, until more than maxPairs
+	// requests set a bit (overflow), per session (pairs).
+	scan     bool
+	dense    denseTallies
+	pairs    []sessionTally
+	maxPairs int
+	overflow bool
 	// sessions holds the last batch of sessions read.
 	sessions map[string]*engine.Session
 	pending  []engine.Exchange
@@ -368,10 +456,8 @@ func (p *impactPass) newWorker(actors plan[string]) *passWorker {
 }
 
 func (w *passWorker) visit(x *engine.Exchange) error {
-	if w.tally && x.SessionID != "" {
-		if t := w.p.f.TallyRequest(x); t != 0 {
-			w.tallies[x.SessionID] |= t
-		}
+	if w.tally {
+		w.record(x)
 	}
 	w.x = x
 	match, err := w.p.f.MatchRequestFunc(x, w.sessionOf)
@@ -389,6 +475,26 @@ func (w *passWorker) visit(x *engine.Exchange) error {
 		w.count(x)
 	}
 	return nil
+}
+
+// record keeps x's tally.
+func (w *passWorker) record(x *engine.Exchange) {
+	t := w.p.f.TallyRequest(x)
+	if !w.scan {
+		if t != 0 && x.SessionID != "" {
+			w.tallies[x.SessionID] |= t
+		}
+		return
+	}
+	w.dense.set(x.ID, t)
+	if t == 0 || x.SessionID == "" || w.overflow {
+		return
+	}
+	if len(w.pairs) == w.maxPairs {
+		w.pairs, w.overflow = nil, true
+		return
+	}
+	w.pairs = append(w.pairs, sessionTally{x.SessionID, t})
 }
 
 func (w *passWorker) count(x *engine.Exchange) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unsafe"
@@ -26,9 +27,12 @@ type ScanOptions struct {
 	// Decode names the optional parts of each exchange to decode; the
 	// others are left zero. Bodies are never read.
 	Decode Parts
-	// Only, when set, is asked about each session's id before the rest
-	// of the session is decoded: ScanSessions skips those it refuses.
-	Only func(sessionID string) bool
+	// IDs has ScanSessions list each session's exchange ids.
+	IDs bool
+	// Only, when set, is asked about each session's id (and exchange ids,
+	// with IDs) before the rest of the session is decoded: ScanSessions
+	// skips those it refuses.
+	Only func(sessionID string, ids []uint64) bool
 }
 
 // ScanExchanges calls fn with each stored exchange of the slice opts
@@ -102,12 +106,15 @@ func (s *Store) scanRange(part, parts int) (from, to uint64, err error) {
 }
 
 // ScanSessions calls fn with each session of the current grouping, in the
-// order they appeared (the sessions bucket's), until fn returns false or
-// an error. Part and Parts of opts split the sessions as they split the
-// log; Only skips sessions by id before decoding them; Decode is ignored. Unlike SessionsPage, which follows the
-// last-seen order and looks each session up, it walks the sessions
-// bucket with a cursor: the cheapest way to judge every session.
-func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bool, error)) error {
+// order they appeared (the sessions bucket's), and the ids of its stored
+// exchanges when opts.IDs is set, until fn returns false or an error.
+// Part and Parts of opts split the sessions as they split the log; Only
+// skips sessions by id (and exchange ids) before decoding them; Decode is
+// ignored. The ids are valid during the call only. Unlike SessionsPage,
+// which follows the last-seen order and looks each session up, it walks
+// the sessions bucket with a cursor: the cheapest way to judge every
+// session.
+func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session, ids []uint64) (bool, error)) error {
 	var from, to uint64
 	err := s.db.View(func(tx *bolt.Tx) error {
 		g, err := s.indexer().current(tx)
@@ -127,6 +134,7 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bo
 	if err != nil {
 		return fmt.Errorf("scan sessions: %w", err)
 	}
+	var ids []uint64
 	for next, more := from, true; more && next <= to; {
 		err := s.db.View(func(tx *bolt.Tx) error {
 			g, err := s.indexer().current(tx)
@@ -134,6 +142,7 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bo
 				return err
 			}
 			c := g.sessions.Cursor()
+			postings := g.sessionExchanges.Cursor()
 			n := 0
 			for k, v := c.Seek(u64(next)); ; k, v = c.Next() {
 				if k == nil || idOf(k) > to {
@@ -145,12 +154,15 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bo
 					return nil
 				}
 				n++
-				if opts.Only != nil {
-					id, err := sessionRecordID(v)
+				if opts.Only != nil || opts.IDs {
+					head, err := readSessionHead(v)
 					if err != nil {
 						return fmt.Errorf("session %d: %w", idOf(k), err)
 					}
-					if !opts.Only(id) {
+					if ids, err = head.appendIDs(ids[:0], postings, opts.IDs); err != nil {
+						return fmt.Errorf("session %s: %w", head.id, err)
+					}
+					if opts.Only != nil && !opts.Only(head.id, ids) {
 						continue
 					}
 				}
@@ -158,7 +170,7 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bo
 				if err != nil {
 					return fmt.Errorf("session %d: %w", idOf(k), err)
 				}
-				if more, err = fn(&sess); err != nil || !more {
+				if more, err = fn(&sess, ids); err != nil || !more {
 					return err
 				}
 			}
@@ -170,6 +182,55 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session) (bo
 	return nil
 }
 
+// sessionHead is what a scan reads of a session record before deciding
+// to decode it: the range and number of its exchanges, and its id.
+type sessionHead struct {
+	first, last, count uint64
+	id                 string
+}
+
+// readSessionHead reads the head of a session record without decoding
+// the rest or allocating but for the id.
+func readSessionHead(b []byte) (sessionHead, error) {
+	var h sessionHead
+	if len(b) == 0 || b[0] != sessionCodec {
+		return h, ErrCorrupt
+	}
+	r := reader{s: unsafeString(b), i: 1}
+	h.first, h.last, h.count = r.uvarint(), r.uvarint(), r.uvarint()
+	for range 2 * r.count() {
+		r.str()
+	}
+	id := r.str()
+	if r.err != nil {
+		return h, ErrCorrupt
+	}
+	h.id = strings.Clone(id)
+	return h, nil
+}
+
+// appendIDs appends the ids of the session's stored exchanges, read from
+// its posting lists through c, or only the one a session of one exchange
+// has in its head; with list false, it appends nothing.
+func (h sessionHead) appendIDs(dst []uint64, c *bolt.Cursor, list bool) ([]uint64, error) {
+	switch {
+	case !list || h.count == 0:
+		return dst, nil
+	case h.count == 1 && h.first == h.last:
+		return append(dst, h.first), nil
+	}
+	for from := h.first; from <= h.last; from = nextEpoch(from) {
+		prefix := sessionEpochPrefix(h.id, from)
+		for k, v := seekPosting(c, prefix, from); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var err error
+			if dst, err = appendPostingIDs(dst, k, v); err != nil {
+				return dst, err
+			}
+		}
+	}
+	return dst, nil
+}
+
 // sliceOf returns slice part of parts of the ids from first to last,
 // inclusive; from > to when the slice is empty.
 func sliceOf(first, last uint64, part, parts int) (from, to uint64) {
@@ -179,26 +240,6 @@ func sliceOf(first, last uint64, part, parts int) (from, to uint64) {
 	span := (last - first + uint64(parts)) / uint64(parts)
 	from = first + uint64(part)*span
 	return from, min(last, from+span-1)
-}
-
-// sessionRecordID reads the id of a session record, skipping its header
-// without decoding it.
-func sessionRecordID(b []byte) (string, error) {
-	if len(b) == 0 || b[0] != sessionCodec {
-		return "", ErrCorrupt
-	}
-	r := reader{s: unsafeString(b), i: 1}
-	r.uvarint()
-	r.uvarint()
-	r.uvarint()
-	for range 2 * r.count() {
-		r.str()
-	}
-	id := r.str()
-	if r.err != nil {
-		return "", ErrCorrupt
-	}
-	return strings.Clone(id), nil
 }
 
 // unsafeString views b as a string without copying it, for reads that

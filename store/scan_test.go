@@ -63,7 +63,8 @@ func TestScanExchangesCoversTheLog(t *testing.T) {
 }
 
 // TestScanSessionsCoversTheGrouping checks that the slices of a session
-// scan read every session once, and that Only skips by id.
+// scan read every session once, with the ids of its exchanges, and that
+// Only skips by id.
 func TestScanSessionsCoversTheGrouping(t *testing.T) {
 	s := openTemp(t, Options{})
 	if err := s.Write(analyse(s, traffic(5000, 300, 11)...)); err != nil {
@@ -81,8 +82,19 @@ func TestScanSessionsCoversTheGrouping(t *testing.T) {
 	for _, parts := range []int{1, 2, 4} {
 		var got []string
 		for part := range parts {
-			err := s.ScanSessions(ScanOptions{Part: part, Parts: parts}, func(sess *engine.Session) (bool, error) {
+			err := s.ScanSessions(ScanOptions{Part: part, Parts: parts, IDs: true}, func(sess *engine.Session, ids []uint64) (bool, error) {
 				got = append(got, sess.ID)
+				xs, err := s.Requests(sess.ID)
+				if err != nil {
+					return false, err
+				}
+				var want []uint64
+				for _, x := range xs {
+					want = append(want, x.ID)
+				}
+				if !slices.Equal(ids, want) {
+					t.Errorf("session %s: scanned with exchanges %v, has %v", sess.ID, ids, want)
+				}
 				return true, nil
 			})
 			if err != nil {
@@ -96,7 +108,7 @@ func TestScanSessionsCoversTheGrouping(t *testing.T) {
 	}
 	only := want[len(want)/3]
 	var got []string
-	if err := s.ScanSessions(ScanOptions{Only: func(id string) bool { return id == only }}, func(sess *engine.Session) (bool, error) {
+	if err := s.ScanSessions(ScanOptions{Only: func(id string, _ []uint64) bool { return id == only }}, func(sess *engine.Session, _ []uint64) (bool, error) {
 		got = append(got, sess.ID)
 		return true, nil
 	}); err != nil {

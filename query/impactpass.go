@@ -20,6 +20,7 @@ type Scanner interface {
 	Indexed
 	ScanExchanges(opts store.ScanOptions, fn func(x *engine.Exchange) (bool, error)) error
 	ScanSessions(opts store.ScanOptions, fn func(s *engine.Session, ids []uint64) (bool, error)) error
+	LogRange() (first, last uint64, err error)
 }
 
 var _ Scanner = (*store.Store)(nil)
@@ -78,6 +79,9 @@ func (p *impactPass) run() (Impact, error) {
 	actors, err := planActors(p.sc, p.f)
 	if err != nil {
 		return Impact{}, fmt.Errorf("plan filter: %w", err)
+	}
+	if !requests.planned() && p.f.NeedsSession() && !actors.planned() && len(tallied(p.f.TalliedBits())) <= maxTableTerms {
+		return p.actorsFirst(sessions)
 	}
 	var w *passWorker
 	var tallies *sessionTallies
@@ -303,15 +307,7 @@ func (p *impactPass) requestsByID(ids []uint64, actors plan[string]) (*passWorke
 // exchange id, which costs no hashing of session ids: the sessions are
 // then judged by a walk that lists each one's exchange ids.
 func (p *impactPass) scanRequests(actors plan[string], maxPairs int) (*passWorker, *sessionTallies, error) {
-	decode := store.Parts(0)
-	for _, name := range p.f.FieldNames() {
-		switch name {
-		case "text": // the user agent
-			decode |= store.PartHeaders
-		case "mcp":
-			decode |= store.PartExtras
-		}
-	}
+	decode := p.decodeParts()
 	ws := make([]*passWorker, p.workers)
 	errs := make([]error, p.workers)
 	var wg sync.WaitGroup
@@ -364,6 +360,21 @@ func (p *impactPass) scanRequests(actors plan[string], maxPairs int) (*passWorke
 		}
 	}
 	return w, tallies, nil
+}
+
+// decodeParts names the parts of an exchange the filter reads beyond
+// the flat fields.
+func (p *impactPass) decodeParts() store.Parts {
+	decode := store.Parts(0)
+	for _, name := range p.f.FieldNames() {
+		switch name {
+		case "text": // the user agent
+			decode |= store.PartHeaders
+		case "mcp":
+			decode |= store.PartExtras
+		}
+	}
+	return decode
 }
 
 // sessionTallies gives each session the OR of its judged requests'

@@ -245,3 +245,9 @@ func sliceOf(first, last uint64, part, parts int) (from, to uint64) {
 // unsafeString views b as a string without copying it, for reads that
 // copy out what they keep before b's page may go.
 func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// LogRange returns the first and last id of the stored log; first > last
+// when it is empty. The ids between them are contiguous (see Count).
+func (s *Store) LogRange() (first, last uint64, err error) {
+	return s.scanRange(0, 1)
+}

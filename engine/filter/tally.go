@@ -138,3 +138,69 @@ func (f *Filter) MatchRequestFunc(x *engine.Exchange, session func() (*engine.Se
 	}
 	return true, nil
 }
+
+// actorField reports whether a request's verdict on the field comes from
+// its session: the terms about the actor, and a bare word, which also
+// looks at the session's key value and user.
+func (f field) actorField() bool {
+	switch f {
+	case fieldUser, fieldRole, fieldAbuse, fieldKey, fieldText:
+		return true
+	}
+	return false
+}
+
+// ActorTally returns the bits of the terms a request of s is judged on
+// through s (user, role, abuse, key) that hold on s, and of the bare
+// words s's key value or user matches. With it a pass can judge the
+// requests of s without s at hand (MatchRequestActor).
+func (f *Filter) ActorTally(s *engine.Session) Tally {
+	var out Tally
+	for i := range min(len(f.terms), maxTallied) {
+		t := &f.terms[i]
+		switch {
+		case t.field == fieldText:
+			if t.matchFuzzy([]string{s.Actor, s.User}) {
+				out |= 1 << i
+			}
+		case t.field.actorField():
+			if f.sessionVerdict(t, s, nil, false) == yes {
+				out |= 1 << i
+			}
+		}
+	}
+	return out
+}
+
+// MatchRequestActor is MatchRequest(x, s) for the session s whose
+// ActorTally is actor, or MatchRequest(x, nil) when hasSession is false.
+func (f *Filter) MatchRequestActor(x *engine.Exchange, actor Tally, hasSession bool) bool {
+	for i := range f.terms {
+		t := &f.terms[i]
+		var v verdict
+		switch {
+		case !hasSession || !t.field.actorField():
+			v = f.requestVerdict(t, x, nil)
+		case t.field == fieldText:
+			v = verdictOf(i < maxTallied && actor&(1<<i) != 0 || t.matchFuzzy([]string{x.Path, x.Template(), x.ClientIP, x.UserAgent()}))
+		default:
+			v = verdictOf(i < maxTallied && actor&(1<<i) != 0)
+		}
+		if !t.holds(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// TalliedBits returns the bits TallyRequest may set: the terms about
+// requests and the bare words.
+func (f *Filter) TalliedBits() Tally {
+	var out Tally
+	for i := range min(len(f.terms), maxTallied) {
+		if t := &f.terms[i]; t.field.aboutRequests() || t.field == fieldText {
+			out |= 1 << i
+		}
+	}
+	return out
+}

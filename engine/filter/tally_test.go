@@ -52,6 +52,12 @@ func TestTallyAgrees(t *testing.T) {
 				if want := f.MatchRequest(x, &sess); got != want {
 					t.Errorf("%q on request %d of %s: MatchRequestFunc %v, MatchRequest %v", expr, x.ID, sess.User, got, want)
 				}
+				if got := f.MatchRequestActor(x, f.ActorTally(&sess), true); got != f.MatchRequest(x, &sess) {
+					t.Errorf("%q on request %d of %s: MatchRequestActor %v", expr, x.ID, sess.User, got)
+				}
+				if got := f.MatchRequestActor(x, 0, false); got != f.MatchRequest(x, nil) {
+					t.Errorf("%q on request %d without its session: MatchRequestActor %v", expr, x.ID, got)
+				}
 				if reads > 0 && !f.NeedsSession() {
 					t.Errorf("%q read a session it does not need", expr)
 				}

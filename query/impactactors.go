@@ -57,6 +57,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 	tallies := make([]filter.Tally, n)
 
 	// The sessions: their actor bits, and the verdicts that need no tally.
+	inPlan := sessions.member()
 	counts := make([]sessionCounts, p.workers)
 	err = p.parallel(func(i int) error {
 		counts[i].users = map[string]int{}
@@ -68,7 +69,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 					table[j] |= hasSession
 				}
 			}
-			if sessions.planned() && !contains(sessions.ids, s.ID) {
+			if !inPlan(s.ID) {
 				return true, p.ctx.Err()
 			}
 			outcomes := uint32(0)
@@ -97,7 +98,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 	// The requests, with their sessions' actor bits.
 	ws := make([]*passWorker, p.workers)
 	err = p.parallel(func(i int) error {
-		w := p.newWorker(plan[string]{})
+		w := p.newWorker(nil)
 		ws[i] = w
 		decode := p.decodeParts()
 		return p.sc.ScanExchanges(store.ScanOptions{Part: i, Parts: p.workers, Decode: decode}, func(x *engine.Exchange) (bool, error) {

@@ -91,12 +91,12 @@ func (p *impactPass) run() (Impact, error) {
 	var w *passWorker
 	var tallies *sessionTallies
 	if requests.planned() {
-		w, err = p.requestsByID(requests.ids, actors)
+		w, err = p.requestsByID(requests.ids, actors.member())
 		if w != nil {
 			tallies = &sessionTallies{byID: w.tallies}
 		}
 	} else {
-		w, tallies, err = p.scanRequests(actors, total/walkShare)
+		w, tallies, err = p.scanRequests(actors.member(), total/walkShare)
 	}
 	if err != nil {
 		return Impact{}, err
@@ -161,6 +161,7 @@ func planActors(ix Indexed, f *filter.Filter) (plan[string], error) {
 // of seeking for each.
 func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string], complete bool, total int) (sessionCounts, error) {
 	required := p.f.RequiredTally()
+	inPlan := sessions.member()
 	var keep func(id string, ids []uint64) bool
 	var ids []string
 	walk := false
@@ -168,7 +169,7 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 	case complete && required != 0 && tallies.dense != nil:
 		walk = true
 		keep = func(id string, ids []uint64) bool {
-			return tallies.of(id, ids)&required == required && (!sessions.planned() || contains(sessions.ids, id))
+			return tallies.of(id, ids)&required == required && inPlan(id)
 		}
 	case complete && required != 0:
 		for id, t := range tallies.byID {
@@ -181,11 +182,11 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 			ids = intersect(ids, sessions.ids, true)
 		}
 		keep = func(id string, _ []uint64) bool {
-			return tallies.byID[id]&required == required && (!sessions.planned() || contains(sessions.ids, id))
+			return tallies.byID[id]&required == required && inPlan(id)
 		}
 	case sessions.planned():
 		ids = sessions.ids
-		keep = func(id string, _ []uint64) bool { return contains(sessions.ids, id) }
+		keep = func(id string, _ []uint64) bool { return inPlan(id) }
 		walk = tallies.dense != nil // by id, a session's exchange ids are not at hand
 	default:
 		walk = true
@@ -285,8 +286,8 @@ func (p *impactPass) matchSession(s *engine.Session, tally filter.Tally, complet
 }
 
 // requestsByID judges the requests an index named.
-func (p *impactPass) requestsByID(ids []uint64, actors plan[string]) (*passWorker, error) {
-	w := p.newWorker(actors)
+func (p *impactPass) requestsByID(ids []uint64, inActors func(string) bool) (*passWorker, error) {
+	w := p.newWorker(inActors)
 	for len(ids) > 0 {
 		if err := p.ctx.Err(); err != nil {
 			return nil, err
@@ -311,13 +312,13 @@ func (p *impactPass) requestsByID(ids []uint64, actors plan[string]) (*passWorke
 // session id while at most maxPairs requests set a bit, and otherwise by
 // exchange id, which costs no hashing of session ids: the sessions are
 // then judged by a walk that lists each one's exchange ids.
-func (p *impactPass) scanRequests(actors plan[string], maxPairs int) (*passWorker, *sessionTallies, error) {
+func (p *impactPass) scanRequests(inActors func(string) bool, maxPairs int) (*passWorker, *sessionTallies, error) {
 	decode := p.decodeParts()
 	ws := make([]*passWorker, p.workers)
 	errs := make([]error, p.workers)
 	var wg sync.WaitGroup
 	for i := range ws {
-		ws[i] = p.newWorker(actors)
+		ws[i] = p.newWorker(inActors)
 		ws[i].scan, ws[i].maxPairs = true, maxPairs
 		wg.Go(func() {
 			n := 0
@@ -438,7 +439,7 @@ type sessionTally struct {
 // lookup each opened a transaction and the generation every time.
 type passWorker struct {
 	p        *impactPass
-	actors   plan[string]
+	inActors func(sessionID string) bool
 	tally    bool
 	requests int
 	flows    map[string]int
@@ -464,9 +465,9 @@ const sessionBatch = 2048
 // errPending says that a request's session is not at hand yet.
 var errPending = errors.New("session pending")
 
-func (p *impactPass) newWorker(actors plan[string]) *passWorker {
+func (p *impactPass) newWorker(inActors func(string) bool) *passWorker {
 	return &passWorker{
-		p: p, actors: actors, tally: p.f.NeedsRequests(),
+		p: p, inActors: inActors, tally: p.f.NeedsRequests(),
 		flows: map[string]int{}, tallies: map[string]filter.Tally{}, sessions: map[string]*engine.Session{},
 	}
 }
@@ -526,7 +527,7 @@ func (w *passWorker) count(x *engine.Exchange) {
 // errPending when it has yet to be read.
 func (w *passWorker) sessionOf() (*engine.Session, error) {
 	id := w.x.SessionID
-	if id == "" || w.actors.planned() && !contains(w.actors.ids, id) {
+	if id == "" || !w.inActors(id) {
 		return nil, nil
 	}
 	if s, ok := w.sessions[id]; ok {

@@ -61,7 +61,8 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 	counts := make([]sessionCounts, p.workers)
 	err = p.parallel(func(i int) error {
 		counts[i].users = map[string]int{}
-		return p.sc.ScanSessions(store.ScanOptions{Part: i, Parts: p.workers, IDs: true}, func(s *engine.Session, ids []uint64) (bool, error) {
+		opts := store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Decode: p.sessionParts()}
+		return p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
 			bitsOf := f.ActorTally(s)
 			for _, id := range ids {
 				if j, ok := at(id); ok {
@@ -139,7 +140,8 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 			}
 			return table[j]>>pattern(t, positions)&1 != 0
 		}
-		return p.sc.ScanSessions(store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Only: only}, func(s *engine.Session, _ []uint64) (bool, error) {
+		opts := store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Only: only, Decode: p.sessionParts()}
+		return p.sc.ScanSessions(opts, func(s *engine.Session, _ []uint64) (bool, error) {
 			counts[i].add(s)
 			return true, p.ctx.Err()
 		})

@@ -225,7 +225,7 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 		cs[i].users = map[string]int{}
 		wg.Go(func() {
 			n := 0
-			opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil}
+			opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil, Decode: p.sessionParts()}
 			errs[i] = p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
 				if n++; n%4096 == 0 {
 					if err := p.ctx.Err(); err != nil {
@@ -381,6 +381,17 @@ func (p *impactPass) decodeParts() store.Parts {
 		}
 	}
 	return decode
+}
+
+// sessionParts names the parts of a session the filter reads beyond the
+// summary's strings, times and attack counts (which Clean reads).
+func (p *impactPass) sessionParts() store.Parts {
+	for _, name := range p.f.FieldNames() {
+		if name == "status" || name == "flow" {
+			return store.PartCounts
+		}
+	}
+	return 0
 }
 
 // sessionTallies gives each session the OR of its judged requests'

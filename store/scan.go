@@ -24,8 +24,8 @@ type ScanOptions struct {
 	// read slice Part (from 0), so that Parts goroutines can each scan
 	// one. Parts 0 or 1 is the whole log.
 	Part, Parts int
-	// Decode names the optional parts of each exchange to decode; the
-	// others are left zero. Bodies are never read.
+	// Decode names the optional parts of each exchange or session to
+	// decode; the others are left zero. Bodies are never read.
 	Decode Parts
 	// IDs has ScanSessions list each session's exchange ids.
 	IDs bool
@@ -109,8 +109,8 @@ func (s *Store) scanRange(part, parts int) (from, to uint64, err error) {
 // order they appeared (the sessions bucket's), and the ids of its stored
 // exchanges when opts.IDs is set, until fn returns false or an error.
 // Part and Parts of opts split the sessions as they split the log; Only
-// skips sessions by id (and exchange ids) before decoding them; Decode is
-// ignored. The ids are valid during the call only. Unlike SessionsPage,
+// skips sessions by id (and exchange ids) before decoding them; Decode
+// names the counters and activity to decode (PartCounts, PartActivity). The ids are valid during the call only. Unlike SessionsPage,
 // which follows the last-seen order and looks each session up, it walks
 // the sessions bucket with a cursor: the cheapest way to judge every
 // session.
@@ -166,7 +166,7 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session, ids
 						continue
 					}
 				}
-				sess, err := decodeSession(v)
+				sess, err := decodeSessionParts(v, opts.Decode)
 				if err != nil {
 					return fmt.Errorf("session %d: %w", idOf(k), err)
 				}

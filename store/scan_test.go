@@ -120,10 +120,14 @@ func TestScanSessionsCoversTheGrouping(t *testing.T) {
 }
 
 // FuzzReadSessionHead feeds damaged session records to the head a scan
-// reads before deciding to decode a session: it must return an error
-// rather than panic, and agree with the full decoder on a sound record.
+// reads before deciding to decode a session, and to the partial decode
+// it then makes: they must return an error rather than panic, and agree
+// with the full decoder on a sound record.
 func FuzzReadSessionHead(f *testing.F) {
-	s := engine.Session{ID: "abc-1", User: "alice"}
+	s := engine.Session{
+		ID: "abc-1", User: "alice", IPs: []string{"192.0.2.1"}, StatusCounts: map[int]int{200: 2, 404: 1},
+		Attacks: map[string]int{"sqli": 1}, Flows: map[string]int{"Auth": 1}, Endpoints: []string{"/login"},
+	}
 	b, err := appendSession(nil, &s, sessionHeader{first: 3, last: 9, count: 2, entries: []indexEntry{{bucket: "s:user", key: []byte("\x05aliceabc-1")}}})
 	if err != nil {
 		f.Fatal(err)
@@ -142,6 +146,14 @@ func FuzzReadSessionHead(f *testing.F) {
 		}
 		if head.id != sess.ID || head.first != h.first || head.last != h.last || head.count != h.count {
 			t.Fatalf("head %+v, header %+v of session %q", head, h, sess.ID)
+		}
+		part, err := decodeSessionParts(b, 0)
+		if err != nil {
+			t.Fatalf("a session that decodes whole does not in part: %v", err)
+		}
+		sess.StatusCounts, sess.Flows, sess.Activity, sess.Endpoints = nil, nil, engine.Activity{}, nil
+		if !reflect.DeepEqual(part, sess) {
+			t.Fatalf("in part\n%+v\nwhole, less the parts skipped\n%+v", part, sess)
 		}
 	})
 }

@@ -39,9 +39,10 @@ type Count struct {
 // Clean reports whether s has neither a counted attack nor a verdict.
 func Clean(s *engine.Session) bool { return s.AttackCount() == 0 && len(s.Abuse) == 0 }
 
-// ImpactOf counts what opts.Filter hits over ix: the requests and
-// sessions `spoor requests --filter` and `spoor sessions --filter` list
-// for it, with their users and flows. Over a store it judges each
+// ImpactOf counts what opts.Filter (at opts.Now) hits over ix: the
+// requests and sessions `spoor requests --filter` and `spoor sessions
+// --filter` list for it, with their users and flows; the other options
+// do not apply. Over a store it judges each
 // candidate request once and derives both counts from that one pass
 // (impactPass); over another source it runs the two queries.
 func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {

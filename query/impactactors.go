@@ -11,6 +11,11 @@ import (
 	"github.com/spoorhq/spoor/store"
 )
 
+// maxActorTable bounds the log actorsFirst takes on: it keeps 20 bytes
+// an exchange (160 MiB at the bound); a longer log reads each request's
+// session instead.
+const maxActorTable = 1 << 23
+
 // maxTableTerms bounds the terms about requests (and bare words) a
 // session's truth table covers: 2^4 outcomes fit in its 16 bits.
 const maxTableTerms = 4

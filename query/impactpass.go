@@ -85,7 +85,7 @@ func (p *impactPass) run() (Impact, error) {
 	if err != nil {
 		return Impact{}, fmt.Errorf("plan filter: %w", err)
 	}
-	if !requests.planned() && p.f.NeedsSession() && !actors.planned() && len(tallied(p.f.TalliedBits())) <= maxTableTerms {
+	if !requests.planned() && p.f.NeedsSession() && !actors.planned() && len(tallied(p.f.TalliedBits())) <= maxTableTerms && total <= maxActorTable {
 		return p.actorsFirst(sessions)
 	}
 	var w *passWorker

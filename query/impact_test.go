@@ -219,3 +219,30 @@ func BenchmarkImpactMillion(b *testing.B) {
 		})
 	}
 }
+
+// TestImpactOfAnEmptyStore previews conditions of each way the pass takes
+// over a store with nothing in it: all zero, no error.
+func TestImpactOfAnEmptyStore(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "empty.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	for _, expr := range append(impactConditions(), moreImpactConditions()...) {
+		f, err := filter.Parse(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, err := ImpactOf(context.Background(), st, Options{Filter: f})
+		if err != nil {
+			t.Fatalf("%q: %v", expr, err)
+		}
+		if im.Requests != 0 || im.Sessions != 0 || im.Users != 0 || im.Flows != 0 || im.CleanSessions != 0 {
+			t.Errorf("%q over an empty store: %+v", expr, im)
+		}
+	}
+}

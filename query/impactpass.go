@@ -96,7 +96,7 @@ func (p *impactPass) run() (Impact, error) {
 			tallies = &sessionTallies{byID: w.tallies}
 		}
 	} else {
-		w, tallies, err = p.scanRequests(actors.member(), total/walkShare)
+		w, tallies, err = p.scanRequests(actors.member(), total, total/walkShare)
 	}
 	if err != nil {
 		return Impact{}, err
@@ -312,7 +312,7 @@ func (p *impactPass) requestsByID(ids []uint64, inActors func(string) bool) (*pa
 // session id while at most maxPairs requests set a bit, and otherwise by
 // exchange id, which costs no hashing of session ids: the sessions are
 // then judged by a walk that lists each one's exchange ids.
-func (p *impactPass) scanRequests(inActors func(string) bool, maxPairs int) (*passWorker, *sessionTallies, error) {
+func (p *impactPass) scanRequests(inActors func(string) bool, total, maxPairs int) (*passWorker, *sessionTallies, error) {
 	decode := p.decodeParts()
 	ws := make([]*passWorker, p.workers)
 	errs := make([]error, p.workers)
@@ -320,6 +320,10 @@ func (p *impactPass) scanRequests(inActors func(string) bool, maxPairs int) (*pa
 	for i := range ws {
 		ws[i] = p.newWorker(inActors)
 		ws[i].scan, ws[i].maxPairs = true, maxPairs
+		if ws[i].tally {
+			// A slice's worth, so that the tallies never grow by copying.
+			ws[i].dense.tallies = make([]filter.Tally, 0, total/len(ws)+1)
+		}
 		wg.Go(func() {
 			n := 0
 			errs[i] = p.sc.ScanExchanges(store.ScanOptions{Part: i, Parts: len(ws), Decode: decode}, func(x *engine.Exchange) (bool, error) {

@@ -10,7 +10,10 @@
 // the result short, so that a caller never shows a partial result as a
 // whole one.
 //
-// It reads through the Source and Indexed interfaces, which the store
+// The impact preview (impact.go, impactpass.go) counts what both list
+// queries would give for a condition in one pass over the candidates.
+//
+// It reads through the Source, Indexed and Scanner interfaces, which the store
 // satisfies. It must not write to the store, hold a read transaction
 // between calls, or know how the store lays out bytes.
 package query

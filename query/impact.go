@@ -3,9 +3,11 @@ package query
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/filter"
 )
 
 // topN is how many users and flows an impact lists.
@@ -37,10 +39,31 @@ type Count struct {
 // Clean reports whether s has neither a counted attack nor a verdict.
 func Clean(s *engine.Session) bool { return s.AttackCount() == 0 && len(s.Abuse) == 0 }
 
-// ImpactOf runs opts.Filter as a sessions query and as a requests query
-// over ix, the one path both list commands take, so that its counts are
-// theirs for the same condition.
+// ImpactOf counts what opts.Filter (at opts.Now) hits over ix: the
+// requests and sessions `spoor requests --filter` and `spoor sessions
+// --filter` list for it, with their users and flows; the other options
+// do not apply. Over a store it judges each
+// candidate request once and derives both counts from that one pass
+// (impactPass); over another source it runs the two queries.
 func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
+	sc, ok := ix.(Scanner)
+	f := opts.filter()
+	if f == nil {
+		var err error
+		if f, err = filter.Parse(""); err != nil {
+			return Impact{}, fmt.Errorf("empty filter: %w", err)
+		}
+	}
+	if !ok || !f.Tallies() {
+		return impactByQueries(ctx, ix, opts)
+	}
+	p := impactPass{ctx: ctx, sc: sc, f: f, workers: scanWorkers()}
+	return p.run()
+}
+
+// impactByQueries runs opts.Filter as a sessions query and as a requests
+// query, the one path both list commands take.
+func impactByQueries(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
 	var im Impact
 	users := map[string]int{}
 	if _, err := Sessions(ctx, ix, opts, func(s engine.Session) bool {

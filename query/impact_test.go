@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,10 +28,25 @@ func impactConditions() []string {
 	}
 }
 
+// moreImpactConditions are the other kinds the counts are checked on: a
+// key value, a verdict alone and with a term about requests, negated
+// terms about requests (a session's verdict on them needs all its
+// requests, not only those an index named), a bare word with a term the
+// summary answers, one only endpoints match, and the empty condition.
+func moreImpactConditions() []string {
+	return []string{
+		"key:10.1.0.7*", "abuse:scraping", "abuse:any method:POST", "abuse:any !path:/login",
+		"!method:GET endpoint:/api/search", "status:4xx !path:/login", "attack:sqli !blocked:any",
+		"mozilla status:404", "reviews", "key:10.1.0.1* !method:GET", "user:u2* !user:u22*", "",
+	}
+}
+
 // writeImpactStore writes n exchanges from actors users signing in with
 // X-User, every 50th a SQL injection on /api/search, every 200th blocked,
-// into a new store at path.
-func writeImpactStore(tb testing.TB, path string, n, actors int) *store.Store {
+// into a new store at path. With verdicts, every 37th actor's sessions
+// carry a scraping verdict (the million-exchange store of the benchmark
+// has none).
+func writeImpactStore(tb testing.TB, path string, n, actors int, verdicts bool) *store.Store {
 	tb.Helper()
 	st, err := store.Open(path, store.Options{})
 	if err != nil {
@@ -63,7 +80,11 @@ func writeImpactStore(tb testing.TB, path string, n, actors int) *store.Store {
 		if i%200 == 0 {
 			x.Status, x.BlockedBy = 403, "patch-search"
 		}
-		batch = append(batch, ingest.Record{Exchange: x, Session: a.Analyze(x)})
+		s := a.Analyze(x)
+		if verdicts && actor%37 == 0 && len(s.Abuse) == 0 {
+			s.Abuse = []engine.Verdict{{Type: engine.AbuseScraping, Confidence: 0.9, Evidence: 1}}
+		}
+		batch = append(batch, ingest.Record{Exchange: x, Session: s})
 		if len(batch) == cap(batch) || i == n-1 {
 			if err := st.Write(batch); err != nil {
 				tb.Fatal(err)
@@ -80,7 +101,7 @@ func writeImpactStore(tb testing.TB, path string, n, actors int) *store.Store {
 // plain walk of every stored request and session with the filter finds,
 // which shares no planning with the query.
 func TestImpactEqualsTheQueries(t *testing.T) {
-	st := writeImpactStore(t, filepath.Join(t.TempDir(), "impact.db"), 100_000, 3000)
+	st := writeImpactStore(t, filepath.Join(t.TempDir(), "impact.db"), 100_000, 3000, true)
 	t.Cleanup(func() {
 		if err := st.Close(); err != nil {
 			t.Error(err)
@@ -97,7 +118,7 @@ func TestImpactEqualsTheQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, expr := range impactConditions() {
+	for _, expr := range append(impactConditions(), moreImpactConditions()...) {
 		f, err := filter.Parse(expr)
 		if err != nil {
 			t.Fatal(err)
@@ -115,7 +136,7 @@ func TestImpactEqualsTheQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 		var walk Impact
-		users, flows := map[string]bool{}, map[string]bool{}
+		users, flows := map[string]int{}, map[string]int{}
 		for i := range all {
 			s := &all[i]
 			if f.MatchSessionRequests(s, requests[s.ID]) {
@@ -124,7 +145,7 @@ func TestImpactEqualsTheQueries(t *testing.T) {
 					walk.CleanSessions++
 				}
 				if s.User != "" {
-					users[s.User] = true
+					users[s.User]++
 				}
 			}
 			for j := range requests[s.ID] {
@@ -132,20 +153,31 @@ func TestImpactEqualsTheQueries(t *testing.T) {
 				if f.MatchRequest(x, s) {
 					walk.Requests++
 					for _, fl := range x.Flows {
-						flows[fl] = true
+						flows[fl]++
 					}
 				}
 			}
 		}
 		walk.Users, walk.Flows = len(users), len(flows)
+		walk.TopUsers, walk.TopFlows = top(users), top(flows)
 		if im.Requests != len(xs) || im.Sessions != len(ss) {
-			t.Errorf("%s: impact %d requests, %d sessions; the queries list %d and %d", expr, im.Requests, im.Sessions, len(xs), len(ss))
+			t.Errorf("%q: impact %d requests, %d sessions; the queries list %d and %d", expr, im.Requests, im.Sessions, len(xs), len(ss))
 		}
-		if im.Requests != walk.Requests || im.Sessions != walk.Sessions || im.CleanSessions != walk.CleanSessions || im.Users != walk.Users || im.Flows != walk.Flows {
-			t.Errorf("%s: impact %+v, a walk of the store finds %+v", expr, im, walk)
+		if !reflect.DeepEqual(im, walk) {
+			t.Errorf("%q: impact %+v, a walk of the store finds %+v", expr, im, walk)
 		}
-		if im.Requests == 0 {
-			t.Errorf("%s hits nothing: the fixture should exercise it", expr)
+		if slices.Contains(impactConditions(), expr) {
+			// The way a source that cannot scan is previewed.
+			byQueries, err := impactByQueries(ctx, st, Options{Filter: f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(im, byQueries) {
+				t.Errorf("%q: impact %+v, the two queries' %+v", expr, im, byQueries)
+			}
+		}
+		if im.Requests == 0 || im.Sessions == 0 {
+			t.Errorf("%q hits %d requests, %d sessions: the fixture should exercise it", expr, im.Requests, im.Sessions)
 		}
 	}
 }
@@ -163,7 +195,7 @@ func BenchmarkImpactMillion(b *testing.B) {
 	}
 	path := filepath.Join(dir, "impact-1000000.db")
 	if _, err := os.Stat(path); err != nil {
-		writeImpactStore(b, path+".tmp", 1_000_000, 20_000).Close()
+		writeImpactStore(b, path+".tmp", 1_000_000, 20_000, false).Close()
 		if err := os.Rename(path+".tmp", path); err != nil {
 			b.Fatal(err)
 		}
@@ -185,5 +217,32 @@ func BenchmarkImpactMillion(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestImpactOfAnEmptyStore previews conditions of each way the pass takes
+// over a store with nothing in it: all zero, no error.
+func TestImpactOfAnEmptyStore(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "empty.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	for _, expr := range append(impactConditions(), moreImpactConditions()...) {
+		f, err := filter.Parse(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, err := ImpactOf(context.Background(), st, Options{Filter: f})
+		if err != nil {
+			t.Fatalf("%q: %v", expr, err)
+		}
+		if im.Requests != 0 || im.Sessions != 0 || im.Users != 0 || im.Flows != 0 || im.CleanSessions != 0 {
+			t.Errorf("%q over an empty store: %+v", expr, im)
+		}
 	}
 }

@@ -31,6 +31,32 @@ func contains[ID interface{ ~string | ~uint64 }](ids []ID, id ID) bool {
 	return ok
 }
 
+// smallPlan is the number of candidates up to which a binary search of
+// the sorted ids tests membership as fast as a set.
+const smallPlan = 64
+
+// member returns a test of membership in the plan's candidates, or one
+// that accepts every id when the plan narrows nothing; for many
+// candidates it builds a set, which a pass asks once per session or
+// request.
+func (p plan[ID]) member() func(ID) bool {
+	switch {
+	case !p.planned():
+		return func(ID) bool { return true }
+	case len(p.ids) <= smallPlan:
+		ids := p.ids
+		return func(id ID) bool { return slices.Contains(ids, id) }
+	}
+	set := make(map[ID]struct{}, len(p.ids))
+	for _, id := range p.ids {
+		set[id] = struct{}{}
+	}
+	return func(id ID) bool {
+		_, ok := set[id]
+		return ok
+	}
+}
+
 // planSessions intersects the sessions of every term an index narrows: the
 // terms are ANDed, so a session outside one term's set matches nothing.
 // Negated terms and fuzzy words stay with the filter's evaluation.
@@ -120,6 +146,10 @@ func planBySessions(ix Indexed, f *filter.Filter, total int) (plan[uint64], erro
 	sp, err := planSessions(ix, f)
 	if err != nil || !sp.planned() {
 		return plan[uint64]{}, err
+	}
+	if total > 0 && len(sp.ids) > total/sessionShare {
+		// Sessions seldom have no requests: so many have too many.
+		return plan[uint64]{}, nil
 	}
 	out := plan[uint64]{fields: append([]string{"session"}, sp.fields...), ids: []uint64{}}
 	n := 0

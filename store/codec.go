@@ -145,6 +145,35 @@ func appendBody(b []byte, body engine.Body) []byte {
 // one allocation for all of them, and nothing that aliases the bbolt page,
 // which is unmapped when the transaction ends.
 func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
+	return decodeExchangeParts(id, b, allParts)
+}
+
+// Parts names the optional parts of a stored exchange or session a scan
+// decodes (ScanOptions.Decode); the others are skipped, left zero. A scan
+// that judges a filter over the whole log reads only what the filter's
+// terms look at: headers, for instance, are most of a record's bytes and
+// allocations, and only a bare word (the user agent) reads them.
+type Parts uint8
+
+const (
+	// PartHeaders is the request and response headers.
+	PartHeaders Parts = 1 << iota
+	// PartContext is the context values (user, tenant, ...).
+	PartContext
+	// PartExtras is MCP, GraphQL and WebSocket details.
+	PartExtras
+	// PartCounts is a session's status and flow counts.
+	PartCounts
+	// PartActivity is a session's activity buckets and endpoints.
+	PartActivity
+)
+
+// allParts decodes a whole record.
+const allParts = PartHeaders | PartContext | PartExtras | PartCounts | PartActivity
+
+// decodeExchangeParts is decodeExchange that skips the parts not in
+// parts. The record's layout is read the same way either way.
+func decodeExchangeParts(id uint64, b []byte, parts Parts) (engine.Exchange, error) {
 	if len(b) == 0 || b[0] != exchangeCodec {
 		return engine.Exchange{}, fmt.Errorf("decode exchange %d: %w", id, ErrCorrupt)
 	}
@@ -155,18 +184,26 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 	for _, p := range [...]*string{&x.ClientIP, &x.Method, &x.Scheme, &x.Host, &x.Path, &x.Query} {
 		*p = r.str()
 	}
-	x.ReqHeaders = r.headers()
+	headers := r.skipHeaders
+	if parts&PartHeaders != 0 {
+		headers = r.headers
+	}
+	x.ReqHeaders = headers()
 	x.ReqBody = r.body()
 	x.Status = int(r.varint())
-	x.RespHeaders = r.headers()
+	x.RespHeaders = headers()
 	x.RespBody = r.body()
 	x.Error = r.str()
 	x.Endpoint = r.str()
-	if n := r.count(); n > 0 {
+	if n := r.count(); n > 0 && parts&PartContext != 0 {
 		x.Context = make(map[string]string, n)
 		for range n {
 			k := r.str()
 			x.Context[k] = r.str()
+		}
+	} else {
+		for range 2 * n {
+			r.str()
 		}
 	}
 	x.Flows = r.strs()
@@ -179,7 +216,7 @@ func decodeExchange(id uint64, b []byte) (engine.Exchange, error) {
 			}
 		}
 	}
-	if extras := r.str(); extras != "" && r.err == nil {
+	if extras := r.str(); extras != "" && r.err == nil && parts&PartExtras != 0 {
 		var e exchangeExtras
 		if err := json.Unmarshal([]byte(extras), &e); err != nil {
 			return engine.Exchange{}, fmt.Errorf("decode exchange %d: extras: %w", id, ErrCorrupt)
@@ -328,6 +365,14 @@ func (r *reader) headers() []engine.Header {
 		hs[i].Value = r.str()
 	}
 	return hs
+}
+
+// skipHeaders reads past a list of headers and returns none.
+func (r *reader) skipHeaders() []engine.Header {
+	for range 2 * r.count() {
+		r.str()
+	}
+	return nil
 }
 
 func (r *reader) body() engine.Body {
@@ -573,8 +618,15 @@ func readSessionHeader(b []byte) (sessionHeader, int, error) {
 }
 
 func decodeSession(b []byte) (engine.Session, error) {
+	return decodeSessionParts(b, allParts)
+}
+
+// decodeSessionParts is decodeSession that skips the counters
+// (PartCounts: status and flow counts) and the activity (PartActivity:
+// the activity buckets and endpoints) when parts lacks them.
+func decodeSessionParts(b []byte, parts Parts) (engine.Session, error) {
 	var s engine.Session
-	_, at, err := readSessionHeader(b)
+	at, err := skipSessionHeader(b)
 	if err != nil {
 		return s, err
 	}
@@ -590,15 +642,26 @@ func decodeSession(b []byte) (engine.Session, error) {
 	s.User = r.str()
 	s.Role = r.str()
 	s.UserAgents = r.strs()
-	if n := r.count(); n > 0 {
+	if n := r.count(); n > 0 && parts&PartCounts != 0 {
 		s.StatusCounts = make(map[int]int, n)
 		for range n {
 			c := int(r.varint())
 			s.StatusCounts[c] = int(r.varint())
 		}
+	} else {
+		for range 2 * n {
+			r.varint()
+		}
 	}
 	s.Attacks = r.counts()
-	s.Flows = r.counts()
+	if parts&PartCounts != 0 {
+		s.Flows = r.counts()
+	} else {
+		for range r.count() {
+			r.str()
+			r.varint()
+		}
+	}
 	s.ReqBytes = r.varint()
 	s.RespBytes = r.varint()
 	s.Latency = time.Duration(r.varint())
@@ -609,9 +672,30 @@ func decodeSession(b []byte) (engine.Session, error) {
 		}
 		s.MCP, s.Abuse = e.MCP, e.Abuse
 	}
-	decodeActivity(&r, &s)
+	if parts&PartActivity != 0 {
+		decodeActivity(&r, &s)
+	}
 	if r.err != nil {
 		return engine.Session{}, fmt.Errorf("decode session: %w", r.err)
 	}
 	return s, nil
+}
+
+// skipSessionHeader returns the offset of the summary in a session
+// record, reading past the header without decoding its entries.
+func skipSessionHeader(b []byte) (int, error) {
+	if len(b) == 0 || b[0] != sessionCodec {
+		return 0, fmt.Errorf("decode session: %w", ErrCorrupt)
+	}
+	r := reader{s: unsafeString(b), i: 1}
+	r.uvarint()
+	r.uvarint()
+	r.uvarint()
+	for range 2 * r.count() {
+		r.str()
+	}
+	if r.err != nil {
+		return 0, fmt.Errorf("decode session: %w", ErrCorrupt)
+	}
+	return r.i, nil
 }

@@ -193,7 +193,9 @@ func TestDecodeExchangeRejectsDamage(t *testing.T) {
 
 // FuzzDecodeExchange feeds damaged records to the decoder, which must
 // return an error rather than panic or allocate without bound, and checks
-// that every record it accepts survives a second round trip unchanged.
+// that every record it accepts survives a second round trip unchanged and
+// decodes in part (a scan's decode) as it does whole, less the parts
+// skipped.
 func FuzzDecodeExchange(f *testing.F) {
 	x := exchange(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), "192.0.2.1", "/a", 200)
 	x.Context = map[string]string{"req.json.user": "alice"}
@@ -202,6 +204,28 @@ func FuzzDecodeExchange(f *testing.F) {
 	f.Add([]byte{exchangeCodec})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		x, err := decodeExchange(1, b)
+		for _, parts := range []Parts{0, PartHeaders, PartContext, PartExtras} {
+			part, partErr := decodeExchangeParts(1, b, parts)
+			if err != nil {
+				continue // a skipped part may hide the damage; no panic is all
+			}
+			if partErr != nil {
+				t.Fatalf("parts %b: %v, though the whole record decodes", parts, partErr)
+			}
+			want := x
+			if parts&PartHeaders == 0 {
+				want.ReqHeaders, want.RespHeaders = nil, nil
+			}
+			if parts&PartContext == 0 {
+				want.Context = nil
+			}
+			if parts&PartExtras == 0 {
+				want.MCP, want.GQL, want.WS = nil, nil, nil
+			}
+			if !reflect.DeepEqual(part, want) {
+				t.Fatalf("parts %b decode\n%+v\nnot\n%+v", parts, part, want)
+			}
+		}
 		if err != nil {
 			return
 		}

@@ -14,6 +14,9 @@
 //   - group commits (write.go) from the ingest pipeline, the only writer of
 //     exchanges; retention (retention.go) and regroups coordinate with it
 //     through bbolt's write lock in small transactions;
+//   - scans (scan.go): the log and the sessions walked in slices with a
+//     cursor, decoding only the parts a caller asks for, for the passes
+//     that must judge everything (the impact preview);
 //   - the checks that the file is sound (bbolt's, and CheckIndexes in
 //     verify.go) and the migration of older files (migrate.go).
 //

@@ -120,12 +120,36 @@ func eachValue(c *bolt.Cursor, first func() ([]byte, []byte), head []byte, accep
 			if err := fn(prefix); err != nil {
 				return err
 			}
+		} else if k = stepPast(c, prefix); k != nil {
+			continue
 		}
 		end := prefixEnd(prefix)
 		if end == nil {
 			return nil
 		}
 		k, _ = c.Seek(end)
+	}
+	return nil
+}
+
+// stepShort is how many keys stepPast reads before it gives up for a
+// seek: most values an index files hold a few keys an epoch (one list
+// per session), and stepping to the next key is cheaper than a seek from
+// the root.
+const stepShort = 4
+
+// stepPast moves c, which is on a key with prefix, to the first key past
+// prefix if it is within stepShort keys, and returns it; else nil, with
+// c anywhere, for the caller to seek. The end of the bucket is nil too.
+func stepPast(c *bolt.Cursor, prefix []byte) []byte {
+	for range stepShort {
+		k, _ := c.Next()
+		if k == nil {
+			return nil
+		}
+		if !bytes.HasPrefix(k, prefix) {
+			return k
+		}
 	}
 	return nil
 }

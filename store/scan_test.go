@@ -1,0 +1,159 @@
+package store
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/spoorhq/spoor/engine"
+)
+
+// TestScanExchangesCoversTheLog checks that the slices of a scan read
+// every exchange once, in order, as ExchangesPage gives it, with the
+// parts not asked for left zero.
+func TestScanExchangesCoversTheLog(t *testing.T) {
+	s := openTemp(t, Options{})
+	if err := s.Write(analyse(s, traffic(3*scanChunk+17, 40, 7)...)); err != nil {
+		t.Fatal(err)
+	}
+	var want []engine.Exchange
+	for after := uint64(0); ; {
+		page, err := s.ExchangesPage(after, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, page...)
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	for _, parts := range []int{1, 2, 3} {
+		var got []engine.Exchange
+		for part := range parts {
+			err := s.ScanExchanges(ScanOptions{Part: part, Parts: parts, Decode: PartHeaders}, func(x *engine.Exchange) (bool, error) {
+				got = append(got, *x)
+				return true, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d parts: scanned %d exchanges, the log holds %d", parts, len(got), len(want))
+		}
+		for i := range got {
+			w := want[i]
+			w.Context = nil // not asked for
+			if !reflect.DeepEqual(got[i], w) {
+				t.Fatalf("%d parts: exchange %d scans as %+v, reads as %+v", parts, w.ID, got[i], w)
+			}
+		}
+	}
+	n := 0
+	if err := s.ScanExchanges(ScanOptions{}, func(x *engine.Exchange) (bool, error) {
+		if x.ReqHeaders != nil {
+			t.Fatalf("exchange %d: headers decoded though not asked for", x.ID)
+		}
+		n++
+		return n < 10, nil
+	}); err != nil || n != 10 {
+		t.Fatalf("a scan told to stop after 10 read %d (%v)", n, err)
+	}
+}
+
+// TestScanSessionsCoversTheGrouping checks that the slices of a session
+// scan read every session once, with the ids of its exchanges, and that
+// Only skips by id.
+func TestScanSessionsCoversTheGrouping(t *testing.T) {
+	s := openTemp(t, Options{})
+	if err := s.Write(analyse(s, traffic(5000, 300, 11)...)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Sessions(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, sess := range all {
+		want = append(want, sess.ID)
+	}
+	slices.Sort(want)
+	for _, parts := range []int{1, 2, 4} {
+		var got []string
+		for part := range parts {
+			err := s.ScanSessions(ScanOptions{Part: part, Parts: parts, IDs: true}, func(sess *engine.Session, ids []uint64) (bool, error) {
+				got = append(got, sess.ID)
+				xs, err := s.Requests(sess.ID)
+				if err != nil {
+					return false, err
+				}
+				var want []uint64
+				for _, x := range xs {
+					want = append(want, x.ID)
+				}
+				if !slices.Equal(ids, want) {
+					t.Errorf("session %s: scanned with exchanges %v, has %v", sess.ID, ids, want)
+				}
+				return true, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%d parts: scanned %d sessions, the grouping has %d", parts, len(got), len(want))
+		}
+	}
+	only := want[len(want)/3]
+	var got []string
+	if err := s.ScanSessions(ScanOptions{Only: func(id string, _ []uint64) bool { return id == only }}, func(sess *engine.Session, _ []uint64) (bool, error) {
+		got = append(got, sess.ID)
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{only}) {
+		t.Fatalf("Only %s: scanned %v", only, got)
+	}
+}
+
+// FuzzReadSessionHead feeds damaged session records to the head a scan
+// reads before deciding to decode a session, and to the partial decode
+// it then makes: they must return an error rather than panic, and agree
+// with the full decoder on a sound record.
+func FuzzReadSessionHead(f *testing.F) {
+	s := engine.Session{
+		ID: "abc-1", User: "alice", IPs: []string{"192.0.2.1"}, StatusCounts: map[int]int{200: 2, 404: 1},
+		Attacks: map[string]int{"sqli": 1}, Flows: map[string]int{"Auth": 1}, Endpoints: []string{"/login"},
+	}
+	b, err := appendSession(nil, &s, sessionHeader{first: 3, last: 9, count: 2, entries: []indexEntry{{bucket: "s:user", key: []byte("\x05aliceabc-1")}}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte{sessionCodec})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		head, err := readSessionHead(b)
+		if err != nil {
+			return
+		}
+		h, _, hErr := readSessionHeader(b)
+		sess, sErr := decodeSession(b)
+		if hErr != nil || sErr != nil {
+			return
+		}
+		if head.id != sess.ID || head.first != h.first || head.last != h.last || head.count != h.count {
+			t.Fatalf("head %+v, header %+v of session %q", head, h, sess.ID)
+		}
+		part, err := decodeSessionParts(b, 0)
+		if err != nil {
+			t.Fatalf("a session that decodes whole does not in part: %v", err)
+		}
+		sess.StatusCounts, sess.Flows, sess.Activity, sess.Endpoints = nil, nil, engine.Activity{}, nil
+		if !reflect.DeepEqual(part, sess) {
+			t.Fatalf("in part\n%+v\nwhole, less the parts skipped\n%+v", part, sess)
+		}
+	})
+}

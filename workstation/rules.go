@@ -33,40 +33,32 @@ func PreviewRule(ctx context.Context, st *store.Store, r rules.Rule, now time.Ti
 	return query.ImpactOf(ctx, st, query.Options{Filter: f, Now: now})
 }
 
-// SaveRules validates rs together with the rules they do not replace,
-// writes them with who and why, and applies the new set at once.
+// SaveRules validates rs together with the rules they do not replace and
+// writes them with who and why, reading, checking and writing in one
+// store transaction, so that a concurrent save cannot be lost. It returns
+// the set compiled from what the store holds after the write.
 func SaveRules(st *store.Store, rs []rules.Rule, by, why string, now time.Time) (*rules.Set, error) {
-	old, err := st.Rules()
-	if err != nil {
+	check := func(all []rules.Rule) error {
+		_, err := rules.Compile(all)
+		return err
+	}
+	if err := st.PutRulesChecked(rs, by, why, now, check); err != nil {
 		return nil, err
 	}
-	merged := mergeRules(old, rs)
-	set, err := rules.Compile(merged)
-	if err != nil {
-		return nil, err
-	}
-	if err := st.PutRules(rs, by, why, now); err != nil {
-		return nil, err
-	}
-	return set, nil
+	return storedSet(st)
 }
 
-// mergeRules is old with rs replacing the rules of the same id, new ones
-// last.
-func mergeRules(old, rs []rules.Rule) []rules.Rule {
-	out := append([]rules.Rule(nil), old...)
-	for _, r := range rs {
-		replaced := false
-		for i := range out {
-			if out[i].ID == r.ID {
-				out[i], replaced = r, true
-			}
-		}
-		if !replaced {
-			out = append(out, r)
-		}
+// storedSet compiles the rules st holds.
+func storedSet(st *store.Store) (*rules.Set, error) {
+	rs, err := st.Rules()
+	if err != nil {
+		return nil, err
 	}
-	return out
+	set, err := rules.Compile(rs)
+	if err != nil {
+		return nil, fmt.Errorf("saved rules: %w", err)
+	}
+	return set, nil
 }
 
 // Rules returns the saved rules.
@@ -79,8 +71,12 @@ func (w *Workstation) PreviewRule(ctx context.Context, r rules.Rule) (query.Impa
 }
 
 // SaveRules saves rs as SaveRules does and hands the new set to the proxy
-// and the detection stage: the next request is judged by it.
+// and the detection stage: the next request is judged by it. Saves (the
+// TUI's, the --rules file's) and removals take rulesMu from the write to
+// the swap, so the gate ends holding exactly the rules the store holds.
 func (w *Workstation) SaveRules(rs []rules.Rule, by, why string) error {
+	w.rulesMu.Lock()
+	defer w.rulesMu.Unlock()
 	set, err := SaveRules(w.store, rs, by, why, time.Now())
 	if err != nil {
 		return err
@@ -92,21 +88,19 @@ func (w *Workstation) SaveRules(rs []rules.Rule, by, why string) error {
 // RemoveRule deletes the rule id, records why, and applies the set
 // without it.
 func (w *Workstation) RemoveRule(id, by, why string) error {
+	w.rulesMu.Lock()
+	defer w.rulesMu.Unlock()
 	if err := w.store.DeleteRule(id, by, why, time.Now()); err != nil {
 		return err
 	}
 	return w.reloadRules()
 }
 
-// reloadRules compiles the saved rules into the gate.
+// reloadRules compiles the saved rules into the gate; rulesMu is held.
 func (w *Workstation) reloadRules() error {
-	rs, err := w.store.Rules()
+	set, err := storedSet(w.store)
 	if err != nil {
 		return err
-	}
-	set, err := rules.Compile(rs)
-	if err != nil {
-		return fmt.Errorf("saved rules: %w", err)
 	}
 	w.gate.set.Store(set)
 	return nil
@@ -166,7 +160,10 @@ func (w *Workstation) startRules(cfg engine.Config, rulesFile string) error {
 			return fmt.Errorf("rules file %s: %w", rulesFile, err)
 		}
 	}
-	if err := w.reloadRules(); err != nil {
+	w.rulesMu.Lock()
+	err = w.reloadRules()
+	w.rulesMu.Unlock()
+	if err != nil {
 		return err
 	}
 	if rulesFile != "" {

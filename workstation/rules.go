@@ -21,7 +21,8 @@ const rulesPoll = 250 * time.Millisecond
 
 // PreviewRule is what r would have hit in st's history, through query:
 // the same counts `spoor requests` and `spoor sessions` give for
-// r.Condition(). It writes nothing.
+// r.Condition(), over the same reads (the saved mutes applied, so a tag
+// already muted is not hit again). It writes nothing.
 func PreviewRule(ctx context.Context, st *store.Store, r rules.Rule, now time.Time) (query.Impact, error) {
 	if _, err := r.Validate(); err != nil {
 		return query.Impact{}, fmt.Errorf("rule %s: %w", r.ID, err)
@@ -30,7 +31,11 @@ func PreviewRule(ctx context.Context, st *store.Store, r rules.Rule, now time.Ti
 	if err != nil {
 		return query.Impact{}, fmt.Errorf("rule %s: %w", r.ID, err)
 	}
-	return query.ImpactOf(ctx, st, query.Options{Filter: f, Now: now})
+	reads, err := query.StoredMutes(st, now)
+	if err != nil {
+		return query.Impact{}, err
+	}
+	return query.ImpactOf(ctx, reads, query.Options{Filter: f, Now: now})
 }
 
 // SaveRules validates rs together with the rules they do not replace and
@@ -59,6 +64,13 @@ func storedSet(st *store.Store) (*rules.Set, error) {
 		return nil, fmt.Errorf("saved rules: %w", err)
 	}
 	return set, nil
+}
+
+// Reads are the store's reads with the mute rules in force applied to
+// the history stored before them: what the TUI, reports and exports
+// count. A mute saved now reaches the next read.
+func (w *Workstation) Reads() *query.Muting {
+	return query.Muted(w.store, func() engine.Muter { return w.gate.set.Load().Muter(time.Now()) })
 }
 
 // Rules returns the saved rules.

@@ -248,7 +248,11 @@ func (m *Muting) UncountEndpoints(rows []inventory.Endpoint) error {
 					return fmt.Errorf("session %s of a request: %w", x.SessionID, err)
 				}
 			}
-			newly := engine.MarkMuted(mu, x, &sess)
+			var s *engine.Session
+			if sess.ID != "" && sess.ID == x.SessionID {
+				s = &sess
+			}
+			newly := engine.MarkMuted(mu, x, s)
 			if len(newly) == 0 {
 				continue
 			}

@@ -49,6 +49,12 @@ func StoredMutes(st *store.Store, now time.Time) (*Muting, error) {
 	return Muted(st, func() engine.Muter { return m }), nil
 }
 
+// Mutes returns the mute rules in force, nil when none is. A query that
+// would count from the indexes alone must judge what Muting reads instead
+// while Mutes is not nil: the attack postings file the tags that counted
+// when they were stored, including those a later mute covers.
+func (m *Muting) Mutes() engine.Muter { return m.muter() }
+
 func (m *Muting) muter() engine.Muter {
 	if m.mutes == nil {
 		return nil

@@ -186,6 +186,24 @@ func (w *Workstation) startRules(cfg engine.Config, rulesFile string) error {
 	return nil
 }
 
+// savedMutes marks the tags the mute rules st holds cover, as the
+// capture's detection stage does: an import stamps them as it stores
+// them, so its summary, sessions and verdicts never count them.
+func savedMutes(st *store.Store, cfg engine.Config) (func(*engine.Exchange, []engine.AttackTag), error) {
+	set, err := storedSet(st)
+	if err != nil {
+		return nil, err
+	}
+	p, err := engine.NewPrejudge(cfg, engine.NewHasher(st.Secret()))
+	if err != nil {
+		return nil, err
+	}
+	g := newRuleGate(nil, true)
+	g.set.Store(set)
+	g.prejudge.Store(p)
+	return g.mute, nil
+}
+
 // usePrejudge makes rules judge requests with cfg's keys and context from
 // now on; a configuration the analyzer accepted compiles here too.
 func (w *Workstation) usePrejudge(cfg engine.Config) {

@@ -161,3 +161,29 @@ func TestMuteAppliesToStoredHistory(t *testing.T) {
 		t.Fatalf("after removing the mute: %+v, want %+v", again, before)
 	}
 }
+
+// TestImportStampsSavedMutes imports into a store that already holds a
+// mute: the import stamps the tags it covers as it stores them (its
+// summary leaves them out), so they stay muted after the rule is removed,
+// as tags a capture stamped do.
+func TestImportStampsSavedMutes(t *testing.T) {
+	db := t.TempDir() + "/stamped.db"
+	if _, stderr, code := spoor(t, time.Minute, "rules", "add", "--db", db, "--action", "mute", "--attack", "sqli",
+		"--filter", "ip:192.0.2.10", "--id", "fp-lan"); code != 0 {
+		t.Fatalf("add the mute: %s", stderr)
+	}
+	out, stderr, code := spoor(t, time.Minute, "import", "--db", db, "testdata/access.log")
+	if code != 0 || !strings.Contains(out+stderr, "160 requests, 7 with attack tags") {
+		t.Fatalf("import: %d\n%s%s", code, out, stderr)
+	}
+	want := muteCounts{sessions: 5, sessionTags: 7, requests: 7, endpointTags: 7}
+	if got := readMuteCounts(t, db); got != want {
+		t.Fatalf("with the mute: %+v, want %+v", got, want)
+	}
+	if _, stderr, code := spoor(t, time.Minute, "rules", "rm", "--db", db, "fp-lan"); code != 0 {
+		t.Fatalf("rm: %s", stderr)
+	}
+	if got := readMuteCounts(t, db); got != want {
+		t.Fatalf("after removing the mute: %+v, want the stamped tags still muted: %+v", got, want)
+	}
+}

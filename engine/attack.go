@@ -21,7 +21,7 @@ type AttackTag struct {
 	MutedBy string `json:"muted_by,omitempty"`
 }
 
-// Muted reports whether a mute rule covered the tag.
+// Muted reports whether a mute rule covered the tag: !Counted.
 func (t *AttackTag) Muted() bool { return t.MutedBy != "" }
 
 // Attack types. They are strings rather than a numeric enum because they are

@@ -44,7 +44,9 @@ func Clean(s *engine.Session) bool { return s.AttackCount() == 0 && len(s.Abuse)
 // --filter` list for it, with their users and flows; the other options
 // do not apply. Over a store it judges each
 // candidate request once and derives both counts from that one pass
-// (impactPass); over another source it runs the two queries.
+// (impactPass); over another source, or a store read with mutes in force
+// (Muting: the pass scans stored tags as they were stored, which a mute
+// saved later must change), it runs the two queries.
 func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
 	sc, ok := ix.(Scanner)
 	f := opts.filter()
@@ -54,7 +56,7 @@ func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
 			return Impact{}, fmt.Errorf("empty filter: %w", err)
 		}
 	}
-	if !ok || !f.Tallies() {
+	if !ok || !f.Tallies() || mutesInForce(ix) {
 		return impactByQueries(ctx, ix, opts)
 	}
 	p := impactPass{ctx: ctx, sc: sc, f: f, workers: scanWorkers()}
@@ -101,4 +103,11 @@ func top(m map[string]int) []Count {
 	}
 	slices.SortFunc(out, func(a, b Count) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Name, b.Name)) })
 	return out[:min(len(out), topN)]
+}
+
+// mutesInForce reports whether ix reads the store with mute rules in
+// force, which the pass's scans would not apply.
+func mutesInForce(ix Indexed) bool {
+	m, ok := ix.(interface{ Mutes() engine.Muter })
+	return ok && m.Mutes() != nil
 }

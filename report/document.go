@@ -85,9 +85,11 @@ type requestView struct {
 	Duration string
 	Flows    []string
 	Tags     []engine.AttackTag
-	// Own are Tags without the session-wide types, which the session's
-	// header states once.
+	// Own are the counted Tags without the session-wide types, which the
+	// session's header states once; Muted are the tags a mute rule
+	// covers, shown as muted and counted nowhere.
 	Own   []engine.AttackTag
+	Muted []engine.AttackTag
 	Error string
 }
 
@@ -273,7 +275,10 @@ func newRequestView(n int, x *engine.Exchange, first time.Time) requestView {
 		r.Endpoint = engine.Endpoint(x.Path)
 	}
 	for _, t := range x.Attacks {
-		if !slices.Contains(engine.SessionWideAttacks(), t.Type) {
+		switch {
+		case !t.Counted():
+			r.Muted = append(r.Muted, t)
+		case !slices.Contains(engine.SessionWideAttacks(), t.Type):
 			r.Own = append(r.Own, t)
 		}
 	}
@@ -288,7 +293,7 @@ func wideTags(xs []engine.Exchange) []wideTag {
 		for i := range xs {
 			seen := false
 			for _, t := range xs[i].Attacks {
-				if t.Type != typ {
+				if t.Type != typ || !t.Counted() {
 					continue
 				}
 				seen = true

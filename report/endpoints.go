@@ -40,7 +40,7 @@ func endpointsOf(xs []engine.Exchange) []endpointStats {
 		if c := engine.StatusClass(x.Status); c == 4 || c == 5 || c == 0 {
 			a.stats.Errors++
 		}
-		a.stats.Tags += len(x.Attacks)
+		a.stats.Tags += len(engine.CountedTags(x.Attacks))
 		a.durs = append(a.durs, x.Duration)
 	}
 	out := make([]endpointStats, 0, len(by))

@@ -71,7 +71,7 @@ func newTimeline(xs []engine.Exchange) timeline {
 	}
 	for i := range xs {
 		x := at(xs[i].Start)
-		if len(xs[i].Attacks) > 0 {
+		if len(engine.CountedTags(xs[i].Attacks)) > 0 {
 			t.Attack = append(t.Attack, x)
 		}
 		switch engine.StatusClass(xs[i].Status) {

@@ -41,18 +41,9 @@ type RuleChange struct {
 func (s *Store) Rules() ([]rules.Rule, error) {
 	var out []rules.Rule
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketRules))
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			var r rules.Rule
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("rule %s: %w", k, ErrCorrupt)
-			}
-			out = append(out, r)
-			return nil
-		})
+		var err error
+		out, err = readRules(tx.Bucket([]byte(bucketRules)))
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read rules: %w", err)
@@ -60,10 +51,72 @@ func (s *Store) Rules() ([]rules.Rule, error) {
 	return out, nil
 }
 
+// readRules decodes the rules of b (nil before the first rule) in id
+// order.
+func readRules(b *bolt.Bucket) ([]rules.Rule, error) {
+	if b == nil {
+		return nil, nil
+	}
+	var out []rules.Rule
+	err := b.ForEach(func(k, v []byte) error {
+		var r rules.Rule
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("rule %s: %w", k, ErrCorrupt)
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// MergeRules is old with rs replacing the rules of the same id, new ones
+// last: what the store holds after PutRules(rs).
+func MergeRules(old, rs []rules.Rule) []rules.Rule {
+	out := append([]rules.Rule(nil), old...)
+	for _, r := range rs {
+		replaced := false
+		for i := range out {
+			if out[i].ID == r.ID {
+				out[i], replaced = r, true
+			}
+		}
+		if !replaced {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// checkError carries a PutRulesChecked check's refusal out of the
+// transaction unwrapped: it says what is wrong with the rules, not with
+// the store.
+type checkError struct{ err error }
+
+func (e checkError) Error() string { return e.err.Error() }
+func (e checkError) Unwrap() error { return e.err }
+
 // PutRules writes rs, creating or replacing each by id, and records each
 // change with by, why and at. A rule written unchanged records nothing.
 func (s *Store) PutRules(rs []rules.Rule, by, why string, at time.Time) error {
+	return s.PutRulesChecked(rs, by, why, at, nil)
+}
+
+// PutRulesChecked is PutRules with check called, in the same write
+// transaction, on every rule the store would hold after it (the stored
+// rules with rs replacing those of their ids, new ones last): an error
+// from check writes nothing and is returned as it is. Two savers reading,
+// checking and writing at once cannot lose one another's rules.
+func (s *Store) PutRulesChecked(rs []rules.Rule, by, why string, at time.Time, check func(all []rules.Rule) error) error {
 	return s.updateRules(func(b, h *bolt.Bucket) error {
+		if check != nil {
+			old, err := readRules(b)
+			if err != nil {
+				return err
+			}
+			if err := check(MergeRules(old, rs)); err != nil {
+				return checkError{err}
+			}
+		}
 		for _, r := range rs {
 			v, err := json.Marshal(r)
 			if err != nil {
@@ -145,6 +198,10 @@ func (s *Store) updateRules(fn func(b, h *bolt.Bucket) error) error {
 		appendOnly(h)
 		return fn(b, h)
 	})
+	var refused checkError
+	if errors.As(err, &refused) {
+		return refused.err
+	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("write rules: %w", err)
 	}

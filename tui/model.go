@@ -700,7 +700,8 @@ func (m *Model) seenPoints() []string {
 // global keys too: "e" in a filter is a letter, not an export.
 func (m *Model) typing() bool {
 	return (m.focus == focusKeys && m.keyeditor.Typing()) || (m.focus == focusContext && m.ctxeditor.Typing()) ||
-		(m.focus == focusSequence && m.sequence.Typing()) || (m.focus == focusEndpoints && m.inv.view.Typing())
+		(m.focus == focusSequence && m.sequence.Typing()) || (m.focus == focusEndpoints && m.inv.view.Typing()) ||
+		(m.focus == focusRules && m.rules.Typing())
 }
 
 // regrouped reloads everything after the grouping changed: the open

@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/rules"
@@ -26,7 +28,14 @@ func (b *rulesBackend) Preview(r rules.Rule) (query.Impact, error) {
 		TopUsers: []query.Count{{Name: "bob", N: 2}}, TopFlows: []query.Count{{Name: "Auth", N: 120}}}, nil
 }
 
+// Save replaces the rule of r's id, as the store does, or adds r.
 func (b *rulesBackend) Save(r rules.Rule, _ string) error {
+	for i := range b.saved {
+		if b.saved[i].ID == r.ID {
+			b.saved[i] = r
+			return nil
+		}
+	}
 	b.saved = append(b.saved, r)
 	return nil
 }
@@ -109,6 +118,15 @@ func TestRulesFromTheScreens(t *testing.T) {
 			hs := newRulesHarness(t, b, sz.w, sz.h)
 			hs.keys(press('R'), press(' '))
 			mustContain(t, hs.view(), "disable block-mallory", "no longer applies")
+			hs.golden()
+		})
+		t.Run("edit/"+sz.name, func(t *testing.T) {
+			b := &rulesBackend{saved: []rules.Rule{{ID: "block-mallory", Action: rules.Block, Filter: "user:mallory"}}}
+			hs := newRulesHarness(t, b, sz.w, sz.h)
+			hs.keys(press('R'), press('e'), tea.KeyPressMsg{Code: tea.KeyTab},
+				tea.KeyPressMsg{Code: tea.KeyBackspace}, tea.KeyPressMsg{Code: tea.KeyBackspace}, tea.KeyPressMsg{Code: tea.KeyBackspace},
+				press('4'), press('2'), press('9'), keyEnter)
+			mustContain(t, hs.view(), "edit block-mallory", "user:mallory  → 429", "would have hit 131 requests")
 			hs.golden()
 		})
 	}
@@ -195,5 +213,48 @@ func TestRuleIDsKeepLongEndpointsApart(t *testing.T) {
 		if _, err := r.Validate(); err != nil {
 			t.Errorf("id %q: %v", id, err)
 		}
+	}
+}
+
+// TestEditRuleEndToEnd runs a real program: R opens the rules, e edits
+// the first, the status becomes 429 with a why typed (q among its
+// letters, which the form takes rather than quitting), enter previews
+// the edited rule and y saves it; the list then shows the new status.
+func TestEditRuleEndToEnd(t *testing.T) {
+	b := &rulesBackend{saved: []rules.Rule{{ID: "block-mallory", Action: rules.Block, Filter: "user:mallory"}}}
+	tm := teatest.NewTestModel(t, New(Options{Source: fixtureSource(), Title: testTitle, Now: fixtureNow, Rules: b}), teatest.WithInitialTermSize(100, 30))
+	wait := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	wait("alice@example.com")
+	tm.Send(press('R'))
+	wait("block-mallory")
+	tm.Send(press('e'))
+	wait("edit block-mallory (block)")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	for range 3 {
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	tm.Type("429")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Type("quiet down")
+	tm.Send(keyEnter)
+	wait("would have hit 131")
+	tm.Send(press('y'))
+	wait("→ 429")
+	tm.Send(keyEsc)
+	tm.Send(press('q'))
+	final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if !ok {
+		t.Fatal("final model is not a tui.Model")
+	}
+	if len(b.saved) != 1 || b.saved[0].Status != 429 || b.saved[0].Filter != "user:mallory" {
+		t.Fatalf("saved %+v, want block-mallory answering 429", b.saved)
+	}
+	if final.focus == focusRules {
+		t.Fatal("esc did not leave the rules screen")
 	}
 }

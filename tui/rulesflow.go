@@ -115,11 +115,14 @@ func ruleTags(tags []engine.AttackTag) []engine.AttackTag {
 	return out
 }
 
-// rulesClosed returns to the screen the rules were opened from.
+// rulesClosed returns to the screen the rules were opened from and reloads.
 func (m *Model) rulesClosed(msg rulesui.CloseMsg) tea.Cmd {
 	m.focus = m.rulesFrom
 	m.notice = msg.Notice
-	return nil
+	// A mute saved, edited or removed changes what the stored history
+	// counts: reload as a commit would.
+	m.dirty = true
+	return m.arm()
 }
 
 // ruleID makes an id of the characters rules accept.

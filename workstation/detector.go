@@ -113,7 +113,7 @@ func (a *attackDetector) Detect(x *engine.Exchange, backlog int) {
 		a.mute(x, tags)
 	}
 	x.Attacks = tags
-	if len(tags) > 0 {
+	if len(engine.CountedTags(tags)) > 0 {
 		a.tagged.Add(1)
 	}
 }

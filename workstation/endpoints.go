@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
@@ -157,7 +158,11 @@ func (w *Workstation) Endpoints(ctx context.Context) ([]inventory.Endpoint, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return w.inv.Snapshot(), nil
+	rows := w.inv.Snapshot()
+	if err := w.Reads().UncountEndpoints(rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 // EndpointsQuery selects what ReadEndpoints computes.
@@ -188,6 +193,10 @@ func ReadEndpoints(ctx context.Context, st *store.Store, q EndpointsQuery) ([]in
 	if err != nil {
 		return nil, err
 	}
+	reads, err := query.StoredMutes(st, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	inv := inventory.New(nil)
 	if specs != nil {
 		inv.SetSpec(specs)
@@ -200,13 +209,19 @@ func ReadEndpoints(ctx context.Context, st *store.Store, q EndpointsQuery) ([]in
 		if err := st.EachInventory(inv.Restore); err != nil {
 			return nil, fmt.Errorf("read the endpoint inventory: %w", err)
 		}
-		return inv.Snapshot(), nil
+		rows := inv.Snapshot()
+		if err := reads.UncountEndpoints(rows); err != nil {
+			return nil, err
+		}
+		return rows, nil
 	}
 	opts := query.EndpointOptions{Requests: query.RequestOptions{Filter: q.Filter}}
 	if len(q.Specs) > 0 {
 		opts.Label = specs
 	}
-	if _, err := query.Endpoints(ctx, st, opts, inv); err != nil {
+	// Counted over the reads with the mutes in force: a tag a mute covers
+	// is marked before the inventory counts it, so it counts nowhere.
+	if _, err := query.Endpoints(ctx, reads, opts, inv); err != nil {
 		return nil, err
 	}
 	return inv.Snapshot(), nil

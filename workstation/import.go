@@ -97,6 +97,9 @@ func newImporter(st *store.Store, opts ImportOptions) (*Importer, error) {
 		if im.attacks, err = newAttackDetector(opts.Log, importDetection()); err != nil {
 			return nil, err
 		}
+		if im.attacks.mute, err = savedMutes(st, cfg); err != nil {
+			return nil, err
+		}
 	}
 	return im, nil
 }

@@ -21,7 +21,8 @@ const rulesPoll = 250 * time.Millisecond
 
 // PreviewRule is what r would have hit in st's history, through query:
 // the same counts `spoor requests` and `spoor sessions` give for
-// r.Condition(). It writes nothing.
+// r.Condition(), over the same reads (the saved mutes applied, so a tag
+// already muted is not hit again). It writes nothing.
 func PreviewRule(ctx context.Context, st *store.Store, r rules.Rule, now time.Time) (query.Impact, error) {
 	if _, err := r.Validate(); err != nil {
 		return query.Impact{}, fmt.Errorf("rule %s: %w", r.ID, err)
@@ -30,43 +31,46 @@ func PreviewRule(ctx context.Context, st *store.Store, r rules.Rule, now time.Ti
 	if err != nil {
 		return query.Impact{}, fmt.Errorf("rule %s: %w", r.ID, err)
 	}
-	return query.ImpactOf(ctx, st, query.Options{Filter: f, Now: now})
+	reads, err := query.StoredMutes(st, now)
+	if err != nil {
+		return query.Impact{}, err
+	}
+	return query.ImpactOf(ctx, reads, query.Options{Filter: f, Now: now})
 }
 
-// SaveRules validates rs together with the rules they do not replace,
-// writes them with who and why, and applies the new set at once.
+// SaveRules validates rs together with the rules they do not replace and
+// writes them with who and why, reading, checking and writing in one
+// store transaction, so that a concurrent save cannot be lost. It returns
+// the set compiled from what the store holds after the write.
 func SaveRules(st *store.Store, rs []rules.Rule, by, why string, now time.Time) (*rules.Set, error) {
-	old, err := st.Rules()
+	check := func(all []rules.Rule) error {
+		_, err := rules.Compile(all)
+		return err
+	}
+	if err := st.PutRulesChecked(rs, by, why, now, check); err != nil {
+		return nil, err
+	}
+	return storedSet(st)
+}
+
+// storedSet compiles the rules st holds.
+func storedSet(st *store.Store) (*rules.Set, error) {
+	rs, err := st.Rules()
 	if err != nil {
 		return nil, err
 	}
-	merged := mergeRules(old, rs)
-	set, err := rules.Compile(merged)
+	set, err := rules.Compile(rs)
 	if err != nil {
-		return nil, err
-	}
-	if err := st.PutRules(rs, by, why, now); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("saved rules: %w", err)
 	}
 	return set, nil
 }
 
-// mergeRules is old with rs replacing the rules of the same id, new ones
-// last.
-func mergeRules(old, rs []rules.Rule) []rules.Rule {
-	out := append([]rules.Rule(nil), old...)
-	for _, r := range rs {
-		replaced := false
-		for i := range out {
-			if out[i].ID == r.ID {
-				out[i], replaced = r, true
-			}
-		}
-		if !replaced {
-			out = append(out, r)
-		}
-	}
-	return out
+// Reads are the store's reads with the mute rules in force applied to
+// the history stored before them: what the TUI, reports and exports
+// count. A mute saved now reaches the next read.
+func (w *Workstation) Reads() *query.Muting {
+	return query.Muted(w.store, func() engine.Muter { return w.gate.set.Load().Muter(time.Now()) })
 }
 
 // Rules returns the saved rules.
@@ -79,8 +83,12 @@ func (w *Workstation) PreviewRule(ctx context.Context, r rules.Rule) (query.Impa
 }
 
 // SaveRules saves rs as SaveRules does and hands the new set to the proxy
-// and the detection stage: the next request is judged by it.
+// and the detection stage: the next request is judged by it. Saves (the
+// TUI's, the --rules file's) and removals take rulesMu from the write to
+// the swap, so the gate ends holding exactly the rules the store holds.
 func (w *Workstation) SaveRules(rs []rules.Rule, by, why string) error {
+	w.rulesMu.Lock()
+	defer w.rulesMu.Unlock()
 	set, err := SaveRules(w.store, rs, by, why, time.Now())
 	if err != nil {
 		return err
@@ -92,21 +100,19 @@ func (w *Workstation) SaveRules(rs []rules.Rule, by, why string) error {
 // RemoveRule deletes the rule id, records why, and applies the set
 // without it.
 func (w *Workstation) RemoveRule(id, by, why string) error {
+	w.rulesMu.Lock()
+	defer w.rulesMu.Unlock()
 	if err := w.store.DeleteRule(id, by, why, time.Now()); err != nil {
 		return err
 	}
 	return w.reloadRules()
 }
 
-// reloadRules compiles the saved rules into the gate.
+// reloadRules compiles the saved rules into the gate; rulesMu is held.
 func (w *Workstation) reloadRules() error {
-	rs, err := w.store.Rules()
+	set, err := storedSet(w.store)
 	if err != nil {
 		return err
-	}
-	set, err := rules.Compile(rs)
-	if err != nil {
-		return fmt.Errorf("saved rules: %w", err)
 	}
 	w.gate.set.Store(set)
 	return nil
@@ -166,7 +172,10 @@ func (w *Workstation) startRules(cfg engine.Config, rulesFile string) error {
 			return fmt.Errorf("rules file %s: %w", rulesFile, err)
 		}
 	}
-	if err := w.reloadRules(); err != nil {
+	w.rulesMu.Lock()
+	err = w.reloadRules()
+	w.rulesMu.Unlock()
+	if err != nil {
 		return err
 	}
 	if rulesFile != "" {
@@ -175,6 +184,24 @@ func (w *Workstation) startRules(cfg engine.Config, rulesFile string) error {
 		w.undo.push(func() error { close(stop); <-done; return nil })
 	}
 	return nil
+}
+
+// savedMutes marks the tags the mute rules st holds cover, as the
+// capture's detection stage does: an import stamps them as it stores
+// them, so its summary, sessions and verdicts never count them.
+func savedMutes(st *store.Store, cfg engine.Config) (func(*engine.Exchange, []engine.AttackTag), error) {
+	set, err := storedSet(st)
+	if err != nil {
+		return nil, err
+	}
+	p, err := engine.NewPrejudge(cfg, engine.NewHasher(st.Secret()))
+	if err != nil {
+		return nil, err
+	}
+	g := newRuleGate(nil, true)
+	g.set.Store(set)
+	g.prejudge.Store(p)
+	return g.mute, nil
 }
 
 // usePrejudge makes rules judge requests with cfg's keys and context from

@@ -111,6 +111,8 @@ type Workstation struct {
 	// save), each of which reads the saved configuration, changes one
 	// part and switches the capture: one must not undo the other.
 	configMu sync.Mutex
+	// rulesMu serialises rule changes from a write to the gate's swap.
+	rulesMu sync.Mutex
 	// scope is the configuration's scope, which a forward proxy asks
 	// before it intercepts a host. It is set before the proxy serves.
 	scope engine.ScopeConfig

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/spoorhq/spoor/query"
 	"io"
 	"strings"
 
@@ -11,7 +12,6 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/export"
-	"github.com/spoorhq/spoor/store"
 )
 
 func newExportCommand(g *globalFlags) *cobra.Command {
@@ -38,7 +38,7 @@ Credentials (Authorization, Cookie, Set-Cookie) and hashed context values are ex
 			if err != nil {
 				return err
 			}
-			st, err := openReadOnly(g)
+			st, err := openReads(g)
 			if err != nil {
 				return err
 			}
@@ -59,7 +59,7 @@ Credentials (Authorization, Cookie, Set-Cookie) and hashed context values are ex
 // writeSession loads a session and its requests and writes them with
 // write: spoor export and the TUI's e share it. Bodies are read one
 // request at a time, for the formats that show them.
-func writeSession(w io.Writer, st *store.Store, sessionID string, write export.Func) error {
+func writeSession(w io.Writer, st *query.Muting, sessionID string, write export.Func) error {
 	s, err := st.Session(sessionID)
 	if err != nil {
 		return err

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/spoorhq/spoor/query"
 	"path/filepath"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -25,12 +27,12 @@ func newOpenCommand(g *globalFlags) *cobra.Command {
 			if nats.subscribe != "" {
 				return openSubscribed(cmd, g, &nats)
 			}
-			st, err := openReadOnly(g)
+			st, err := openReads(g)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Report: tuiReport(st), Flows: configuredFlows(st), ExportDir: exportDir(), Endpoints: storedEndpoints{st}}), tea.WithContext(cmd.Context()))
+			p := tea.NewProgram(tui.New(tui.Options{Source: st, Title: "spoor · " + st.Path(), Export: tuiExport(st), Report: tuiReport(st), Flows: configuredFlows(st.Store), ExportDir: exportDir(), Endpoints: storedEndpoints{st.Store}}), tea.WithContext(cmd.Context()))
 			if _, err := p.Run(); err != nil && !(errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil) {
 				return err
 			}
@@ -70,7 +72,7 @@ func openSubscribed(cmd *cobra.Command, g *globalFlags, nats *natsFlags) error {
 
 // tuiExport lets the interface export a session in the formats of spoor
 // export, rendered into memory for the TUI to write.
-func tuiExport(st *store.Store) func(sessionID, format string) ([]byte, error) {
+func tuiExport(st *query.Muting) func(sessionID, format string) ([]byte, error) {
 	return func(sessionID, format string) ([]byte, error) {
 		write, err := exporter(format)
 		if err != nil {
@@ -105,6 +107,22 @@ func openReadOnly(g *globalFlags) (*store.Store, error) {
 		return nil, err
 	}
 	return store.Open(path, store.Options{ReadOnly: true})
+}
+
+// openReads opens the store as openReadOnly does, its reads with the
+// mute rules it holds applied to the history stored before them: what
+// every reading command and the TUI count.
+func openReads(g *globalFlags) (*query.Muting, error) {
+	st, err := openReadOnly(g)
+	if err != nil {
+		return nil, err
+	}
+	reads, err := query.StoredMutes(st, time.Now())
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return reads, nil
 }
 
 // storedEndpoints is the inventory a stored capture saved, for the TUI's

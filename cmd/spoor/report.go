@@ -58,7 +58,7 @@ stored: as keyed hashes.`,
 					return err
 				}
 			}
-			st, err := openReadOnly(g)
+			st, err := openReads(g)
 			if err != nil {
 				return err
 			}
@@ -88,7 +88,7 @@ stored: as keyed hashes.`,
 // renderReport renders the sessions ids names, then those expr matches
 // (newest first, each once), with the configuration saved in st: spoor
 // report and the TUI's r share it.
-func renderReport(ctx context.Context, st *store.Store, ids []string, expr string, f report.Format, now time.Time) ([]byte, error) {
+func renderReport(ctx context.Context, st *query.Muting, ids []string, expr string, f report.Format, now time.Time) ([]byte, error) {
 	for _, id := range ids {
 		if _, err := st.Session(id); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
@@ -98,7 +98,7 @@ func renderReport(ctx context.Context, st *store.Store, ids []string, expr strin
 		}
 	}
 	if expr != "" {
-		flt, err := checkFilter(st, expr)
+		flt, err := checkFilter(st.Store, expr)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +115,7 @@ func renderReport(ctx context.Context, st *store.Store, ids []string, expr strin
 			}
 		}
 	}
-	cfg, source, err := workstation.EffectiveConfig("", st, nil)
+	cfg, source, err := workstation.EffectiveConfig("", st.Store, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func renderReport(ctx context.Context, st *store.Store, ids []string, expr strin
 
 // tuiReport lets the interface's r render what spoor report renders, into
 // memory for the TUI to write.
-func tuiReport(st *store.Store) tui.ReportFunc {
+func tuiReport(st *query.Muting) tui.ReportFunc {
 	return func(ids []string, filter, format string) ([]byte, error) {
 		f, err := report.ParseFormat(format)
 		if err != nil {

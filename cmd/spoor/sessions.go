@@ -39,12 +39,12 @@ func newSessionsCommand(g *globalFlags) *cobra.Command {
 			if _, err := parseFilter(expr); err != nil {
 				return err
 			}
-			st, err := openReadOnly(g)
+			st, err := openReads(g)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			f, err := checkFilter(st, expr)
+			f, err := checkFilter(st.Store, expr)
 			if err != nil {
 				return err
 			}

@@ -21,7 +21,7 @@ import (
 // forwarding commit notifications, which the model coalesces into at most
 // 20 reloads a second so a busy API cannot flood the UI.
 func runTUI(ctx context.Context, w *workstation.Workstation, title string) error {
-	m := tui.New(tui.Options{Source: w.Store(), Stats: tuiStats(w), Title: title, Export: tuiExport(w.Store()), Report: tuiReport(w.Store()), Keys: keyEditor{w}, Context: contextEditor{w}, Rules: rulesEditor{w}, Flows: configuredFlows(w.Store()), ExportDir: exportDir(), Endpoints: w})
+	m := tui.New(tui.Options{Source: w.Reads(), Stats: tuiStats(w), Title: title, Export: tuiExport(w.Reads()), Report: tuiReport(w.Reads()), Keys: keyEditor{w}, Context: contextEditor{w}, Rules: rulesEditor{w}, Flows: configuredFlows(w.Store()), ExportDir: exportDir(), Endpoints: w})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	var wg sync.WaitGroup
 	done := make(chan struct{})

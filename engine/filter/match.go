@@ -199,7 +199,7 @@ func (f *Filter) requestVerdict(t *term, x *engine.Exchange, s *engine.Session) 
 		return verdictOf(t.matchStatus(x.Status))
 	case fieldAttack:
 		for _, tag := range x.Attacks {
-			if tag.Muted() {
+			if !tag.Counted() {
 				continue
 			}
 			for _, a := range t.alts {

@@ -100,7 +100,9 @@ func (e *stats) observe(x *engine.Exchange, s *engine.Session, bounds []float64)
 	e.req.add(x.ReqBody.Size)
 	e.resp.add(x.RespBody.Size)
 	for _, a := range x.Attacks {
-		e.attacks[a.Type]++
+		if a.Counted() {
+			e.attacks[a.Type]++
+		}
 	}
 	if e.first.IsZero() || x.Start.Before(e.first) {
 		e.first = x.Start

@@ -176,3 +176,27 @@ func FuzzParseYAML(f *testing.F) {
 		}
 	})
 }
+
+// TestSetMuter checks that a set's muter names the mute rules active at
+// its instant only, and none when no mute applies.
+func TestSetMuter(t *testing.T) {
+	set, err := Compile([]Rule{
+		{ID: "block", Action: Block, Filter: "ip:10.0.0.1"},
+		{ID: "fp", Action: Mute, Filter: "path:/comments", Attack: "xss", Expires: testNow.Add(time.Hour)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := set.Muter(testNow)
+	x := &engine.Exchange{Method: "POST", Path: "/comments"}
+	if m == nil || !m.MayMute("xss") || m.MayMute("sqli") || m.MutedBy(x, nil, engine.AttackTag{Type: "xss"}) != "fp" {
+		t.Fatal("the active mute of xss on /comments must apply")
+	}
+	if set.Muter(testNow.Add(2*time.Hour)) != nil {
+		t.Error("an expired mute still applies")
+	}
+	var none *Set
+	if none.Muter(testNow) != nil {
+		t.Error("no set, no muter")
+	}
+}

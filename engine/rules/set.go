@@ -136,3 +136,45 @@ func (r *Rule) Condition() string {
 	}
 	return r.Filter
 }
+
+// Muter returns the set's mute rules that apply at now as an
+// engine.Muter, or nil when none does, so that a reader with no mute in
+// force does no work.
+func (s *Set) Muter(now time.Time) engine.Muter {
+	if s == nil {
+		return nil
+	}
+	m := &muter{set: s, now: now}
+	for i := range s.rules {
+		c := &s.rules[i]
+		if c.Action != Mute || !c.Active(now) {
+			continue
+		}
+		if c.Attack == "" {
+			m.anyType = true
+		} else if !slices.Contains(m.types, c.Attack) {
+			m.types = append(m.types, c.Attack)
+		}
+	}
+	if !m.anyType && len(m.types) == 0 {
+		return nil
+	}
+	return m
+}
+
+// muter is a Set's mute rules at one instant.
+type muter struct {
+	set *Set
+	now time.Time
+	// types are the attack types the mutes name; anyType is set when one
+	// names only a rule id, which may tag any type.
+	types   []string
+	anyType bool
+}
+
+func (m *muter) MutedBy(x *engine.Exchange, s *engine.Session, tag engine.AttackTag) string {
+	r, _ := m.set.Mute(x, s, tag, m.now)
+	return r.ID
+}
+
+func (m *muter) MayMute(typ string) bool { return m.anyType || slices.Contains(m.types, typ) }

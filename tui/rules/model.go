@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -22,6 +23,8 @@ const (
 	stepList step = iota
 	stepChoose
 	stepConfirm
+	// stepEdit is the edit form of a saved rule.
+	stepEdit
 )
 
 // change is what a confirmation applies.
@@ -29,6 +32,10 @@ type change struct {
 	rule   rules.Rule
 	remove bool
 	what   string // "block user mallory", "disable block-mallory"
+	// why is what the rules' history records, when the user said it;
+	// edit is whether esc at the confirmation returns to the form.
+	why  string
+	edit bool
 }
 
 // Messages the screen's commands return.
@@ -71,12 +78,24 @@ type Model struct {
 	impact    query.Impact
 	previewed bool
 	err       error
+
+	// form is the edit form while step is stepEdit, and kept through the
+	// edited rule's confirmation so that esc returns to it.
+	form form
+	// now is the clock an expiry given as a duration starts from.
+	now func() time.Time
 }
 
 // New returns a closed screen over b (nil: rules cannot be changed here).
 func New(th theme.Theme, b Backend) Model {
-	return Model{keys: DefaultKeyMap(), theme: th, backend: b}
+	return Model{keys: DefaultKeyMap(), theme: th, backend: b, now: time.Now}
 }
+
+// SetClock sets the clock an expiry given as a duration starts from.
+func (m *Model) SetClock(now func() time.Time) { m.now = now }
+
+// Typing reports whether the edit form is open: it takes every key.
+func (m Model) Typing() bool { return m.step == stepEdit }
 
 // SetTheme switches styles.
 func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
@@ -126,7 +145,11 @@ func (m *Model) apply() tea.Cmd {
 		if c.remove {
 			return doneMsg{c.what, b.Remove(c.rule.ID, "deleted in the TUI")}
 		}
-		return doneMsg{c.what, b.Save(c.rule, c.what+" (TUI)")}
+		why := c.why
+		if why == "" {
+			why = c.what + " (TUI)"
+		}
+		return doneMsg{c.what, b.Save(c.rule, why)}
 	}
 }
 
@@ -157,9 +180,16 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	if m.step == stepEdit {
+		return m.editKey(k)
+	}
 	rows := m.rows()
 	switch {
 	case key.Matches(k, m.keys.Back):
+		if m.step == stepConfirm && m.pending.edit {
+			m.step, m.err = stepEdit, nil
+			return m, nil
+		}
 		if m.step == stepConfirm && m.fromList {
 			m.step = stepList
 			return m, nil
@@ -188,6 +218,8 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd) {
 			verb = "disable"
 		}
 		return m, m.preview(change{rule: r, what: verb + " " + r.ID})
+	case m.step == stepList && rows > 0 && key.Matches(k, m.keys.Edit):
+		return m, m.edit()
 	case m.step == stepList && rows > 0 && key.Matches(k, m.keys.Delete):
 		r := m.rules[m.cursor]
 		return m, m.preview(change{rule: r, remove: true, what: "delete " + r.ID})
@@ -225,6 +257,8 @@ func (m Model) View() string {
 		}
 	case stepConfirm:
 		lines = append(lines, m.confirmLines()...)
+	case stepEdit:
+		lines = append(lines, m.formLines()...)
 	}
 	if m.err != nil {
 		lines = append(lines, "", m.theme.Danger.Render("error: "+table.Sanitize(m.err.Error())))
@@ -266,8 +300,11 @@ func (m Model) confirmLines() []string {
 	out := []string{
 		m.pending.what,
 		m.theme.Muted.Render(describe(r)),
-		"",
 	}
+	if m.pending.edit {
+		out = append(out, m.theme.Muted.Render("was "+describe(m.form.rule)))
+	}
+	out = append(out, "")
 	if !m.previewed {
 		if m.err == nil {
 			out = append(out, m.theme.Muted.Render("measuring the impact over the stored history…"))

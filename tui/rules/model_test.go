@@ -98,6 +98,10 @@ func press(m Model, keys ...string) (Model, []tea.Msg) {
 			msg = tea.KeyPressMsg{Code: tea.KeyDown}
 		case "space":
 			msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "backspace":
+			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
 		default:
 			msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
 		}
@@ -118,9 +122,19 @@ func blockChoices() []Choice {
 	}
 }
 
+// editStatus opens the list's first rule (block-mallory) in the edit
+// form and types status 429 over its 403.
+func editStatus(m Model) Model {
+	m, _ = run(m, m.Open())
+	m, _ = press(m, "e", "tab", "backspace", "backspace", "backspace", "4", "2", "9")
+	return m
+}
+
 // TestGoldens pins each action with its preview at 80×24 and 160×48: the
-// list (R), enable/disable and delete from it, a block chosen among key,
-// user and address (b), a mute (m) and a virtual patch (v) from a tag.
+// list (R), enable/disable, edit and delete from it, a block chosen among
+// key, user and address (b), a mute (m) and a virtual patch (v) from a
+// tag. The edit form is pinned open, with its preview, and refusing a
+// bad value.
 // The screens are drawn with colour so that the clean sessions' warning
 // shows in red.
 func TestGoldens(t *testing.T) {
@@ -137,6 +151,20 @@ func TestGoldens(t *testing.T) {
 		{"delete", func(m Model) Model {
 			m, _ = run(m, m.Open())
 			m, _ = press(m, "down", "d")
+			return m
+		}},
+		{"edit", editStatus},
+		{"edit_preview", func(m Model) Model {
+			m, _ = press(editStatus(m), "enter")
+			return m
+		}},
+		{"edit_mute", func(m Model) Model {
+			m, _ = run(m, m.Open())
+			m, _ = press(m, "down", "enter")
+			return m
+		}},
+		{"edit_invalid", func(m Model) Model {
+			m, _ = press(editStatus(m), "backspace", "x", "enter")
 			return m
 		}},
 		{"block_choose", func(m Model) Model {
@@ -204,5 +232,42 @@ func TestConfirmSavesAndEscCancels(t *testing.T) {
 	m, _ = press(m, "d", "y")
 	if len(b.rules) != 2 || b.rules[0].ID != "fp-comments" {
 		t.Fatalf("after delete: %+v", b.rules)
+	}
+}
+
+// TestEditSavesOnlyAfterPreviewAndConfirm edits a rule's status: nothing
+// is saved while the form is open, a bad value is refused in the form
+// with one line, enter previews the edited rule, esc returns to the form
+// with the edits kept, and y saves the edited rule with the why typed.
+func TestEditSavesOnlyAfterPreviewAndConfirm(t *testing.T) {
+	b := newBackend()
+	m := New(theme.New(true, true), b)
+	m.SetSize(80, 24)
+	m = editStatus(m)
+	if !m.Typing() || len(b.saved) != 0 {
+		t.Fatalf("form open: typing %v, saved %v", m.Typing(), b.saved)
+	}
+	m, _ = press(m, "9", "enter")
+	if m.step != stepEdit || m.err == nil || !strings.Contains(m.View(), "error: status 4299") || len(b.saved) != 0 {
+		t.Fatalf("status 4299: step %d, err %v, saved %v", m.step, m.err, b.saved)
+	}
+	m, _ = press(m, "backspace", "tab", "tab")
+	for _, c := range "too noisy" {
+		m, _ = press(m, string(c))
+	}
+	m, _ = press(m, "enter")
+	if m.step != stepConfirm || !m.previewed || m.pending.rule.Status != 429 || !strings.Contains(m.View(), "would have hit 412 requests") {
+		t.Fatalf("preview: step %d, pending %+v\n%s", m.step, m.pending, m.View())
+	}
+	m, _ = press(m, "esc")
+	if m.step != stepEdit || m.form.value(fieldStatus) != "429" {
+		t.Fatalf("esc at the preview: step %d, status %q", m.step, m.form.value(fieldStatus))
+	}
+	m, _ = press(m, "enter", "y")
+	if len(b.saved) != 1 || b.saved[0] != "save block-mallory: too noisy" || b.rules[0].Status != 429 || b.rules[0].Filter != "user:mallory" {
+		t.Fatalf("saved %v, rules %+v", b.saved, b.rules)
+	}
+	if m.step != stepList || m.Typing() {
+		t.Fatalf("after the save: step %d", m.step)
 	}
 }

@@ -60,14 +60,7 @@ const slowFloor = 500 * time.Millisecond
 // Tags returns a request's counted attack tags, leaving out those a mute
 // rule covered (the detail's tags tab lists them, marked). Every view reads them through
 // here, so that the order they are shown in is decided in one place.
-func Tags(x *engine.Exchange) []engine.AttackTag {
-	for _, t := range x.Attacks {
-		if t.Muted() {
-			return slices.DeleteFunc(slices.Clone(x.Attacks), func(t engine.AttackTag) bool { return t.Muted() })
-		}
-	}
-	return x.Attacks
-}
+func Tags(x *engine.Exchange) []engine.AttackTag { return engine.CountedTags(x.Attacks) }
 
 // Value returns x's value in a dimension; Attack values are several.
 func Value(d Dim, x *engine.Exchange) []string {

@@ -126,7 +126,7 @@ func (tr *track) read(src Source, s *engine.Session, budget int) (int, error) {
 			if c := engine.StatusClass(x.Status); c == 4 || c == 5 || c == 0 {
 				mk |= markError
 			}
-			if len(x.Attacks) > 0 {
+			if len(engine.CountedTags(x.Attacks)) > 0 {
 				mk |= markAttack
 			}
 			tr.times = append(tr.times, x.Start.UnixNano())

@@ -3,6 +3,7 @@ package query
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -60,8 +61,18 @@ func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
 		return impactByQueries(ctx, ix, opts)
 	}
 	p := impactPass{ctx: ctx, sc: sc, f: f, workers: scanWorkers()}
-	return p.run()
+	im, err := p.run()
+	if errors.Is(err, errLogMoved) {
+		// The log changed under the pass's steps (a regroup while the
+		// capture runs): the queries read it as it is now.
+		return impactByQueries(ctx, ix, opts)
+	}
+	return im, err
 }
+
+// errLogMoved is why the pass gives up for the two queries: a step found
+// the grouping an earlier step read has changed.
+var errLogMoved = errors.New("the log's grouping changed during the preview")
 
 // impactByQueries runs opts.Filter as a sessions query and as a requests
 // query, the one path both list commands take.

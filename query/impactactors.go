@@ -107,14 +107,18 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 		w := p.newWorker(nil)
 		ws[i] = w
 		decode := p.decodeParts()
-		return p.sc.ScanExchanges(store.ScanOptions{Part: i, Parts: p.workers, Decode: decode}, func(x *engine.Exchange) (bool, error) {
+		opts := store.ScanOptions{Part: i, Parts: p.workers, Decode: decode, Last: last}
+		return p.sc.ScanExchanges(opts, func(x *engine.Exchange) (bool, error) {
 			j, ok := at(x.ID)
 			if !ok {
 				return false, fmt.Errorf("exchange %d outside the log's range %d-%d", x.ID, first, last)
 			}
 			known := table[j]&hasSession != 0
 			if x.SessionID != "" && !known {
-				return false, fmt.Errorf("read session %s of a request: %w", x.SessionID, store.ErrNotFound)
+				// Grouped after the walk of the sessions (a regroup, or
+				// a session created since): the two steps no longer
+				// see one log.
+				return false, errLogMoved
 			}
 			if f.MatchRequestActor(x, actor[j], x.SessionID != "") {
 				w.count(x)

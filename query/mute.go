@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -198,8 +199,8 @@ func (m *Muting) exchanges(xs []engine.Exchange, err error) ([]engine.Exchange, 
 			continue
 		}
 		if x.SessionID != "" && x.SessionID != sess.ID {
-			if sess, err = m.Store.Session(x.SessionID); err != nil {
-				return nil, fmt.Errorf("session %s of a request: %w", x.SessionID, err)
+			if sess, err = m.sessionOf(x); err != nil {
+				return nil, err
 			}
 		}
 		var s *engine.Session
@@ -250,8 +251,8 @@ func (m *Muting) UncountEndpoints(rows []inventory.Endpoint) error {
 		for i := range xs {
 			x := &xs[i]
 			if x.SessionID != "" && x.SessionID != sess.ID {
-				if sess, err = m.Store.Session(x.SessionID); err != nil {
-					return fmt.Errorf("session %s of a request: %w", x.SessionID, err)
+				if sess, err = m.sessionOf(x); err != nil {
+					return err
 				}
 			}
 			var s *engine.Session
@@ -286,4 +287,17 @@ func cloneCounts(m map[string]int64) map[string]int64 {
 		out[k] = v
 	}
 	return out
+}
+
+// sessionOf reads the session of x, or none when a regroup has replaced
+// it since x was read: x is then judged as a request without a session.
+func (m *Muting) sessionOf(x *engine.Exchange) (engine.Session, error) {
+	s, err := m.Store.Session(x.SessionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return engine.Session{}, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("session %s of a request: %w", x.SessionID, err)
+	}
+	return s, nil
 }

@@ -31,8 +31,13 @@ type ScanOptions struct {
 	IDs bool
 	// Only, when set, is asked about each session's id (and exchange ids,
 	// with IDs) before the rest of the session is decoded: ScanSessions
-	// skips those it refuses.
+	// skips those it refuses. It runs inside a read transaction, so it
+	// must not read the store.
 	Only func(sessionID string, ids []uint64) bool
+	// Last, when set, ends ScanExchanges' log at that id: a scan that
+	// must see the log as an earlier step saw it ignores what was stored
+	// since.
+	Last uint64
 }
 
 // ScanExchanges calls fn with each stored exchange of the slice opts
@@ -40,12 +45,17 @@ type ScanOptions struct {
 // false or an error. It walks the log with a cursor, reading the
 // assignments block by block beside it: the cheapest way to judge every
 // exchange, where ExchangesPage looks each one up again. fn may keep x.
+// fn is called between read transactions, a chunk of decoded exchanges
+// at a time, so it may read the store: a read transaction opened inside
+// another on one goroutine can deadlock with a writer growing the map.
 func (s *Store) ScanExchanges(opts ScanOptions, fn func(x *engine.Exchange) (bool, error)) error {
-	from, to, err := s.scanRange(opts.Part, opts.Parts)
+	from, to, err := s.scanRange(opts.Part, opts.Parts, opts.Last)
 	if err != nil || from > to {
 		return err
 	}
+	var chunk []engine.Exchange
 	for next, more := from, true; more && next <= to; {
+		chunk = chunk[:0]
 		err := s.db.View(func(tx *bolt.Tx) error {
 			g, err := s.indexer().current(tx)
 			if err != nil {
@@ -76,30 +86,38 @@ func (s *Store) ScanExchanges(opts ScanOptions, fn func(x *engine.Exchange) (boo
 				if ok {
 					x.SessionID, x.KeyPoint = a.sessionID, a.keyPoint
 				}
-				if more, err = fn(&x); err != nil || !more {
-					return err
-				}
+				chunk = append(chunk, x)
 			}
 		})
 		if err != nil {
 			return fmt.Errorf("scan exchanges from %d: %w", next, err)
+		}
+		for i := range chunk {
+			if more, err = fn(&chunk[i]); err != nil || !more {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
 // scanRange returns the ids of slice part of parts of the log, from and
-// to inclusive; from > to when the slice is empty.
-func (s *Store) scanRange(part, parts int) (from, to uint64, err error) {
+// to inclusive; from > to when the slice is empty. A non-zero end ends
+// the log there.
+func (s *Store) scanRange(part, parts int, end uint64) (from, to uint64, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketExchanges)).Cursor()
 		first, _ := c.First()
 		last, _ := c.Last()
-		if first == nil {
+		if first == nil || end != 0 && end < idOf(first) {
 			from, to = 1, 0
 			return nil
 		}
-		from, to = sliceOf(idOf(first), idOf(last), part, parts)
+		top := idOf(last)
+		if end != 0 {
+			top = min(top, end)
+		}
+		from, to = sliceOf(idOf(first), top, part, parts)
 		return nil
 	})
 	return from, to, err
@@ -110,8 +128,10 @@ func (s *Store) scanRange(part, parts int) (from, to uint64, err error) {
 // exchanges when opts.IDs is set, until fn returns false or an error.
 // Part and Parts of opts split the sessions as they split the log; Only
 // skips sessions by id (and exchange ids) before decoding them; Decode
-// names the counters and activity to decode (PartCounts, PartActivity). The ids are valid during the call only. Unlike SessionsPage,
-// which follows the last-seen order and looks each session up, it walks
+// names the counters and activity to decode (PartCounts, PartActivity).
+// The ids are valid during the call only. fn is called between read
+// transactions, a chunk of sessions at a time, so it may read the store.
+// Unlike SessionsPage, which follows the last-seen order and looks each session up, it walks
 // the sessions bucket with a cursor: the cheapest way to judge every
 // session.
 func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session, ids []uint64) (bool, error)) error {
@@ -134,8 +154,13 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session, ids
 	if err != nil {
 		return fmt.Errorf("scan sessions: %w", err)
 	}
-	var ids []uint64
+	var (
+		ids   []uint64
+		chunk []scannedSession
+		all   []uint64 // the chunk's exchange ids, each session's a slice of it
+	)
 	for next, more := from, true; more && next <= to; {
+		chunk, all = chunk[:0], all[:0]
 		err := s.db.View(func(tx *bolt.Tx) error {
 			g, err := s.indexer().current(tx)
 			if err != nil {
@@ -170,16 +195,29 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session, ids
 				if err != nil {
 					return fmt.Errorf("session %d: %w", idOf(k), err)
 				}
-				if more, err = fn(&sess, ids); err != nil || !more {
-					return err
-				}
+				start := len(all)
+				all = append(all, ids...)
+				chunk = append(chunk, scannedSession{sess: sess, from: start, to: len(all)})
 			}
 		})
 		if err != nil {
 			return fmt.Errorf("scan sessions from %d: %w", next, err)
 		}
+		for i := range chunk {
+			c := &chunk[i]
+			if more, err = fn(&c.sess, all[c.from:c.to:c.to]); err != nil || !more {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// scannedSession is a session ScanSessions decoded, waiting for its call
+// after the read transaction: its exchange ids are all[from:to].
+type scannedSession struct {
+	sess     engine.Session
+	from, to int
 }
 
 // sessionHead is what a scan reads of a session record before deciding
@@ -249,5 +287,5 @@ func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), l
 // LogRange returns the first and last id of the stored log; first > last
 // when it is empty. The ids between them are contiguous (see Count).
 func (s *Store) LogRange() (first, last uint64, err error) {
-	return s.scanRange(0, 1)
+	return s.scanRange(0, 1, 0)
 }

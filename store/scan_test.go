@@ -157,3 +157,76 @@ func FuzzReadSessionHead(f *testing.F) {
 		}
 	})
 }
+
+// TestScanCallsOutsideTransactions checks that the scans call fn with no
+// read transaction open, so that fn may read the store: a read
+// transaction opened inside another on one goroutine deadlocks when a
+// writer waits to grow the memory map between the two.
+func TestScanCallsOutsideTransactions(t *testing.T) {
+	s := openTemp(t, Options{})
+	if err := s.Write(analyse(s, traffic(scanChunk+100, 40, 7)...)); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	if err := s.ScanExchanges(ScanOptions{}, func(x *engine.Exchange) (bool, error) {
+		calls++
+		if open := s.db.Stats().OpenTxN; open != 0 {
+			t.Fatalf("exchange %d: fn called with %d read transactions open", x.ID, open)
+		}
+		if calls%1000 == 0 {
+			if _, err := s.Exchange(x.ID); err != nil { // a read inside fn
+				t.Fatal(err)
+			}
+		}
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sessions := 0
+	if err := s.ScanSessions(ScanOptions{IDs: true}, func(sess *engine.Session, ids []uint64) (bool, error) {
+		sessions++
+		if open := s.db.Stats().OpenTxN; open != 0 {
+			t.Fatalf("session %s: fn called with %d read transactions open", sess.ID, open)
+		}
+		if len(ids) == 0 {
+			t.Fatalf("session %s: no exchange ids", sess.ID)
+		}
+		if _, err := s.Session(sess.ID); err != nil {
+			t.Fatal(err)
+		}
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if calls != scanChunk+100 || sessions == 0 {
+		t.Fatalf("scanned %d exchanges and %d sessions, want %d and some", calls, sessions, scanChunk+100)
+	}
+}
+
+// TestScanExchangesStopsAtLast checks that Last ends the scanned log, for
+// a scan that must see the log as an earlier step saw it.
+func TestScanExchangesStopsAtLast(t *testing.T) {
+	s := openTemp(t, Options{})
+	if err := s.Write(analyse(s, traffic(500, 10, 3)...)); err != nil {
+		t.Fatal(err)
+	}
+	first, last, err := s.LogRange()
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := first + 199
+	for _, parts := range []int{1, 2} {
+		var got []uint64
+		for part := range parts {
+			if err := s.ScanExchanges(ScanOptions{Part: part, Parts: parts, Last: end}, func(x *engine.Exchange) (bool, error) {
+				got = append(got, x.ID)
+				return true, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(got) != 200 || got[0] != first || got[len(got)-1] != end {
+			t.Fatalf("%d parts, log %d-%d, Last %d: scanned %d ids from %v to %v", parts, first, last, end, len(got), got[:1], got[len(got)-1:])
+		}
+	}
+}

@@ -243,8 +243,18 @@ func FuzzLoginStitch(f *testing.F) {
 		if s1.ID != s2.ID {
 			t.Errorf("stored copy regroups to %s (%s), clear copy was %s (%s)", s2.ID, s2.KeyPoint, s1.ID, s1.KeyPoint)
 		}
-		if len(token) >= 8 && !IsHashed(token) && strings.Contains(string(x.RespBody.Data), token) && slicesContainsPoint(member) {
-			t.Errorf("returned token %q stored in the clear: %s", token, x.RespBody.Data)
+		// The stored value of the member must not hold the token. A token
+		// already in the stored form (a JWT whose signature slot is a
+		// hash) is kept as it is: it holds no signature to replay.
+		_, _, storedForm := cutRedactedJWT(token)
+		if len(token) >= 8 && !IsHashed(token) && !storedForm && slicesContainsPoint(member) {
+			var stored map[string]string
+			if err := json.Unmarshal(x.RespBody.Data, &stored); err != nil {
+				t.Fatalf("stored login answer is no longer JSON: %v: %s", err, x.RespBody.Data)
+			}
+			if strings.Contains(stored[member], token) {
+				t.Errorf("returned token %q stored in the clear: %s", token, x.RespBody.Data)
+			}
 		}
 	})
 }

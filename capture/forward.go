@@ -41,10 +41,7 @@ func (p *Proxy) serveHTTP(ctx *fasthttp.RequestCtx) {
 		p.serveWebSocket(ctx, x, a)
 		return
 	}
-	if size := ctx.Request.Header.ContentLength(); p.maxBody > 0 && int64(size) > p.maxBody {
-		// The body is never read: the connection cannot be reused.
-		ctx.SetConnectionClose()
-		p.answerError(ctx, x, fasthttp.StatusRequestEntityTooLarge, bodyTooLarge(int64(size), p.maxBody))
+	if p.refusedOversized(ctx, x) {
 		return
 	}
 
@@ -210,20 +207,38 @@ func (b *responseBody) CloseWithError(err error) error {
 // spoor's own, and records that answer with the message as the exchange's
 // error.
 func (p *Proxy) answerError(ctx *fasthttp.RequestCtx, x *engine.Exchange, status int, msg string) {
-	body := "spoor: " + msg + "\n"
+	x.Error = msg
+	p.answerPlain(ctx, x, status, "spoor: "+msg+"\n")
+}
+
+// answerPlain answers the client with status and a plain-text body of
+// spoor's own, and records that answer as x's response.
+func (p *Proxy) answerPlain(ctx *fasthttp.RequestCtx, x *engine.Exchange, status int, body string) {
 	const contentType = "text/plain; charset=utf-8"
 	ctx.SetStatusCode(status)
 	ctx.SetContentType(contentType)
 	ctx.SetBodyString(body)
 
 	x.Status = status
-	x.Error = msg
 	x.RespHeaders = []engine.Header{
 		{Name: "Content-Type", Value: contentType},
 		{Name: "Content-Length", Value: strconv.Itoa(len(body))},
 	}
 	x.RespBody = capturedBody([]byte(body), p.limit)
 	p.record(x)
+}
+
+// refusedOversized answers 413 and records it when the request declares
+// a body over the limit, and reports whether it did. The body is never
+// read, so the connection cannot be reused.
+func (p *Proxy) refusedOversized(ctx *fasthttp.RequestCtx, x *engine.Exchange) bool {
+	size := ctx.Request.Header.ContentLength()
+	if p.maxBody <= 0 || int64(size) <= p.maxBody {
+		return false
+	}
+	ctx.SetConnectionClose()
+	p.answerError(ctx, x, fasthttp.StatusRequestEntityTooLarge, bodyTooLarge(int64(size), p.maxBody))
+	return true
 }
 
 // bodyTooLarge is the message of a 413: how large the body was, at least,

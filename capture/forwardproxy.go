@@ -178,9 +178,7 @@ func (p *Proxy) forwardExchange(ctx *fasthttp.RequestCtx, via *Proxy, t target) 
 	if p.refused(ctx, x) {
 		return
 	}
-	if size := ctx.Request.Header.ContentLength(); p.maxBody > 0 && int64(size) > p.maxBody {
-		ctx.SetConnectionClose()
-		p.answerError(ctx, x, fasthttp.StatusRequestEntityTooLarge, bodyTooLarge(int64(size), p.maxBody))
+	if p.refusedOversized(ctx, x) {
 		return
 	}
 	req := fasthttp.AcquireRequest()

@@ -1,8 +1,6 @@
 package capture
 
 import (
-	"strconv"
-
 	"github.com/spoorhq/spoor/engine"
 	"github.com/valyala/fasthttp"
 )
@@ -24,18 +22,7 @@ func (p *Proxy) gated(ctx *fasthttp.RequestCtx, x *engine.Exchange) bool {
 	if status == 0 {
 		return false
 	}
-	body := "spoor: blocked by rule " + ruleID + "\n"
-	const contentType = "text/plain; charset=utf-8"
-	ctx.SetStatusCode(status)
-	ctx.SetContentType(contentType)
-	ctx.SetBodyString(body)
-	x.Status = status
 	x.BlockedBy = ruleID
-	x.RespHeaders = []engine.Header{
-		{Name: "Content-Type", Value: contentType},
-		{Name: "Content-Length", Value: strconv.Itoa(len(body))},
-	}
-	x.RespBody = capturedBody([]byte(body), p.limit)
-	p.record(x)
+	p.answerPlain(ctx, x, status, "spoor: blocked by rule "+ruleID+"\n")
 	return true
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/inventory"
-	"github.com/spoorhq/spoor/engine/rules"
 	"github.com/spoorhq/spoor/store"
 )
 
@@ -38,13 +37,9 @@ func Muted(st *store.Store, mutes func() engine.Muter) *Muting {
 // StoredMutes returns st's reads with the mute rules st holds, as they
 // apply at now: the reads of a command that does not change the rules.
 func StoredMutes(st *store.Store, now time.Time) (*Muting, error) {
-	rs, err := st.Rules()
+	set, err := st.RuleSet()
 	if err != nil {
 		return nil, err
-	}
-	set, err := rules.Compile(rs)
-	if err != nil {
-		return nil, fmt.Errorf("saved rules: %w", err)
 	}
 	m := set.Muter(now)
 	return Muted(st, func() engine.Muter { return m }), nil

@@ -51,6 +51,20 @@ func (s *Store) Rules() ([]rules.Rule, error) {
 	return out, nil
 }
 
+// RuleSet compiles the rules the store holds: the set a gate applies and
+// the mutes a read honours.
+func (s *Store) RuleSet() (*rules.Set, error) {
+	rs, err := s.Rules()
+	if err != nil {
+		return nil, err
+	}
+	set, err := rules.Compile(rs)
+	if err != nil {
+		return nil, fmt.Errorf("saved rules: %w", err)
+	}
+	return set, nil
+}
+
 // readRules decodes the rules of b (nil before the first rule) in id
 // order.
 func readRules(b *bolt.Bucket) ([]rules.Rule, error) {

@@ -50,20 +50,7 @@ func SaveRules(st *store.Store, rs []rules.Rule, by, why string, now time.Time) 
 	if err := st.PutRulesChecked(rs, by, why, now, check); err != nil {
 		return nil, err
 	}
-	return storedSet(st)
-}
-
-// storedSet compiles the rules st holds.
-func storedSet(st *store.Store) (*rules.Set, error) {
-	rs, err := st.Rules()
-	if err != nil {
-		return nil, err
-	}
-	set, err := rules.Compile(rs)
-	if err != nil {
-		return nil, fmt.Errorf("saved rules: %w", err)
-	}
-	return set, nil
+	return st.RuleSet()
 }
 
 // Reads are the store's reads with the mute rules in force applied to
@@ -110,7 +97,7 @@ func (w *Workstation) RemoveRule(id, by, why string) error {
 
 // reloadRules compiles the saved rules into the gate; rulesMu is held.
 func (w *Workstation) reloadRules() error {
-	set, err := storedSet(w.store)
+	set, err := w.store.RuleSet()
 	if err != nil {
 		return err
 	}
@@ -190,7 +177,7 @@ func (w *Workstation) startRules(cfg engine.Config, rulesFile string) error {
 // capture's detection stage does: an import stamps them as it stores
 // them, so its summary, sessions and verdicts never count them.
 func savedMutes(st *store.Store, cfg engine.Config) (func(*engine.Exchange, []engine.AttackTag), error) {
-	set, err := storedSet(st)
+	set, err := st.RuleSet()
 	if err != nil {
 		return nil, err
 	}

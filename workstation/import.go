@@ -10,6 +10,7 @@ import (
 
 	"github.com/spoorhq/spoor/capture/importer"
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/engine/detect"
 	"github.com/spoorhq/spoor/ingest"
 	"github.com/spoorhq/spoor/store"
 )
@@ -25,6 +26,10 @@ type ImportOptions struct {
 	Format importer.Options
 	// NoDetect imports without attack tags.
 	NoDetect bool
+	// CRSAll has the Core Rule Set check every exchange; by default it
+	// checks those tier 1 tagged or the prefilter flags, and tier 1 alone
+	// examines the rest (importDetection).
+	CRSAll bool
 	// Specs are API specification files (--spec) added to the
 	// configuration's spec list, which is then saved.
 	Specs []string
@@ -35,7 +40,8 @@ type ImportOptions struct {
 // Importer imports files one after another into one store with one
 // analyzer, so that sessions continue from one file to the next, and from
 // a capture before them: readers → detection → analysis → store, as a
-// capture, with both detection tiers on every exchange.
+// capture, with tier 1 on every exchange and tier 2 screened or on every
+// one (ImportOptions.CRSAll).
 type Importer struct {
 	store    *store.Store
 	analyzer *engine.Analyzer
@@ -94,7 +100,7 @@ func newImporter(st *store.Store, opts ImportOptions) (*Importer, error) {
 	}
 	im.analyzer.Use(&inventoryFeed{inv: inv, on: true})
 	if !opts.NoDetect {
-		if im.attacks, err = newAttackDetector(opts.Log, importDetection()); err != nil {
+		if im.attacks, err = newAttackDetector(opts.Log, importDetection(opts.CRSAll)); err != nil {
 			return nil, err
 		}
 		if im.attacks.mute, err = savedMutes(st, cfg); err != nil {
@@ -123,9 +129,10 @@ type ImportResult struct {
 	Stats     importer.Stats
 	Committed int
 	// Detect is false with NoDetect. Tagged counts the exchanges that
-	// got attack tags, Tier2 those the Core Rule Set checked.
-	Detect        bool
-	Tagged, Tier2 uint64
+	// got attack tags, Tier2 those the Core Rule Set checked, Screened
+	// those screening left to tier 1 alone.
+	Detect                  bool
+	Tagged, Tier2, Screened uint64
 }
 
 // ErrNothingImported is returned when a source had lines but none parsed.
@@ -161,10 +168,11 @@ func (im *Importer) Import(ctx context.Context, src *Source, onCommit func(n int
 		return res, err
 	}
 	res.Resumed = opts.Resume.Records
-	var tier2, tagged uint64
+	var before detect.SchedulerStats
+	var tagged uint64
 	if im.attacks != nil {
 		res.Detect = true
-		tier2, tagged = im.attacks.Stats().Tier2, im.attacks.tagged.Load()
+		before, tagged = im.attacks.Stats(), im.attacks.tagged.Load()
 	}
 	if im.imported {
 		if err := restoreSessions(im.store, im.analyzer); err != nil {
@@ -180,7 +188,8 @@ func (im *Importer) Import(ctx context.Context, src *Source, onCommit func(n int
 	})
 	res.Stats = stats
 	if im.attacks != nil {
-		res.Tagged, res.Tier2 = im.attacks.tagged.Load()-tagged, im.attacks.Stats().Tier2-tier2
+		after := im.attacks.Stats()
+		res.Tagged, res.Tier2, res.Screened = im.attacks.tagged.Load()-tagged, after.Tier2-before.Tier2, after.Screened-before.Screened
 	}
 	rec := store.ImportRecord{
 		Hash: src.Hash(), Name: src.Name(), Format: string(stats.Format),
@@ -258,8 +267,7 @@ func (im *Importer) run(ctx context.Context, src *Source, opts importer.Options,
 	// waits for it.
 	var analysed <-chan *engine.Exchange = ch
 	if im.attacks != nil {
-		// Every core: an import has no proxy to leave a core to, and
-		// both tiers examine every exchange.
+		// Every core: an import has no proxy to leave a core to.
 		analysed = ingest.DetectStage(ch, im.attacks, runtime.GOMAXPROCS(0), nil)
 	}
 	var pipelineErr error

@@ -43,6 +43,7 @@ func run() error {
 	flag.BoolVar(&cfg.verbose, "v", false, "list the benign requests that were tagged")
 	flag.StringVar(&cfg.misses, "misses", "", "list the missed PL1 stages of families whose name contains this text (robust-<family> for the robustness set)")
 	flag.BoolVar(&cfg.tier1Misses, "tier1", false, "with -misses, list what tier 1 alone missed")
+	flag.BoolVar(&cfg.screenedMisses, "screened", false, "with -misses, list what tier 1 with tier 2 screened (an import's default) missed")
 	flag.Parse()
 	if cfg.workers < 1 {
 		return fmt.Errorf("-workers %d: need at least 1", cfg.workers)
@@ -75,4 +76,7 @@ type config struct {
 	misses  string
 	// tier1Misses lists tier 1's misses rather than both tiers'.
 	tier1Misses bool
+	// screenedMisses lists the misses of both tiers as an import screens
+	// them.
+	screenedMisses bool
 }

@@ -23,20 +23,29 @@ const (
 // minRecallPL1.
 var floorFamilies = []string{"sqli (942)", "xss (941)", "path_traversal/lfi (930)", "cmd_injection (932)"}
 
-// count is a hit count out of a total, for tier 1 alone and for both
-// tiers.
+// count is a hit count out of a total, for tier 1 alone, for both tiers
+// as an import screens them, and for both tiers on everything.
 type count struct {
-	n, tier1, all int
+	n, tier1, screened, all int
 }
 
-func (c *count) add(t1, all bool) {
+// add counts o by whether match holds for each of its tag lists.
+func (c *count) add(o outcome, match func([]engine.AttackTag) bool) {
 	c.n++
-	if t1 {
+	if match(o.tier1) {
 		c.tier1++
 	}
-	if all {
+	if match(o.screened) {
+		c.screened++
+	}
+	if match(o.all) {
 		c.all++
 	}
+}
+
+// plus is the sum of two counts.
+func (c count) plus(d count) count {
+	return count{c.n + d.n, c.tier1 + d.tier1, c.screened + d.screened, c.all + d.all}
 }
 
 func ratio(k, n int) float64 {
@@ -61,6 +70,7 @@ type report struct {
 	sqli, xss            count
 	fpSQLi, fpAny        count // libinjection false_positives.txt
 	logAny               count // benign access log, any tag
+	logChecked           int   // of which screening sends to tier 2
 	logBad               int
 	logRules             map[string]int
 	fpRules              map[string]int
@@ -154,22 +164,26 @@ func (rep *report) crs(cfg config, pl1 *detect.Detector) error {
 			rows[f.name] = row
 			rep.families = append(rep.families, row)
 		}
-		t1, all := hasType(out1[i].tier1, f.types...), hasType(out1[i].all, f.types...)
+		match := typed(f.types...)
+		t1, all := match(out1[i].tier1), match(out1[i].all)
 		if s.Paranoia <= 1 {
-			row.pl1.add(t1, all)
+			row.pl1.add(out1[i], match)
 			rep.stagesPL1++
 			missed := !all
-			if cfg.tier1Misses {
+			switch {
+			case cfg.tier1Misses:
 				missed = !t1
+			case cfg.screenedMisses:
+				missed = !match(out1[i].screened)
 			}
 			if missed && cfg.misses != "" && strings.Contains(f.name, cfg.misses) {
 				rep.missed = append(rep.missed, describeMiss(s, xs[i], out1[i].all))
 			}
 		}
-		row.allAtPL1.add(t1, all)
+		row.allAtPL1.add(out1[i], match)
 		rep.stagesAll++
 		if cfg.pl4 {
-			row.allAtPL4.add(hasType(out4[i].tier1, f.types...), hasType(out4[i].all, f.types...))
+			row.allAtPL4.add(out4[i], match)
 		}
 	}
 	sort.Slice(rep.families, func(i, j int) bool { return rep.families[i].name < rep.families[j].name })
@@ -197,7 +211,7 @@ func (rep *report) libinjection(cfg config, d *detect.Detector) error {
 			return err
 		}
 		for _, o := range out {
-			c.into.add(hasType(o.tier1, c.typ), hasType(o.all, c.typ))
+			c.into.add(o, typed(c.typ))
 		}
 	}
 	benign, err := payloadLists(dir, "false_positives.txt")
@@ -209,8 +223,8 @@ func (rep *report) libinjection(cfg config, d *detect.Detector) error {
 		return err
 	}
 	for _, o := range out {
-		rep.fpSQLi.add(hasType(o.tier1, engine.AttackSQLi), hasType(o.all, engine.AttackSQLi))
-		rep.fpAny.add(len(o.tier1) > 0, len(o.all) > 0)
+		rep.fpSQLi.add(o, typed(engine.AttackSQLi))
+		rep.fpAny.add(o, anyTag)
 		for _, t := range o.all {
 			rep.fpRules[t.Rule+" "+t.Type]++
 		}
@@ -242,7 +256,10 @@ func (rep *report) accessLog(cfg config, d *detect.Detector) error {
 			return err
 		}
 		for i, o := range out {
-			rep.logAny.add(len(o.tier1) > 0, len(o.all) > 0)
+			rep.logAny.add(o, anyTag)
+			if o.checked {
+				rep.logChecked++
+			}
 			if len(o.all) == 0 {
 				continue
 			}
@@ -260,35 +277,41 @@ func (rep *report) accessLog(cfg config, d *detect.Detector) error {
 // print writes the report as compact tables.
 func (rep *report) print(w io.Writer, verbose bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "CRS regression stages that expect a rule to fire (recall: stage tagged with its family's type; tier1 / tier1+CRS)\n")
-	fmt.Fprintln(tw, "family\tPL1 stages\t@PL1 t1\t@PL1 all\tall stages\t@PL1 all\t@PL4 all\t")
+	fmt.Fprintf(w, "CRS regression stages that expect a rule to fire (recall: stage tagged with its family's type; tier1 / screened: tier 2 only on what tier 1 tagged or the prefilter flags, an import's default / tier1+CRS on everything)\n")
+	fmt.Fprintln(tw, "family\tPL1 stages\t@PL1 t1\t@PL1 screened\t@PL1 all\tall stages\t@PL1 all\t@PL4 all\t")
+	var pl1, all, all4 count
 	for _, r := range rep.families {
 		pl4 := "-"
 		if r.pl4Ran {
 			pl4 = fmt.Sprintf("%.3f", ratio(r.allAtPL4.all, r.allAtPL4.n))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%d\t%.3f\t%s\t\n", r.name,
-			r.pl1.n, ratio(r.pl1.tier1, r.pl1.n), ratio(r.pl1.all, r.pl1.n),
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%s\t\n", r.name,
+			r.pl1.n, ratio(r.pl1.tier1, r.pl1.n), ratio(r.pl1.screened, r.pl1.n), ratio(r.pl1.all, r.pl1.n),
 			r.allAtPL1.n, ratio(r.allAtPL1.all, r.allAtPL1.n), pl4)
+		pl1, all, all4 = pl1.plus(r.pl1), all.plus(r.allAtPL1), all4.plus(r.allAtPL4)
 	}
-	var pl1, all, all4 count
-	for _, r := range rep.families {
-		pl1.n, pl1.tier1, pl1.all = pl1.n+r.pl1.n, pl1.tier1+r.pl1.tier1, pl1.all+r.pl1.all
-		all.n, all.all = all.n+r.allAtPL1.n, all.all+r.allAtPL1.all
-		all4.n, all4.all = all4.n+r.allAtPL4.n, all4.all+r.allAtPL4.all
-	}
-	fmt.Fprintf(tw, "total\t%d\t%.3f\t%.3f\t%d\t%.3f\t%.3f\t\n", pl1.n, ratio(pl1.tier1, pl1.n), ratio(pl1.all, pl1.n),
+	fmt.Fprintf(tw, "total\t%d\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%.3f\t\n", pl1.n, ratio(pl1.tier1, pl1.n), ratio(pl1.screened, pl1.n), ratio(pl1.all, pl1.n),
 		all.n, ratio(all.all, all.n), ratio(all4.all, all4.n))
 	tw.Flush()
 
 	fmt.Fprintf(w, "\nlibinjection corpora (payload as ?q=)\n")
-	fmt.Fprintln(tw, "set\tlines\ttier1\ttier1+CRS\t")
-	fmt.Fprintf(tw, "sqli recall\t%d\t%.3f\t%.3f\t\n", rep.sqli.n, ratio(rep.sqli.tier1, rep.sqli.n), ratio(rep.sqli.all, rep.sqli.n))
-	fmt.Fprintf(tw, "xss recall\t%d\t%.3f\t%.3f\t\n", rep.xss.n, ratio(rep.xss.tier1, rep.xss.n), ratio(rep.xss.all, rep.xss.n))
-	fmt.Fprintf(tw, "false_positives.txt: sqli tag\t%d\t%.3f\t%.3f\t\n", rep.fpSQLi.n, ratio(rep.fpSQLi.tier1, rep.fpSQLi.n), ratio(rep.fpSQLi.all, rep.fpSQLi.n))
-	fmt.Fprintf(tw, "false_positives.txt: any tag\t%d\t%.3f\t%.3f\t\n", rep.fpAny.n, ratio(rep.fpAny.tier1, rep.fpAny.n), ratio(rep.fpAny.all, rep.fpAny.n))
-	fmt.Fprintf(tw, "access log: any tag\t%d\t%.4f\t%.4f\t\n", rep.logAny.n, ratio(rep.logAny.tier1, rep.logAny.n), ratio(rep.logAny.all, rep.logAny.n))
+	fmt.Fprintln(tw, "set\tlines\ttier1\tscreened\ttier1+CRS\t")
+	for _, row := range []struct {
+		name string
+		c    count
+		prec string
+	}{
+		{"sqli recall", rep.sqli, "%.3f"},
+		{"xss recall", rep.xss, "%.3f"},
+		{"false_positives.txt: sqli tag", rep.fpSQLi, "%.3f"},
+		{"false_positives.txt: any tag", rep.fpAny, "%.3f"},
+		{"access log: any tag", rep.logAny, "%.4f"},
+	} {
+		c, f := row.c, row.prec
+		fmt.Fprintf(tw, "%s\t%d\t"+f+"\t"+f+"\t"+f+"\t\n", row.name, c.n, ratio(c.tier1, c.n), ratio(c.screened, c.n), ratio(c.all, c.n))
+	}
 	tw.Flush()
+	fmt.Fprintf(w, "access log: screening sends %d of %d lines (%.2f%%) to tier 2\n", rep.logChecked, rep.logAny.n, 100*ratio(rep.logChecked, rep.logAny.n))
 	if rep.logBad > 0 {
 		fmt.Fprintf(w, "access log: %d lines not in combined format, skipped\n", rep.logBad)
 	}
@@ -389,13 +412,13 @@ func printRules(w io.Writer, title string, counts map[string]int) {
 // mutation, and the tricky benign set's false positives.
 func (rep *report) printRobust(w io.Writer, tw *tabwriter.Writer) {
 	fmt.Fprintf(w, "\nrobustness set (corpus seeds and hand-written shapes, mutated; value as ?q=): recall\n")
-	fmt.Fprintln(tw, "family\tseeds\tshapes\tvalues\ttier1\ttier1+CRS\t")
+	fmt.Fprintln(tw, "family\tseeds\tshapes\tvalues\ttier1\tscreened\ttier1+CRS\t")
 	for _, r := range rep.robust {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.3f\t%.3f\t\n", r.name, r.seeds, r.shapes, r.recall.n,
-			ratio(r.recall.tier1, r.recall.n), ratio(r.recall.all, r.recall.n))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t\n", r.name, r.seeds, r.shapes, r.recall.n,
+			ratio(r.recall.tier1, r.recall.n), ratio(r.recall.screened, r.recall.n), ratio(r.recall.all, r.recall.n))
 	}
-	fmt.Fprintf(tw, "tricky benign: any tag (false positives)\t\t\t%d\t%.4f\t%.4f\t\n", rep.trickyAny.n,
-		ratio(rep.trickyAny.tier1, rep.trickyAny.n), ratio(rep.trickyAny.all, rep.trickyAny.n))
+	fmt.Fprintf(tw, "tricky benign: any tag (false positives)\t\t\t%d\t%.4f\t%.4f\t%.4f\t\n", rep.trickyAny.n,
+		ratio(rep.trickyAny.tier1, rep.trickyAny.n), ratio(rep.trickyAny.screened, rep.trickyAny.n), ratio(rep.trickyAny.all, rep.trickyAny.n))
 	tw.Flush()
 	for _, r := range rep.robust {
 		fmt.Fprintf(w, "  %s by mutation (tier1/all):", r.name)

@@ -110,18 +110,22 @@ func (rep *report) robustness(cfg config, d *detect.Detector, seeds map[string][
 			return err
 		}
 		for i, o := range out {
-			t1, all := hasType(o.tier1, f.types...), hasType(o.all, f.types...)
-			row.recall.add(t1, all)
+			match := typed(f.types...)
+			t1, all := match(o.tier1), match(o.all)
+			row.recall.add(o, match)
 			c := row.byMutation[vs[i].mutation]
 			if c == nil {
 				c = &count{}
 				row.byMutation[vs[i].mutation] = c
 				row.order = append(row.order, vs[i].mutation)
 			}
-			c.add(t1, all)
+			c.add(o, match)
 			missed := !all
-			if cfg.tier1Misses {
+			switch {
+			case cfg.tier1Misses:
 				missed = !t1
+			case cfg.screenedMisses:
+				missed = !match(o.screened)
 			}
 			if missed && cfg.misses != "" && strings.Contains("robust-"+f.name, cfg.misses) {
 				row.missed = append(row.missed, fmt.Sprintf("%s %q", vs[i].mutation, vs[i].payload))
@@ -229,7 +233,7 @@ func (rep *report) tricky(cfg config, d *detect.Detector) error {
 		return err
 	}
 	for i, o := range out {
-		rep.trickyAny.add(len(o.tier1) > 0, len(o.all) > 0)
+		rep.trickyAny.add(o, anyTag)
 		for _, t := range o.all {
 			rep.trickyRules[t.Rule+" "+t.Type]++
 		}

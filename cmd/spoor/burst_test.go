@@ -50,8 +50,8 @@ func burstMix() []burstRequest {
 // logs that the queue is empty, every stored request is examined by both
 // tiers (none pending, none off), some were checked late, and each
 // request's tags equal those an import of the same requests (exported from
-// the capture as HAR) gives it, where both tiers examine everything at
-// once. Like the crash test it runs a release build: under the race
+// the capture as HAR) gives it with --crs-all, where both tiers examine
+// everything at once. Like the crash test it runs a release build: under the race
 // detector a Core Rule Set check costs ten times more, and the queue, not
 // the design, would set the pace.
 func TestBurstExaminedByBothTiers(t *testing.T) {
@@ -159,7 +159,7 @@ func TestBurstExaminedByBothTiers(t *testing.T) {
 		files = append(files, file)
 	}
 	imported := filepath.Join(dir, "imported.db")
-	if _, errOut, code := spoor(t, 120*time.Second, append([]string{"import", "--db", imported}, files...)...); code != 0 {
+	if _, errOut, code := spoor(t, 120*time.Second, append([]string{"import", "--crs-all", "--db", imported}, files...)...); code != 0 {
 		t.Fatalf("import: %s", errOut)
 	}
 	want := map[string]string{}

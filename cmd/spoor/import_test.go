@@ -85,9 +85,11 @@ func TestImportHARFixtures(t *testing.T) {
 			}
 			db := filepath.Join(t.TempDir(), "har.db")
 			_, stderr, code := spoor(t, 30*time.Second, "import", "--db", db, file)
-			wantLine := fmt.Sprintf("import %s: %d %s\n", file, len(want), plural(len(want), "request", "requests"))
-			if code != 0 || stderr != wantLine {
-				t.Fatalf("exit %d, stderr %q; want 0 and %q", code, stderr, wantLine)
+			// The line goes on with what the Core Rule Set checked
+			// (TestImportTagsAttacks).
+			wantLine := fmt.Sprintf("import %s: %d %s", file, len(want), plural(len(want), "request", "requests"))
+			if code != 0 || !strings.HasPrefix(stderr, wantLine) || strings.Count(stderr, "\n") != 1 {
+				t.Fatalf("exit %d, stderr %q; want 0 and one line starting %q", code, stderr, wantLine)
 			}
 			got, _, secret := storedExchanges(t, db)
 			if len(got) != len(want) {
@@ -346,9 +348,9 @@ func TestImportFormats(t *testing.T) {
 		stderr string
 	}{
 		{name: "log format with bad lines", args: []string{"--log-format", `$host|$remote_addr|[$time_local]|"$request"|$status|$request_time|"$http_x_api_key"`, nginxLog},
-			stderr: "import " + nginxLog + `: 18 requests, 2 bad lines (first: line 17: field 1: no "|" after it)` + "\n"},
-		{name: "json lines from gzip", args: []string{"--map", "time=ts,ip=client,method=verb,path=uri,status=code,ua=agent", jsonl}, stderr: "import " + jsonl + ": 1 request\n"},
-		{name: "json lines from stdin", args: []string{"--format", "jsonl", "-"}, stdin: `{"time":"2026-11-24T11:00:00Z","method":"GET","path":"/b"}` + "\n", stderr: "import stdin: 1 request\n"},
+			stderr: "import " + nginxLog + `: 18 requests, 2 bad lines (first: line 17: field 1: no "|" after it) (Core Rule Set: 0 of 18 checked; --crs-all checks all)` + "\n"},
+		{name: "json lines from gzip", args: []string{"--map", "time=ts,ip=client,method=verb,path=uri,status=code,ua=agent", jsonl}, stderr: "import " + jsonl + ": 1 request (Core Rule Set: 0 of 1 checked; --crs-all checks all)\n"},
+		{name: "json lines from stdin", args: []string{"--format", "jsonl", "-"}, stdin: `{"time":"2026-11-24T11:00:00Z","method":"GET","path":"/b"}` + "\n", stderr: "import stdin: 1 request (Core Rule Set: 0 of 1 checked; --crs-all checks all)\n"},
 		{name: "nothing importable", args: []string{"--format", "combined", write("bad.log", "a\nb\n")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "bad.log") + ": no line could be imported (first: line 1: "},
 		{name: "undetectable", args: []string{write("text.txt", "hello\n")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "text.txt") + ": cannot detect the format"},
 		{name: "missing file", args: []string{filepath.Join(dir, "nope.log")}, code: exitFailure, stderr: "spoor: import " + filepath.Join(dir, "nope.log") + ": no such file or directory\n"},
@@ -402,8 +404,10 @@ func TestImportProgressLine(t *testing.T) {
 
 // TestImportTagsAttacks imports log lines carrying attacks: they are tagged
 // as a capture tags them, with the point and the detector, and counted in
-// the summary; --no-detect stores them untagged. Paths are stored decoded,
-// as the proxy stores them.
+// the summary; --no-detect stores them untagged. By default the Core Rule
+// Set checks only what tier 1 tagged or the prefilter flags, and the clean
+// line is recorded as examined by tier 1 alone; --crs-all checks it too.
+// Paths are stored decoded, as the proxy stores them.
 func TestImportTagsAttacks(t *testing.T) {
 	dir := t.TempDir()
 	log := filepath.Join(dir, "attacks.log")
@@ -418,12 +422,15 @@ func TestImportTagsAttacks(t *testing.T) {
 		args  []string
 		line  string
 		wants map[string]string // path -> "type point rule" of one tag
+		clean string            // how /products/42 was examined
 	}{
-		{nil, "3 requests, 2 with attack tags (Core Rule Set: 3 checked)", map[string]string{
-			"/search": "sqli req.query.q libinjection-sqli", "/files/../../../etc/passwd": "path_traversal req.path spoor-traversal", "/products/42": ""}},
-		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/../../../etc/passwd": "", "/products/42": ""}},
+		{nil, "3 requests, 2 with attack tags (Core Rule Set: 2 of 3 checked; --crs-all checks all)", map[string]string{
+			"/search": "sqli req.query.q libinjection-sqli", "/files/../../../etc/passwd": "path_traversal req.path spoor-traversal", "/products/42": ""}, "tier1"},
+		{[]string{"--crs-all"}, "3 requests, 2 with attack tags (Core Rule Set: 3 checked)", map[string]string{
+			"/search": "sqli req.query.q libinjection-sqli", "/files/../../../etc/passwd": "path_traversal req.path spoor-traversal", "/products/42": ""}, "tier1,crs"},
+		{[]string{"--no-detect"}, "3 requests", map[string]string{"/search": "", "/files/../../../etc/passwd": "", "/products/42": ""}, "off"},
 	} {
-		db := filepath.Join(dir, fmt.Sprintf("a%d.db", len(c.args)))
+		db := filepath.Join(dir, fmt.Sprintf("a%v.db", c.args))
 		_, stderr, code := spoor(t, 60*time.Second, append([]string{"import", "--db", db, log}, c.args...)...)
 		if want := "import " + log + ": " + c.line + "\n"; code != 0 || stderr != want {
 			t.Fatalf("%v: exit %d, stderr %q; want %q", c.args, code, stderr, want)
@@ -437,6 +444,7 @@ func TestImportTagsAttacks(t *testing.T) {
 			Attacks []struct {
 				Type, Point, Rule string
 			} `json:"attacks"`
+			Examined []string `json:"examined"`
 		}
 		if err := json.Unmarshal([]byte(out), &reqs); err != nil {
 			t.Fatal(err)
@@ -452,6 +460,9 @@ func TestImportTagsAttacks(t *testing.T) {
 			}
 			if want == "" && len(got) > 0 || want != "" && !slices.Contains(got, want) {
 				t.Errorf("%v: %s tagged %q, want %q", c.args, r.Path, got, want)
+			}
+			if r.Path == "/products/42" && strings.Join(r.Examined, ",") != c.clean {
+				t.Errorf("%v: %s examined %s, want %s", c.args, r.Path, r.Examined, c.clean)
 			}
 		}
 	}

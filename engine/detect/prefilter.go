@@ -63,13 +63,17 @@ func NewPrefilter() *Prefilter {
 // exchange: SQL, script and event handlers, shell commands, files that
 // attacks read, template and lookup syntax, URL schemes of inclusion and
 // forgery, a URL as a parameter's value (=http, "http: a Referer's URL is
-// not one), and the names scanners give themselves.
+// not one), Java and its class names (deserialisation, OGNL, EL),
+// prototype pollution, database catalogues, local addresses of forgery,
+// and the names scanners give themselves.
 func prefilterKeywords() []string {
 	return []string{
 		"select", "union", "insert", "update", "delete", "drop", "sleep", "benchmark", "waitfor", "having", "order by", " or ", " and ",
 		"script", "javascript", "onerror", "onload", "alert", "eval", "iframe", "svg", "document.",
-		"/bin/", "cmd", "powershell", "wget", "curl", "nslookup", "whoami", "uname", "passwd", "shadow", "win.ini", "boot.ini", "/proc/", "/etc/",
+		"bin/", "cmd", "powershell", "wget", "curl", "nslookup", "whoami", "uname", "passwd", "shadow", "win.ini", "boot.ini", "/proc/", "/etc/",
 		"..", "${", "{{", "<!", "jndi", "file:", "php:", "data:", "gopher:", "dict:", "expect:", "=http", "\"http", "=ftp", "=//",
+		"java", "runtime", "processbuilder", "classloader", "ognl", "xwork", "org.apache", "com.sun", "codehaus", "springframework", "groovy", ".jsp",
+		"__proto__", "constructor", "information_schema", "pg_", "/sys/", "localhost", "127.0.",
 		"sqlmap", "nikto", "nmap", "masscan", "acunetix", "nessus", "zgrab", "dirbuster", "gobuster", "wpscan", "burp",
 	}
 }

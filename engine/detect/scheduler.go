@@ -18,6 +18,10 @@ type SchedulerOptions struct {
 	// 0 means ShedAt/4. The gap between the two keeps the policy from
 	// flapping at one queue length.
 	ResumeAt int
+	// Screen leaves to tier 1 alone the exchanges tier 1 found clean and
+	// the prefilter does not flag (Screened): an import's default, where
+	// checking every line would cost about half a millisecond each.
+	Screen bool
 }
 
 // Scheduler decides when tier 2 checks an exchange. Tier 1 runs on all of
@@ -32,12 +36,14 @@ type SchedulerOptions struct {
 type Scheduler struct {
 	budget           *Budget
 	shedAt, resumeAt int
+	screen           bool
 
 	deferring atomic.Bool
 	tier1     atomic.Uint64
 	tier2     atomic.Uint64
 	deferred  atomic.Uint64
 	late      atomic.Uint64
+	screened  atomic.Uint64
 }
 
 // SchedulerStats are a Scheduler's counts.
@@ -51,6 +57,8 @@ type SchedulerStats struct {
 	// since.
 	Deferred uint64 `json:"deferred"`
 	Late     uint64 `json:"late"`
+	// Screened is how many exchanges screening left to tier 1 alone.
+	Screened uint64 `json:"screened,omitempty"`
 	// Deferring says whether analysis is behind, so that tier 2 defers
 	// every exchange.
 	Deferring bool `json:"deferring"`
@@ -65,7 +73,7 @@ func NewScheduler(opts SchedulerOptions) *Scheduler {
 	if opts.ResumeAt <= 0 || opts.ResumeAt >= opts.ShedAt {
 		opts.ResumeAt = opts.ShedAt / 4
 	}
-	return &Scheduler{budget: opts.Budget, shedAt: opts.ShedAt, resumeAt: opts.ResumeAt}
+	return &Scheduler{budget: opts.Budget, shedAt: opts.ShedAt, resumeAt: opts.ResumeAt, screen: opts.Screen}
 }
 
 // Now records that tier 1 checked one exchange and reports whether tier 2
@@ -111,6 +119,17 @@ func (s *Scheduler) Charge(cpu time.Duration) {
 	}
 }
 
+// LeftToTier1 reports whether screening leaves an exchange of priority p
+// to tier 1 alone, and counts it if so. Without Screen it never does.
+func (s *Scheduler) LeftToTier1(p Priority) bool {
+	if !s.screen || Screened(p) {
+		return false
+	}
+	s.tier1.Add(1)
+	s.screened.Add(1)
+	return true
+}
+
 // Stats returns the counts so far.
 func (s *Scheduler) Stats() SchedulerStats {
 	return SchedulerStats{
@@ -118,6 +137,7 @@ func (s *Scheduler) Stats() SchedulerStats {
 		Tier2:     s.tier2.Load(),
 		Deferred:  s.deferred.Load(),
 		Late:      s.late.Load(),
+		Screened:  s.screened.Load(),
 		Deferring: s.deferring.Load(),
 	}
 }

@@ -30,6 +30,28 @@ func TestSchedulerWithoutBudget(t *testing.T) {
 	}
 }
 
+// TestSchedulerScreens is an import's default: tier 2 checks what tier 1
+// tagged and what the prefilter flags at once, and leaves the clean rest
+// to tier 1, counted.
+func TestSchedulerScreens(t *testing.T) {
+	s := NewScheduler(SchedulerOptions{Screen: true})
+	for _, p := range []Priority{PrioritySuspect, PriorityClean, PriorityTagged, PriorityClean} {
+		left := s.LeftToTier1(p)
+		if left != (p == PriorityClean) {
+			t.Errorf("priority %d: left to tier 1 %v", p, left)
+		}
+		if !left && !s.Now(t0, p, 0) {
+			t.Errorf("priority %d: deferred without a budget", p)
+		}
+	}
+	if got, want := s.Stats(), (SchedulerStats{Tier1: 4, Tier2: 2, Screened: 2}); got != want {
+		t.Errorf("stats %+v, want %+v", got, want)
+	}
+	if NewScheduler(SchedulerOptions{}).LeftToTier1(PriorityClean) {
+		t.Error("a scheduler that does not screen left an exchange to tier 1")
+	}
+}
+
 // TestSchedulerDefers checks that a behind analysis defers everything
 // until the backlog falls to the resume mark, and that a spent budget
 // defers too.
@@ -204,6 +226,9 @@ func TestPrefilter(t *testing.T) {
 		{"template", engine.Exchange{Path: "/hello", Query: "name=%7B%7B7*7%7D%7D"}, true},
 		{"scanner header", engine.Exchange{Path: "/", ReqHeaders: []engine.Header{{Name: "User-Agent", Value: "Nikto/2.5"}}}, true},
 		{"lookup in a header", engine.Exchange{Path: "/", ReqHeaders: []engine.Header{{Name: "X-Api-Version", Value: "${jndi:ldap://x/a}"}}}, true},
+		{"Java class in a form", engine.Exchange{Path: "/post", ReqBody: engine.Body{Data: []byte("test=java.lang.ProcessBuilder")}}, true},
+		{"prototype pollution", engine.Exchange{Path: "/get", Query: "__proto__%5Btest%5D=1"}, true},
+		{"database catalogue", engine.Exchange{Path: "/get", Query: "t=INFORMATION_SCHEMA.tables"}, true},
 		{"credential header skipped", engine.Exchange{Path: "/", ReqHeaders: []engine.Header{{Name: "Authorization", Value: "Bearer a'b"}}}, false},
 	} {
 		if got := p.Suspect(&tt.x); got != tt.want {

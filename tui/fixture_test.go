@@ -106,6 +106,20 @@ func (f *fakeSource) Exchange(id uint64) (engine.Exchange, error) {
 	return engine.Exchange{}, errors.New("no such exchange")
 }
 
+// setAttacks gives the stored exchange id these tags, as a mute marks
+// them when read.
+func (f *fakeSource) setAttacks(id uint64, tags ...engine.AttackTag) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, xs := range f.requests {
+		for i := range xs {
+			if xs[i].ID == id {
+				xs[i].Attacks = slices.Clone(tags)
+			}
+		}
+	}
+}
+
 func (f *fakeSource) calls() (sessions, requests int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

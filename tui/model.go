@@ -519,7 +519,7 @@ func (m *Model) sessionsLoaded(msg sessionsLoadedMsg) tea.Cmd {
 		}
 	}
 	m.readStats()
-	if m.focus != focusSequence {
+	if m.focus != focusSequence && m.focus != focusDetail {
 		return tea.Batch(rerun, m.loadDone(), m.loadVisibleActivity(), m.loadTraffic())
 	}
 	open := m.sequence.Session()

@@ -19,6 +19,8 @@ import (
 // golden shows which condition was measured.
 type rulesBackend struct {
 	saved []rules.Rule
+	// saving, if set, sees each rule saved, as the store would apply it.
+	saving func(rules.Rule)
 }
 
 func (b *rulesBackend) Rules() ([]rules.Rule, error) { return b.saved, nil }
@@ -30,6 +32,9 @@ func (b *rulesBackend) Preview(r rules.Rule) (query.Impact, error) {
 
 // Save replaces the rule of r's id, as the store does, or adds r.
 func (b *rulesBackend) Save(r rules.Rule, _ string) error {
+	if b.saving != nil {
+		b.saving(r)
+	}
 	for i := range b.saved {
 		if b.saved[i].ID == r.ID {
 			b.saved[i] = r
@@ -44,8 +49,13 @@ func (b *rulesBackend) Remove(string, string) error { return nil }
 
 func newRulesHarness(t *testing.T, b *rulesBackend, w, h int) *harness {
 	t.Helper()
+	return newRulesHarnessOn(t, fixtureSource(), b, w, h)
+}
+
+func newRulesHarnessOn(t *testing.T, src SessionSource, b *rulesBackend, w, h int) *harness {
+	t.Helper()
 	hs := &harness{t: t}
-	m := New(Options{Source: fixtureSource(), Title: testTitle, Now: fixtureNow, Rules: b})
+	m := New(Options{Source: src, Title: testTitle, Now: fixtureNow, Rules: b})
 	m.schedule = func(_ time.Duration, msg tea.Msg) tea.Cmd {
 		hs.timers = append(hs.timers, msg)
 		return nil
@@ -256,5 +266,50 @@ func TestEditRuleEndToEnd(t *testing.T) {
 	}
 	if final.focus == focusRules {
 		t.Fatal("esc did not leave the rules screen")
+	}
+}
+
+// TestMuteShowsAtOnce mutes the open request's tag with m and y: the
+// request on display and its session's requests are read again, so the
+// tag shows as muted in the detail view and, back with esc, in the
+// sequence, without reopening either.
+func TestMuteShowsAtOnce(t *testing.T) {
+	src := fixtureSource()
+	b := &rulesBackend{}
+	hs := newRulesHarnessOn(t, src, b, 160, 48)
+	hs.keys(keyDown, keyDown, keyEnter, keyEnter)
+	if hs.m.focus != focusDetail {
+		t.Fatalf("not on a request: focus %d\n%s", hs.m.focus, hs.view())
+	}
+	x := hs.m.detail.Exchange()
+	tag := engine.AttackTag{Type: engine.AttackSQLi, Point: "req.query.id", Rule: "libinjection-sqli"}
+	src.setAttacks(x.ID, tag)
+	x.Attacks = []engine.AttackTag{tag}
+	hs.m.detail.Open(x, hs.m.sequence.Session())
+	b.saving = func(r rules.Rule) {
+		muted := tag
+		muted.MutedBy = r.ID
+		src.setAttacks(x.ID, muted)
+	}
+	hs.keys(press('m'), press('y'))
+	hs.fire()
+	if len(b.saved) != 1 {
+		t.Fatalf("saved %+v, want one mute", b.saved)
+	}
+	id := b.saved[0].ID
+	if got := hs.m.detail.Exchange().Attacks; len(got) != 1 || got[0].MutedBy != id {
+		t.Errorf("detail shows %+v after the mute, want the tag muted by %s", got, id)
+	}
+	hs.keys(tea.KeyPressMsg{Code: tea.KeyTab}, tea.KeyPressMsg{Code: tea.KeyTab})
+	if v := hs.view(); !strings.Contains(v, "(muted by "+id+")") {
+		t.Errorf("detail view does not show the tag muted:\n%s", v)
+	}
+	hs.keys(keyEsc)
+	if hs.m.focus != focusSequence {
+		t.Fatalf("esc: focus %d, want the sequence", hs.m.focus)
+	}
+	sel, ok := hs.m.sequence.Selected()
+	if !ok || sel.ID != x.ID || len(sel.Attacks) != 1 || sel.Attacks[0].MutedBy != id {
+		t.Errorf("sequence holds %+v for request %d, want its tag muted by %s", sel.Attacks, x.ID, id)
 	}
 }

@@ -120,9 +120,19 @@ func (m *Model) rulesClosed(msg rulesui.CloseMsg) tea.Cmd {
 	m.focus = m.rulesFrom
 	m.notice = msg.Notice
 	// A mute saved, edited or removed changes what the stored history
-	// counts: reload as a commit would.
+	// counts and marks: reload as a commit would, with the open session's
+	// requests (asOf -1: as if never loaded) and the request on display,
+	// so that a tag just muted shows as muted where it was muted.
 	m.dirty = true
-	return m.arm()
+	var again tea.Cmd
+	switch m.focus {
+	case focusDetail:
+		again = loadExchange(m.src, m.detail.ID())
+		m.asOf = -1
+	case focusSequence:
+		m.asOf = -1
+	}
+	return tea.Batch(again, m.arm())
 }
 
 // ruleID makes an id of the characters rules accept.

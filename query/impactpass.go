@@ -106,17 +106,23 @@ func (p *impactPass) run() (Impact, error) {
 	if err != nil {
 		return Impact{}, err
 	}
+	return impactOf(w, counts), nil
+}
+
+// impactOf is the Impact of what the workers counted: w's requests and
+// flows, c's sessions and users.
+func impactOf(w *passWorker, c sessionCounts) Impact {
 	return Impact{
-		Requests: w.requests, Sessions: counts.sessions, CleanSessions: counts.clean,
-		Users: len(counts.users), Flows: len(w.flows),
-		TopUsers: top(counts.users), TopFlows: top(w.flows),
-	}, nil
+		Requests: w.requests, Sessions: c.sessions, CleanSessions: c.clean,
+		Users: len(c.users), Flows: len(w.flows),
+		TopUsers: top(c.users.plain()), TopFlows: top(w.flows.plain()),
+	}
 }
 
 // sessionCounts is what the matching sessions add to an Impact.
 type sessionCounts struct {
 	sessions, clean int
-	users           map[string]int
+	users           nameCounts
 }
 
 func (c *sessionCounts) add(s *engine.Session) {
@@ -125,8 +131,15 @@ func (c *sessionCounts) add(s *engine.Session) {
 		c.clean++
 	}
 	if s.User != "" {
-		c.users[s.User]++
+		c.users.add(s.User, 1)
 	}
+}
+
+// merge adds o to c.
+func (c *sessionCounts) merge(o sessionCounts) {
+	c.sessions += o.sessions
+	c.clean += o.clean
+	c.users.merge(o.users)
 }
 
 // planActors narrows requests through the session-level indexes of the
@@ -199,7 +212,7 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 		return err
 	}
 	if !walk && len(ids)*walkShare <= total {
-		c := sessionCounts{users: map[string]int{}}
+		c := sessionCounts{users: nameCounts{}}
 		for len(ids) > 0 {
 			if err := p.ctx.Err(); err != nil {
 				return c, err
@@ -222,10 +235,10 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 	errs := make([]error, p.workers)
 	var wg sync.WaitGroup
 	for i := range cs {
-		cs[i].users = map[string]int{}
+		cs[i].users = nameCounts{}
 		wg.Go(func() {
 			n := 0
-			opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil, Decode: p.sessionParts()}
+			opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil, Decode: p.sessionParts(), Borrow: true}
 			errs[i] = p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
 				if n++; n%4096 == 0 {
 					if err := p.ctx.Err(); err != nil {
@@ -242,11 +255,7 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 	}
 	c := cs[0]
 	for _, o := range cs[1:] {
-		c.sessions += o.sessions
-		c.clean += o.clean
-		for name, n := range o.users {
-			c.users[name] += n
-		}
+		c.merge(o)
 	}
 	return c, nil
 }
@@ -364,10 +373,7 @@ func (p *impactPass) scanRequests(inActors func(string) bool, total, maxPairs in
 		}
 	}
 	for _, o := range ws[1:] {
-		w.requests += o.requests
-		for name, n := range o.flows {
-			w.flows[name] += n
-		}
+		w.merge(o)
 	}
 	return w, tallies, nil
 }
@@ -457,7 +463,7 @@ type passWorker struct {
 	inActors func(sessionID string) bool
 	tally    bool
 	requests int
-	flows    map[string]int
+	flows    nameCounts
 	tallies  map[string]filter.Tally
 	// scan is set for a worker scanning a slice of the log, which keeps
 	// its tallies per exchange (dense) and, until more than maxPairs
@@ -483,7 +489,7 @@ var errPending = errors.New("session pending")
 func (p *impactPass) newWorker(inActors func(string) bool) *passWorker {
 	return &passWorker{
 		p: p, inActors: inActors, tally: p.f.NeedsRequests(),
-		flows: map[string]int{}, tallies: map[string]filter.Tally{}, sessions: map[string]*engine.Session{},
+		flows: nameCounts{}, tallies: map[string]filter.Tally{}, sessions: map[string]*engine.Session{},
 	}
 }
 
@@ -532,8 +538,14 @@ func (w *passWorker) record(x *engine.Exchange) {
 func (w *passWorker) count(x *engine.Exchange) {
 	w.requests++
 	for _, name := range x.Flows {
-		w.flows[name]++
+		w.flows.add(name, 1)
 	}
+}
+
+// merge adds what o counted to w.
+func (w *passWorker) merge(o *passWorker) {
+	w.requests += o.requests
+	w.flows.merge(o.flows)
 }
 
 // sessionOf returns the session of the request being judged: nil for

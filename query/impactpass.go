@@ -212,24 +212,35 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 		return err
 	}
 	if !walk && len(ids)*walkShare <= total {
-		c := sessionCounts{users: nameCounts{}}
-		for len(ids) > 0 {
-			if err := p.ctx.Err(); err != nil {
-				return c, err
-			}
-			chunk := ids[:min(len(ids), readPage)]
-			ids = ids[len(chunk):]
-			page, err := p.sc.SessionsByID(chunk)
-			if err != nil {
-				return c, err
-			}
-			for i := range page {
-				if err := judge(&c, &page[i], nil); err != nil {
-					return c, err
+		// A slice of the ids per worker, each read a page at a time.
+		cs := make([]sessionCounts, p.workers)
+		err := p.parallel(func(i int) error {
+			cs[i].users = nameCounts{}
+			for part := ids[len(ids)*i/p.workers : len(ids)*(i+1)/p.workers]; len(part) > 0; {
+				if err := p.ctx.Err(); err != nil {
+					return err
+				}
+				chunk := part[:min(len(part), readPage)]
+				part = part[len(chunk):]
+				page, err := p.sc.SessionsByID(chunk)
+				if err != nil {
+					return err
+				}
+				for j := range page {
+					if err := judge(&cs[i], &page[j], nil); err != nil {
+						return err
+					}
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return sessionCounts{}, err
 		}
-		return c, nil
+		for _, o := range cs[1:] {
+			cs[0].merge(o)
+		}
+		return cs[0], nil
 	}
 	cs := make([]sessionCounts, p.workers)
 	errs := make([]error, p.workers)
@@ -294,26 +305,42 @@ func (p *impactPass) matchSession(s *engine.Session, tally filter.Tally, complet
 	return f.MatchSessionTally(s, tally), nil
 }
 
-// requestsByID judges the requests an index named.
+// requestsByID judges the requests an index named, a slice of them per
+// worker, and merges what the workers found.
 func (p *impactPass) requestsByID(ids []uint64, inActors func(string) bool) (*passWorker, error) {
-	w := p.newWorker(inActors)
-	for len(ids) > 0 {
-		if err := p.ctx.Err(); err != nil {
-			return nil, err
-		}
-		chunk := ids[:min(len(ids), readPage)]
-		ids = ids[len(chunk):]
-		page, err := p.sc.ExchangesByID(chunk)
-		if err != nil {
-			return nil, err
-		}
-		for i := range page {
-			if err := w.visit(&page[i]); err != nil {
-				return nil, err
+	ws := make([]*passWorker, p.workers)
+	err := p.parallel(func(i int) error {
+		w := p.newWorker(inActors)
+		ws[i] = w
+		for part := ids[len(ids)*i/p.workers : len(ids)*(i+1)/p.workers]; len(part) > 0; {
+			if err := p.ctx.Err(); err != nil {
+				return err
+			}
+			chunk := part[:min(len(part), readPage)]
+			part = part[len(chunk):]
+			page, err := p.sc.ExchangesByID(chunk)
+			if err != nil {
+				return err
+			}
+			for j := range page {
+				if err := w.visit(&page[j]); err != nil {
+					return err
+				}
 			}
 		}
+		return w.flush()
+	})
+	if err != nil {
+		return nil, err
 	}
-	return w, w.flush()
+	w := ws[0]
+	for _, o := range ws[1:] {
+		w.merge(o)
+		for id, t := range o.tallies {
+			w.tallies[id] |= t
+		}
+	}
+	return w, nil
 }
 
 // scanRequests judges every request of the log, p.workers slices at once,

@@ -45,9 +45,10 @@ func Clean(s *engine.Session) bool { return s.AttackCount() == 0 && len(s.Abuse)
 // --filter` list for it, with their users and flows; the other options
 // do not apply. Over a store it judges each
 // candidate request once and derives both counts from that one pass
-// (impactPass); over another source, or a store read with mutes in force
-// (Muting: the pass scans stored tags as they were stored, which a mute
-// saved later must change), it runs the two queries.
+// (impactPass); over another source it runs the two queries. Over a
+// store read with mutes in force (Muting), the pass reads the tags the
+// mutes cover first and applies them to what it reads, as Muting does
+// (mutedScanner).
 func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
 	sc, ok := ix.(Scanner)
 	f := opts.filter()
@@ -57,7 +58,18 @@ func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
 			return Impact{}, fmt.Errorf("empty filter: %w", err)
 		}
 	}
-	if !ok || !f.Tallies() || mutesInForce(ix) {
+	if m, muting := ix.(*Muting); muting && ok {
+		if mu := m.Mutes(); mu != nil {
+			h, err := readMutedHistory(m.Store, mu, scanWorkers())
+			if err != nil {
+				return Impact{}, err
+			}
+			sc = mutedScanner{Scanner: m.Store, h: h}
+		}
+	} else if mutesInForce(ix) {
+		ok = false // mutes the pass does not know how to apply
+	}
+	if !ok || !f.Tallies() {
 		return impactByQueries(ctx, ix, opts)
 	}
 	p := impactPass{ctx: ctx, sc: sc, f: f, workers: scanWorkers()}
@@ -117,7 +129,7 @@ func top(m map[string]int) []Count {
 }
 
 // mutesInForce reports whether ix reads the store with mute rules in
-// force, which the pass's scans would not apply.
+// force.
 func mutesInForce(ix Indexed) bool {
 	m, ok := ix.(interface{ Mutes() engine.Muter })
 	return ok && m.Mutes() != nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
+	"github.com/spoorhq/spoor/engine/rules"
 	"github.com/spoorhq/spoor/ingest"
 	"github.com/spoorhq/spoor/store"
 )
@@ -95,11 +96,28 @@ func writeImpactStore(tb testing.TB, path string, n, actors int, verdicts bool) 
 	return st
 }
 
+// searchMute mutes the SQL injection tags of /api/search from the
+// addresses 10.1.0.0/21: about two thirds of the tags of
+// writeImpactStore's 3,000 actors, stored before the mute.
+var searchMute = rules.Rule{ID: "fp-search", Action: rules.Mute, Filter: "endpoint:/api/search ip:10.1.0.0/21", Attack: engine.AttackSQLi}
+
+// userMute mutes the SQL injection tags of the users u1*.
+var userMute = rules.Rule{ID: "fp-u1", Action: rules.Mute, Filter: "user:u1*", Attack: engine.AttackSQLi}
+
+// impactReads is a store's reads as a preview and the list commands
+// take them: the store's own, or Muting's.
+type impactReads interface {
+	Indexed
+	Sessions(limit int) ([]engine.Session, error)
+}
+
 // TestImpactEqualsTheQueries is Must show 2 of issue 19 (counts): over
 // 100,000 exchanges, the preview of each condition counts what spoor
 // requests and spoor sessions list for it (the same query), and what a
 // plain walk of every stored request and session with the filter finds,
-// which shares no planning with the query.
+// which shares no planning with the query; with no mute in force, and
+// with a mute saved after the traffic, where all three read through
+// Muting (the reads of spoor sessions --filter then).
 func TestImpactEqualsTheQueries(t *testing.T) {
 	st := writeImpactStore(t, filepath.Join(t.TempDir(), "impact.db"), 100_000, 3000, true)
 	t.Cleanup(func() {
@@ -107,31 +125,63 @@ func TestImpactEqualsTheQueries(t *testing.T) {
 			t.Error(err)
 		}
 	})
+	set, err := rules.Compile([]rules.Rule{searchMute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	muted := Muted(st, func() engine.Muter { return set.Muter(now) })
+	all := append(impactConditions(), moreImpactConditions()...)
+	plain := checkImpacts(t, "no mute", st, all)
+	withMute := checkImpacts(t, "a mute", muted, all)
+	// A mute judged with the request's session: the pass reads the
+	// sessions of the tags it covers.
+	bySession, err := rules.Compile([]rules.Rule{searchMute, userMute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkImpacts(t, "a mute by user", Muted(st, func() engine.Muter { return bySession.Muter(now) }), impactConditions())
+	for _, expr := range []string{"endpoint:/api/search attack:sqli", "attack:sqli !blocked:any"} {
+		if withMute[expr].Requests >= plain[expr].Requests || withMute[expr].Sessions >= plain[expr].Sessions {
+			t.Errorf("%q: with the mute %+v, without %+v: the mute should take requests and sessions out", expr, withMute[expr], plain[expr])
+		}
+	}
+	if withMute["user:u1* method:POST"].CleanSessions <= plain["user:u1* method:POST"].CleanSessions {
+		t.Errorf("the mute should leave more sessions clean: %+v with it, %+v without", withMute["user:u1* method:POST"], plain["user:u1* method:POST"])
+	}
+}
+
+// checkImpacts checks every condition's impact over reads against the
+// queries and a walk, and returns the impacts by condition.
+func checkImpacts(t *testing.T, name string, reads impactReads, conditions []string) map[string]Impact {
+	t.Helper()
 	ctx := context.Background()
-	all, err := st.Sessions(0)
+	all, err := reads.Sessions(0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	requests := map[string][]engine.Exchange{}
 	for _, s := range all {
-		if requests[s.ID], err = st.Requests(s.ID); err != nil {
+		if requests[s.ID], err = reads.Requests(s.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, expr := range append(impactConditions(), moreImpactConditions()...) {
+	out := map[string]Impact{}
+	for _, expr := range conditions {
 		f, err := filter.Parse(expr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		im, err := ImpactOf(ctx, st, Options{Filter: f})
+		im, err := ImpactOf(ctx, reads, Options{Filter: f})
 		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
+			t.Fatalf("%s, %q: %v", name, expr, err)
 		}
-		xs, _, err := CollectRequests(ctx, st, RequestOptions{Filter: f})
+		out[expr] = im
+		xs, _, err := CollectRequests(ctx, reads, RequestOptions{Filter: f})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ss, _, err := CollectSessions(ctx, st, Options{Filter: f})
+		ss, _, err := CollectSessions(ctx, reads, Options{Filter: f})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,30 +211,45 @@ func TestImpactEqualsTheQueries(t *testing.T) {
 		walk.Users, walk.Flows = len(users), len(flows)
 		walk.TopUsers, walk.TopFlows = top(users), top(flows)
 		if im.Requests != len(xs) || im.Sessions != len(ss) {
-			t.Errorf("%q: impact %d requests, %d sessions; the queries list %d and %d", expr, im.Requests, im.Sessions, len(xs), len(ss))
+			t.Errorf("%s, %q: impact %d requests, %d sessions; the queries list %d and %d", name, expr, im.Requests, im.Sessions, len(xs), len(ss))
+		}
+		if clean := countClean(ss); im.CleanSessions != clean {
+			t.Errorf("%s, %q: impact %d clean sessions; the sessions query lists %d", name, expr, im.CleanSessions, clean)
 		}
 		if !reflect.DeepEqual(im, walk) {
-			t.Errorf("%q: impact %+v, a walk of the store finds %+v", expr, im, walk)
+			t.Errorf("%s, %q: impact %+v, a walk of the store finds %+v", name, expr, im, walk)
 		}
 		if slices.Contains(impactConditions(), expr) {
 			// The way a source that cannot scan is previewed.
-			byQueries, err := impactByQueries(ctx, st, Options{Filter: f})
+			byQueries, err := impactByQueries(ctx, reads, Options{Filter: f})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(im, byQueries) {
-				t.Errorf("%q: impact %+v, the two queries' %+v", expr, im, byQueries)
+				t.Errorf("%s, %q: impact %+v, the two queries' %+v", name, expr, im, byQueries)
 			}
 		}
 		if im.Requests == 0 || im.Sessions == 0 {
-			t.Errorf("%q hits %d requests, %d sessions: the fixture should exercise it", expr, im.Requests, im.Sessions)
+			t.Errorf("%s, %q hits %d requests, %d sessions: the fixture should exercise it", name, expr, im.Requests, im.Sessions)
 		}
 	}
+	return out
+}
+
+func countClean(ss []engine.Session) int {
+	n := 0
+	for i := range ss {
+		if Clean(&ss[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 // BenchmarkImpactMillion previews each condition over a store of a
 // million exchanges from 20,000 actors (built once in SPOOR_BENCH_DIR
-// when set) and reports the slowest condition's time.
+// when set), read as stored and through Muting with one mute in force
+// (the muted/ cases).
 func BenchmarkImpactMillion(b *testing.B) {
 	if os.Getenv("SPOOR_BENCH_LARGE") == "" {
 		b.Skip("set SPOOR_BENCH_LARGE=1 to run the million-exchange benchmarks")
@@ -205,20 +270,35 @@ func BenchmarkImpactMillion(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	for _, expr := range impactConditions() {
-		f, err := filter.Parse(expr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(expr, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := ImpactOf(context.Background(), st, Options{Filter: f}); err != nil {
-					b.Fatal(err)
-				}
+	set, err := rules.Compile([]rules.Rule{millionMute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	muted := Muted(st, func() engine.Muter { return set.Muter(time.Now()) })
+	for _, reads := range []struct {
+		name string
+		ix   Indexed
+	}{{"", st}, {"muted/", muted}} {
+		for _, expr := range impactConditions() {
+			f, err := filter.Parse(expr)
+			if err != nil {
+				b.Fatal(err)
 			}
-		})
+			b.Run(reads.name+expr, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := ImpactOf(context.Background(), reads.ix, Options{Filter: f}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
+
+// millionMute is the mute in force for BenchmarkImpactMillion's muted/
+// cases: the SQL injection tags of /api/search from 10.1.0.0/19, 8,200 of
+// the million-exchange store's 20,000.
+var millionMute = rules.Rule{ID: "fp-search", Action: rules.Mute, Filter: "endpoint:/api/search ip:10.1.0.0/19", Attack: engine.AttackSQLi}
 
 // TestImpactOfAnEmptyStore previews conditions of each way the pass takes
 // over a store with nothing in it: all zero, no error.

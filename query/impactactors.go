@@ -65,8 +65,8 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 	inPlan := sessions.member()
 	counts := make([]sessionCounts, p.workers)
 	err = p.parallel(func(i int) error {
-		counts[i].users = map[string]int{}
-		opts := store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Decode: p.sessionParts()}
+		counts[i].users = nameCounts{}
+		opts := store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Decode: p.sessionParts(), Borrow: true}
 		return p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
 			bitsOf := f.ActorTally(s)
 			for _, id := range ids {
@@ -78,12 +78,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 			if !inPlan(s.ID) {
 				return true, p.ctx.Err()
 			}
-			outcomes := uint32(0)
-			for pat := range 1 << len(positions) {
-				if f.MatchSessionTally(s, expand(pat, positions)) {
-					outcomes |= 1 << pat
-				}
-			}
+			outcomes := f.SessionOutcomes(s, positions)
 			all := uint32(1)<<(1<<len(positions)) - 1
 			switch {
 			case len(ids) == 0 && outcomes&1 != 0, outcomes == all:
@@ -107,7 +102,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 		w := p.newWorker(nil)
 		ws[i] = w
 		decode := p.decodeParts()
-		opts := store.ScanOptions{Part: i, Parts: p.workers, Decode: decode, Last: last}
+		opts := store.ScanOptions{Part: i, Parts: p.workers, Decode: decode, Last: last, Borrow: true}
 		return p.sc.ScanExchanges(opts, func(x *engine.Exchange) (bool, error) {
 			j, ok := at(x.ID)
 			if !ok {
@@ -149,7 +144,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 			}
 			return table[j]>>pattern(t, positions)&1 != 0
 		}
-		opts := store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Only: only, Decode: p.sessionParts()}
+		opts := store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Only: only, Decode: p.sessionParts(), Borrow: true}
 		return p.sc.ScanSessions(opts, func(s *engine.Session, _ []uint64) (bool, error) {
 			counts[i].add(s)
 			return true, p.ctx.Err()
@@ -161,21 +156,10 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 
 	w, c := ws[0], counts[0]
 	for i := 1; i < p.workers; i++ {
-		w.requests += ws[i].requests
-		for name, n := range ws[i].flows {
-			w.flows[name] += n
-		}
-		c.sessions += counts[i].sessions
-		c.clean += counts[i].clean
-		for name, n := range counts[i].users {
-			c.users[name] += n
-		}
+		w.merge(ws[i])
+		c.merge(counts[i])
 	}
-	return Impact{
-		Requests: w.requests, Sessions: c.sessions, CleanSessions: c.clean,
-		Users: len(c.users), Flows: len(w.flows),
-		TopUsers: top(c.users), TopFlows: top(w.flows),
-	}, nil
+	return impactOf(w, c), nil
 }
 
 // parallel runs fn(0) to fn(p.workers-1) at once and joins their errors.
@@ -199,22 +183,12 @@ func tallied(mask filter.Tally) []int {
 }
 
 // pattern packs the bits of t at positions into the low bits of an
-// outcome index, and expand unpacks one.
+// outcome index (filter.SessionOutcomes' order).
 func pattern(t filter.Tally, positions []int) int {
 	out := 0
 	for i, pos := range positions {
 		if t&(1<<pos) != 0 {
 			out |= 1 << i
-		}
-	}
-	return out
-}
-
-func expand(pat int, positions []int) filter.Tally {
-	var out filter.Tally
-	for i, pos := range positions {
-		if pat&(1<<i) != 0 {
-			out |= 1 << pos
 		}
 	}
 	return out

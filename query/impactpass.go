@@ -106,17 +106,23 @@ func (p *impactPass) run() (Impact, error) {
 	if err != nil {
 		return Impact{}, err
 	}
+	return impactOf(w, counts), nil
+}
+
+// impactOf is the Impact of what the workers counted: w's requests and
+// flows, c's sessions and users.
+func impactOf(w *passWorker, c sessionCounts) Impact {
 	return Impact{
-		Requests: w.requests, Sessions: counts.sessions, CleanSessions: counts.clean,
-		Users: len(counts.users), Flows: len(w.flows),
-		TopUsers: top(counts.users), TopFlows: top(w.flows),
-	}, nil
+		Requests: w.requests, Sessions: c.sessions, CleanSessions: c.clean,
+		Users: len(c.users), Flows: len(w.flows),
+		TopUsers: top(c.users.plain()), TopFlows: top(w.flows.plain()),
+	}
 }
 
 // sessionCounts is what the matching sessions add to an Impact.
 type sessionCounts struct {
 	sessions, clean int
-	users           map[string]int
+	users           nameCounts
 }
 
 func (c *sessionCounts) add(s *engine.Session) {
@@ -125,8 +131,15 @@ func (c *sessionCounts) add(s *engine.Session) {
 		c.clean++
 	}
 	if s.User != "" {
-		c.users[s.User]++
+		c.users.add(s.User, 1)
 	}
+}
+
+// merge adds o to c.
+func (c *sessionCounts) merge(o sessionCounts) {
+	c.sessions += o.sessions
+	c.clean += o.clean
+	c.users.merge(o.users)
 }
 
 // planActors narrows requests through the session-level indexes of the
@@ -199,33 +212,44 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 		return err
 	}
 	if !walk && len(ids)*walkShare <= total {
-		c := sessionCounts{users: map[string]int{}}
-		for len(ids) > 0 {
-			if err := p.ctx.Err(); err != nil {
-				return c, err
-			}
-			chunk := ids[:min(len(ids), readPage)]
-			ids = ids[len(chunk):]
-			page, err := p.sc.SessionsByID(chunk)
-			if err != nil {
-				return c, err
-			}
-			for i := range page {
-				if err := judge(&c, &page[i], nil); err != nil {
-					return c, err
+		// A slice of the ids per worker, each read a page at a time.
+		cs := make([]sessionCounts, p.workers)
+		err := p.parallel(func(i int) error {
+			cs[i].users = nameCounts{}
+			for part := ids[len(ids)*i/p.workers : len(ids)*(i+1)/p.workers]; len(part) > 0; {
+				if err := p.ctx.Err(); err != nil {
+					return err
+				}
+				chunk := part[:min(len(part), readPage)]
+				part = part[len(chunk):]
+				page, err := p.sc.SessionsByID(chunk)
+				if err != nil {
+					return err
+				}
+				for j := range page {
+					if err := judge(&cs[i], &page[j], nil); err != nil {
+						return err
+					}
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return sessionCounts{}, err
 		}
-		return c, nil
+		for _, o := range cs[1:] {
+			cs[0].merge(o)
+		}
+		return cs[0], nil
 	}
 	cs := make([]sessionCounts, p.workers)
 	errs := make([]error, p.workers)
 	var wg sync.WaitGroup
 	for i := range cs {
-		cs[i].users = map[string]int{}
+		cs[i].users = nameCounts{}
 		wg.Go(func() {
 			n := 0
-			opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil, Decode: p.sessionParts()}
+			opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil, Decode: p.sessionParts(), Borrow: true}
 			errs[i] = p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
 				if n++; n%4096 == 0 {
 					if err := p.ctx.Err(); err != nil {
@@ -242,11 +266,7 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 	}
 	c := cs[0]
 	for _, o := range cs[1:] {
-		c.sessions += o.sessions
-		c.clean += o.clean
-		for name, n := range o.users {
-			c.users[name] += n
-		}
+		c.merge(o)
 	}
 	return c, nil
 }
@@ -285,26 +305,42 @@ func (p *impactPass) matchSession(s *engine.Session, tally filter.Tally, complet
 	return f.MatchSessionTally(s, tally), nil
 }
 
-// requestsByID judges the requests an index named.
+// requestsByID judges the requests an index named, a slice of them per
+// worker, and merges what the workers found.
 func (p *impactPass) requestsByID(ids []uint64, inActors func(string) bool) (*passWorker, error) {
-	w := p.newWorker(inActors)
-	for len(ids) > 0 {
-		if err := p.ctx.Err(); err != nil {
-			return nil, err
-		}
-		chunk := ids[:min(len(ids), readPage)]
-		ids = ids[len(chunk):]
-		page, err := p.sc.ExchangesByID(chunk)
-		if err != nil {
-			return nil, err
-		}
-		for i := range page {
-			if err := w.visit(&page[i]); err != nil {
-				return nil, err
+	ws := make([]*passWorker, p.workers)
+	err := p.parallel(func(i int) error {
+		w := p.newWorker(inActors)
+		ws[i] = w
+		for part := ids[len(ids)*i/p.workers : len(ids)*(i+1)/p.workers]; len(part) > 0; {
+			if err := p.ctx.Err(); err != nil {
+				return err
+			}
+			chunk := part[:min(len(part), readPage)]
+			part = part[len(chunk):]
+			page, err := p.sc.ExchangesByID(chunk)
+			if err != nil {
+				return err
+			}
+			for j := range page {
+				if err := w.visit(&page[j]); err != nil {
+					return err
+				}
 			}
 		}
+		return w.flush()
+	})
+	if err != nil {
+		return nil, err
 	}
-	return w, w.flush()
+	w := ws[0]
+	for _, o := range ws[1:] {
+		w.merge(o)
+		for id, t := range o.tallies {
+			w.tallies[id] |= t
+		}
+	}
+	return w, nil
 }
 
 // scanRequests judges every request of the log, p.workers slices at once,
@@ -364,10 +400,7 @@ func (p *impactPass) scanRequests(inActors func(string) bool, total, maxPairs in
 		}
 	}
 	for _, o := range ws[1:] {
-		w.requests += o.requests
-		for name, n := range o.flows {
-			w.flows[name] += n
-		}
+		w.merge(o)
 	}
 	return w, tallies, nil
 }
@@ -457,7 +490,7 @@ type passWorker struct {
 	inActors func(sessionID string) bool
 	tally    bool
 	requests int
-	flows    map[string]int
+	flows    nameCounts
 	tallies  map[string]filter.Tally
 	// scan is set for a worker scanning a slice of the log, which keeps
 	// its tallies per exchange (dense) and, until more than maxPairs
@@ -483,7 +516,7 @@ var errPending = errors.New("session pending")
 func (p *impactPass) newWorker(inActors func(string) bool) *passWorker {
 	return &passWorker{
 		p: p, inActors: inActors, tally: p.f.NeedsRequests(),
-		flows: map[string]int{}, tallies: map[string]filter.Tally{}, sessions: map[string]*engine.Session{},
+		flows: nameCounts{}, tallies: map[string]filter.Tally{}, sessions: map[string]*engine.Session{},
 	}
 }
 
@@ -532,8 +565,14 @@ func (w *passWorker) record(x *engine.Exchange) {
 func (w *passWorker) count(x *engine.Exchange) {
 	w.requests++
 	for _, name := range x.Flows {
-		w.flows[name]++
+		w.flows.add(name, 1)
 	}
+}
+
+// merge adds what o counted to w.
+func (w *passWorker) merge(o *passWorker) {
+	w.requests += o.requests
+	w.flows.merge(o.flows)
 }
 
 // sessionOf returns the session of the request being judged: nil for

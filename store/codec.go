@@ -174,10 +174,18 @@ const allParts = PartHeaders | PartContext | PartExtras | PartCounts | PartActiv
 // decodeExchangeParts is decodeExchange that skips the parts not in
 // parts. The record's layout is read the same way either way.
 func decodeExchangeParts(id uint64, b []byte, parts Parts) (engine.Exchange, error) {
+	return decodeExchangeInto(id, b, parts, nil)
+}
+
+// decodeExchangeInto is decodeExchangeParts whose strings and string
+// slices alias buf when buf is not nil (see scanBuffer): no allocation
+// for a record but those of its attack tags, and a result valid until
+// buf is reset.
+func decodeExchangeInto(id uint64, b []byte, parts Parts, buf *scanBuffer) (engine.Exchange, error) {
 	if len(b) == 0 || b[0] != exchangeCodec {
 		return engine.Exchange{}, fmt.Errorf("decode exchange %d: %w", id, ErrCorrupt)
 	}
-	r := reader{s: string(b), i: 1}
+	r := reader{s: buf.record(b), i: 1, buf: buf}
 	x := engine.Exchange{ID: id}
 	x.Start = r.time()
 	x.Duration = time.Duration(r.varint())
@@ -271,6 +279,9 @@ type reader struct {
 	s   string
 	i   int
 	err error
+	// buf, when set, holds the string slices and headers decoded, which
+	// then alias it.
+	buf *scanBuffer
 }
 
 // atEnd reports whether a field added after this record was written is
@@ -324,7 +335,7 @@ func (r *reader) strs() []string {
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, n)
+	out := r.buf.strings(n)
 	for i := range out {
 		out[i] = r.str()
 	}
@@ -359,7 +370,7 @@ func (r *reader) headers() []engine.Header {
 	if n == 0 {
 		return nil
 	}
-	hs := make([]engine.Header, n)
+	hs := r.buf.headerSlice(n)
 	for i := range hs {
 		hs[i].Name = r.str()
 		hs[i].Value = r.str()
@@ -625,12 +636,18 @@ func decodeSession(b []byte) (engine.Session, error) {
 // (PartCounts: status and flow counts) and the activity (PartActivity:
 // the activity buckets and endpoints) when parts lacks them.
 func decodeSessionParts(b []byte, parts Parts) (engine.Session, error) {
+	return decodeSessionInto(b, parts, nil)
+}
+
+// decodeSessionInto is decodeSessionParts whose strings and string
+// slices alias buf when buf is not nil, as decodeExchangeInto's do.
+func decodeSessionInto(b []byte, parts Parts, buf *scanBuffer) (engine.Session, error) {
 	var s engine.Session
 	at, err := skipSessionHeader(b)
 	if err != nil {
 		return s, err
 	}
-	r := reader{s: string(b[at:])}
+	r := reader{s: buf.record(b[at:]), buf: buf}
 	for _, p := range [...]*string{&s.ID, &s.KeyID, &s.KeyPoint, &s.Identity, &s.Actor} {
 		*p = r.str()
 	}

@@ -195,7 +195,7 @@ func TestDecodeExchangeRejectsDamage(t *testing.T) {
 // return an error rather than panic or allocate without bound, and checks
 // that every record it accepts survives a second round trip unchanged and
 // decodes in part (a scan's decode) as it does whole, less the parts
-// skipped.
+// skipped, and into a borrowing scan's buffer as it does alone.
 func FuzzDecodeExchange(f *testing.F) {
 	x := exchange(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), "192.0.2.1", "/a", 200)
 	x.Context = map[string]string{"req.json.user": "alice"}
@@ -204,8 +204,14 @@ func FuzzDecodeExchange(f *testing.F) {
 	f.Add([]byte{exchangeCodec})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		x, err := decodeExchange(1, b)
-		for _, parts := range []Parts{0, PartHeaders, PartContext, PartExtras} {
+		var buf scanBuffer
+		buf.record([]byte("a record decoded before"))
+		for _, parts := range []Parts{0, PartHeaders, PartContext, PartExtras, allParts} {
 			part, partErr := decodeExchangeParts(1, b, parts)
+			borrowed, borrowErr := decodeExchangeInto(1, b, parts, &buf)
+			if (partErr == nil) != (borrowErr == nil) || partErr == nil && !reflect.DeepEqual(part, borrowed) {
+				t.Fatalf("parts %b: into a scan's buffer\n%+v, %v\nnot\n%+v, %v", parts, borrowed, borrowErr, part, partErr)
+			}
 			if err != nil {
 				continue // a skipped part may hide the damage; no panic is all
 			}

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
@@ -32,19 +31,37 @@ type ScanOptions struct {
 	// Only, when set, is asked about each session's id (and exchange ids,
 	// with IDs) before the rest of the session is decoded: ScanSessions
 	// skips those it refuses. It runs inside a read transaction, so it
-	// must not read the store.
+	// must not read the store, and the id it is given aliases the
+	// transaction's page: valid during the call only.
 	Only func(sessionID string, ids []uint64) bool
 	// Last, when set, ends ScanExchanges' log at that id: a scan that
 	// must see the log as an earlier step saw it ignores what was stored
 	// since.
 	Last uint64
+	// Borrow lends fn each exchange or session for the call only: its
+	// strings and slices alias a buffer the scan reuses for the next
+	// chunk (see scanBuffer), so fn must copy what it keeps, a string
+	// kept as a map key included. It saves the allocations of each
+	// record's strings, which a scan of the whole log spends most of its
+	// time on.
+	Borrow bool
+}
+
+// buffer returns the scan's buffer: nil, which allocates what each
+// record decodes, unless opts lends it.
+func (opts *ScanOptions) buffer() *scanBuffer {
+	if !opts.Borrow {
+		return nil
+	}
+	return &scanBuffer{}
 }
 
 // ScanExchanges calls fn with each stored exchange of the slice opts
 // names, in id order, with its session assignment, until fn returns
 // false or an error. It walks the log with a cursor, reading the
 // assignments block by block beside it: the cheapest way to judge every
-// exchange, where ExchangesPage looks each one up again. fn may keep x.
+// exchange, where ExchangesPage looks each one up again. fn may keep x
+// unless opts.Borrow is set.
 // fn is called between read transactions, a chunk of decoded exchanges
 // at a time, so it may read the store: a read transaction opened inside
 // another on one goroutine can deadlock with a writer growing the map.
@@ -53,9 +70,11 @@ func (s *Store) ScanExchanges(opts ScanOptions, fn func(x *engine.Exchange) (boo
 	if err != nil || from > to {
 		return err
 	}
-	var chunk []engine.Exchange
+	chunk := make([]engine.Exchange, 0, min(to-from+1, scanChunk))
+	buf := opts.buffer()
 	for next, more := from, true; more && next <= to; {
 		chunk = chunk[:0]
+		buf.reset()
 		err := s.db.View(func(tx *bolt.Tx) error {
 			g, err := s.indexer().current(tx)
 			if err != nil {
@@ -75,7 +94,7 @@ func (s *Store) ScanExchanges(opts ScanOptions, fn func(x *engine.Exchange) (boo
 					return nil
 				}
 				n++
-				x, err := decodeExchangeParts(id, v, opts.Decode)
+				x, err := decodeExchangeInto(id, v, opts.Decode, buf)
 				if err != nil {
 					return err
 				}
@@ -129,7 +148,8 @@ func (s *Store) scanRange(part, parts int, end uint64) (from, to uint64, err err
 // Part and Parts of opts split the sessions as they split the log; Only
 // skips sessions by id (and exchange ids) before decoding them; Decode
 // names the counters and activity to decode (PartCounts, PartActivity).
-// The ids are valid during the call only. fn is called between read
+// The ids are valid during the call only, and the session too with
+// opts.Borrow. fn is called between read
 // transactions, a chunk of sessions at a time, so it may read the store.
 // Unlike SessionsPage, which follows the last-seen order and looks each session up, it walks
 // the sessions bucket with a cursor: the cheapest way to judge every
@@ -156,11 +176,13 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session, ids
 	}
 	var (
 		ids   []uint64
-		chunk []scannedSession
+		chunk = make([]scannedSession, 0, min(to-from+1, scanChunk))
 		all   []uint64 // the chunk's exchange ids, each session's a slice of it
+		buf   = opts.buffer()
 	)
 	for next, more := from, true; more && next <= to; {
 		chunk, all = chunk[:0], all[:0]
+		buf.reset()
 		err := s.db.View(func(tx *bolt.Tx) error {
 			g, err := s.indexer().current(tx)
 			if err != nil {
@@ -191,7 +213,7 @@ func (s *Store) ScanSessions(opts ScanOptions, fn func(sess *engine.Session, ids
 						continue
 					}
 				}
-				sess, err := decodeSessionParts(v, opts.Decode)
+				sess, err := decodeSessionInto(v, opts.Decode, buf)
 				if err != nil {
 					return fmt.Errorf("session %d: %w", idOf(k), err)
 				}
@@ -228,7 +250,7 @@ type sessionHead struct {
 }
 
 // readSessionHead reads the head of a session record without decoding
-// the rest or allocating but for the id.
+// the rest or allocating: the id aliases b, valid while b is.
 func readSessionHead(b []byte) (sessionHead, error) {
 	var h sessionHead
 	if len(b) == 0 || b[0] != sessionCodec {
@@ -239,11 +261,10 @@ func readSessionHead(b []byte) (sessionHead, error) {
 	for range 2 * r.count() {
 		r.str()
 	}
-	id := r.str()
+	h.id = r.str()
 	if r.err != nil {
 		return h, ErrCorrupt
 	}
-	h.id = strings.Clone(id)
 	return h, nil
 }
 

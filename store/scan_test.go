@@ -121,8 +121,9 @@ func TestScanSessionsCoversTheGrouping(t *testing.T) {
 
 // FuzzReadSessionHead feeds damaged session records to the head a scan
 // reads before deciding to decode a session, and to the partial decode
-// it then makes: they must return an error rather than panic, and agree
-// with the full decoder on a sound record.
+// it then makes, alone or into a borrowing scan's buffer: they must
+// return an error rather than panic, and agree with the full decoder on
+// a sound record.
 func FuzzReadSessionHead(f *testing.F) {
 	s := engine.Session{
 		ID: "abc-1", User: "alice", IPs: []string{"192.0.2.1"}, StatusCounts: map[int]int{200: 2, 404: 1},
@@ -147,13 +148,28 @@ func FuzzReadSessionHead(f *testing.F) {
 		if head.id != sess.ID || head.first != h.first || head.last != h.last || head.count != h.count {
 			t.Fatalf("head %+v, header %+v of session %q", head, h, sess.ID)
 		}
-		part, err := decodeSessionParts(b, 0)
-		if err != nil {
-			t.Fatalf("a session that decodes whole does not in part: %v", err)
-		}
-		sess.StatusCounts, sess.Flows, sess.Activity, sess.Endpoints = nil, nil, engine.Activity{}, nil
-		if !reflect.DeepEqual(part, sess) {
-			t.Fatalf("in part\n%+v\nwhole, less the parts skipped\n%+v", part, sess)
+		var buf scanBuffer
+		buf.record([]byte("a record decoded before"))
+		buf.strings(3)
+		for _, parts := range []Parts{0, PartCounts, PartActivity, allParts} {
+			part, err := decodeSessionParts(b, parts)
+			if err != nil {
+				t.Fatalf("a session that decodes whole does not in part %b: %v", parts, err)
+			}
+			borrowed, err := decodeSessionInto(b, parts, &buf)
+			if err != nil || !reflect.DeepEqual(borrowed, part) {
+				t.Fatalf("parts %b: into a scan's buffer\n%+v, %v\nnot\n%+v", parts, borrowed, err, part)
+			}
+			want := sess
+			if parts&PartCounts == 0 {
+				want.StatusCounts, want.Flows = nil, nil
+			}
+			if parts&PartActivity == 0 {
+				want.Activity, want.Endpoints = engine.Activity{}, nil
+			}
+			if !reflect.DeepEqual(part, want) {
+				t.Fatalf("in part %b\n%+v\nwhole, less the parts skipped\n%+v", parts, part, want)
+			}
 		}
 	})
 }
@@ -227,6 +243,53 @@ func TestScanExchangesStopsAtLast(t *testing.T) {
 		}
 		if len(got) != 200 || got[0] != first || got[len(got)-1] != end {
 			t.Fatalf("%d parts, log %d-%d, Last %d: scanned %d ids from %v to %v", parts, first, last, end, len(got), got[:1], got[len(got)-1:])
+		}
+	}
+}
+
+// TestScanBorrowedEqualsKept checks that a borrowing scan lends fn, chunk
+// after chunk of a reused buffer, what a scan that allocates gives it.
+func TestScanBorrowedEqualsKept(t *testing.T) {
+	s := openTemp(t, Options{})
+	if err := s.Write(analyse(s, traffic(2*scanChunk+300, 500, 13)...)); err != nil {
+		t.Fatal(err)
+	}
+	for _, parts := range []Parts{0, PartHeaders | PartContext | PartExtras} {
+		var kept []engine.Exchange
+		if err := s.ScanExchanges(ScanOptions{Decode: parts}, func(x *engine.Exchange) (bool, error) {
+			kept = append(kept, *x)
+			return true, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		i := 0
+		if err := s.ScanExchanges(ScanOptions{Decode: parts, Borrow: true}, func(x *engine.Exchange) (bool, error) {
+			if !reflect.DeepEqual(*x, kept[i]) {
+				t.Fatalf("parts %b: exchange %d borrowed as %+v, kept as %+v", parts, x.ID, *x, kept[i])
+			}
+			i++
+			return true, nil
+		}); err != nil || i != len(kept) {
+			t.Fatalf("parts %b: borrowed %d exchanges of %d (%v)", parts, i, len(kept), err)
+		}
+	}
+	for _, parts := range []Parts{0, PartCounts | PartActivity} {
+		kept := map[string]engine.Session{}
+		if err := s.ScanSessions(ScanOptions{Decode: parts}, func(sess *engine.Session, _ []uint64) (bool, error) {
+			kept[sess.ID] = *sess
+			return true, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		if err := s.ScanSessions(ScanOptions{Decode: parts, Borrow: true, IDs: true}, func(sess *engine.Session, _ []uint64) (bool, error) {
+			if !reflect.DeepEqual(*sess, kept[sess.ID]) {
+				t.Fatalf("parts %b: session %s borrowed as %+v, kept as %+v", parts, sess.ID, *sess, kept[sess.ID])
+			}
+			n++
+			return true, nil
+		}); err != nil || n != len(kept) {
+			t.Fatalf("parts %b: borrowed %d sessions of %d (%v)", parts, n, len(kept), err)
 		}
 	}
 }

@@ -146,9 +146,7 @@ func (f *Filter) sessionVerdict(t *term, s *engine.Session, xs []engine.Exchange
 	case fieldUntil:
 		return t.matchBound(s.FirstSeen, f.now, false)
 	case fieldText:
-		texts := append([]string{s.Actor, s.User}, s.IPs...)
-		texts = append(texts, s.UserAgents...)
-		if t.matchFuzzy(texts) {
+		if t.matchFuzzy([]string{s.Actor, s.User}) || t.matchFuzzy(s.IPs) || t.matchFuzzy(s.UserAgents) {
 			return yes
 		}
 		if !haveRequests {

@@ -92,6 +92,49 @@ func (f *Filter) MatchSessionTally(s *engine.Session, tally Tally) bool {
 	return true
 }
 
+// SessionOutcomes returns s's verdict for every pattern of the tally
+// bits at positions (at most five): bit p of the result is
+// MatchSessionTally(s, t) for the tally t that has the bit at
+// positions[i] set when bit i of p is. It judges each term on s once,
+// where MatchSessionTally for each pattern judges them all again.
+func (f *Filter) SessionOutcomes(s *engine.Session, positions []int) uint32 {
+	var need, forbid Tally // the tally bits a match needs set, and clear
+	for i := range f.terms {
+		t := &f.terms[i]
+		v := unknown
+		if !t.field.aboutRequests() {
+			v = f.sessionVerdict(t, s, nil, false)
+		}
+		switch {
+		case t.field != fieldText && !t.field.aboutRequests(), v != unknown:
+			if !t.holds(v) {
+				return 0
+			}
+		case i >= maxTallied:
+			if !t.holds(no) { // the tally has no bit for it
+				return 0
+			}
+		case t.neg:
+			forbid |= 1 << i
+		default:
+			need |= 1 << i
+		}
+	}
+	var out uint32
+	for p := range 1 << len(positions) {
+		var tally Tally
+		for i, pos := range positions {
+			if p&(1<<i) != 0 {
+				tally |= 1 << pos
+			}
+		}
+		if tally&need == need && tally&forbid == 0 {
+			out |= 1 << p
+		}
+	}
+	return out
+}
+
 // MatchRequestFunc is MatchRequest(x, s) with s, the session of x, read
 // through session only when a term needs it and x alone did not decide:
 // the terms x answers are judged first, and a bare word that x's own

@@ -10,7 +10,8 @@ import (
 // TestTallyAgrees checks the pass's way of judging against the lists':
 // MatchSessionTally of the OR of the requests' tallies is
 // MatchSessionRequests, and MatchRequestFunc is MatchRequest, for terms
-// of every kind, negated or not, alone and mixed; MatchRequestFunc reads
+// of every kind, negated or not, alone and mixed; SessionOutcomes is
+// MatchSessionTally for every pattern of the tallied bits; MatchRequestFunc reads
 // the session only when a term about the actor needs it.
 func TestTallyAgrees(t *testing.T) {
 	s, xs := fixture()
@@ -35,6 +36,24 @@ func TestTallyAgrees(t *testing.T) {
 			}
 			if got, want := f.MatchSessionTally(&sess, tally), f.MatchSessionRequests(&sess, xs); got != want {
 				t.Errorf("%q on session of %s: tally says %v, its requests %v", expr, sess.User, got, want)
+			}
+			var positions []int
+			for i := range 64 {
+				if f.TalliedBits()&(1<<i) != 0 && len(positions) < 5 {
+					positions = append(positions, i)
+				}
+			}
+			outcomes := f.SessionOutcomes(&sess, positions)
+			for p := range 1 << len(positions) {
+				var pt Tally
+				for i, pos := range positions {
+					if p&(1<<i) != 0 {
+						pt |= 1 << pos
+					}
+				}
+				if got, want := outcomes>>p&1 != 0, f.MatchSessionTally(&sess, pt); got != want {
+					t.Errorf("%q on session of %s, tally %b: SessionOutcomes says %v, MatchSessionTally %v", expr, sess.User, pt, got, want)
+				}
 			}
 			if want := f.RequiredTally(); f.MatchSessionRequests(&sess, xs) && tally&want != want {
 				t.Errorf("%q on session of %s: matches without the required bits %b of %b", expr, sess.User, want, tally)

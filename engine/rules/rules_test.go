@@ -199,4 +199,21 @@ func TestSetMuter(t *testing.T) {
 	if none.Muter(testNow) != nil {
 		t.Error("no set, no muter")
 	}
+	if m.(interface{ NeedsSession() bool }).NeedsSession() {
+		t.Error("a mute by path judges no session")
+	}
+	byUser, err := Compile([]Rule{
+		{ID: "fp", Action: Mute, Filter: "path:/comments", Attack: "xss"},
+		{ID: "fp-alice", Action: Mute, Filter: "user:alice", Attack: "xss", Disabled: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byUser.Muter(testNow).(interface{ NeedsSession() bool }).NeedsSession() {
+		t.Error("a disabled mute by user is not in force")
+	}
+	byUser.rules[1].Disabled = false
+	if !byUser.Muter(testNow).(interface{ NeedsSession() bool }).NeedsSession() {
+		t.Error("a mute by user judges the session")
+	}
 }

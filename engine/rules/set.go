@@ -178,3 +178,17 @@ func (m *muter) MutedBy(x *engine.Exchange, s *engine.Session, tag engine.Attack
 }
 
 func (m *muter) MayMute(typ string) bool { return m.anyType || slices.Contains(m.types, typ) }
+
+// NeedsSession reports whether a mute in force judges a request with
+// its session (user, role, key or words): when none does, MutedBy
+// answers the same without the session, and a reader of many tags may
+// skip reading their sessions.
+func (m *muter) NeedsSession() bool {
+	for i := range m.set.rules {
+		c := &m.set.rules[i]
+		if c.Action == Mute && c.Active(m.now) && c.f.NeedsSession() {
+			return true
+		}
+	}
+	return false
+}

@@ -58,9 +58,12 @@ func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
 			return Impact{}, fmt.Errorf("empty filter: %w", err)
 		}
 	}
+	if !f.Tallies() {
+		return impactByQueries(ctx, ix, opts)
+	}
 	if m, muting := ix.(*Muting); muting && ok {
 		if mu := m.Mutes(); mu != nil {
-			h, err := readMutedHistory(m.Store, mu, scanWorkers())
+			h, err := readMutedHistory(ctx, m.Store, mu, scanWorkers())
 			if err != nil {
 				return Impact{}, err
 			}
@@ -69,7 +72,7 @@ func ImpactOf(ctx context.Context, ix Indexed, opts Options) (Impact, error) {
 	} else if mutesInForce(ix) {
 		ok = false // mutes the pass does not know how to apply
 	}
-	if !ok || !f.Tallies() {
+	if !ok {
 		return impactByQueries(ctx, ix, opts)
 	}
 	p := impactPass{ctx: ctx, sc: sc, f: f, workers: scanWorkers()}

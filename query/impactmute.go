@@ -1,6 +1,7 @@
 package query
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -20,8 +21,9 @@ import (
 // are read, as Muting reads them, but each once for the pass rather than
 // once per read.
 type mutedHistory struct {
-	// tags holds the marked tags of each request with a newly muted one.
-	tags map[uint64][]engine.AttackTag
+	// marks holds, for each request with a newly muted tag, where its
+	// newly muted tags are in its tag list and by which rule.
+	marks map[uint64][]tagMark
 	// bySession holds the newly muted tags of each session's requests.
 	bySession map[string][]engine.AttackTag
 }
@@ -32,7 +34,7 @@ type mutedHistory struct {
 // request whose session a regroup removed since is judged without one.
 // Sessions are read only when a mute judges a request with its session
 // (NeedsSession): otherwise MarkMuted answers the same without it.
-func readMutedHistory(st *store.Store, mu engine.Muter, workers int) (*mutedHistory, error) {
+func readMutedHistory(ctx context.Context, st *store.Store, mu engine.Muter, workers int) (*mutedHistory, error) {
 	ids, err := st.ExchangeIDsMatching("attack", mu.MayMute, "")
 	if err != nil {
 		return nil, fmt.Errorf("muted tags: %w", err)
@@ -46,15 +48,15 @@ func readMutedHistory(st *store.Store, mu engine.Muter, workers int) (*mutedHist
 	var wg sync.WaitGroup
 	for i := range parts {
 		from, to := len(ids)*i/workers, len(ids)*(i+1)/workers
-		wg.Go(func() { parts[i], errs[i] = readMutedSlice(st, mu, ids[from:to], withSessions) })
+		wg.Go(func() { parts[i], errs[i] = readMutedSlice(ctx, st, mu, ids[from:to], withSessions) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	h := &mutedHistory{tags: map[uint64][]engine.AttackTag{}, bySession: map[string][]engine.AttackTag{}}
+	h := &mutedHistory{marks: map[uint64][]tagMark{}, bySession: map[string][]engine.AttackTag{}}
 	for _, part := range parts {
-		maps.Copy(h.tags, part.tags)
+		maps.Copy(h.marks, part.marks)
 		for id, tags := range part.bySession {
 			h.bySession[id] = append(h.bySession[id], tags...)
 		}
@@ -63,10 +65,13 @@ func readMutedHistory(st *store.Store, mu engine.Muter, workers int) (*mutedHist
 }
 
 // readMutedSlice reads what mu changes in the requests ids.
-func readMutedSlice(st *store.Store, mu engine.Muter, ids []uint64, withSessions bool) (mutedHistory, error) {
-	h := mutedHistory{tags: map[uint64][]engine.AttackTag{}, bySession: map[string][]engine.AttackTag{}}
+func readMutedSlice(ctx context.Context, st *store.Store, mu engine.Muter, ids []uint64, withSessions bool) (mutedHistory, error) {
+	h := mutedHistory{marks: map[uint64][]tagMark{}, bySession: map[string][]engine.AttackTag{}}
 	sessions := map[string]*engine.Session{}
 	for len(ids) > 0 {
+		if err := ctx.Err(); err != nil {
+			return h, err
+		}
 		chunk := ids[:min(len(ids), pageSize)]
 		ids = ids[len(chunk):]
 		xs, err := st.ExchangesByID(chunk)
@@ -92,11 +97,16 @@ func readMutedSlice(st *store.Store, mu engine.Muter, ids []uint64, withSessions
 		}
 		for i := range xs {
 			x := &xs[i]
+			stored := x.Attacks
 			newly := engine.MarkMuted(mu, x, sessions[x.SessionID])
 			if len(newly) == 0 {
 				continue
 			}
-			h.tags[x.ID] = x.Attacks
+			for j := range x.Attacks {
+				if x.Attacks[j].MutedBy != stored[j].MutedBy {
+					h.marks[x.ID] = append(h.marks[x.ID], tagMark{at: j, tag: stored[j], by: x.Attacks[j].MutedBy})
+				}
+			}
 			if x.SessionID != "" {
 				h.bySession[x.SessionID] = append(h.bySession[x.SessionID], newly...)
 			}
@@ -105,14 +115,40 @@ func readMutedSlice(st *store.Store, mu engine.Muter, ids []uint64, withSessions
 	return h, nil
 }
 
-// mark gives x the tags the mutes mark on it.
+// tagMark is one tag a mute covers now: its place in the request's tag
+// list, the tag as it was read, and the rule.
+type tagMark struct {
+	at  int
+	tag engine.AttackTag
+	by  string
+}
+
+// mark stamps on x's tags the mutes read for it. A tag is stamped only
+// where the list still holds the tag that was judged: tags added since
+// (the catch-up queue's late checks) are left as they are read.
 func (h *mutedHistory) mark(x *engine.Exchange) {
-	if len(x.Attacks) == 0 {
+	marks, ok := h.marks[x.ID]
+	if !ok || len(x.Attacks) == 0 {
 		return
 	}
-	if tags, ok := h.tags[x.ID]; ok {
+	var tags []engine.AttackTag
+	for _, m := range marks {
+		if m.at >= len(x.Attacks) || !sameTag(x.Attacks[m.at], m.tag) {
+			continue
+		}
+		if tags == nil {
+			tags = slices.Clone(x.Attacks) // the read's slice may be shared
+		}
+		tags[m.at].MutedBy = m.by
+	}
+	if tags != nil {
 		x.Attacks = tags
 	}
+}
+
+// sameTag reports whether a and b are the same finding.
+func sameTag(a, b engine.AttackTag) bool {
+	return a.Type == b.Type && a.Rule == b.Rule && a.Point == b.Point && a.MutedBy == b.MutedBy
 }
 
 // uncount takes the newly muted tags of s's requests out of its counts.

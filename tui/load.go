@@ -69,11 +69,13 @@ type sessionsLoadedMsg struct {
 
 // requestsLoadedMsg carries one session's requests. asOf is the session's
 // request count when the load was decided, so that the next refresh can
-// tell whether the session grew since.
+// tell whether the session grew since; marks is the model's marks
+// generation then (Model.marks).
 type requestsLoadedMsg struct {
 	sessionID string
 	exchanges []engine.Exchange
 	asOf      int
+	marks     int
 }
 
 // exchangeLoadedMsg carries one exchange with its bodies.
@@ -184,13 +186,13 @@ func sessionTotal(src SessionSource, f *filter.Filter, list []engine.Session, li
 }
 
 // loadRequests reads one session's requests.
-func loadRequests(src SessionSource, sessionID string, asOf int) tea.Cmd {
+func loadRequests(src SessionSource, sessionID string, asOf, marks int) tea.Cmd {
 	return func() tea.Msg {
 		xs, err := src.Requests(sessionID)
 		if err != nil {
 			return errMsg{fmt.Errorf("load requests of session %s: %w", sessionID, err)}
 		}
-		return requestsLoadedMsg{sessionID: sessionID, exchanges: xs, asOf: asOf}
+		return requestsLoadedMsg{sessionID: sessionID, exchanges: xs, asOf: asOf, marks: marks}
 	}
 }
 

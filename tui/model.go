@@ -122,6 +122,10 @@ type Model struct {
 	// asOf is the open session's request count when its requests were last
 	// loaded, or -1 before the first load; a larger count means it grew.
 	asOf int
+	// marks counts the rule changes that may change how stored tags read
+	// (a mute saved, edited or removed): requests read before the last
+	// one are read again.
+	marks int
 	// activity says a sparkline load is in flight; endpoints are the
 	// endpoints learnt from those loads, which search also looks at.
 	activity  bool
@@ -534,7 +538,7 @@ func (m *Model) sessionsLoaded(msg sessionsLoadedMsg) tea.Cmd {
 	if open.Requests == m.asOf {
 		return tea.Batch(rerun, m.loadDone())
 	}
-	return tea.Batch(rerun, loadRequests(m.src, open.ID, open.Requests))
+	return tea.Batch(rerun, loadRequests(m.src, open.ID, open.Requests, m.marks))
 }
 
 // requestsLoaded applies requests unless the user has moved on since.
@@ -542,6 +546,9 @@ func (m *Model) requestsLoaded(msg requestsLoadedMsg) tea.Cmd {
 	if m.focus != focusSessions && msg.sessionID == m.sequence.Session().ID {
 		m.sequence.SetExchanges(msg.exchanges)
 		m.asOf = msg.asOf
+		if msg.marks != m.marks {
+			m.asOf = -1 // read before a mute changed the marks: read again
+		}
 		m.learnPoints(msg.exchanges)
 	}
 	return m.loadDone()
@@ -574,7 +581,7 @@ func (m *Model) open(s engine.Session) tea.Cmd {
 		return nil
 	}
 	m.loading = true
-	return loadRequests(m.src, s.ID, s.Requests)
+	return loadRequests(m.src, s.ID, s.Requests, m.marks)
 }
 
 // openExchange shows a request's detail and loads its bodies.

@@ -191,7 +191,7 @@ func TestQueryAgreement(t *testing.T) {
 			// ones the filter matches are what spoor requests --session
 			// lists for it.
 			open := msg.sessions[0]
-			loaded, ok := loadRequests(st, open.ID, open.Requests)().(requestsLoadedMsg)
+			loaded, ok := loadRequests(st, open.ID, open.Requests, 0)().(requestsLoadedMsg)
 			if !ok {
 				t.Fatalf("loadRequests did not return requests")
 			}

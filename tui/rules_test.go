@@ -254,8 +254,14 @@ func TestEditRuleEndToEnd(t *testing.T) {
 	tm.Send(keyEnter)
 	wait("would have hit 131")
 	tm.Send(press('y'))
-	wait("→ 429")
+	// The preview shows "→ 429" too: wait for the list, back after the save.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("ACTION")) && bytes.Contains(b, []byte("→ 429"))
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 	tm.Send(keyEsc)
+	// esc answers with a command that closes the rules: q before it lands
+	// would quit from the rules screen.
+	wait("alice@example.com")
 	tm.Send(press('q'))
 	final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	if !ok {

@@ -124,6 +124,7 @@ func (m *Model) rulesClosed(msg rulesui.CloseMsg) tea.Cmd {
 	// requests (asOf -1: as if never loaded) and the request on display,
 	// so that a tag just muted shows as muted where it was muted.
 	m.dirty = true
+	m.marks++
 	var again tea.Cmd
 	switch m.focus {
 	case focusDetail:

@@ -132,15 +132,30 @@ func (m *Model) SetSession(s engine.Session) {
 	}
 }
 
-// SetExchanges replaces the requests. Requests only ever append, so the
-// cursor keeps its index and stays on the request it was on.
+// SetExchanges replaces the requests. The cursor stays on the request it
+// was on, or, when the filter no longer shows it (a tag just muted), on
+// the next one shown.
 func (m *Model) SetExchanges(xs []engine.Exchange) {
+	sel, had := m.Selected()
 	m.all = xs
 	m.loaded = true
 	m.stats = stats.Compute(xs)
 	m.wide = wideTags(xs)
 	m.spec = specCounts(xs)
 	m.apply()
+	if had {
+		m.follow(sel.ID)
+	}
+}
+
+// follow puts the cursor on the first request shown from id on, if any.
+func (m *Model) follow(id uint64) {
+	for j, i := range m.shown {
+		if m.all[i].ID >= id {
+			m.cursor.SetLen(len(m.shown), j)
+			return
+		}
+	}
 }
 
 // apply recomputes the shown rows from the stat filter and the filter.

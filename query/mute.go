@@ -45,6 +45,18 @@ func StoredMutes(st *store.Store, now time.Time) (*Muting, error) {
 	return Muted(st, func() engine.Muter { return m }), nil
 }
 
+// SavedMutes returns st's reads with the mute rules st holds, as they
+// apply at each read by clock: the reads of an interface kept open, in
+// which a mute's expiry must take effect when it comes. The rules are read
+// once: no other process can change them while st is open read-only.
+func SavedMutes(st *store.Store, clock func() time.Time) (*Muting, error) {
+	set, err := st.RuleSet()
+	if err != nil {
+		return nil, err
+	}
+	return Muted(st, func() engine.Muter { return set.Muter(clock()) }), nil
+}
+
 // Mutes returns the mute rules in force, nil when none is. A query that
 // would count from the indexes alone must judge what Muting reads instead
 // while Mutes is not nil: the attack postings file the tags that counted

@@ -165,3 +165,40 @@ func BenchmarkMutedSessions(b *testing.B) {
 		})
 	}
 }
+
+// TestSavedMutesExpire reads through SavedMutes while its clock passes a
+// mute's expiry: the muted tags count again from the first read after it,
+// as an interface kept open must show.
+func TestSavedMutesExpire(t *testing.T) {
+	st := writeMuteStore(t, filepath.Join(t.TempDir(), "expire.db"), 500)
+	defer st.Close()
+	now := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	mute := commentsMute
+	mute.Expires = now.Add(time.Hour)
+	if err := st.PutRules([]rules.Rule{mute}, "test", "expiring", now); err != nil {
+		t.Fatal(err)
+	}
+	clock := now
+	reads, err := SavedMutes(st, func() time.Time { return clock })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := filter.Parse("attack:xss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		t.Helper()
+		xs, _, err := CollectRequests(context.Background(), reads, RequestOptions{Filter: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(xs)
+	}
+	during := count()
+	clock = now.Add(2 * time.Hour)
+	after := count()
+	if after != 50 || during >= after || during == 0 {
+		t.Errorf("attack:xss lists %d requests while the mute holds and %d after it expired; want fewer than 50, then all 50", during, after)
+	}
+}

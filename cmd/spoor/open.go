@@ -27,7 +27,7 @@ func newOpenCommand(g *globalFlags) *cobra.Command {
 			if nats.subscribe != "" {
 				return openSubscribed(cmd, g, &nats)
 			}
-			st, err := openReads(g)
+			st, err := openLiveReads(g)
 			if err != nil {
 				return err
 			}
@@ -118,6 +118,22 @@ func openReads(g *globalFlags) (*query.Muting, error) {
 		return nil, err
 	}
 	reads, err := query.StoredMutes(st, time.Now())
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return reads, nil
+}
+
+// openLiveReads opens the store as openReads does, for the interface:
+// the mute rules apply as they stand at each read, so that one expiring
+// while the interface is open counts its tags again.
+func openLiveReads(g *globalFlags) (*query.Muting, error) {
+	st, err := openReadOnly(g)
+	if err != nil {
+		return nil, err
+	}
+	reads, err := query.SavedMutes(st, time.Now)
 	if err != nil {
 		st.Close()
 		return nil, err

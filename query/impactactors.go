@@ -1,10 +1,8 @@
 package query
 
 import (
-	"errors"
 	"fmt"
 	"math/bits"
-	"sync"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
@@ -65,6 +63,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 	inPlan := sessions.member()
 	counts := make([]sessionCounts, p.workers)
 	err = p.parallel(func(i int) error {
+		cancelled := cancelCheck(p.ctx)
 		counts[i].users = nameCounts{}
 		opts := store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Decode: p.sessionParts(), Borrow: true}
 		return p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
@@ -76,7 +75,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 				}
 			}
 			if !inPlan(s.ID) {
-				return true, p.ctx.Err()
+				return true, cancelled()
 			}
 			outcomes := f.SessionOutcomes(s, positions)
 			all := uint32(1)<<(1<<len(positions)) - 1
@@ -89,7 +88,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 					table[j] |= undecided | outcomes
 				}
 			}
-			return true, p.ctx.Err()
+			return true, cancelled()
 		})
 	})
 	if err != nil {
@@ -99,6 +98,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 	// The requests, with their sessions' actor bits.
 	ws := make([]*passWorker, p.workers)
 	err = p.parallel(func(i int) error {
+		cancelled := cancelCheck(p.ctx)
 		w := p.newWorker(nil)
 		ws[i] = w
 		decode := p.decodeParts()
@@ -119,7 +119,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 				w.count(x)
 			}
 			tallies[j] = f.TallyRequest(x)
-			return true, p.ctx.Err()
+			return true, cancelled()
 		})
 	})
 	if err != nil {
@@ -128,6 +128,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 
 	// The sessions left undecided, by their tallies.
 	err = p.parallel(func(i int) error {
+		cancelled := cancelCheck(p.ctx)
 		only := func(_ string, ids []uint64) bool {
 			if len(ids) == 0 {
 				return false
@@ -147,7 +148,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 		opts := store.ScanOptions{Part: i, Parts: p.workers, IDs: true, Only: only, Decode: p.sessionParts(), Borrow: true}
 		return p.sc.ScanSessions(opts, func(s *engine.Session, _ []uint64) (bool, error) {
 			counts[i].add(s)
-			return true, p.ctx.Err()
+			return true, cancelled()
 		})
 	})
 	if err != nil {
@@ -163,15 +164,7 @@ func (p *impactPass) actorsFirst(sessions plan[string]) (Impact, error) {
 }
 
 // parallel runs fn(0) to fn(p.workers-1) at once and joins their errors.
-func (p *impactPass) parallel(fn func(i int) error) error {
-	errs := make([]error, p.workers)
-	var wg sync.WaitGroup
-	for i := range errs {
-		wg.Go(func() { errs[i] = fn(i) })
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
+func (p *impactPass) parallel(fn func(i int) error) error { return inParallel(p.workers, fn) }
 
 // tallied lists the positions of the set bits of mask, lowest first.
 func tallied(mask filter.Tally) []int {

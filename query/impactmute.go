@@ -2,11 +2,9 @@ package query
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/store"
@@ -44,14 +42,12 @@ func readMutedHistory(ctx context.Context, st *store.Store, mu engine.Muter, wor
 		withSessions = ns.NeedsSession()
 	}
 	parts := make([]mutedHistory, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for i := range parts {
-		from, to := len(ids)*i/workers, len(ids)*(i+1)/workers
-		wg.Go(func() { parts[i], errs[i] = readMutedSlice(ctx, st, mu, ids[from:to], withSessions) })
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = inParallel(workers, func(i int) error {
+		var err error
+		parts[i], err = readMutedSlice(ctx, st, mu, share(ids, i, workers), withSessions)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	h := &mutedHistory{marks: map[uint64][]tagMark{}, bySession: map[string][]engine.AttackTag{}}

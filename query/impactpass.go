@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/engine/filter"
@@ -216,23 +215,9 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 		cs := make([]sessionCounts, p.workers)
 		err := p.parallel(func(i int) error {
 			cs[i].users = nameCounts{}
-			for part := ids[len(ids)*i/p.workers : len(ids)*(i+1)/p.workers]; len(part) > 0; {
-				if err := p.ctx.Err(); err != nil {
-					return err
-				}
-				chunk := part[:min(len(part), readPage)]
-				part = part[len(chunk):]
-				page, err := p.sc.SessionsByID(chunk)
-				if err != nil {
-					return err
-				}
-				for j := range page {
-					if err := judge(&cs[i], &page[j], nil); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
+			return readPaged(p.ctx, share(ids, i, p.workers), p.sc.SessionsByID, func(s *engine.Session) error {
+				return judge(&cs[i], s, nil)
+			})
 		})
 		if err != nil {
 			return sessionCounts{}, err
@@ -243,25 +228,18 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 		return cs[0], nil
 	}
 	cs := make([]sessionCounts, p.workers)
-	errs := make([]error, p.workers)
-	var wg sync.WaitGroup
-	for i := range cs {
+	err := p.parallel(func(i int) error {
 		cs[i].users = nameCounts{}
-		wg.Go(func() {
-			n := 0
-			opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil, Decode: p.sessionParts(), Borrow: true}
-			errs[i] = p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
-				if n++; n%4096 == 0 {
-					if err := p.ctx.Err(); err != nil {
-						return false, err
-					}
-				}
-				return true, judge(&cs[i], s, ids)
-			})
+		cancelled := cancelCheck(p.ctx)
+		opts := store.ScanOptions{Part: i, Parts: len(cs), Only: keep, IDs: tallies.dense != nil, Decode: p.sessionParts(), Borrow: true}
+		return p.sc.ScanSessions(opts, func(s *engine.Session, ids []uint64) (bool, error) {
+			if err := cancelled(); err != nil {
+				return false, err
+			}
+			return true, judge(&cs[i], s, ids)
 		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	})
+	if err != nil {
 		return sessionCounts{}, err
 	}
 	c := cs[0]
@@ -270,9 +248,6 @@ func (p *impactPass) judgeSessions(tallies *sessionTallies, sessions plan[string
 	}
 	return c, nil
 }
-
-// readPage is how many sessions or requests one read by id asks for.
-const readPage = 1000
 
 // matchSession judges s as the sessions query does, from its summary and
 // tally, the OR of its judged requests' tallies: complete when the pass
@@ -312,21 +287,8 @@ func (p *impactPass) requestsByID(ids []uint64, inActors func(string) bool) (*pa
 	err := p.parallel(func(i int) error {
 		w := p.newWorker(inActors)
 		ws[i] = w
-		for part := ids[len(ids)*i/p.workers : len(ids)*(i+1)/p.workers]; len(part) > 0; {
-			if err := p.ctx.Err(); err != nil {
-				return err
-			}
-			chunk := part[:min(len(part), readPage)]
-			part = part[len(chunk):]
-			page, err := p.sc.ExchangesByID(chunk)
-			if err != nil {
-				return err
-			}
-			for j := range page {
-				if err := w.visit(&page[j]); err != nil {
-					return err
-				}
-			}
+		if err := readPaged(p.ctx, share(ids, i, p.workers), p.sc.ExchangesByID, w.visit); err != nil {
+			return err
 		}
 		return w.flush()
 	})
@@ -351,32 +313,27 @@ func (p *impactPass) requestsByID(ids []uint64, inActors func(string) bool) (*pa
 func (p *impactPass) scanRequests(inActors func(string) bool, total, maxPairs int) (*passWorker, *sessionTallies, error) {
 	decode := p.decodeParts()
 	ws := make([]*passWorker, p.workers)
-	errs := make([]error, p.workers)
-	var wg sync.WaitGroup
-	for i := range ws {
-		ws[i] = p.newWorker(inActors)
-		ws[i].scan, ws[i].maxPairs = true, maxPairs
-		if ws[i].tally {
+	err := p.parallel(func(i int) error {
+		w := p.newWorker(inActors)
+		ws[i] = w
+		w.scan, w.maxPairs = true, maxPairs
+		if w.tally {
 			// A slice's worth, so that the tallies never grow by copying.
-			ws[i].dense.tallies = make([]filter.Tally, 0, total/len(ws)+1)
+			w.dense.tallies = make([]filter.Tally, 0, total/len(ws)+1)
 		}
-		wg.Go(func() {
-			n := 0
-			errs[i] = p.sc.ScanExchanges(store.ScanOptions{Part: i, Parts: len(ws), Decode: decode}, func(x *engine.Exchange) (bool, error) {
-				if n++; n%4096 == 0 {
-					if err := p.ctx.Err(); err != nil {
-						return false, err
-					}
-				}
-				return true, ws[i].visit(x)
-			})
-			if errs[i] == nil {
-				errs[i] = ws[i].flush()
+		cancelled := cancelCheck(p.ctx)
+		err := p.sc.ScanExchanges(store.ScanOptions{Part: i, Parts: len(ws), Decode: decode}, func(x *engine.Exchange) (bool, error) {
+			if err := cancelled(); err != nil {
+				return false, err
 			}
+			return true, w.visit(x)
 		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+		if err != nil {
+			return err
+		}
+		return w.flush()
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	w := ws[0]
